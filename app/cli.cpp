@@ -1,0 +1,330 @@
+#include "cli.h"
+
+#include "options.h"
+
+#include <otlpconvert.h>
+#include <otlpjson.h>
+#include <tracestore.h>
+#include <tracetext.h>
+
+#include <QCommandLineParser>
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QTextStream>
+
+namespace spanscope::app {
+
+namespace {
+
+QTextStream &out()
+{
+    static QTextStream stream(stdout);
+    return stream;
+}
+
+int fail(const std::string &message)
+{
+    QTextStream(stderr) << "spanscope: " << QString::fromStdString(message) << '\n';
+    return 1;
+}
+
+QString fromStd(const std::string &text) { return QString::fromStdString(text); }
+
+std::unique_ptr<storage::TraceStore> openStore(const QCommandLineParser &parser, std::string &error)
+{
+    auto store = storage::TraceStore::open(databasePath(parser).toStdString());
+    if (!store) {
+        error = store.error();
+        return nullptr;
+    }
+    return std::move(*store);
+}
+
+// Shared by the commands: parse, handle --help, open the store.
+struct Command
+{
+    QCommandLineParser parser;
+    std::unique_ptr<storage::TraceStore> store;
+
+    int prepare(const QStringList &arguments, const QString &description)
+    {
+        parser.setApplicationDescription(description);
+        parser.addHelpOption();
+        addDatabaseOption(parser);
+        parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON instead of text.")});
+        if (!parser.parse(arguments))
+            return usageError(parser.errorText());
+        if (parser.isSet(QStringLiteral("help"))) {
+            out() << parser.helpText();
+            return 0;
+        }
+        std::string error;
+        store = openStore(parser, error);
+        return store ? -1 : fail(error);
+    }
+
+    bool json() const { return parser.isSet(QStringLiteral("json")); }
+};
+
+QString isoTime(std::int64_t nanos)
+{
+    return QDateTime::fromMSecsSinceEpoch(nanos / 1'000'000, Qt::UTC).toString(Qt::ISODateWithMs);
+}
+
+QString localTime(std::int64_t nanos)
+{
+    return QDateTime::fromMSecsSinceEpoch(nanos / 1'000'000).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
+}
+
+bool parseTraceId(const QString &text, storage::TraceId &id)
+{
+    return storage::fromHex(text.trimmed().toStdString(), id);
+}
+
+int severityFromName(const QString &text)
+{
+    static const QStringList names = {QStringLiteral("trace"), QStringLiteral("debug"), QStringLiteral("info"),
+                                      QStringLiteral("warn"), QStringLiteral("error"), QStringLiteral("fatal")};
+    const int band = static_cast<int>(names.indexOf(text.toLower()));
+    if (band >= 0)
+        return band * 4 + 1;
+    bool ok = false;
+    const int number = text.toInt(&ok);
+    return ok && number >= 0 && number <= 24 ? number : -1;
+}
+
+} // namespace
+
+bool parseDuration(const QString &text, qint64 &nanos)
+{
+    static const QRegularExpression pattern(QStringLiteral("^\\s*([0-9]+(?:\\.[0-9]+)?)\\s*(ns|us|µs|ms|s|m|h)?\\s*$"));
+    const auto match = pattern.match(text);
+    if (!match.hasMatch())
+        return false;
+    const double value = match.captured(1).toDouble();
+    const QString unit = match.captured(2).isEmpty() ? QStringLiteral("ms") : match.captured(2);
+    double scale = 1e6;
+    if (unit == QLatin1String("ns"))
+        scale = 1;
+    else if (unit == QLatin1String("us") || unit == QStringLiteral("µs"))
+        scale = 1e3;
+    else if (unit == QLatin1String("s"))
+        scale = 1e9;
+    else if (unit == QLatin1String("m"))
+        scale = 60e9;
+    else if (unit == QLatin1String("h"))
+        scale = 3600e9;
+    nanos = static_cast<qint64>(value * scale);
+    return true;
+}
+
+int runTraces(const QStringList &arguments)
+{
+    Command command;
+    QCommandLineParser &p = command.parser;
+    p.addOption({QStringLiteral("service"), QStringLiteral("Only traces involving this service."), QStringLiteral("name")});
+    p.addOption({QStringLiteral("name"), QStringLiteral("Only traces with a span of this name."), QStringLiteral("span-name")});
+    p.addOption({QStringLiteral("errors"), QStringLiteral("Only traces with an error span.")});
+    p.addOption({QStringLiteral("min-duration"), QStringLiteral("At least this long (e.g. 250ms, 1.5s)."), QStringLiteral("duration")});
+    p.addOption({QStringLiteral("max-duration"), QStringLiteral("At most this long."), QStringLiteral("duration")});
+    p.addOption({QStringLiteral("since"), QStringLiteral("Started within this long ago (e.g. 15m, 2h)."), QStringLiteral("duration")});
+    p.addOption({QStringLiteral("attr"), QStringLiteral("A span or resource attribute, key=value (or just key)."), QStringLiteral("key=value")});
+    p.addOption({QStringLiteral("trace-id"), QStringLiteral("Only this trace."), QStringLiteral("hex")});
+    p.addOption({QStringLiteral("limit"), QStringLiteral("At most this many traces (default 50)."), QStringLiteral("n"), QStringLiteral("50")});
+    if (const int code = command.prepare(arguments, QStringLiteral("List stored traces, newest first.")); code >= 0)
+        return code;
+
+    storage::TraceFilter filter;
+    filter.service = p.value(QStringLiteral("service")).toStdString();
+    filter.spanName = p.value(QStringLiteral("name")).toStdString();
+    filter.errorsOnly = p.isSet(QStringLiteral("errors"));
+    filter.limit = p.value(QStringLiteral("limit")).toInt();
+    if (filter.limit <= 0)
+        return usageError(QStringLiteral("--limit needs a positive number."));
+    for (const char *name : {"min-duration", "max-duration", "since"}) {
+        const QString option = QString::fromLatin1(name);
+        if (!p.isSet(option))
+            continue;
+        qint64 nanos = 0;
+        if (!parseDuration(p.value(option), nanos))
+            return usageError(QStringLiteral("--%1 needs a duration such as 250ms or 2m.").arg(option));
+        if (option == QLatin1String("min-duration"))
+            filter.minDurationNs = nanos;
+        else if (option == QLatin1String("max-duration"))
+            filter.maxDurationNs = nanos;
+        else
+            filter.startFromNs = QDateTime::currentMSecsSinceEpoch() * 1'000'000 - nanos;
+    }
+    if (p.isSet(QStringLiteral("attr"))) {
+        const QString attr = p.value(QStringLiteral("attr"));
+        const auto eq = attr.indexOf(QLatin1Char('='));
+        filter.attributeKey = (eq < 0 ? attr : attr.left(eq)).trimmed().toStdString();
+        if (eq >= 0)
+            filter.attributeValue = attr.mid(eq + 1).toStdString();
+    }
+    if (p.isSet(QStringLiteral("trace-id"))) {
+        storage::TraceId id;
+        if (!parseTraceId(p.value(QStringLiteral("trace-id")), id))
+            return usageError(QStringLiteral("--trace-id needs 32 hex digits."));
+        filter.traceId = id;
+    }
+    auto traces = command.store->findTraces(filter);
+    if (!traces)
+        return fail(traces.error());
+    if (command.json()) {
+        QJsonArray array;
+        for (const storage::TraceSummary &t : *traces) {
+            QJsonArray services;
+            for (const std::string &s : t.services)
+                services.append(fromStd(s));
+            array.append(QJsonObject{
+                {QStringLiteral("traceId"), fromStd(storage::toHex(t.traceId))},
+                {QStringLiteral("start"), isoTime(t.startNs)},
+                {QStringLiteral("startTimeUnixNano"), QString::number(t.startNs)},
+                {QStringLiteral("durationNanos"), QString::number(t.durationNs())},
+                {QStringLiteral("rootService"), fromStd(t.rootService)},
+                {QStringLiteral("rootName"), fromStd(t.rootName)},
+                {QStringLiteral("rootReceived"), t.hasRoot},
+                {QStringLiteral("spanCount"), static_cast<qint64>(t.spanCount)},
+                {QStringLiteral("errorCount"), static_cast<qint64>(t.errorCount)},
+                {QStringLiteral("logCount"), static_cast<qint64>(t.logCount)},
+                {QStringLiteral("services"), services},
+            });
+        }
+        out() << QJsonDocument(array).toJson(QJsonDocument::Indented);
+        return 0;
+    }
+    if (traces->empty()) {
+        out() << "No traces match.\n";
+        return 0;
+    }
+    out() << QStringLiteral("%1  %2  %3  %4  %5  %6\n")
+                 .arg(QStringLiteral("TRACE ID"), -32)
+                 .arg(QStringLiteral("START"), -23)
+                 .arg(QStringLiteral("DURATION"), 11)
+                 .arg(QStringLiteral("SPANS"), 6)
+                 .arg(QStringLiteral("ERR"), 4)
+                 .arg(QStringLiteral("ROOT"));
+    for (const storage::TraceSummary &t : *traces) {
+        QString root = fromStd(t.rootService) + QLatin1Char(' ') + fromStd(t.rootName);
+        if (!t.hasRoot)
+            root += QStringLiteral("  (root span not received)");
+        out() << QStringLiteral("%1  %2  %3  %4  %5  %6\n")
+                     .arg(fromStd(storage::toHex(t.traceId)))
+                     .arg(localTime(t.startNs), -23)
+                     .arg(fromStd(storage::formatDuration(t.durationNs())), 11)
+                     .arg(t.spanCount, 6)
+                     .arg(t.errorCount, 4)
+                     .arg(root);
+    }
+    return 0;
+}
+
+int runShow(const QStringList &arguments)
+{
+    Command command;
+    command.parser.addPositionalArgument(QStringLiteral("trace-id"), QStringLiteral("The trace to show (32 hex digits)."));
+    if (const int code = command.prepare(arguments, QStringLiteral("Show one trace as an indented span tree.")); code >= 0)
+        return code;
+    const QStringList positional = command.parser.positionalArguments();
+    storage::TraceId id;
+    if (positional.size() != 1 || !parseTraceId(positional.first(), id))
+        return usageError(QStringLiteral("show needs one trace id of 32 hex digits."));
+    auto trace = command.store->loadTrace(id);
+    if (!trace)
+        return fail(trace.error());
+    if (!*trace || (*trace)->spans.empty())
+        return fail("No trace " + storage::toHex(id) + " is stored.");
+    if (command.json()) {
+        opentelemetry::proto::trace::v1::TracesData data;
+        ingest::encodeTrace(**trace, data);
+        out() << fromStd(ingest::printOtlpJson(data, true)) << '\n';
+    } else {
+        out() << fromStd(storage::formatTrace(**trace));
+    }
+    return 0;
+}
+
+int runLogs(const QStringList &arguments)
+{
+    Command command;
+    QCommandLineParser &p = command.parser;
+    p.addOption({QStringLiteral("trace"), QStringLiteral("Only records of this trace."), QStringLiteral("trace-id")});
+    p.addOption({QStringLiteral("span"), QStringLiteral("Only records of this span."), QStringLiteral("span-id")});
+    p.addOption({QStringLiteral("min-severity"), QStringLiteral("trace, debug, info, warn, error, fatal or 1-24."), QStringLiteral("level")});
+    p.addOption({QStringLiteral("service"), QStringLiteral("Only records from this service."), QStringLiteral("name")});
+    p.addOption({QStringLiteral("grep"), QStringLiteral("Only records whose body contains this text."), QStringLiteral("text")});
+    p.addOption({QStringLiteral("limit"), QStringLiteral("At most this many records (default 100)."), QStringLiteral("n"), QStringLiteral("100")});
+    if (const int code = command.prepare(arguments, QStringLiteral("List stored log records, newest first.")); code >= 0)
+        return code;
+    storage::LogFilter filter;
+    if (p.isSet(QStringLiteral("trace"))) {
+        storage::TraceId id;
+        if (!parseTraceId(p.value(QStringLiteral("trace")), id))
+            return usageError(QStringLiteral("--trace needs 32 hex digits."));
+        filter.traceId = id;
+    }
+    if (p.isSet(QStringLiteral("span"))) {
+        storage::SpanId id;
+        if (!storage::fromHex(p.value(QStringLiteral("span")).trimmed().toStdString(), id))
+            return usageError(QStringLiteral("--span needs 16 hex digits."));
+        filter.spanId = id;
+    }
+    if (p.isSet(QStringLiteral("min-severity"))) {
+        filter.minSeverity = severityFromName(p.value(QStringLiteral("min-severity")));
+        if (filter.minSeverity < 0)
+            return usageError(QStringLiteral("--min-severity needs trace, debug, info, warn, error, fatal or 1-24."));
+    }
+    filter.service = p.value(QStringLiteral("service")).toStdString();
+    filter.text = p.value(QStringLiteral("grep")).toStdString();
+    filter.limit = p.value(QStringLiteral("limit")).toInt();
+    if (filter.limit <= 0)
+        return usageError(QStringLiteral("--limit needs a positive number."));
+    auto page = command.store->findLogs(filter);
+    if (!page)
+        return fail(page.error());
+    if (command.json()) {
+        opentelemetry::proto::logs::v1::LogsData data;
+        ingest::encodeLogs(*page, data);
+        out() << fromStd(ingest::printOtlpJson(data, true)) << '\n';
+        return 0;
+    }
+    if (page->logs.empty())
+        out() << "No log records match.\n";
+    for (const storage::StoredLog &log : page->logs)
+        out() << fromStd(storage::formatLog(log, *page)) << '\n';
+    return 0;
+}
+
+int runStats(const QStringList &arguments)
+{
+    Command command;
+    if (const int code = command.prepare(arguments, QStringLiteral("Show what is stored and the ingest counters.")); code >= 0)
+        return code;
+    auto stats = command.store->statistics();
+    if (!stats)
+        return fail(stats.error());
+    QJsonObject counters;
+    for (const auto &[name, value] : stats->counters)
+        counters.insert(fromStd(name), static_cast<qint64>(value));
+    if (command.json()) {
+        out() << QJsonDocument(QJsonObject{{QStringLiteral("traces"), static_cast<qint64>(stats->traces)},
+                                           {QStringLiteral("spans"), static_cast<qint64>(stats->spans)},
+                                           {QStringLiteral("logs"), static_cast<qint64>(stats->logs)},
+                                           {QStringLiteral("usedBytes"), static_cast<qint64>(stats->usedBytes)},
+                                           {QStringLiteral("fileBytes"), static_cast<qint64>(stats->fileBytes)},
+                                           {QStringLiteral("counters"), counters}})
+                     .toJson(QJsonDocument::Indented);
+        return 0;
+    }
+    out() << "traces " << stats->traces << "\nspans " << stats->spans << "\nlog records " << stats->logs
+          << "\ndatabase " << stats->usedBytes << " bytes used, " << stats->fileBytes << " bytes on disk\n";
+    for (const auto &[name, value] : stats->counters)
+        out() << fromStd(name) << ' ' << value << '\n';
+    return 0;
+}
+
+} // namespace spanscope::app

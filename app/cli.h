@@ -1,0 +1,16 @@
+#pragma once
+
+#include <QStringList>
+
+namespace spanscope::app {
+
+// The read-only commands: `traces`, `show`, `logs` and `stats`. Each returns the process exit code.
+int runTraces(const QStringList &arguments);
+int runShow(const QStringList &arguments);
+int runLogs(const QStringList &arguments);
+int runStats(const QStringList &arguments);
+
+// Parses "250ms", "1.5s", "2m", "900us", "10ns" (a bare number is milliseconds) into nanoseconds.
+bool parseDuration(const QString &text, qint64 &nanos);
+
+} // namespace spanscope::app

@@ -1,0 +1,147 @@
+// The `spanscope` program: the desktop app by default, or one of the commands below.
+
+#include "cli.h"
+#include "options.h"
+
+#include <ingestserver.h>
+#include <statuswindow.h>
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QMessageBox>
+#include <QTextStream>
+
+#include <csignal>
+#include <pthread.h>
+
+namespace {
+
+using namespace spanscope;
+
+constexpr const char *Usage =
+    "Usage: spanscope [command] [options]\n"
+    "\n"
+    "Without a command, opens the Spanscope window and starts the OTLP receivers.\n"
+    "\n"
+    "Commands:\n"
+    "  serve           Run the OTLP receivers without a window until SIGINT or SIGTERM.\n"
+    "  traces          List stored traces (filters: --service, --name, --errors, ...).\n"
+    "  show TRACE_ID   Print one trace as an indented span tree.\n"
+    "  logs            List stored log records (--trace, --span, --min-severity, ...).\n"
+    "  stats           Show stored counts and ingest counters.\n"
+    "\n"
+    "Common options: --db PATH, --grpc HOST:PORT, --http HOST:PORT, --json, --help, --version.\n"
+    "Run 'spanscope COMMAND --help' for a command's options.\n";
+
+void printEndpoints(const ingest::IngestServer &server)
+{
+    QTextStream out(stdout);
+    out << "Spanscope " << SPANSCOPE_VERSION << " is receiving OpenTelemetry\n"
+        << "  OTLP/gRPC  " << QString::fromStdString(server.grpcAddress()) << '\n'
+        << "  OTLP/HTTP  " << QString::fromStdString(server.httpAddress()) << '\n'
+        << "  database   " << QString::fromStdString(server.databasePath()) << '\n';
+    out.flush();
+}
+
+int runServe(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Run the OTLP receivers without a window."));
+    parser.addHelpOption();
+    app::addServerOptions(parser);
+    if (!parser.parse(arguments))
+        return app::usageError(parser.errorText());
+    if (parser.isSet(QStringLiteral("help"))) {
+        QTextStream(stdout) << parser.helpText();
+        return 0;
+    }
+    ingest::IngestConfig config;
+    QString error;
+    if (!app::serverConfig(parser, config, error))
+        return app::usageError(error);
+
+    // Signals are taken synchronously by this thread; every thread started below inherits the mask.
+    sigset_t stopSignals;
+    sigemptyset(&stopSignals);
+    sigaddset(&stopSignals, SIGINT);
+    sigaddset(&stopSignals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+
+    auto server = ingest::IngestServer::start(config);
+    if (!server) {
+        QTextStream(stderr) << "spanscope: " << QString::fromStdString(server.error()) << '\n';
+        return 1;
+    }
+    printEndpoints(**server);
+    int received = 0;
+    sigwait(&stopSignals, &received);
+    QTextStream(stdout) << "Stopping: committing everything received...\n";
+    (*server)->stop();
+    QTextStream(stdout) << "Stopped.\n";
+    return 0;
+}
+
+int runWindow(int argc, char **argv)
+{
+    QApplication application(argc, argv);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QString::fromLatin1(Usage));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    app::addServerOptions(parser);
+    parser.process(application);
+    ingest::IngestConfig config;
+    QString error;
+    if (!app::serverConfig(parser, config, error))
+        return app::usageError(error);
+    auto server = ingest::IngestServer::start(config);
+    if (!server) {
+        const QString message = QString::fromStdString(server.error());
+        QTextStream(stderr) << "spanscope: " << message << '\n';
+        QMessageBox::critical(nullptr, QStringLiteral("Spanscope cannot start"), message);
+        return 1;
+    }
+    printEndpoints(**server);
+    ui::StatusWindow window({QString::fromStdString((*server)->grpcAddress()),
+                             QString::fromStdString((*server)->httpAddress()),
+                             QString::fromStdString((*server)->databasePath())});
+    window.show();
+    const int code = application.exec();
+    (*server)->stop();
+    return code;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("Spanscope"));
+    QCoreApplication::setApplicationName(QStringLiteral("spanscope"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(SPANSCOPE_VERSION));
+
+    const QString command = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QString();
+    using Runner = int (*)(const QStringList &);
+    const std::pair<const char *, Runner> commands[] = {
+        {"serve", runServe}, {"traces", app::runTraces}, {"show", app::runShow},
+        {"logs", app::runLogs}, {"stats", app::runStats},
+    };
+    for (const auto &[name, run] : commands) {
+        if (command == QLatin1String(name)) {
+            QCoreApplication application(argc, argv);
+            QStringList arguments = application.arguments();
+            arguments.removeAt(1);
+            return run(arguments);
+        }
+    }
+    if (command == QLatin1String("--version") || command == QLatin1String("-v")) {
+        QTextStream(stdout) << "spanscope " << SPANSCOPE_VERSION << '\n';
+        return 0;
+    }
+    if (command == QLatin1String("--help") || command == QLatin1String("-h") || command == QLatin1String("help")) {
+        QTextStream(stdout) << Usage;
+        return 0;
+    }
+    if (!command.isEmpty() && !command.startsWith(QLatin1Char('-')))
+        return app::usageError(QStringLiteral("unknown command '%1'.").arg(command));
+    return runWindow(argc, argv);
+}

@@ -1,0 +1,73 @@
+#include "options.h"
+
+#include <QDir>
+#include <QStandardPaths>
+#include <QTextStream>
+
+namespace spanscope::app {
+
+QString defaultDatabasePath()
+{
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    return QDir(dir).filePath(QStringLiteral("spanscope.db"));
+}
+
+void addDatabaseOption(QCommandLineParser &parser)
+{
+    parser.addOption({QStringLiteral("db"),
+                      QStringLiteral("The SQLite database file (default: %1).").arg(defaultDatabasePath()),
+                      QStringLiteral("path")});
+}
+
+QString databasePath(const QCommandLineParser &parser)
+{
+    return parser.isSet(QStringLiteral("db")) ? parser.value(QStringLiteral("db")) : defaultDatabasePath();
+}
+
+void addServerOptions(QCommandLineParser &parser)
+{
+    addDatabaseOption(parser);
+    parser.addOption({QStringLiteral("grpc"),
+                      QStringLiteral("OTLP/gRPC listen address (default 127.0.0.1:4317; port 0 picks one)."),
+                      QStringLiteral("host:port"), QStringLiteral("127.0.0.1:4317")});
+    parser.addOption({QStringLiteral("http"),
+                      QStringLiteral("OTLP/HTTP listen address (default 127.0.0.1:4318; port 0 picks one)."),
+                      QStringLiteral("host:port"), QStringLiteral("127.0.0.1:4318")});
+    parser.addOption({QStringLiteral("retention-bytes"),
+                      QStringLiteral("Evict the oldest traces when the database uses more than this many bytes (default 2 GiB)."),
+                      QStringLiteral("bytes")});
+}
+
+bool serverConfig(const QCommandLineParser &parser, ingest::IngestConfig &config, QString &error)
+{
+    config.databasePath = databasePath(parser).toStdString();
+    config.grpcAddress = parser.value(QStringLiteral("grpc")).toStdString();
+    std::string host;
+    int port = 0;
+    if (!ingest::splitHostPort(config.grpcAddress, host, port)) {
+        error = QStringLiteral("--grpc needs HOST:PORT, not '%1'.").arg(parser.value(QStringLiteral("grpc")));
+        return false;
+    }
+    if (!ingest::splitHostPort(parser.value(QStringLiteral("http")).toStdString(), config.httpHost, config.httpPort)) {
+        error = QStringLiteral("--http needs HOST:PORT, not '%1'.").arg(parser.value(QStringLiteral("http")));
+        return false;
+    }
+    if (parser.isSet(QStringLiteral("retention-bytes"))) {
+        bool ok = false;
+        const qint64 bytes = parser.value(QStringLiteral("retention-bytes")).toLongLong(&ok);
+        if (!ok || bytes < (1 << 20)) {
+            error = QStringLiteral("--retention-bytes needs a whole number of at least 1048576.");
+            return false;
+        }
+        config.writer.retentionBytes = bytes;
+    }
+    return true;
+}
+
+int usageError(const QString &message)
+{
+    QTextStream(stderr) << "spanscope: " << message << "\nRun 'spanscope --help' for usage.\n";
+    return 2;
+}
+
+} // namespace spanscope::app

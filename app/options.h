@@ -1,0 +1,21 @@
+#pragma once
+
+#include <ingestserver.h>
+
+#include <QCommandLineParser>
+#include <QString>
+
+namespace spanscope::app {
+
+QString defaultDatabasePath();
+// Adds --db to a parser; every command takes it.
+void addDatabaseOption(QCommandLineParser &parser);
+QString databasePath(const QCommandLineParser &parser);
+// Adds --db, --grpc, --http and --retention-bytes for the commands that run receivers.
+void addServerOptions(QCommandLineParser &parser);
+// Fills `config` from the parsed options; on a bad value returns false with `error` set.
+bool serverConfig(const QCommandLineParser &parser, ingest::IngestConfig &config, QString &error);
+// One sentence on stderr and exit code 2, for bad usage.
+int usageError(const QString &message);
+
+} // namespace spanscope::app

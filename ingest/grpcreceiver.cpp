@@ -1,0 +1,121 @@
+#include "grpcreceiver.h"
+
+#include <google/rpc/status.pb.h>
+#include <opentelemetry/proto/collector/logs/v1/logs_service.grpc.pb.h>
+#include <opentelemetry/proto/collector/metrics/v1/metrics_service.grpc.pb.h>
+#include <opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h>
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+
+namespace spanscope::ingest {
+
+namespace {
+
+// UNAVAILABLE with RetryInfo: the status OTLP clients retry after the given delay.
+grpc::Status retryLater(const ExportOutcome &outcome)
+{
+    google::rpc::Status status;
+    status.set_code(grpc::StatusCode::UNAVAILABLE);
+    status.set_message(outcome.message);
+    google::rpc::RetryInfo retry;
+    retry.mutable_retry_delay()->set_seconds(ExportHandler::RetryAfterSeconds);
+    status.add_details()->PackFrom(retry);
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE, outcome.message, status.SerializeAsString());
+}
+
+grpc::Status toGrpc(const ExportOutcome &outcome)
+{
+    return outcome.status == ExportOutcome::Status::Ok ? grpc::Status::OK : retryLater(outcome);
+}
+
+class TraceService final : public otlp_trace::TraceService::Service
+{
+public:
+    explicit TraceService(ExportHandler &handler) : m_handler(handler) {}
+    grpc::Status Export(grpc::ServerContext *, const otlp_trace::ExportTraceServiceRequest *request,
+                        otlp_trace::ExportTraceServiceResponse *response) override
+    {
+        return toGrpc(m_handler.exportTraces(*request, *response));
+    }
+
+private:
+    ExportHandler &m_handler;
+};
+
+class LogsService final : public otlp_logs::LogsService::Service
+{
+public:
+    explicit LogsService(ExportHandler &handler) : m_handler(handler) {}
+    grpc::Status Export(grpc::ServerContext *, const otlp_logs::ExportLogsServiceRequest *request,
+                        otlp_logs::ExportLogsServiceResponse *response) override
+    {
+        return toGrpc(m_handler.exportLogs(*request, *response));
+    }
+
+private:
+    ExportHandler &m_handler;
+};
+
+class MetricsService final : public otlp_metrics::MetricsService::Service
+{
+public:
+    explicit MetricsService(ExportHandler &handler) : m_handler(handler) {}
+    grpc::Status Export(grpc::ServerContext *, const otlp_metrics::ExportMetricsServiceRequest *request,
+                        otlp_metrics::ExportMetricsServiceResponse *response) override
+    {
+        return toGrpc(m_handler.exportMetrics(*request, *response));
+    }
+
+private:
+    ExportHandler &m_handler;
+};
+
+} // namespace
+
+struct GrpcReceiver::Services
+{
+    explicit Services(ExportHandler &handler) : traces(handler), logs(handler), metrics(handler) {}
+    TraceService traces;
+    LogsService logs;
+    MetricsService metrics;
+};
+
+storage::Result<std::unique_ptr<GrpcReceiver>> GrpcReceiver::start(ExportHandler &handler, Options options)
+{
+    std::unique_ptr<GrpcReceiver> receiver(new GrpcReceiver);
+    receiver->m_services = std::make_unique<Services>(handler);
+    receiver->m_host = options.address.substr(0, options.address.rfind(':'));
+
+    grpc::ServerBuilder builder;
+    // Without this, gRPC sets SO_REUSEPORT and a second instance would silently share the port.
+    builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+    builder.SetMaxReceiveMessageSize(static_cast<int>(options.maxMessageBytes));
+    builder.AddListeningPort(options.address, grpc::InsecureServerCredentials(), &receiver->m_port);
+    builder.RegisterService(&receiver->m_services->traces);
+    builder.RegisterService(&receiver->m_services->logs);
+    builder.RegisterService(&receiver->m_services->metrics);
+    receiver->m_server = builder.BuildAndStart();
+    if (!receiver->m_server || receiver->m_port == 0) {
+        return storage::Error{"Cannot listen for OTLP/gRPC on " + options.address
+                              + ": the address is in use or not available. Stop the other program "
+                                "or choose another address with --grpc HOST:PORT."};
+    }
+    return receiver;
+}
+
+GrpcReceiver::~GrpcReceiver() { stop(); }
+
+std::string GrpcReceiver::address() const { return m_host + ":" + std::to_string(m_port); }
+
+void GrpcReceiver::stop()
+{
+    if (m_server) {
+        m_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+        m_server->Wait();
+        m_server.reset();
+    }
+}
+
+} // namespace spanscope::ingest

@@ -1,0 +1,261 @@
+#include "httpreceiver.h"
+
+#include "otlpjson.h"
+
+#include <google/rpc/status.pb.h>
+#include <httplib.h>
+
+#include <QLoggingCategory>
+
+#include <algorithm>
+#include <regex>
+
+Q_LOGGING_CATEGORY(lcHttp, "spanscope.ingest.http", QtWarningMsg)
+
+namespace spanscope::ingest {
+
+namespace {
+
+constexpr const char *ProtobufType = "application/x-protobuf";
+constexpr const char *JsonType = "application/json";
+
+enum class Encoding { Protobuf, Json, Unsupported };
+
+Encoding mediaType(const std::string &contentType)
+{
+    std::string type = contentType.substr(0, contentType.find(';'));
+    type.erase(std::remove_if(type.begin(), type.end(), ::isspace), type.end());
+    std::transform(type.begin(), type.end(), type.begin(), ::tolower);
+    if (type == ProtobufType)
+        return Encoding::Protobuf;
+    if (type == JsonType)
+        return Encoding::Json;
+    return Encoding::Unsupported;
+}
+
+void plainError(httplib::Response &res, int status, const std::string &message)
+{
+    res.status = status;
+    res.set_content(message + "\n", "text/plain");
+}
+
+// A failure body is a google.rpc.Status in the request's own encoding.
+void statusError(httplib::Response &res, Encoding encoding, int status, int grpcCode, const std::string &message)
+{
+    google::rpc::Status body;
+    body.set_code(grpcCode);
+    body.set_message(message);
+    res.status = status;
+    if (encoding == Encoding::Json)
+        res.set_content(printOtlpJson(body), JsonType);
+    else
+        res.set_content(body.SerializeAsString(), ProtobufType);
+}
+
+struct Route
+{
+    const char *path;
+    storage::Signal signal;
+};
+
+constexpr Route Routes[] = {
+    {"/v1/traces", storage::Signal::Traces},
+    {"/v1/logs", storage::Signal::Logs},
+    {"/v1/metrics", storage::Signal::Metrics},
+};
+
+// Decodes the body into Request, runs the export and writes the response.
+template<typename Request, typename Response, typename Export>
+void serveExport(ExportHandler &handler, storage::Signal signal, Encoding encoding,
+                 const std::string &body, httplib::Response &res, Export exportCall)
+{
+    Request request;
+    std::string error;
+    if (encoding == Encoding::Json)
+        error = parseOtlpJson(body, request);
+    else if (!request.ParseFromString(body))
+        error = "the body is not a valid protobuf " + request.GetTypeName();
+    if (!error.empty()) {
+        handler.rejectRequest(signal, error);
+        statusError(res, encoding, 400, 3 /* INVALID_ARGUMENT */, error);
+        return;
+    }
+    Response response;
+    const ExportOutcome outcome = (handler.*exportCall)(request, response);
+    switch (outcome.status) {
+    case ExportOutcome::Status::Ok:
+        res.status = 200;
+        if (encoding == Encoding::Json)
+            res.set_content(printOtlpJson(response), JsonType);
+        else
+            res.set_content(response.SerializeAsString(), ProtobufType);
+        return;
+    case ExportOutcome::Status::Throttled:
+    case ExportOutcome::Status::Unavailable:
+        res.set_header("Retry-After", std::to_string(ExportHandler::RetryAfterSeconds));
+        statusError(res, encoding, outcome.status == ExportOutcome::Status::Throttled ? 429 : 503,
+                    14 /* UNAVAILABLE */, outcome.message);
+        return;
+    }
+}
+
+} // namespace
+
+bool HttpReceiver::originAllowed(const std::string &origin, const std::vector<std::string> &allowed)
+{
+    if (origin.empty())
+        return false;
+    if (allowed.empty()) {
+        static const std::regex local(R"(^https?://(localhost|127\.0\.0\.1|\[::1\])(:[0-9]{1,5})?$)",
+                                      std::regex::icase);
+        return std::regex_match(origin, local);
+    }
+    return std::any_of(allowed.begin(), allowed.end(),
+                       [&](const std::string &a) { return a == "*" || a == origin; });
+}
+
+storage::Result<std::unique_ptr<HttpReceiver>> HttpReceiver::start(ExportHandler &handler, Options options)
+{
+    std::unique_ptr<HttpReceiver> receiver(new HttpReceiver);
+    receiver->m_options = options;
+    receiver->m_server = std::make_unique<httplib::Server>();
+    httplib::Server &server = *receiver->m_server;
+    const int threads = options.threads;
+    server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+    server.set_keep_alive_max_count(100000);
+    server.set_read_timeout(30);
+    receiver->installRoutes(handler);
+
+    const std::string where = options.host + ":" + std::to_string(options.port);
+    if (options.port == 0)
+        receiver->m_port = server.bind_to_any_port(options.host);
+    else
+        receiver->m_port = server.bind_to_port(options.host, options.port) ? options.port : -1;
+    if (receiver->m_port <= 0) {
+        return storage::Error{"Cannot listen for OTLP/HTTP on " + where
+                              + ": the address is in use or not available. Stop the other program "
+                                "or choose another address with --http HOST:PORT."};
+    }
+    receiver->m_thread = std::thread([&server] { server.listen_after_bind(); });
+    return receiver;
+}
+
+void HttpReceiver::installRoutes(ExportHandler &handler)
+{
+    httplib::Server &server = *m_server;
+    const std::vector<std::string> origins = m_options.allowedOrigins;
+
+    // CORS headers on every answer to an allowed origin, so browsers can read errors too.
+    server.set_post_routing_handler([origins](const httplib::Request &req, httplib::Response &res) {
+        const std::string origin = req.get_header_value("Origin");
+        if (originAllowed(origin, origins)) {
+            res.set_header("Access-Control-Allow-Origin", origin);
+            res.set_header("Vary", "Origin");
+        }
+    });
+
+    for (const Route &route : Routes) {
+        const storage::Signal signal = route.signal;
+        server.Options(route.path, [origins](const httplib::Request &req, httplib::Response &res) {
+            res.status = 204;
+            if (!originAllowed(req.get_header_value("Origin"), origins))
+                return;
+            res.set_header("Access-Control-Allow-Methods", "POST, OPTIONS");
+            const std::string requested = req.get_header_value("Access-Control-Request-Headers");
+            res.set_header("Access-Control-Allow-Headers",
+                           requested.empty() ? "Content-Type, Content-Encoding" : requested);
+            res.set_header("Access-Control-Max-Age", "86400");
+        });
+        const auto notAllowed = [](const httplib::Request &, httplib::Response &res) {
+            res.set_header("Allow", "POST, OPTIONS");
+            plainError(res, 405, "Only POST is supported here.");
+        };
+        server.Get(route.path, notAllowed);
+        server.Put(route.path, notAllowed);
+        server.Delete(route.path, notAllowed);
+        server.Patch(route.path, notAllowed);
+
+        server.Post(route.path, [&handler, signal](const httplib::Request &req, httplib::Response &res,
+                                                   const httplib::ContentReader &reader) {
+            const std::size_t limit = handler.limits().maxRequestBytes;
+            const Encoding encoding = mediaType(req.get_header_value("Content-Type"));
+            const auto refuse = [&](int status, const std::string &why) {
+                handler.rejectRequest(signal, why);
+                // The rest of the body was not read, so this connection cannot be reused.
+                res.set_header("Connection", "close");
+                plainError(res, status, why);
+            };
+            if (encoding == Encoding::Unsupported) {
+                refuse(415, "Unsupported Content-Type '" + req.get_header_value("Content-Type")
+                                + "': use application/x-protobuf or application/json.");
+                return;
+            }
+            const std::string contentEncoding = req.get_header_value("Content-Encoding");
+            if (!contentEncoding.empty() && contentEncoding != "gzip" && contentEncoding != "identity"
+                && contentEncoding != "deflate") {
+                refuse(415, "Unsupported Content-Encoding '" + contentEncoding + "': use gzip or none.");
+                return;
+            }
+            if (req.has_header("Content-Length")
+                && std::stoull("0" + req.get_header_value("Content-Length")) > limit) {
+                refuse(413, "The request body is larger than the limit of " + std::to_string(limit) + " bytes.");
+                return;
+            }
+            // Bodies arrive already inflated, chunk by chunk: stopping at the limit means a
+            // gzip bomb is never inflated beyond it.
+            std::string body;
+            bool tooLarge = false;
+            const bool complete = reader([&](const char *data, size_t length) {
+                if (body.size() + length > limit) {
+                    tooLarge = true;
+                    return false;
+                }
+                body.append(data, length);
+                return true;
+            });
+            if (tooLarge) {
+                refuse(413, "The request body is larger than the limit of " + std::to_string(limit)
+                                + " bytes after decompression.");
+                return;
+            }
+            if (!complete) {
+                refuse(400, "The request body could not be read (truncated or not valid " + contentEncoding + ").");
+                return;
+            }
+            switch (signal) {
+            case storage::Signal::Traces:
+                serveExport<otlp_trace::ExportTraceServiceRequest, otlp_trace::ExportTraceServiceResponse>(
+                    handler, signal, encoding, body, res, &ExportHandler::exportTraces);
+                break;
+            case storage::Signal::Logs:
+                serveExport<otlp_logs::ExportLogsServiceRequest, otlp_logs::ExportLogsServiceResponse>(
+                    handler, signal, encoding, body, res, &ExportHandler::exportLogs);
+                break;
+            case storage::Signal::Metrics:
+                serveExport<otlp_metrics::ExportMetricsServiceRequest, otlp_metrics::ExportMetricsServiceResponse>(
+                    handler, signal, encoding, body, res, &ExportHandler::exportMetrics);
+                break;
+            }
+        });
+    }
+    server.set_error_handler([](const httplib::Request &req, httplib::Response &res) {
+        if (res.status == 404 && res.body.empty())
+            plainError(res, 404, "No OTLP endpoint at " + req.path + "; use /v1/traces, /v1/logs or /v1/metrics.");
+    });
+}
+
+HttpReceiver::~HttpReceiver() { stop(); }
+
+std::string HttpReceiver::address() const { return m_options.host + ":" + std::to_string(m_port); }
+
+void HttpReceiver::stop()
+{
+    if (m_server) {
+        m_server->stop();
+        if (m_thread.joinable())
+            m_thread.join();
+        m_server.reset();
+    }
+}
+
+} // namespace spanscope::ingest

@@ -1,0 +1,59 @@
+#include "ingestserver.h"
+
+namespace spanscope::ingest {
+
+storage::Result<std::unique_ptr<IngestServer>> IngestServer::start(const IngestConfig &config)
+{
+    std::unique_ptr<IngestServer> server(new IngestServer);
+    auto writer = storage::SpanWriter::open(config.databasePath, config.writer);
+    if (!writer)
+        return storage::Error{writer.error()};
+    server->m_writer = std::move(*writer);
+    server->m_handler = std::make_unique<ExportHandler>(*server->m_writer, config.limits);
+
+    auto grpc = GrpcReceiver::start(*server->m_handler, {config.grpcAddress, config.limits.maxRequestBytes});
+    if (!grpc)
+        return storage::Error{grpc.error()};
+    server->m_grpc = std::move(*grpc);
+
+    HttpReceiver::Options http;
+    http.host = config.httpHost;
+    http.port = config.httpPort;
+    auto httpReceiver = HttpReceiver::start(*server->m_handler, http);
+    if (!httpReceiver)
+        return storage::Error{httpReceiver.error()};
+    server->m_http = std::move(*httpReceiver);
+    return server;
+}
+
+IngestServer::~IngestServer() { stop(); }
+
+void IngestServer::stop()
+{
+    // Receivers first, so nothing new is acknowledged while the writer drains.
+    if (m_http)
+        m_http->stop();
+    if (m_grpc)
+        m_grpc->stop();
+    if (m_writer)
+        m_writer->shutdown();
+}
+
+bool splitHostPort(const std::string &address, std::string &host, int &port)
+{
+    const auto colon = address.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == address.size())
+        return false;
+    host = address.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    try {
+        std::size_t used = 0;
+        port = std::stoi(address.substr(colon + 1), &used);
+        return used == address.size() - colon - 1 && port >= 0 && port <= 65535;
+    } catch (const std::exception &) {
+        return false;
+    }
+}
+
+} // namespace spanscope::ingest

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "grpcreceiver.h"
+#include "httpreceiver.h"
+
+#include <result.h>
+#include <spanwriter.h>
+
+#include <memory>
+#include <string>
+
+namespace spanscope::ingest {
+
+struct IngestConfig
+{
+    std::string databasePath;
+    std::string grpcAddress = "127.0.0.1:4317";
+    std::string httpHost = "127.0.0.1";
+    int httpPort = 4318;
+    storage::WriterOptions writer;
+    IngestLimits limits;
+};
+
+// The running backend: the writer and both receivers, started together and stopped in order
+// (stop accepting, commit what was acknowledged, close the database).
+class IngestServer
+{
+public:
+    static storage::Result<std::unique_ptr<IngestServer>> start(const IngestConfig &config);
+    ~IngestServer();
+
+    void stop();
+    std::string grpcAddress() const { return m_grpc->address(); }
+    std::string httpAddress() const { return m_http->address(); }
+    const std::string &databasePath() const { return m_writer->path(); }
+    storage::SpanWriter &writer() { return *m_writer; }
+
+private:
+    IngestServer() = default;
+
+    std::unique_ptr<storage::SpanWriter> m_writer;
+    std::unique_ptr<ExportHandler> m_handler;
+    std::unique_ptr<GrpcReceiver> m_grpc;
+    std::unique_ptr<HttpReceiver> m_http;
+};
+
+// Splits "HOST:PORT" ("[::1]:4317" too); false when it is not of that form.
+bool splitHostPort(const std::string &address, std::string &host, int &port);
+
+} // namespace spanscope::ingest

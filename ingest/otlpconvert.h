@@ -1,0 +1,42 @@
+#pragma once
+
+#include "ingestlimits.h"
+
+#include <batchsink.h>
+#include <telemetry.h>
+#include <tracestore.h>
+
+#include <opentelemetry/proto/collector/logs/v1/logs_service.pb.h>
+#include <opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h>
+#include <opentelemetry/proto/collector/trace/v1/trace_service.pb.h>
+
+#include <cstdint>
+#include <string>
+
+namespace spanscope::ingest {
+
+namespace otlp_trace = opentelemetry::proto::collector::trace::v1;
+namespace otlp_logs = opentelemetry::proto::collector::logs::v1;
+namespace otlp_metrics = opentelemetry::proto::collector::metrics::v1;
+
+// The result of decoding one request: what is good, and how much was rejected and why.
+template<typename Batch>
+struct Decoded
+{
+    Batch batch;
+    std::uint64_t rejected = 0;
+    std::string rejectReason; // the first reason, for the partial-success message
+    std::uint64_t truncated = 0; // attributes or values cut to the limits
+};
+
+Decoded<storage::TraceBatch> decodeTraces(const otlp_trace::ExportTraceServiceRequest &request,
+                                          const IngestLimits &limits);
+Decoded<storage::LogBatch> decodeLogs(const otlp_logs::ExportLogsServiceRequest &request,
+                                      const IngestLimits &limits);
+std::uint64_t countDataPoints(const otlp_metrics::ExportMetricsServiceRequest &request);
+
+// Stored data back to OTLP messages, for `--json` output and export.
+void encodeTrace(const storage::TraceData &trace, opentelemetry::proto::trace::v1::TracesData &out);
+void encodeLogs(const storage::LogPage &page, opentelemetry::proto::logs::v1::LogsData &out);
+
+} // namespace spanscope::ingest

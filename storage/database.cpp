@@ -1,0 +1,328 @@
+#include "database.h"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+
+namespace spanscope::storage {
+
+namespace {
+
+// 'SPSC': marks the file as ours so a foreign SQLite file is never migrated.
+constexpr int ApplicationId = 0x53505343;
+
+// Each entry upgrades the schema from version i to i + 1, inside one transaction.
+// Traces are keyed by an arrival-ordered integer; the random 16-byte id lives once, in `traces`.
+constexpr const char *Migrations[] = {
+    R"sql(
+CREATE TABLE strings(id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
+CREATE TABLE resources(
+    resource_id INTEGER PRIMARY KEY,
+    fingerprint BLOB NOT NULL UNIQUE,
+    service_name TEXT NOT NULL,
+    attributes BLOB,
+    dropped_attributes INTEGER NOT NULL,
+    schema_url TEXT NOT NULL);
+CREATE TABLE scopes(
+    scope_id INTEGER PRIMARY KEY,
+    fingerprint BLOB NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    version TEXT NOT NULL,
+    attributes BLOB,
+    dropped_attributes INTEGER NOT NULL,
+    schema_url TEXT NOT NULL);
+CREATE TABLE traces(
+    trace_key INTEGER PRIMARY KEY,
+    trace_id BLOB NOT NULL UNIQUE,
+    start_ns INTEGER NOT NULL,
+    end_ns INTEGER NOT NULL,
+    span_count INTEGER NOT NULL,
+    error_count INTEGER NOT NULL,
+    log_count INTEGER NOT NULL,
+    has_root INTEGER NOT NULL,
+    root_service TEXT NOT NULL,
+    root_name TEXT NOT NULL,
+    services TEXT NOT NULL,
+    received_ns INTEGER NOT NULL);
+CREATE INDEX traces_by_start ON traces(start_ns);
+CREATE TABLE spans(
+    trace_key INTEGER NOT NULL,
+    span_id BLOB NOT NULL,
+    parent_span_id BLOB,
+    name_id INTEGER NOT NULL,
+    kind INTEGER NOT NULL,
+    start_ns INTEGER NOT NULL,
+    duration_ns INTEGER NOT NULL,
+    status_code INTEGER NOT NULL,
+    status_message TEXT,
+    flags INTEGER NOT NULL,
+    trace_state TEXT,
+    resource_id INTEGER NOT NULL,
+    scope_id INTEGER NOT NULL,
+    attributes BLOB,
+    events BLOB,
+    links BLOB,
+    dropped_attributes INTEGER NOT NULL,
+    dropped_events INTEGER NOT NULL,
+    dropped_links INTEGER NOT NULL);
+CREATE INDEX spans_by_trace ON spans(trace_key);
+CREATE TABLE logs(
+    log_key INTEGER PRIMARY KEY,
+    trace_key INTEGER,
+    span_id BLOB,
+    time_ns INTEGER NOT NULL,
+    observed_ns INTEGER NOT NULL,
+    severity_number INTEGER NOT NULL,
+    severity_text TEXT NOT NULL,
+    body BLOB,
+    attributes BLOB,
+    dropped_attributes INTEGER NOT NULL,
+    flags INTEGER NOT NULL,
+    event_name TEXT NOT NULL,
+    resource_id INTEGER NOT NULL,
+    scope_id INTEGER NOT NULL);
+CREATE INDEX logs_by_trace ON logs(trace_key) WHERE trace_key IS NOT NULL;
+CREATE INDEX logs_by_time ON logs(time_ns);
+CREATE TABLE operations(
+    service_name TEXT NOT NULL,
+    span_name TEXT NOT NULL,
+    kind INTEGER NOT NULL,
+    PRIMARY KEY(service_name, span_name, kind)) WITHOUT ROWID;
+CREATE TABLE counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+)sql",
+    // Version 2: pinned traces are exempt from retention; `source` names the file a trace was
+    // imported from (empty for live telemetry).
+    R"sql(
+ALTER TABLE traces ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE traces ADD COLUMN source TEXT NOT NULL DEFAULT '';
+)sql",
+};
+static_assert(std::size(Migrations) == Database::SchemaVersion);
+
+int queryInt(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *stmt = nullptr;
+    int value = -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)
+        value = sqlite3_column_int(stmt, 0);
+    sqlite3_finalize(stmt);
+    return value;
+}
+
+} // namespace
+
+Database::Database(sqlite3 *db, std::string path) : m_db(db), m_path(std::move(path)) {}
+
+Database::~Database() { sqlite3_close_v2(m_db); }
+
+Result<std::unique_ptr<Database>> Database::open(const std::string &path, Mode mode)
+{
+    const bool readOnly = mode == Mode::ReadOnly;
+    if (readOnly && !std::filesystem::exists(path))
+        return Error{"There is no database at " + path + "."};
+    if (!readOnly) {
+        std::error_code ec;
+        const auto dir = std::filesystem::path(path).parent_path();
+        if (!dir.empty())
+            std::filesystem::create_directories(dir, ec);
+    }
+    sqlite3 *raw = nullptr;
+    const int flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+                      | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path.c_str(), &raw, flags, nullptr) != SQLITE_OK) {
+        const std::string why = raw ? sqlite3_errmsg(raw) : "out of memory";
+        sqlite3_close_v2(raw);
+        return Error{"Cannot open the database " + path + ": " + why + "."};
+    }
+    std::unique_ptr<Database> db(new Database(raw, path));
+    sqlite3_busy_timeout(raw, 5000);
+
+    const int version = queryInt(raw, "PRAGMA user_version");
+    const int appId = queryInt(raw, "PRAGMA application_id");
+    if (version < 0)
+        return Error{path + " is not a readable SQLite database (" + db->lastError() + ")."};
+    const int tables = queryInt(raw, "SELECT count(*) FROM sqlite_schema");
+    if ((version > 0 || tables > 0) && appId != ApplicationId)
+        return Error{path + " is not a Spanscope database; choose another file with --db."};
+    if (version > SchemaVersion) {
+        return Error{path + " was written by a newer Spanscope (schema " + std::to_string(version)
+                     + ", this version reads up to " + std::to_string(SchemaVersion)
+                     + "); it was left untouched. Update Spanscope or choose another --db."};
+    }
+    if (readOnly) {
+        if (version < SchemaVersion)
+            return Error{path + " has an older schema; open it once with the app or `spanscope serve` to upgrade it."};
+        return db;
+    }
+    if (auto wal = db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !wal)
+        return Error{"Cannot use " + path + ": " + wal.error()};
+    if (auto migrated = db->migrate(SchemaVersion); !migrated)
+        return Error{migrated.error()};
+    return db;
+}
+
+Result<std::unique_ptr<Database>> Database::createAtVersion(const std::string &path, int version)
+{
+    sqlite3 *raw = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+        sqlite3_close_v2(raw);
+        return Error{"Cannot create " + path + "."};
+    }
+    std::unique_ptr<Database> db(new Database(raw, path));
+    if (auto migrated = db->migrate(version); !migrated)
+        return Error{migrated.error()};
+    return db;
+}
+
+Result<bool> Database::migrate(int targetVersion)
+{
+    int version = schemaVersion();
+    while (version < targetVersion) {
+        const std::string sql = std::string("BEGIN IMMEDIATE;") + Migrations[version]
+                                + "PRAGMA application_id=" + std::to_string(ApplicationId)
+                                + ";PRAGMA user_version=" + std::to_string(version + 1) + ";COMMIT;";
+        if (auto step = exec(sql); !step) {
+            exec("ROLLBACK");
+            return Error{"Cannot upgrade " + m_path + " to schema " + std::to_string(version + 1)
+                         + ": " + step.error()};
+        }
+        ++version;
+    }
+    return true;
+}
+
+Result<bool> Database::exec(std::string_view sql)
+{
+    char *message = nullptr;
+    const std::string text(sql);
+    if (sqlite3_exec(m_db, text.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+        std::string why = message ? message : lastError();
+        sqlite3_free(message);
+        return Error{why};
+    }
+    return true;
+}
+
+std::string Database::lastError() const { return sqlite3_errmsg(m_db); }
+
+int Database::schemaVersion() const { return queryInt(m_db, "PRAGMA user_version"); }
+
+std::int64_t Database::usedBytes() const
+{
+    const std::int64_t pages = queryInt(m_db, "PRAGMA page_count");
+    const std::int64_t free = queryInt(m_db, "PRAGMA freelist_count");
+    return (pages - free) * queryInt(m_db, "PRAGMA page_size");
+}
+
+std::int64_t Database::fileBytes() const
+{
+    std::error_code ec;
+    std::int64_t total = 0;
+    for (const char *suffix : {"", "-wal"}) {
+        const auto size = std::filesystem::file_size(m_path + suffix, ec);
+        if (!ec)
+            total += static_cast<std::int64_t>(size);
+    }
+    return total;
+}
+
+Statement::Statement(const Database &db, std::string_view sql)
+{
+    if (sqlite3_prepare_v3(db.handle(), sql.data(), static_cast<int>(sql.size()),
+                           SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr)
+        != SQLITE_OK) {
+        m_stmt = nullptr;
+        m_ok = false;
+    }
+}
+
+Statement::~Statement() { sqlite3_finalize(m_stmt); }
+
+Statement &Statement::bind(int index, std::int64_t value)
+{
+    sqlite3_bind_int64(m_stmt, index, value);
+    return *this;
+}
+
+Statement &Statement::bind(int index, double value)
+{
+    sqlite3_bind_double(m_stmt, index, value);
+    return *this;
+}
+
+Statement &Statement::bindText(int index, std::string_view text)
+{
+    sqlite3_bind_text(m_stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    return *this;
+}
+
+Statement &Statement::bindBlob(int index, std::string_view blob)
+{
+    return bindBlob(index, blob.data(), blob.size());
+}
+
+Statement &Statement::bindBlob(int index, const void *data, std::size_t size)
+{
+    // A zero-length blob would read back as NULL-like ambiguity; store NULL for "nothing".
+    if (size == 0)
+        sqlite3_bind_null(m_stmt, index);
+    else
+        sqlite3_bind_blob(m_stmt, index, data, static_cast<int>(size), SQLITE_TRANSIENT);
+    return *this;
+}
+
+Statement &Statement::bindNull(int index)
+{
+    sqlite3_bind_null(m_stmt, index);
+    return *this;
+}
+
+bool Statement::next()
+{
+    if (!m_stmt) {
+        m_ok = false;
+        return false;
+    }
+    const int rc = sqlite3_step(m_stmt);
+    if (rc == SQLITE_ROW)
+        return true;
+    m_ok = rc == SQLITE_DONE;
+    return false;
+}
+
+bool Statement::run()
+{
+    while (next()) {
+    }
+    const bool ok = m_ok;
+    reset();
+    return ok;
+}
+
+void Statement::reset()
+{
+    if (m_stmt) {
+        sqlite3_reset(m_stmt);
+        sqlite3_clear_bindings(m_stmt);
+    }
+    m_ok = m_stmt != nullptr;
+}
+
+std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(m_stmt, column); }
+double Statement::real(int column) const { return sqlite3_column_double(m_stmt, column); }
+
+std::string_view Statement::text(int column) const
+{
+    const auto *p = reinterpret_cast<const char *>(sqlite3_column_text(m_stmt, column));
+    return p ? std::string_view(p, sqlite3_column_bytes(m_stmt, column)) : std::string_view();
+}
+
+std::string_view Statement::blob(int column) const
+{
+    const auto *p = static_cast<const char *>(sqlite3_column_blob(m_stmt, column));
+    return p ? std::string_view(p, sqlite3_column_bytes(m_stmt, column)) : std::string_view();
+}
+
+bool Statement::isNull(int column) const { return sqlite3_column_type(m_stmt, column) == SQLITE_NULL; }
+
+} // namespace spanscope::storage

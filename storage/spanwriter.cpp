@@ -1,0 +1,777 @@
+#include "spanwriter.h"
+
+#include "database.h"
+#include "valuecodec.h"
+
+#include <QLoggingCategory>
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <limits>
+#include <set>
+#include <tuple>
+#include <unordered_map>
+#include <variant>
+
+Q_LOGGING_CATEGORY(lcWriter, "spanscope.storage.writer", QtWarningMsg)
+
+namespace spanscope::storage {
+
+const char *toString(Signal signal)
+{
+    switch (signal) {
+    case Signal::Traces:
+        return "traces";
+    case Signal::Logs:
+        return "logs";
+    case Signal::Metrics:
+        return "metrics";
+    }
+    return "traces";
+}
+
+namespace {
+
+constexpr std::size_t MaxJobsPerTransaction = 512;
+constexpr std::size_t MaxItemsPerTransaction = 200'000;
+constexpr std::size_t MaxCachedStrings = 500'000;
+constexpr std::size_t MaxCachedTraces = 200'000;
+constexpr std::size_t MaxInternedValueLength = 64;
+constexpr std::size_t MaxRememberedRejections = 50;
+constexpr auto MaintenanceInterval = std::chrono::seconds(2);
+
+std::int64_t nowNanos()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::size_t approximateBytes(const Attributes &attributes)
+{
+    std::size_t n = attributes.size() * 64;
+    for (const KeyValue &kv : attributes) {
+        n += kv.key.size();
+        if (const auto *text = std::get_if<std::string>(&kv.value.value))
+            n += text->size();
+    }
+    return n;
+}
+
+// The memory a decoded batch holds while it waits; close enough to bound the queue.
+std::size_t approximateBytes(const TraceBatch &batch)
+{
+    std::size_t n = 0;
+    for (const ScopedSpans &group : batch.groups) {
+        n += 256 + approximateBytes(group.resource.attributes);
+        for (const Span &span : group.spans) {
+            n += sizeof(Span) + span.name.size() + span.statusMessage.size()
+                 + approximateBytes(span.attributes);
+            for (const SpanEvent &event : span.events)
+                n += sizeof(SpanEvent) + event.name.size() + approximateBytes(event.attributes);
+            n += span.links.size() * sizeof(SpanLink);
+        }
+    }
+    return n;
+}
+
+std::size_t approximateBytes(const LogBatch &batch)
+{
+    std::size_t n = 0;
+    for (const ScopedLogs &group : batch.groups) {
+        n += 256 + approximateBytes(group.resource.attributes);
+        for (const LogRecord &record : group.records) {
+            n += sizeof(LogRecord) + record.severityText.size() + approximateBytes(record.attributes);
+            if (const auto *text = std::get_if<std::string>(&record.body.value))
+                n += text->size();
+        }
+    }
+    return n;
+}
+
+struct TraceIdHash
+{
+    std::size_t operator()(const TraceId &id) const
+    {
+        std::uint64_t h;
+        std::memcpy(&h, id.data() + 8, sizeof h); // the random half
+        return static_cast<std::size_t>(h);
+    }
+};
+
+std::set<std::string> splitServices(std::string_view text)
+{
+    std::set<std::string> out;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const std::size_t comma = std::min(text.find(',', pos), text.size());
+        if (comma > pos)
+            out.emplace(text.substr(pos, comma - pos));
+        pos = comma + 1;
+    }
+    return out;
+}
+
+std::string joinServices(const std::set<std::string> &services)
+{
+    std::string out;
+    for (const std::string &s : services) {
+        if (!out.empty())
+            out += ',';
+        out += s;
+    }
+    return out;
+}
+
+} // namespace
+
+struct SpanWriter::Job
+{
+    std::variant<TraceBatch, LogBatch> batch;
+    std::size_t bytes = 0;
+    std::promise<WriteOutcome> done;
+};
+
+// The writer thread's state: its connection, prepared statements and the caches that keep
+// dictionary, resource and trace-key lookups out of SQLite on the hot path.
+class SpanWriter::Session final : public StringInterner
+{
+public:
+    explicit Session(std::unique_ptr<Database> db)
+        : m_db(std::move(db))
+        , m_findString(*m_db, "SELECT id FROM strings WHERE value = ?")
+        , m_insertString(*m_db, "INSERT INTO strings(value) VALUES (?)")
+        , m_findResource(*m_db, "SELECT resource_id FROM resources WHERE fingerprint = ?")
+        , m_insertResource(*m_db, "INSERT INTO resources(fingerprint, service_name, attributes, "
+                                  "dropped_attributes, schema_url) VALUES (?,?,?,?,?)")
+        , m_findScope(*m_db, "SELECT scope_id FROM scopes WHERE fingerprint = ?")
+        , m_insertScope(*m_db, "INSERT INTO scopes(fingerprint, name, version, attributes, "
+                               "dropped_attributes, schema_url) VALUES (?,?,?,?,?,?)")
+        , m_findTrace(*m_db, "SELECT trace_key FROM traces WHERE trace_id = ?")
+        , m_insertTrace(*m_db, "INSERT INTO traces(trace_id, start_ns, end_ns, span_count, "
+                               "error_count, log_count, has_root, root_service, root_name, "
+                               "services, received_ns) VALUES (?,0,0,0,0,0,0,'','','',?)")
+        , m_readSummary(*m_db, "SELECT start_ns, end_ns, span_count, error_count, log_count, "
+                               "has_root, root_service, root_name, services FROM traces "
+                               "WHERE trace_key = ?")
+        , m_writeSummary(*m_db, "UPDATE traces SET start_ns=?, end_ns=?, span_count=?, "
+                                "error_count=?, log_count=?, has_root=?, root_service=?, "
+                                "root_name=?, services=? WHERE trace_key=?")
+        , m_insertSpan(*m_db, "INSERT INTO spans(trace_key, span_id, parent_span_id, name_id, "
+                              "kind, start_ns, duration_ns, status_code, status_message, flags, "
+                              "trace_state, resource_id, scope_id, attributes, events, links, "
+                              "dropped_attributes, dropped_events, dropped_links) "
+                              "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+        , m_insertLog(*m_db, "INSERT INTO logs(trace_key, span_id, time_ns, observed_ns, "
+                             "severity_number, severity_text, body, attributes, "
+                             "dropped_attributes, flags, event_name, resource_id, scope_id) "
+                             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+        , m_insertOperation(*m_db, "INSERT OR IGNORE INTO operations(service_name, span_name, "
+                                   "kind) VALUES (?,?,?)")
+        , m_addCounter(*m_db, "INSERT INTO counters(name, value) VALUES (?, ?) "
+                              "ON CONFLICT(name) DO UPDATE SET value = value + excluded.value")
+    {}
+
+    Database &db() { return *m_db; }
+
+    // Writes the jobs and counters in one transaction. On failure nothing is kept.
+    WriteOutcome commit(std::vector<std::unique_ptr<Job>> &jobs,
+                        std::map<std::string, std::uint64_t> &counters)
+    {
+        if (auto begin = m_db->exec("BEGIN IMMEDIATE"); !begin)
+            return failed(begin.error());
+        m_error.clear();
+        for (const auto &job : jobs) {
+            if (const auto *traces = std::get_if<TraceBatch>(&job->batch)) {
+                writeTraces(*traces);
+                counters[std::string("traces.accepted")] += traces->spanCount();
+            } else {
+                const auto &logs = std::get<LogBatch>(job->batch);
+                writeLogs(logs);
+                counters[std::string("logs.accepted")] += logs.recordCount();
+            }
+            if (!m_error.empty())
+                break;
+        }
+        if (m_error.empty())
+            flushSummaries();
+        for (const auto &[name, delta] : counters) {
+            if (m_error.empty() && !m_addCounter.bindText(1, name).bind(2, delta).run())
+                m_error = m_db->lastError();
+        }
+        if (m_error.empty()) {
+            if (auto done = m_db->exec("COMMIT"); done)
+                return {};
+            else
+                m_error = done.error();
+        }
+        m_db->exec("ROLLBACK");
+        return failed(m_error);
+    }
+
+    // Evicts the oldest unpinned traces, in chunks, until usage is back under 90 % of budget.
+    void enforceRetention(std::int64_t budgetBytes)
+    {
+        if (m_db->usedBytes() <= budgetBytes)
+            return;
+        Statement oldest(*m_db, "SELECT trace_key, span_count, start_ns FROM traces WHERE pinned = 0 "
+                                "ORDER BY trace_key LIMIT ?");
+        Statement total(*m_db, "SELECT count(*) FROM traces WHERE pinned = 0");
+        Statement deleteSpans(*m_db, "DELETE FROM spans WHERE trace_key = ?");
+        Statement deleteLogs(*m_db, "DELETE FROM logs WHERE trace_key = ?");
+        Statement deleteTrace(*m_db, "DELETE FROM traces WHERE trace_key = ?");
+        Statement deleteLooseLogs(*m_db, "DELETE FROM logs WHERE trace_key IS NULL AND time_ns < ?");
+        while (m_db->usedBytes() > budgetBytes * 9 / 10) {
+            std::int64_t remaining = 0;
+            if (total.next())
+                remaining = total.integer(0);
+            total.reset();
+            if (remaining == 0)
+                break;
+            const std::int64_t chunk = std::max<std::int64_t>(100, remaining / 50);
+            std::uint64_t traces = 0, spans = 0;
+            std::int64_t newestStart = 0;
+            m_db->exec("BEGIN IMMEDIATE");
+            oldest.bind(1, chunk);
+            std::vector<std::int64_t> keys;
+            while (oldest.next()) {
+                keys.push_back(oldest.integer(0));
+                spans += static_cast<std::uint64_t>(oldest.integer(1));
+                newestStart = std::max(newestStart, oldest.integer(2));
+            }
+            oldest.reset();
+            for (const std::int64_t key : keys) {
+                deleteSpans.bind(1, key).run();
+                deleteLogs.bind(1, key).run();
+                deleteTrace.bind(1, key).run();
+                ++traces;
+            }
+            deleteLooseLogs.bind(1, newestStart).run();
+            m_addCounter.bindText(1, "evicted.traces").bind(2, traces).run();
+            m_addCounter.bindText(1, "evicted.spans").bind(2, spans).run();
+            if (auto done = m_db->exec("COMMIT"); !done) {
+                qCWarning(lcWriter) << "retention failed:" << done.error().c_str();
+                m_db->exec("ROLLBACK");
+                break;
+            }
+        }
+        m_traceKeys.clear();
+    }
+
+    std::uint64_t internKey(std::string_view key) override
+    {
+        if (auto it = m_strings.find(key); it != m_strings.end())
+            return it->second;
+        return lookUpOrInsert(key);
+    }
+
+    std::uint64_t internValue(std::string_view key, std::string_view value) override
+    {
+        if (value.size() > MaxInternedValueLength)
+            return 0;
+        KeyStats &stats = keyStats(key);
+        ++stats.uses;
+        if (auto it = m_strings.find(value); it != m_strings.end())
+            return it->second;
+        // Keys whose values are mostly new (request ids, timestamps) stay inline: interning them
+        // would only grow the dictionary and its index.
+        ++stats.misses;
+        if (stats.uses > 64 && stats.misses * 2 > stats.uses)
+            return 0;
+        return lookUpOrInsert(value);
+    }
+
+private:
+    struct KeyStats
+    {
+        std::uint64_t uses = 0;
+        std::uint64_t misses = 0;
+    };
+
+    struct TraceDelta
+    {
+        bool fresh = false;
+        std::int64_t start = std::numeric_limits<std::int64_t>::max();
+        std::int64_t end = 0;
+        std::int64_t spans = 0;
+        std::int64_t errors = 0;
+        std::int64_t logs = 0;
+        bool hasRoot = false;
+        std::string rootService, rootName;
+        // The earliest span seen stands in for the root until the root arrives.
+        std::int64_t firstStart = std::numeric_limits<std::int64_t>::max();
+        std::string firstService, firstName;
+        std::set<std::string> services;
+    };
+
+    struct StringHash
+    {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+
+    WriteOutcome failed(const std::string &error)
+    {
+        // The rolled-back transaction may have handed out ids that no longer exist.
+        m_strings.clear();
+        m_resources.clear();
+        m_scopes.clear();
+        m_traceKeys.clear();
+        m_operations.clear();
+        m_touched.clear();
+        return {WriteOutcome::Status::Failed, "The database could not be written: " + error};
+    }
+
+    void check(bool ok)
+    {
+        if (!ok && m_error.empty())
+            m_error = m_db->lastError();
+    }
+
+    std::uint64_t lookUpOrInsert(std::string_view text)
+    {
+        if (m_strings.size() > MaxCachedStrings)
+            m_strings.clear();
+        std::uint64_t id = 0;
+        m_findString.bindText(1, text);
+        if (m_findString.next())
+            id = static_cast<std::uint64_t>(m_findString.integer(0));
+        m_findString.reset();
+        if (id == 0) {
+            check(m_insertString.bindText(1, text).run());
+            id = static_cast<std::uint64_t>(sqlite3LastRowId());
+        }
+        m_strings.emplace(std::string(text), id);
+        return id;
+    }
+
+    std::int64_t sqlite3LastRowId() { return sqlite3_last_insert_rowid(m_db->handle()); }
+
+    KeyStats &keyStats(std::string_view key)
+    {
+        if (auto it = m_keyStats.find(key); it != m_keyStats.end())
+            return it->second;
+        if (m_keyStats.size() > MaxCachedStrings)
+            m_keyStats.clear();
+        return m_keyStats[std::string(key)];
+    }
+
+    std::int64_t resourceId(const Resource &resource)
+    {
+        std::string attrs;
+        encodeAttributes(resource.attributes, *this, attrs);
+        std::string fingerprint = attrs;
+        fingerprint += '\0' + std::to_string(resource.droppedAttributesCount) + '\0' + resource.schemaUrl;
+        if (auto it = m_resources.find(fingerprint); it != m_resources.end())
+            return it->second;
+        std::int64_t id = 0;
+        if (m_findResource.bindBlob(1, fingerprint).next())
+            id = m_findResource.integer(0);
+        m_findResource.reset();
+        if (id == 0) {
+            check(m_insertResource.bindBlob(1, fingerprint)
+                      .bindText(2, resource.serviceName())
+                      .bindBlob(3, attrs)
+                      .bind(4, resource.droppedAttributesCount)
+                      .bindText(5, resource.schemaUrl)
+                      .run());
+            id = sqlite3LastRowId();
+        }
+        m_resources.emplace(std::move(fingerprint), id);
+        return id;
+    }
+
+    std::int64_t scopeId(const Scope &scope)
+    {
+        std::string attrs;
+        encodeAttributes(scope.attributes, *this, attrs);
+        std::string fingerprint = scope.name + '\0' + scope.version + '\0' + attrs + '\0'
+                                  + std::to_string(scope.droppedAttributesCount) + '\0'
+                                  + scope.schemaUrl;
+        if (auto it = m_scopes.find(fingerprint); it != m_scopes.end())
+            return it->second;
+        std::int64_t id = 0;
+        if (m_findScope.bindBlob(1, fingerprint).next())
+            id = m_findScope.integer(0);
+        m_findScope.reset();
+        if (id == 0) {
+            check(m_insertScope.bindBlob(1, fingerprint)
+                      .bindText(2, scope.name)
+                      .bindText(3, scope.version)
+                      .bindBlob(4, attrs)
+                      .bind(5, scope.droppedAttributesCount)
+                      .bindText(6, scope.schemaUrl)
+                      .run());
+            id = sqlite3LastRowId();
+        }
+        m_scopes.emplace(std::move(fingerprint), id);
+        return id;
+    }
+
+    std::int64_t traceKey(const TraceId &traceId)
+    {
+        if (auto it = m_traceKeys.find(traceId); it != m_traceKeys.end())
+            return it->second;
+        if (m_traceKeys.size() > MaxCachedTraces)
+            m_traceKeys.clear();
+        std::int64_t key = 0;
+        if (m_findTrace.bindBlob(1, traceId.data(), traceId.size()).next())
+            key = m_findTrace.integer(0);
+        m_findTrace.reset();
+        if (key == 0) {
+            check(m_insertTrace.bindBlob(1, traceId.data(), traceId.size()).bind(2, nowNanos()).run());
+            key = sqlite3LastRowId();
+            m_touched[key].fresh = true;
+        }
+        m_traceKeys.emplace(traceId, key);
+        return key;
+    }
+
+    void noteOperation(const std::string &service, const std::string &name, SpanKind kind)
+    {
+        auto entry = std::make_tuple(service, name, static_cast<int>(kind));
+        if (m_operations.size() > MaxCachedStrings)
+            m_operations.clear();
+        if (m_operations.insert(entry).second)
+            check(m_insertOperation.bindText(1, service).bindText(2, name).bind(3, static_cast<int>(kind)).run());
+    }
+
+    void writeTraces(const TraceBatch &batch)
+    {
+        std::string attrs, events, links;
+        for (const ScopedSpans &group : batch.groups) {
+            const std::int64_t resource = resourceId(group.resource);
+            const std::int64_t scope = scopeId(group.scope);
+            const std::string service = group.resource.serviceName();
+            for (const Span &span : group.spans) {
+                const std::int64_t key = traceKey(span.traceId);
+                attrs.clear();
+                events.clear();
+                links.clear();
+                encodeAttributes(span.attributes, *this, attrs);
+                if (!span.events.empty())
+                    encodeEvents(span.events, span.startUnixNano, *this, events);
+                if (!span.links.empty())
+                    encodeLinks(span.links, *this, links);
+                const auto start = static_cast<std::int64_t>(span.startUnixNano);
+                // A span that ends before it starts is stored with zero duration.
+                const auto end = std::max(start, static_cast<std::int64_t>(span.endUnixNano));
+                m_insertSpan.bind(1, key).bindBlob(2, span.spanId.data(), span.spanId.size());
+                if (span.isRoot())
+                    m_insertSpan.bindNull(3);
+                else
+                    m_insertSpan.bindBlob(3, span.parentSpanId.data(), span.parentSpanId.size());
+                m_insertSpan.bind(4, internKey(span.name))
+                    .bind(5, static_cast<int>(span.kind))
+                    .bind(6, start)
+                    .bind(7, end - start)
+                    .bind(8, static_cast<int>(span.statusCode));
+                if (span.statusMessage.empty())
+                    m_insertSpan.bindNull(9);
+                else
+                    m_insertSpan.bindText(9, span.statusMessage);
+                m_insertSpan.bind(10, span.flags);
+                if (span.traceState.empty())
+                    m_insertSpan.bindNull(11);
+                else
+                    m_insertSpan.bindText(11, span.traceState);
+                m_insertSpan.bind(12, resource)
+                    .bind(13, scope)
+                    .bindBlob(14, attrs)
+                    .bindBlob(15, events)
+                    .bindBlob(16, links)
+                    .bind(17, span.droppedAttributesCount)
+                    .bind(18, span.droppedEventsCount)
+                    .bind(19, span.droppedLinksCount);
+                check(m_insertSpan.run());
+                noteOperation(service, span.name, span.kind);
+
+                TraceDelta &delta = m_touched[key];
+                delta.start = std::min(delta.start, start);
+                delta.end = std::max(delta.end, end);
+                ++delta.spans;
+                if (span.statusCode == StatusCode::Error)
+                    ++delta.errors;
+                if (span.isRoot()) {
+                    delta.hasRoot = true;
+                    delta.rootService = service;
+                    delta.rootName = span.name;
+                } else if (start < delta.firstStart) {
+                    delta.firstStart = start;
+                    delta.firstService = service;
+                    delta.firstName = span.name;
+                }
+                if (delta.services.size() < 64)
+                    delta.services.insert(service);
+            }
+        }
+    }
+
+    void writeLogs(const LogBatch &batch)
+    {
+        std::string body, attrs;
+        for (const ScopedLogs &group : batch.groups) {
+            const std::int64_t resource = resourceId(group.resource);
+            const std::int64_t scope = scopeId(group.scope);
+            for (const LogRecord &record : group.records) {
+                body.clear();
+                attrs.clear();
+                encodeAnyValue(record.body, *this, body);
+                encodeAttributes(record.attributes, *this, attrs);
+                if (isValid(record.traceId)) {
+                    const std::int64_t key = traceKey(record.traceId);
+                    ++m_touched[key].logs;
+                    m_insertLog.bind(1, key);
+                } else {
+                    m_insertLog.bindNull(1);
+                }
+                if (isValid(record.spanId))
+                    m_insertLog.bindBlob(2, record.spanId.data(), record.spanId.size());
+                else
+                    m_insertLog.bindNull(2);
+                // A record with one timestamp is placed at the time it was observed.
+                const std::uint64_t time = record.timeUnixNano ? record.timeUnixNano
+                                                               : record.observedTimeUnixNano;
+                m_insertLog.bind(3, time)
+                    .bind(4, record.observedTimeUnixNano)
+                    .bind(5, record.severityNumber)
+                    .bindText(6, record.severityText)
+                    .bindBlob(7, body)
+                    .bindBlob(8, attrs)
+                    .bind(9, record.droppedAttributesCount)
+                    .bind(10, record.flags)
+                    .bindText(11, record.eventName)
+                    .bind(12, resource)
+                    .bind(13, scope);
+                check(m_insertLog.run());
+            }
+        }
+    }
+
+    // Folds this transaction's per-trace changes into the summary rows the trace list reads.
+    void flushSummaries()
+    {
+        for (auto &[key, delta] : m_touched) {
+            std::int64_t start = delta.start, end = delta.end;
+            std::int64_t spans = delta.spans, errors = delta.errors, logs = delta.logs;
+            bool hasRoot = delta.hasRoot;
+            std::string rootService = delta.hasRoot ? delta.rootService : delta.firstService;
+            std::string rootName = delta.hasRoot ? delta.rootName : delta.firstName;
+            std::set<std::string> services = std::move(delta.services);
+            const bool hadSpans = !delta.fresh && m_readSummary.bind(1, key).next();
+            if (hadSpans && m_readSummary.integer(2) > 0) {
+                start = std::min(start, m_readSummary.integer(0));
+                end = std::max(end, m_readSummary.integer(1));
+                const bool storedRoot = m_readSummary.integer(5) != 0;
+                // Keep the stored label unless this batch brought the root, or an earlier span.
+                if (storedRoot || (!delta.hasRoot && delta.firstStart >= m_readSummary.integer(0))) {
+                    if (!delta.hasRoot || storedRoot) {
+                        rootService = std::string(m_readSummary.text(6));
+                        rootName = std::string(m_readSummary.text(7));
+                    }
+                }
+                hasRoot = hasRoot || storedRoot;
+                auto stored = splitServices(m_readSummary.text(8));
+                services.merge(stored);
+            }
+            if (hadSpans) {
+                spans += m_readSummary.integer(2);
+                errors += m_readSummary.integer(3);
+                logs += m_readSummary.integer(4);
+            }
+            m_readSummary.reset();
+            if (spans == 0) // a trace known only from logs so far
+                start = end = 0;
+            check(m_writeSummary.bind(1, start)
+                      .bind(2, end)
+                      .bind(3, spans)
+                      .bind(4, errors)
+                      .bind(5, logs)
+                      .bind(6, hasRoot ? 1 : 0)
+                      .bindText(7, rootService)
+                      .bindText(8, rootName)
+                      .bindText(9, joinServices(services))
+                      .bind(10, key)
+                      .run());
+        }
+        m_touched.clear();
+    }
+
+    std::unique_ptr<Database> m_db;
+    Statement m_findString, m_insertString, m_findResource, m_insertResource, m_findScope,
+        m_insertScope, m_findTrace, m_insertTrace, m_readSummary, m_writeSummary, m_insertSpan,
+        m_insertLog, m_insertOperation, m_addCounter;
+    std::string m_error;
+    std::unordered_map<std::string, std::uint64_t, StringHash, std::equal_to<>> m_strings;
+    std::unordered_map<std::string, KeyStats, StringHash, std::equal_to<>> m_keyStats;
+    std::unordered_map<std::string, std::int64_t> m_resources, m_scopes;
+    std::unordered_map<TraceId, std::int64_t, TraceIdHash> m_traceKeys;
+    std::set<std::tuple<std::string, std::string, int>> m_operations;
+    std::unordered_map<std::int64_t, TraceDelta> m_touched;
+};
+
+
+Result<std::unique_ptr<SpanWriter>> SpanWriter::open(const std::string &path, WriterOptions options)
+{
+    auto db = Database::open(path, Database::Mode::ReadWrite);
+    if (!db)
+        return Error{db.error()};
+    return std::unique_ptr<SpanWriter>(new SpanWriter(std::move(*db), path, options));
+}
+
+SpanWriter::SpanWriter(std::unique_ptr<Database> db, std::string path, WriterOptions options)
+    : m_path(std::move(path))
+    , m_options(options)
+    , m_session(std::make_unique<Session>(std::move(db)))
+{
+    m_thread = std::thread([this] { run(); });
+}
+
+SpanWriter::~SpanWriter() { shutdown(); }
+
+void SpanWriter::shutdown()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_wake.notify_all();
+    if (m_thread.joinable())
+        m_thread.join();
+    m_session.reset();
+}
+
+WriteOutcome SpanWriter::writeTraces(TraceBatch batch)
+{
+    auto job = std::make_unique<Job>();
+    job->bytes = approximateBytes(batch);
+    job->batch = std::move(batch);
+    return enqueue(std::move(job));
+}
+
+WriteOutcome SpanWriter::writeLogs(LogBatch batch)
+{
+    auto job = std::make_unique<Job>();
+    job->bytes = approximateBytes(batch);
+    job->batch = std::move(batch);
+    return enqueue(std::move(job));
+}
+
+WriteOutcome SpanWriter::enqueue(std::unique_ptr<Job> job)
+{
+    const bool traces = std::holds_alternative<TraceBatch>(job->batch);
+    const std::size_t items = traces ? std::get<TraceBatch>(job->batch).spanCount()
+                                     : std::get<LogBatch>(job->batch).recordCount();
+    const std::string refused = traces ? "traces.refused" : "logs.refused";
+    std::future<WriteOutcome> done = job->done.get_future();
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_stopping) {
+            m_pendingCounters[refused] += items;
+            return {WriteOutcome::Status::Closed, "Spanscope is shutting down."};
+        }
+        // An empty queue takes any single batch, so one large request is never refused forever.
+        if (!m_queue.empty() && m_queuedBytes + job->bytes > m_options.queueByteBudget) {
+            m_pendingCounters[refused] += items;
+            return {WriteOutcome::Status::Busy, "The ingest queue is full; retry shortly."};
+        }
+        m_queuedBytes += job->bytes;
+        m_queue.push_back(std::move(job));
+    }
+    m_wake.notify_one();
+    WriteOutcome outcome = done.get();
+    if (!outcome.committed()) {
+        std::lock_guard lock(m_mutex);
+        m_pendingCounters[refused] += items;
+    }
+    return outcome;
+}
+
+void SpanWriter::countAccepted(Signal signal, std::uint64_t items)
+{
+    addCounter(std::string(toString(signal)) + ".accepted", items);
+}
+
+void SpanWriter::countRejectedItems(Signal signal, std::uint64_t items)
+{
+    addCounter(std::string(toString(signal)) + ".rejected", items);
+}
+
+void SpanWriter::countRejectedRequest(Signal signal, const std::string &reason)
+{
+    std::lock_guard lock(m_mutex);
+    m_pendingCounters[std::string(toString(signal)) + ".bad_requests"] += 1;
+    m_rejections.push_back(std::string(toString(signal)) + ": " + reason);
+    if (m_rejections.size() > MaxRememberedRejections)
+        m_rejections.pop_front();
+}
+
+std::deque<std::string> SpanWriter::recentRejections() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_rejections;
+}
+
+void SpanWriter::addCounter(const std::string &name, std::uint64_t delta)
+{
+    if (delta == 0)
+        return;
+    std::lock_guard lock(m_mutex);
+    m_pendingCounters[name] += delta;
+}
+
+void SpanWriter::run()
+{
+    auto nextMaintenance = std::chrono::steady_clock::now();
+    for (;;) {
+        std::vector<std::unique_ptr<Job>> jobs;
+        std::map<std::string, std::uint64_t> counters;
+        std::size_t bytes = 0;
+        bool stop = false;
+        {
+            std::unique_lock lock(m_mutex);
+            m_wake.wait_for(lock, MaintenanceInterval,
+                            [this] { return !m_queue.empty() || m_stopping; });
+            std::size_t items = 0;
+            while (!m_queue.empty() && jobs.size() < MaxJobsPerTransaction
+                   && items < MaxItemsPerTransaction) {
+                auto &job = m_queue.front();
+                items += std::holds_alternative<TraceBatch>(job->batch)
+                             ? std::get<TraceBatch>(job->batch).spanCount()
+                             : std::get<LogBatch>(job->batch).recordCount();
+                bytes += job->bytes;
+                jobs.push_back(std::move(job));
+                m_queue.pop_front();
+            }
+            counters.swap(m_pendingCounters);
+            stop = m_stopping && m_queue.empty();
+        }
+        if (!jobs.empty() || !counters.empty()) {
+            const WriteOutcome outcome = m_session->commit(jobs, counters);
+            if (!outcome.committed()) {
+                qCWarning(lcWriter) << outcome.error.c_str();
+                std::lock_guard lock(m_mutex);
+                // Counters describe what happened, so they are kept for the next commit.
+                for (const auto &[name, delta] : counters) {
+                    if (name != "traces.accepted" && name != "logs.accepted")
+                        m_pendingCounters[name] += delta;
+                }
+            }
+            for (auto &job : jobs)
+                job->done.set_value(outcome);
+            std::lock_guard lock(m_mutex);
+            m_queuedBytes -= bytes;
+        }
+        if (std::chrono::steady_clock::now() >= nextMaintenance || stop) {
+            m_session->enforceRetention(m_options.retentionBytes);
+            nextMaintenance = std::chrono::steady_clock::now() + MaintenanceInterval;
+        }
+        if (stop)
+            break;
+    }
+}
+
+} // namespace spanscope::storage

@@ -1,0 +1,72 @@
+#pragma once
+
+#include "batchsink.h"
+#include "result.h"
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace spanscope::storage {
+
+class Database;
+
+struct WriterOptions
+{
+    // Decoded batches waiting for the writer; past this, senders are told to retry.
+    std::size_t queueByteBudget = 256u << 20;
+    // Oldest unpinned traces are evicted when the database uses more than this.
+    std::int64_t retentionBytes = std::int64_t(2) << 30;
+};
+
+// Owns the only read-write connection. Batches from any thread wait in a bounded queue; one
+// thread commits everything waiting in one transaction (group commit) and only then answers
+// each sender, so "acknowledged" always means "committed".
+class SpanWriter final : public BatchSink
+{
+public:
+    static Result<std::unique_ptr<SpanWriter>> open(const std::string &path, WriterOptions options);
+    ~SpanWriter() override;
+
+    WriteOutcome writeTraces(TraceBatch batch) override;
+    WriteOutcome writeLogs(LogBatch batch) override;
+    void countAccepted(Signal signal, std::uint64_t items) override;
+    void countRejectedItems(Signal signal, std::uint64_t items) override;
+    void countRejectedRequest(Signal signal, const std::string &reason) override;
+
+    // Stops taking batches, commits everything queued, and closes the database. Idempotent.
+    void shutdown();
+    // Reasons of the most recent rejected requests, newest last.
+    std::deque<std::string> recentRejections() const;
+    const std::string &path() const { return m_path; }
+
+    class Session;
+
+private:
+    struct Job;
+    SpanWriter(std::unique_ptr<Database> db, std::string path, WriterOptions options);
+    WriteOutcome enqueue(std::unique_ptr<Job> job);
+    void run();
+    void addCounter(const std::string &name, std::uint64_t delta);
+
+    std::string m_path;
+    WriterOptions m_options;
+    std::unique_ptr<Session> m_session; // touched only by the writer thread
+
+    mutable std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::deque<std::unique_ptr<Job>> m_queue;
+    std::size_t m_queuedBytes = 0;
+    bool m_stopping = false;
+    std::map<std::string, std::uint64_t> m_pendingCounters;
+    std::deque<std::string> m_rejections;
+    std::thread m_thread;
+};
+
+} // namespace spanscope::storage

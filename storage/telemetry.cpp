@@ -1,0 +1,125 @@
+#include "telemetry.h"
+
+#include <algorithm>
+
+namespace spanscope::storage {
+
+namespace {
+
+template<std::size_t N>
+bool anyNonZero(const std::array<std::uint8_t, N> &id)
+{
+    return std::any_of(id.begin(), id.end(), [](std::uint8_t b) { return b != 0; });
+}
+
+template<std::size_t N>
+std::string hexOf(const std::array<std::uint8_t, N> &id)
+{
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out(N * 2, '0');
+    for (std::size_t i = 0; i < N; ++i) {
+        out[2 * i] = digits[id[i] >> 4];
+        out[2 * i + 1] = digits[id[i] & 0xF];
+    }
+    return out;
+}
+
+int hexDigit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+template<std::size_t N>
+bool parseHex(std::string_view hex, std::array<std::uint8_t, N> &out)
+{
+    if (hex.size() != N * 2)
+        return false;
+    std::array<std::uint8_t, N> id{};
+    for (std::size_t i = 0; i < N; ++i) {
+        const int hi = hexDigit(hex[2 * i]);
+        const int lo = hexDigit(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return false;
+        id[i] = static_cast<std::uint8_t>(hi << 4 | lo);
+    }
+    out = id;
+    return true;
+}
+
+} // namespace
+
+bool isValid(const TraceId &id) { return anyNonZero(id); }
+bool isValid(const SpanId &id) { return anyNonZero(id); }
+std::string toHex(const TraceId &id) { return hexOf(id); }
+std::string toHex(const SpanId &id) { return hexOf(id); }
+bool fromHex(std::string_view hex, TraceId &out) { return parseHex(hex, out); }
+bool fromHex(std::string_view hex, SpanId &out) { return parseHex(hex, out); }
+
+bool AnyValue::operator==(const AnyValue &other) const { return value == other.value; }
+
+std::string Resource::serviceName() const
+{
+    for (const KeyValue &kv : attributes) {
+        if (kv.key == "service.name") {
+            if (const auto *text = std::get_if<std::string>(&kv.value.value))
+                return *text;
+        }
+    }
+    return "unknown_service";
+}
+
+const char *toString(SpanKind kind)
+{
+    switch (kind) {
+    case SpanKind::Unspecified:
+        return "unspecified";
+    case SpanKind::Internal:
+        return "internal";
+    case SpanKind::Server:
+        return "server";
+    case SpanKind::Client:
+        return "client";
+    case SpanKind::Producer:
+        return "producer";
+    case SpanKind::Consumer:
+        return "consumer";
+    }
+    return "unspecified";
+}
+
+const char *toString(StatusCode code)
+{
+    switch (code) {
+    case StatusCode::Unset:
+        return "unset";
+    case StatusCode::Ok:
+        return "ok";
+    case StatusCode::Error:
+        return "error";
+    }
+    return "unset";
+}
+
+std::size_t TraceBatch::spanCount() const
+{
+    std::size_t n = 0;
+    for (const ScopedSpans &g : groups)
+        n += g.spans.size();
+    return n;
+}
+
+std::size_t LogBatch::recordCount() const
+{
+    std::size_t n = 0;
+    for (const ScopedLogs &g : groups)
+        n += g.records.size();
+    return n;
+}
+
+} // namespace spanscope::storage

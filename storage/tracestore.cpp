@@ -1,0 +1,417 @@
+#include "tracestore.h"
+
+#include "database.h"
+#include "valuecodec.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cstring>
+#include <unordered_map>
+
+namespace spanscope::storage {
+
+// Resolves dictionary ids with a cache; the dictionary only grows, so entries never go stale.
+class DictionaryReader final : public StringResolver
+{
+public:
+    explicit DictionaryReader(const Database &db)
+        : m_lookup(db, "SELECT value FROM strings WHERE id = ?")
+    {}
+
+    bool resolve(std::uint64_t id, std::string &out) override
+    {
+        if (auto it = m_cache.find(id); it != m_cache.end()) {
+            out = it->second;
+            return true;
+        }
+        bool found = false;
+        if (m_lookup.bind(1, id).next()) {
+            out = std::string(m_lookup.text(0));
+            found = true;
+        }
+        m_lookup.reset();
+        if (found) {
+            if (m_cache.size() > 200'000)
+                m_cache.clear();
+            m_cache.emplace(id, out);
+        }
+        return found;
+    }
+
+private:
+    Statement m_lookup;
+    std::unordered_map<std::uint64_t, std::string> m_cache;
+};
+
+namespace {
+
+// SQL: ss_attr_match(attributes, key_id, value_id, value_text). value_id may be NULL; a NULL
+// value_text asks only whether the key is present.
+void attrMatchFunction(sqlite3_context *ctx, int, sqlite3_value **argv)
+{
+    const auto *data = static_cast<const char *>(sqlite3_value_blob(argv[0]));
+    const std::string_view blob(data ? data : "", data ? sqlite3_value_bytes(argv[0]) : 0);
+    AttributeMatcher matcher;
+    matcher.keyId = static_cast<std::uint64_t>(sqlite3_value_int64(argv[1]));
+    if (sqlite3_value_type(argv[2]) != SQLITE_NULL)
+        matcher.valueId = static_cast<std::uint64_t>(sqlite3_value_int64(argv[2]));
+    const bool keyOnly = sqlite3_value_type(argv[3]) == SQLITE_NULL;
+    if (!keyOnly) {
+        const auto *text = reinterpret_cast<const char *>(sqlite3_value_text(argv[3]));
+        matcher.valueText.assign(text, sqlite3_value_bytes(argv[3]));
+    }
+    sqlite3_result_int(ctx, keyOnly ? attributesHaveKey(blob, matcher.keyId) : attributesMatch(blob, matcher));
+}
+
+template<std::size_t N>
+void copyId(std::string_view blob, std::array<std::uint8_t, N> &out)
+{
+    if (blob.size() == N)
+        std::memcpy(out.data(), blob.data(), N);
+}
+
+std::vector<std::string> splitList(std::string_view text)
+{
+    std::vector<std::string> out;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const std::size_t comma = std::min(text.find(',', pos), text.size());
+        out.emplace_back(text.substr(pos, comma - pos));
+        pos = comma + 1;
+    }
+    return out;
+}
+
+constexpr const char *SummaryColumns
+    = "t.trace_key, t.trace_id, t.start_ns, t.end_ns, t.span_count, t.error_count, t.log_count, "
+      "t.has_root, t.root_service, t.root_name, t.services, t.received_ns, t.pinned, t.source";
+
+TraceSummary readSummary(const Statement &row)
+{
+    TraceSummary s;
+    s.key = row.integer(0);
+    copyId(row.blob(1), s.traceId);
+    s.startNs = row.integer(2);
+    s.endNs = row.integer(3);
+    s.spanCount = row.integer(4);
+    s.errorCount = row.integer(5);
+    s.logCount = row.integer(6);
+    s.hasRoot = row.integer(7) != 0;
+    s.rootService = std::string(row.text(8));
+    s.rootName = std::string(row.text(9));
+    s.services = splitList(row.text(10));
+    s.receivedNs = row.integer(11);
+    s.pinned = row.integer(12) != 0;
+    s.source = std::string(row.text(13));
+    return s;
+}
+
+// Maps database ids of resources or scopes to indices in a result's vectors.
+template<typename T, typename Loader>
+int indexOf(std::int64_t id, std::unordered_map<std::int64_t, int> &seen, std::vector<T> &items,
+            Loader load)
+{
+    if (auto it = seen.find(id); it != seen.end())
+        return it->second;
+    T item;
+    load(id, item);
+    items.push_back(std::move(item));
+    const int index = static_cast<int>(items.size()) - 1;
+    seen.emplace(id, index);
+    return index;
+}
+
+} // namespace
+
+TraceStore::TraceStore(std::unique_ptr<Database> db)
+    : m_db(std::move(db))
+    , m_dictionary(std::make_unique<DictionaryReader>(*m_db))
+{
+    sqlite3_create_function_v2(m_db->handle(), "ss_attr_match", 4,
+                               SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, attrMatchFunction,
+                               nullptr, nullptr, nullptr);
+}
+
+TraceStore::~TraceStore() = default;
+
+Result<std::unique_ptr<TraceStore>> TraceStore::open(const std::string &path)
+{
+    auto db = Database::open(path, Database::Mode::ReadOnly);
+    if (!db)
+        return Error{db.error()};
+    return std::unique_ptr<TraceStore>(new TraceStore(std::move(*db)));
+}
+
+std::optional<std::uint64_t> TraceStore::stringId(const std::string &text)
+{
+    Statement find(*m_db, "SELECT id FROM strings WHERE value = ?");
+    if (find.bindText(1, text).next())
+        return static_cast<std::uint64_t>(find.integer(0));
+    return std::nullopt;
+}
+
+Result<std::vector<TraceSummary>> TraceStore::findTraces(const TraceFilter &filter)
+{
+    std::string sql = std::string("SELECT ") + SummaryColumns + " FROM traces t WHERE t.span_count > 0";
+    std::optional<std::uint64_t> nameId, keyId, valueId;
+    std::vector<std::int64_t> matchingResources;
+    if (!filter.spanName.empty()) {
+        nameId = stringId(filter.spanName);
+        if (!nameId)
+            return std::vector<TraceSummary>{};
+        sql += " AND EXISTS (SELECT 1 FROM spans s WHERE s.trace_key = t.trace_key AND s.name_id = ?5)";
+    }
+    if (!filter.attributeKey.empty()) {
+        keyId = stringId(filter.attributeKey);
+        if (!keyId)
+            return std::vector<TraceSummary>{};
+        if (filter.attributeValue)
+            valueId = stringId(*filter.attributeValue);
+        // Resource attributes are few, so their matches are resolved here once.
+        Statement resources(*m_db, "SELECT resource_id FROM resources WHERE ss_attr_match(attributes, ?1, ?2, ?3)");
+        resources.bind(1, *keyId);
+        valueId ? resources.bind(2, *valueId) : resources.bindNull(2);
+        filter.attributeValue ? resources.bindText(3, *filter.attributeValue) : resources.bindNull(3);
+        while (resources.next())
+            matchingResources.push_back(resources.integer(0));
+        std::string inList;
+        for (const std::int64_t id : matchingResources)
+            inList += (inList.empty() ? "" : ",") + std::to_string(id);
+        sql += " AND EXISTS (SELECT 1 FROM spans s WHERE s.trace_key = t.trace_key AND "
+               "(ss_attr_match(s.attributes, ?6, ?7, ?8)";
+        if (!inList.empty())
+            sql += " OR s.resource_id IN (" + inList + ")";
+        sql += "))";
+    }
+    if (filter.traceId)
+        sql += " AND t.trace_id = ?1";
+    if (!filter.service.empty())
+        sql += " AND instr(',' || t.services || ',', ',' || ?2 || ',') > 0";
+    if (filter.errorsOnly)
+        sql += " AND t.error_count > 0";
+    if (filter.minDurationNs)
+        sql += " AND t.end_ns - t.start_ns >= ?3";
+    if (filter.maxDurationNs)
+        sql += " AND t.end_ns - t.start_ns <= ?4";
+    if (filter.startFromNs)
+        sql += " AND t.start_ns >= ?9";
+    if (filter.startToNs)
+        sql += " AND t.start_ns < ?10";
+    if (filter.after)
+        sql += " AND (t.start_ns, t.trace_key) < (?11, ?12)";
+    sql += " ORDER BY t.start_ns DESC, t.trace_key DESC LIMIT ?13";
+
+    Statement query(*m_db, sql);
+    if (!query.prepared())
+        return Error{"Cannot query traces: " + m_db->lastError()};
+    if (filter.traceId)
+        query.bindBlob(1, filter.traceId->data(), filter.traceId->size());
+    query.bindText(2, filter.service);
+    query.bind(3, filter.minDurationNs.value_or(0));
+    query.bind(4, filter.maxDurationNs.value_or(0));
+    if (nameId)
+        query.bind(5, *nameId);
+    if (keyId) {
+        query.bind(6, *keyId);
+        valueId ? query.bind(7, *valueId) : query.bindNull(7);
+        filter.attributeValue ? query.bindText(8, *filter.attributeValue) : query.bindNull(8);
+    }
+    query.bind(9, filter.startFromNs.value_or(0));
+    query.bind(10, filter.startToNs.value_or(0));
+    if (filter.after)
+        query.bind(11, filter.after->first).bind(12, filter.after->second);
+    query.bind(13, std::max(1, filter.limit));
+    std::vector<TraceSummary> out;
+    while (query.next())
+        out.push_back(readSummary(query));
+    if (!query.ok())
+        return Error{"Cannot query traces: " + m_db->lastError()};
+    return out;
+}
+
+bool TraceStore::loadResource(std::int64_t id, Resource &out)
+{
+    Statement query(*m_db, "SELECT attributes, dropped_attributes, schema_url FROM resources WHERE resource_id = ?");
+    if (!query.bind(1, id).next())
+        return false;
+    out.droppedAttributesCount = static_cast<std::uint32_t>(query.integer(1));
+    out.schemaUrl = std::string(query.text(2));
+    return decodeAttributes(query.blob(0), *m_dictionary, out.attributes);
+}
+
+bool TraceStore::loadScope(std::int64_t id, Scope &out)
+{
+    Statement query(*m_db, "SELECT name, version, attributes, dropped_attributes, schema_url "
+                           "FROM scopes WHERE scope_id = ?");
+    if (!query.bind(1, id).next())
+        return false;
+    out.name = std::string(query.text(0));
+    out.version = std::string(query.text(1));
+    out.droppedAttributesCount = static_cast<std::uint32_t>(query.integer(3));
+    out.schemaUrl = std::string(query.text(4));
+    return decodeAttributes(query.blob(2), *m_dictionary, out.attributes);
+}
+
+Result<std::optional<TraceData>> TraceStore::loadTrace(const TraceId &traceId)
+{
+    Statement summary(*m_db, std::string("SELECT ") + SummaryColumns + " FROM traces t WHERE t.trace_id = ?");
+    if (!summary.bindBlob(1, traceId.data(), traceId.size()).next()) {
+        if (!summary.ok())
+            return Error{"Cannot read the trace: " + m_db->lastError()};
+        return std::optional<TraceData>{};
+    }
+    TraceData data;
+    data.summary = readSummary(summary);
+
+    Statement spans(*m_db, "SELECT span_id, parent_span_id, name_id, kind, start_ns, duration_ns, "
+                           "status_code, status_message, flags, trace_state, resource_id, scope_id, "
+                           "attributes, events, links, dropped_attributes, dropped_events, "
+                           "dropped_links FROM spans WHERE trace_key = ? ORDER BY start_ns");
+    spans.bind(1, data.summary.key);
+    std::unordered_map<std::int64_t, int> resources, scopes;
+    bool intact = true;
+    while (spans.next()) {
+        StoredSpan stored;
+        Span &span = stored.span;
+        span.traceId = traceId;
+        copyId(spans.blob(0), span.spanId);
+        copyId(spans.blob(1), span.parentSpanId);
+        intact &= m_dictionary->resolve(static_cast<std::uint64_t>(spans.integer(2)), span.name);
+        span.kind = static_cast<SpanKind>(spans.integer(3));
+        span.startUnixNano = static_cast<std::uint64_t>(spans.integer(4));
+        span.endUnixNano = span.startUnixNano + static_cast<std::uint64_t>(spans.integer(5));
+        span.statusCode = static_cast<StatusCode>(spans.integer(6));
+        span.statusMessage = std::string(spans.text(7));
+        span.flags = static_cast<std::uint32_t>(spans.integer(8));
+        span.traceState = std::string(spans.text(9));
+        stored.resource = indexOf(spans.integer(10), resources, data.resources,
+                                  [this](std::int64_t id, Resource &r) { loadResource(id, r); });
+        stored.scope = indexOf(spans.integer(11), scopes, data.scopes,
+                               [this](std::int64_t id, Scope &s) { loadScope(id, s); });
+        intact &= decodeAttributes(spans.blob(12), *m_dictionary, span.attributes);
+        intact &= decodeEvents(spans.blob(13), span.startUnixNano, *m_dictionary, span.events);
+        intact &= decodeLinks(spans.blob(14), *m_dictionary, span.links);
+        span.droppedAttributesCount = static_cast<std::uint32_t>(spans.integer(15));
+        span.droppedEventsCount = static_cast<std::uint32_t>(spans.integer(16));
+        span.droppedLinksCount = static_cast<std::uint32_t>(spans.integer(17));
+        data.spans.push_back(std::move(stored));
+    }
+    if (!spans.ok())
+        return Error{"Cannot read the spans: " + m_db->lastError()};
+    if (!intact)
+        return Error{"The stored trace " + toHex(traceId) + " is damaged; the database may be corrupt."};
+    return std::optional<TraceData>(std::move(data));
+}
+
+Result<LogPage> TraceStore::findLogs(const LogFilter &filter)
+{
+    std::string sql = "SELECT l.log_key, t.trace_id, l.span_id, l.time_ns, l.observed_ns, "
+                      "l.severity_number, l.severity_text, l.body, l.attributes, "
+                      "l.dropped_attributes, l.flags, l.event_name, l.resource_id, l.scope_id "
+                      "FROM logs l LEFT JOIN traces t ON t.trace_key = l.trace_key WHERE 1";
+    if (filter.traceId)
+        sql += " AND l.trace_key = (SELECT trace_key FROM traces WHERE trace_id = ?1)";
+    if (filter.spanId)
+        sql += " AND l.span_id = ?2";
+    if (filter.minSeverity > 0)
+        sql += " AND l.severity_number >= ?3";
+    if (!filter.service.empty())
+        sql += " AND l.resource_id IN (SELECT resource_id FROM resources WHERE service_name = ?4)";
+    if (filter.fromNs)
+        sql += " AND l.time_ns >= ?5";
+    if (filter.toNs)
+        sql += " AND l.time_ns < ?6";
+    if (filter.beforeKey)
+        sql += " AND l.log_key < ?7";
+    // The body's text is scanned in C++ below: it is stored encoded.
+    sql += " ORDER BY l.time_ns DESC, l.log_key DESC";
+    Statement query(*m_db, sql);
+    if (!query.prepared())
+        return Error{"Cannot query logs: " + m_db->lastError()};
+    if (filter.traceId)
+        query.bindBlob(1, filter.traceId->data(), filter.traceId->size());
+    if (filter.spanId)
+        query.bindBlob(2, filter.spanId->data(), filter.spanId->size());
+    query.bind(3, filter.minSeverity).bindText(4, filter.service);
+    query.bind(5, filter.fromNs.value_or(0)).bind(6, filter.toNs.value_or(0));
+    query.bind(7, filter.beforeKey.value_or(0));
+
+    LogPage page;
+    std::unordered_map<std::int64_t, int> resources, scopes;
+    while (static_cast<int>(page.logs.size()) < std::max(1, filter.limit) && query.next()) {
+        StoredLog stored;
+        LogRecord &record = stored.record;
+        stored.key = query.integer(0);
+        copyId(query.blob(1), record.traceId);
+        copyId(query.blob(2), record.spanId);
+        record.timeUnixNano = static_cast<std::uint64_t>(query.integer(3));
+        record.observedTimeUnixNano = static_cast<std::uint64_t>(query.integer(4));
+        record.severityNumber = static_cast<int>(query.integer(5));
+        record.severityText = std::string(query.text(6));
+        if (!decodeAnyValue(query.blob(7), *m_dictionary, record.body)
+            || !decodeAttributes(query.blob(8), *m_dictionary, record.attributes))
+            return Error{"A stored log record is damaged; the database may be corrupt."};
+        if (!filter.text.empty() && scalarText(record.body).find(filter.text) == std::string::npos)
+            continue;
+        record.droppedAttributesCount = static_cast<std::uint32_t>(query.integer(9));
+        record.flags = static_cast<std::uint32_t>(query.integer(10));
+        record.eventName = std::string(query.text(11));
+        stored.resource = indexOf(query.integer(12), resources, page.resources,
+                                  [this](std::int64_t id, Resource &r) { loadResource(id, r); });
+        stored.scope = indexOf(query.integer(13), scopes, page.scopes,
+                               [this](std::int64_t id, Scope &s) { loadScope(id, s); });
+        page.logs.push_back(std::move(stored));
+    }
+    if (!query.ok())
+        return Error{"Cannot query logs: " + m_db->lastError()};
+    return page;
+}
+
+Result<std::vector<std::string>> TraceStore::services()
+{
+    Statement query(*m_db, "SELECT DISTINCT service_name FROM resources ORDER BY service_name");
+    std::vector<std::string> out;
+    while (query.next())
+        out.emplace_back(query.text(0));
+    if (!query.ok())
+        return Error{"Cannot list services: " + m_db->lastError()};
+    return out;
+}
+
+Result<std::vector<Operation>> TraceStore::operations(const std::string &service)
+{
+    Statement query(*m_db, "SELECT service_name, span_name, kind FROM operations "
+                           "WHERE ?1 = '' OR service_name = ?1 ORDER BY service_name, span_name");
+    query.bindText(1, service);
+    std::vector<Operation> out;
+    while (query.next())
+        out.push_back({std::string(query.text(0)), std::string(query.text(1)),
+                       static_cast<SpanKind>(query.integer(2))});
+    if (!query.ok())
+        return Error{"Cannot list operations: " + m_db->lastError()};
+    return out;
+}
+
+Result<StoreStatistics> TraceStore::statistics()
+{
+    StoreStatistics stats;
+    Statement counters(*m_db, "SELECT name, value FROM counters");
+    while (counters.next())
+        stats.counters.emplace(std::string(counters.text(0)), static_cast<std::uint64_t>(counters.integer(1)));
+    Statement traces(*m_db, "SELECT count(*), coalesce(sum(span_count), 0) FROM traces WHERE span_count > 0");
+    if (traces.next()) {
+        stats.traces = traces.integer(0);
+        stats.spans = traces.integer(1);
+    }
+    Statement logs(*m_db, "SELECT count(*) FROM logs");
+    if (logs.next())
+        stats.logs = logs.integer(0);
+    if (!counters.ok() || !traces.ok() || !logs.ok())
+        return Error{"Cannot read statistics: " + m_db->lastError()};
+    stats.usedBytes = m_db->usedBytes();
+    stats.fileBytes = m_db->fileBytes();
+    return stats;
+}
+
+} // namespace spanscope::storage

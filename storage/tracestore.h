@@ -1,0 +1,137 @@
+#pragma once
+
+#include "result.h"
+#include "telemetry.h"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace spanscope::storage {
+
+class Database;
+class DictionaryReader;
+
+struct TraceSummary
+{
+    std::int64_t key = 0; // arrival order
+    TraceId traceId{};
+    std::int64_t startNs = 0;
+    std::int64_t endNs = 0;
+    std::int64_t spanCount = 0;
+    std::int64_t errorCount = 0;
+    std::int64_t logCount = 0;
+    bool hasRoot = false; // false: the root span has not arrived (yet)
+    std::string rootService;
+    std::string rootName;
+    std::vector<std::string> services;
+    std::int64_t receivedNs = 0;
+    bool pinned = false;
+    std::string source;
+    std::int64_t durationNs() const { return endNs - startNs; }
+};
+
+// Newest first. Every field narrows the result; empty fields do not filter.
+struct TraceFilter
+{
+    std::string service;
+    std::string spanName;
+    bool errorsOnly = false;
+    std::optional<std::int64_t> minDurationNs, maxDurationNs;
+    std::optional<std::int64_t> startFromNs, startToNs;
+    // `key=value` on span or resource attributes; without a value, the key's presence.
+    std::string attributeKey;
+    std::optional<std::string> attributeValue;
+    std::optional<TraceId> traceId;
+    int limit = 100;
+    // Keyset paging: continue after the last summary of the previous page.
+    std::optional<std::pair<std::int64_t, std::int64_t>> after; // (startNs, key)
+};
+
+struct StoredSpan
+{
+    Span span;
+    int resource = 0; // index into TraceData::resources
+    int scope = 0;    // index into TraceData::scopes
+};
+
+struct TraceData
+{
+    TraceSummary summary;
+    std::vector<Resource> resources;
+    std::vector<Scope> scopes;
+    std::vector<StoredSpan> spans; // in start order
+};
+
+struct StoredLog
+{
+    std::int64_t key = 0;
+    LogRecord record;
+    int resource = 0;
+    int scope = 0;
+};
+
+struct LogFilter
+{
+    std::optional<TraceId> traceId;
+    std::optional<SpanId> spanId;
+    int minSeverity = 0;
+    std::string service;
+    std::string text; // substring of the body
+    std::optional<std::int64_t> fromNs, toNs;
+    int limit = 200;
+    std::optional<std::int64_t> beforeKey; // paging, newest first
+};
+
+struct LogPage
+{
+    std::vector<Resource> resources;
+    std::vector<Scope> scopes;
+    std::vector<StoredLog> logs; // newest first
+};
+
+struct Operation
+{
+    std::string service;
+    std::string name;
+    SpanKind kind = SpanKind::Unspecified;
+};
+
+struct StoreStatistics
+{
+    std::map<std::string, std::uint64_t> counters; // accepted/refused/rejected per signal, evictions
+    std::int64_t traces = 0;
+    std::int64_t spans = 0;
+    std::int64_t logs = 0;
+    std::int64_t usedBytes = 0;
+    std::int64_t fileBytes = 0;
+};
+
+// Read-only queries on a connection of its own. Use one TraceStore per thread.
+class TraceStore
+{
+public:
+    static Result<std::unique_ptr<TraceStore>> open(const std::string &path);
+    ~TraceStore();
+
+    Result<std::vector<TraceSummary>> findTraces(const TraceFilter &filter);
+    Result<std::optional<TraceData>> loadTrace(const TraceId &traceId);
+    Result<LogPage> findLogs(const LogFilter &filter);
+    Result<std::vector<std::string>> services();
+    Result<std::vector<Operation>> operations(const std::string &service = {});
+    Result<StoreStatistics> statistics();
+
+private:
+    explicit TraceStore(std::unique_ptr<Database> db);
+    std::optional<std::uint64_t> stringId(const std::string &text);
+    bool loadResource(std::int64_t id, Resource &out);
+    bool loadScope(std::int64_t id, Scope &out);
+
+    std::unique_ptr<Database> m_db;
+    std::unique_ptr<DictionaryReader> m_dictionary;
+};
+
+} // namespace spanscope::storage

@@ -1,0 +1,250 @@
+#include "tracetext.h"
+
+#include "valuecodec.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <map>
+#include <set>
+
+namespace spanscope::storage {
+
+namespace {
+
+const char *typeName(AnyValue::Type type)
+{
+    switch (type) {
+    case AnyValue::Type::Empty:
+        return "empty";
+    case AnyValue::Type::String:
+        return "string";
+    case AnyValue::Type::Bool:
+        return "bool";
+    case AnyValue::Type::Int:
+        return "int";
+    case AnyValue::Type::Double:
+        return "double";
+    case AnyValue::Type::Bytes:
+        return "bytes";
+    case AnyValue::Type::Array:
+        return "array";
+    case AnyValue::Type::KeyValueList:
+        return "map";
+    }
+    return "empty";
+}
+
+std::string quoted(const std::string &text)
+{
+    std::string out = "\"";
+    for (const char c : text) {
+        switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        default:
+            out += c;
+        }
+    }
+    return out + '"';
+}
+
+void appendLine(std::string &out, const std::string &indent, const std::string &text)
+{
+    out += indent;
+    out += text;
+    out += '\n';
+}
+
+// Multi-line values (stack traces) are printed as indented blocks so they stay readable.
+void appendAttributeLines(std::string &out, const std::string &indent, const Attributes &attributes)
+{
+    for (const KeyValue &kv : attributes) {
+        const auto *text = std::get_if<std::string>(&kv.value.value);
+        if (text && text->find('\n') != std::string::npos) {
+            appendLine(out, indent, kv.key + " (string):");
+            std::size_t pos = 0;
+            while (pos < text->size()) {
+                const std::size_t nl = std::min(text->find('\n', pos), text->size());
+                appendLine(out, indent + "  | ", text->substr(pos, nl - pos));
+                pos = nl + 1;
+            }
+        } else {
+            appendLine(out, indent, kv.key + " = " + formatValue(kv.value) + " (" + typeName(kv.value.type()) + ")");
+        }
+    }
+}
+
+} // namespace
+
+std::string formatDuration(std::int64_t nanos)
+{
+    char buf[48];
+    const double v = static_cast<double>(nanos);
+    if (nanos < 0)
+        return "-" + formatDuration(-nanos);
+    if (nanos < 1000)
+        std::snprintf(buf, sizeof buf, "%lld ns", static_cast<long long>(nanos));
+    else if (nanos < 1'000'000)
+        std::snprintf(buf, sizeof buf, "%.3g µs", v / 1e3);
+    else if (nanos < 1'000'000'000)
+        std::snprintf(buf, sizeof buf, "%.3f ms", v / 1e6);
+    else
+        std::snprintf(buf, sizeof buf, "%.3f s", v / 1e9);
+    return buf;
+}
+
+std::string formatTimestamp(std::uint64_t unixNanos)
+{
+    const std::time_t seconds = static_cast<std::time_t>(unixNanos / 1'000'000'000);
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char buf[64];
+    const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &utc);
+    std::snprintf(buf + n, sizeof buf - n, ".%06lluZ",
+                  static_cast<unsigned long long>(unixNanos % 1'000'000'000 / 1000));
+    return buf;
+}
+
+std::string formatValue(const AnyValue &value)
+{
+    switch (value.type()) {
+    case AnyValue::Type::Empty:
+        return "(empty)";
+    case AnyValue::Type::String:
+        return quoted(std::get<std::string>(value.value));
+    case AnyValue::Type::Bool:
+    case AnyValue::Type::Int:
+    case AnyValue::Type::Double:
+        return scalarText(value);
+    case AnyValue::Type::Bytes: {
+        static constexpr char digits[] = "0123456789abcdef";
+        std::string out = "0x";
+        for (const unsigned char c : std::get<Bytes>(value.value).data) {
+            out += digits[c >> 4];
+            out += digits[c & 0xF];
+        }
+        return out;
+    }
+    case AnyValue::Type::Array: {
+        std::string out = "[";
+        for (const AnyValue &element : std::get<AnyValue::Array>(value.value))
+            out += (out.size() > 1 ? ", " : "") + formatValue(element);
+        return out + "]";
+    }
+    case AnyValue::Type::KeyValueList:
+        return "{" + formatAttributes(std::get<AnyValue::KeyValueList>(value.value)) + "}";
+    }
+    return {};
+}
+
+std::string formatAttributes(const Attributes &attributes)
+{
+    std::string out;
+    for (const KeyValue &kv : attributes)
+        out += (out.empty() ? "" : ", ") + kv.key + "=" + formatValue(kv.value);
+    return out;
+}
+
+std::string formatTrace(const TraceData &trace)
+{
+    const TraceSummary &s = trace.summary;
+    std::string out = "trace " + toHex(s.traceId) + "  " + std::to_string(s.spanCount) + " spans  "
+                      + formatDuration(s.durationNs()) + "  errors " + std::to_string(s.errorCount);
+    out += "\nservices:";
+    for (const std::string &service : s.services)
+        out += " " + service;
+    out += '\n';
+
+    std::map<SpanId, std::vector<int>> children;
+    std::set<SpanId> present;
+    for (const StoredSpan &stored : trace.spans)
+        present.insert(stored.span.spanId);
+    std::vector<int> roots, orphans;
+    for (int i = 0; i < static_cast<int>(trace.spans.size()); ++i) {
+        const Span &span = trace.spans[i].span;
+        if (span.isRoot())
+            roots.push_back(i);
+        else if (!present.count(span.parentSpanId) || span.parentSpanId == span.spanId)
+            orphans.push_back(i);
+        else
+            children[span.parentSpanId].push_back(i);
+    }
+
+    std::set<SpanId> printed; // guards against parent cycles in hostile input
+    const auto printSpan = [&](const auto &self, int index, const std::string &indent) -> void {
+        const StoredSpan &stored = trace.spans[index];
+        const Span &span = stored.span;
+        if (!printed.insert(span.spanId).second)
+            return;
+        const std::string service = trace.resources[stored.resource].serviceName();
+        std::string line = "- " + span.name + "  [" + service + "]  " + toString(span.kind) + "  +"
+                           + formatDuration(static_cast<std::int64_t>(span.startUnixNano) - s.startNs)
+                           + "  " + formatDuration(static_cast<std::int64_t>(span.endUnixNano - span.startUnixNano))
+                           + "  status " + toString(span.statusCode);
+        if (!span.statusMessage.empty())
+            line += " " + quoted(span.statusMessage);
+        appendLine(out, indent, line);
+        const std::string inner = indent + "    ";
+        appendLine(out, inner, "span " + toHex(span.spanId) + (span.isRoot() ? "" : "  parent " + toHex(span.parentSpanId)));
+        appendAttributeLines(out, inner, span.attributes);
+        for (const SpanEvent &event : span.events) {
+            appendLine(out, inner, "event +" + formatDuration(static_cast<std::int64_t>(event.timeUnixNano - span.startUnixNano)) + " " + event.name);
+            appendAttributeLines(out, inner + "    ", event.attributes);
+        }
+        for (const SpanLink &link : span.links)
+            appendLine(out, inner, "link " + toHex(link.traceId) + "/" + toHex(link.spanId) + (link.attributes.empty() ? "" : "  " + formatAttributes(link.attributes)));
+        if (span.droppedAttributesCount || span.droppedEventsCount || span.droppedLinksCount)
+            appendLine(out, inner, "dropped attributes " + std::to_string(span.droppedAttributesCount) + ", events " + std::to_string(span.droppedEventsCount) + ", links " + std::to_string(span.droppedLinksCount));
+        if (auto it = children.find(span.spanId); it != children.end()) {
+            for (const int child : it->second)
+                self(self, child, indent + "  ");
+        }
+    };
+    for (const int root : roots)
+        printSpan(printSpan, root, "");
+    if (!orphans.empty()) {
+        appendLine(out, "", "- (missing parent spans)");
+        for (const int orphan : orphans)
+            printSpan(printSpan, orphan, "  ");
+    }
+    // Whatever a cycle kept out of the tree is still shown.
+    for (int i = 0; i < static_cast<int>(trace.spans.size()); ++i) {
+        if (!printed.count(trace.spans[i].span.spanId))
+            printSpan(printSpan, i, "  ");
+    }
+
+    out += "resources:\n";
+    for (const Resource &resource : trace.resources) {
+        appendLine(out, "  ", "- " + resource.serviceName() + (resource.schemaUrl.empty() ? "" : "  schema " + resource.schemaUrl));
+        appendAttributeLines(out, "      ", resource.attributes);
+    }
+    out += "scopes:\n";
+    for (const Scope &scope : trace.scopes)
+        appendLine(out, "  ", "- " + scope.name + (scope.version.empty() ? "" : " " + scope.version) + (scope.attributes.empty() ? "" : "  " + formatAttributes(scope.attributes)));
+    return out;
+}
+
+std::string formatLog(const StoredLog &log, const LogPage &page)
+{
+    const LogRecord &r = log.record;
+    std::string line = formatTimestamp(r.timeUnixNano) + "  " + (r.severityText.empty() ? "sev" + std::to_string(r.severityNumber) : r.severityText) + "  [" + page.resources[log.resource].serviceName() + "]  ";
+    line += r.body.type() == AnyValue::Type::String ? std::get<std::string>(r.body.value) : formatValue(r.body);
+    if (isValid(r.traceId))
+        line += "  trace " + toHex(r.traceId) + (isValid(r.spanId) ? " span " + toHex(r.spanId) : "");
+    if (!r.attributes.empty())
+        line += "  {" + formatAttributes(r.attributes) + "}";
+    return line;
+}
+
+} // namespace spanscope::storage

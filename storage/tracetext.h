@@ -1,0 +1,21 @@
+#pragma once
+
+#include "tracestore.h"
+
+#include <string>
+
+namespace spanscope::storage {
+
+// Human-readable renderings shared by the CLI and the golden tests. Times inside a trace are
+// relative to its start, so the text does not depend on when it was recorded.
+std::string formatDuration(std::int64_t nanos);
+// UTC, ISO 8601 with microseconds: 2026-11-24T10:34:59.145131Z.
+std::string formatTimestamp(std::uint64_t unixNanos);
+std::string formatValue(const AnyValue &value);
+std::string formatAttributes(const Attributes &attributes);
+// An indented span tree with durations, status, attributes, events and links. Spans whose
+// parent never arrived are listed under a marked placeholder.
+std::string formatTrace(const TraceData &trace);
+std::string formatLog(const StoredLog &log, const LogPage &page);
+
+} // namespace spanscope::storage

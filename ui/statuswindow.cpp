@@ -1,0 +1,104 @@
+#include "statuswindow.h"
+
+#include "statisticspoller.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QFontDatabase>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QMenuBar>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QStatusBar>
+#include <QVBoxLayout>
+
+namespace spanscope::ui {
+
+StatusWindow::StatusWindow(const Endpoints &endpoints, QWidget *parent)
+    : QMainWindow(parent)
+    , m_endpoints(endpoints)
+{
+    setWindowTitle(QStringLiteral("Spanscope"));
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
+
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    auto *heading = new QLabel(tr("<h2>Spanscope is receiving OpenTelemetry</h2>"), central);
+    layout->addWidget(heading);
+
+    auto *form = new QFormLayout;
+    const auto selectable = [central](const QString &text) {
+        auto *label = new QLabel(text, central);
+        label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        return label;
+    };
+    form->addRow(tr("OTLP/gRPC:"), selectable(QStringLiteral("http://") + endpoints.grpc));
+    form->addRow(tr("OTLP/HTTP:"), selectable(QStringLiteral("http://") + endpoints.http));
+    form->addRow(tr("Database:"), selectable(endpoints.database));
+    m_counts = selectable(tr("Waiting for the first statistics…"));
+    form->addRow(tr("Stored:"), m_counts);
+    layout->addLayout(form);
+
+    layout->addWidget(new QLabel(tr("Point a service at Spanscope with these settings:"), central));
+    m_snippet = new QPlainTextEdit(environmentSnippet(endpoints), central);
+    m_snippet->setReadOnly(true);
+    m_snippet->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    layout->addWidget(m_snippet, 1);
+    auto *copy = new QPushButton(tr("&Copy settings"), central);
+    connect(copy, &QPushButton::clicked, this, [this] {
+        QGuiApplication::clipboard()->setText(m_snippet->toPlainText());
+        statusBar()->showMessage(tr("Settings copied to the clipboard."), 3000);
+    });
+    layout->addWidget(copy, 0, Qt::AlignLeft);
+    setCentralWidget(central);
+    resize(720, 520);
+
+    auto *poller = new StatisticsPoller(endpoints.database, 1000);
+    poller->moveToThread(&m_pollThread);
+    connect(&m_pollThread, &QThread::started, poller, &StatisticsPoller::start);
+    connect(&m_pollThread, &QThread::finished, poller, &QObject::deleteLater);
+    connect(poller, &StatisticsPoller::statisticsReady, this, &StatusWindow::showStatistics);
+    connect(poller, &StatisticsPoller::failed, this, [this](const QString &message) {
+        statusBar()->showMessage(message);
+    });
+    m_pollThread.start();
+}
+
+StatusWindow::~StatusWindow()
+{
+    m_pollThread.quit();
+    m_pollThread.wait();
+}
+
+QString StatusWindow::environmentSnippet(const Endpoints &endpoints)
+{
+    return QStringLiteral("# Python, Java, .NET (gRPC)\n"
+                          "export OTEL_EXPORTER_OTLP_ENDPOINT=http://%1\n"
+                          "export OTEL_EXPORTER_OTLP_PROTOCOL=grpc\n\n"
+                          "# Node.js, Go (HTTP/protobuf)\n"
+                          "export OTEL_EXPORTER_OTLP_ENDPOINT=http://%2\n"
+                          "export OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf\n\n"
+                          "# every SDK\n"
+                          "export OTEL_SERVICE_NAME=my-service\n")
+        .arg(endpoints.grpc, endpoints.http);
+}
+
+void StatusWindow::showStatistics(const storage::StoreStatistics &statistics)
+{
+    const QLocale locale;
+    const auto counter = [&](const char *name) -> qint64 {
+        auto it = statistics.counters.find(name);
+        return it == statistics.counters.end() ? 0 : static_cast<qint64>(it->second);
+    };
+    m_counts->setText(tr("%1 traces, %2 spans, %3 log records · %4 on disk · rejected requests: %5")
+                          .arg(locale.toString(statistics.traces), locale.toString(statistics.spans),
+                               locale.toString(statistics.logs),
+                               locale.formattedDataSize(statistics.fileBytes))
+                          .arg(counter("traces.bad_requests") + counter("logs.bad_requests")
+                               + counter("metrics.bad_requests")));
+}
+
+} // namespace spanscope::ui

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <tracestore.h>
+
+#include <QMainWindow>
+#include <QThread>
+
+class QLabel;
+class QPlainTextEdit;
+
+namespace spanscope::ui {
+
+struct Endpoints
+{
+    QString grpc;     // host:port
+    QString http;     // host:port
+    QString database; // file path
+};
+
+// The first window: where the receivers listen, what has arrived, and the settings to paste
+// into a service. The full trace browser replaces its centre later.
+class StatusWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit StatusWindow(const Endpoints &endpoints, QWidget *parent = nullptr);
+    ~StatusWindow() override;
+
+    // The environment snippet shown and copied; exposed for tests.
+    static QString environmentSnippet(const Endpoints &endpoints);
+
+private:
+    void showStatistics(const storage::StoreStatistics &statistics);
+
+    Endpoints m_endpoints;
+    QLabel *m_counts = nullptr;
+    QPlainTextEdit *m_snippet = nullptr;
+    QThread m_pollThread;
+};
+
+} // namespace spanscope::ui
