@@ -36,6 +36,9 @@ void addServerOptions(QCommandLineParser &parser)
     parser.addOption({QStringLiteral("retention-bytes"),
                       QStringLiteral("Evict the oldest traces when the database uses more than this many bytes (default 2 GiB)."),
                       QStringLiteral("bytes")});
+    parser.addOption({QStringLiteral("max-request-bytes"),
+                      QStringLiteral("Refuse requests larger than this, after decompression (default 64 MiB)."),
+                      QStringLiteral("bytes")});
 }
 
 bool serverConfig(const QCommandLineParser &parser, ingest::IngestConfig &config, QString &error)
@@ -60,6 +63,15 @@ bool serverConfig(const QCommandLineParser &parser, ingest::IngestConfig &config
             return false;
         }
         config.writer.retentionBytes = bytes;
+    }
+    if (parser.isSet(QStringLiteral("max-request-bytes"))) {
+        bool ok = false;
+        const qint64 bytes = parser.value(QStringLiteral("max-request-bytes")).toLongLong(&ok);
+        if (!ok || bytes < 1024 || bytes > (qint64(1) << 30)) {
+            error = QStringLiteral("--max-request-bytes needs a whole number from 1024 to 1073741824.");
+            return false;
+        }
+        config.limits.maxRequestBytes = static_cast<std::size_t>(bytes);
     }
     return true;
 }

@@ -5,13 +5,25 @@
 #include <opentelemetry/proto/collector/metrics/v1/metrics_service.grpc.pb.h>
 #include <opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h>
 
+#include <grpc/support/log.h>
 #include <grpcpp/grpcpp.h>
 
+#include <QLoggingCategory>
+
 #include <chrono>
+
+Q_LOGGING_CATEGORY(lcGrpc, "spanscope.ingest.grpc", QtWarningMsg)
 
 namespace spanscope::ingest {
 
 namespace {
+
+// gRPC's own log lines repeat what our error sentences say, in its internal terms; they go to
+// a debug category instead of stderr.
+void forwardGrpcLog(gpr_log_func_args *args)
+{
+    qCDebug(lcGrpc) << args->file << args->line << args->message;
+}
 
 // UNAVAILABLE with RetryInfo: the status OTLP clients retry after the given delay.
 grpc::Status retryLater(const ExportOutcome &outcome)
@@ -88,6 +100,7 @@ storage::Result<std::unique_ptr<GrpcReceiver>> GrpcReceiver::start(ExportHandler
     receiver->m_services = std::make_unique<Services>(handler);
     receiver->m_host = options.address.substr(0, options.address.rfind(':'));
 
+    gpr_set_log_function(forwardGrpcLog);
     grpc::ServerBuilder builder;
     // Without this, gRPC sets SO_REUSEPORT and a second instance would silently share the port.
     builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);

@@ -196,30 +196,34 @@ void HttpReceiver::installRoutes(ExportHandler &handler)
                 refuse(415, "Unsupported Content-Encoding '" + contentEncoding + "': use gzip or none.");
                 return;
             }
-            if (req.has_header("Content-Length")
-                && std::stoull("0" + req.get_header_value("Content-Length")) > limit) {
-                refuse(413, "The request body is larger than the limit of " + std::to_string(limit) + " bytes.");
-                return;
-            }
-            // Bodies arrive already inflated, chunk by chunk: stopping at the limit means a
-            // gzip bomb is never inflated beyond it.
+            // Bodies arrive already inflated, chunk by chunk. Past the limit the rest is read and
+            // discarded, so the client gets its 413 instead of a broken pipe, up to a cap beyond
+            // which the connection is dropped: a gzip bomb is never held, nor inflated without end.
+            const std::size_t discardCap = limit * 4;
             std::string body;
+            std::size_t received = 0;
             bool tooLarge = false;
             const bool complete = reader([&](const char *data, size_t length) {
-                if (body.size() + length > limit) {
+                received += length;
+                if (!tooLarge && body.size() + length > limit) {
                     tooLarge = true;
-                    return false;
+                    std::string().swap(body);
                 }
+                if (tooLarge)
+                    return received <= discardCap;
                 body.append(data, length);
                 return true;
             });
             if (tooLarge) {
-                refuse(413, "The request body is larger than the limit of " + std::to_string(limit)
-                                + " bytes after decompression.");
+                handler.rejectRequest(signal, "body over the limit of " + std::to_string(limit) + " bytes");
+                if (!complete)
+                    res.set_header("Connection", "close");
+                plainError(res, 413, "The request body is larger than the limit of " + std::to_string(limit)
+                                         + " bytes" + (contentEncoding.empty() ? "" : " after decompression") + ".");
                 return;
             }
             if (!complete) {
-                refuse(400, "The request body could not be read (truncated or not valid " + contentEncoding + ").");
+                refuse(400, "The request body could not be read (truncated, or not valid " + contentEncoding + ").");
                 return;
             }
             switch (signal) {

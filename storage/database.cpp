@@ -115,13 +115,47 @@ Database::Database(sqlite3 *db, std::string path) : m_db(db), m_path(std::move(p
 
 Database::~Database() { sqlite3_close_v2(m_db); }
 
+// Checks, on a read-only connection that cannot change the file, that `path` is a database this
+// build may use. Returns the schema version, or an error sentence.
+static Result<int> probe(const std::string &path)
+{
+    sqlite3 *raw = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+        const std::string why = raw ? sqlite3_errmsg(raw) : "out of memory";
+        sqlite3_close_v2(raw);
+        return Error{"Cannot open the database " + path + ": " + why + "."};
+    }
+    const int version = queryInt(raw, "PRAGMA user_version");
+    const int appId = queryInt(raw, "PRAGMA application_id");
+    const int tables = queryInt(raw, "SELECT count(*) FROM sqlite_schema");
+    const std::string why = sqlite3_errmsg(raw);
+    sqlite3_close_v2(raw);
+    if (version < 0 || tables < 0)
+        return Error{path + " is not a readable SQLite database (" + why + ")."};
+    if ((version > 0 || tables > 0) && appId != ApplicationId)
+        return Error{path + " is not a Spanscope database; choose another file with --db."};
+    if (version > Database::SchemaVersion) {
+        return Error{path + " was written by a newer Spanscope (schema " + std::to_string(version)
+                     + ", this version reads up to " + std::to_string(Database::SchemaVersion)
+                     + "); it was left untouched. Update Spanscope or choose another --db."};
+    }
+    return version;
+}
+
 Result<std::unique_ptr<Database>> Database::open(const std::string &path, Mode mode)
 {
     const bool readOnly = mode == Mode::ReadOnly;
-    if (readOnly && !std::filesystem::exists(path))
-        return Error{"There is no database at " + path + "."};
-    if (!readOnly) {
-        std::error_code ec;
+    std::error_code ec;
+    const bool exists = std::filesystem::exists(path, ec);
+    if (readOnly && !exists)
+        return Error{"There is no database at " + path + " yet; start `spanscope serve` or the app to create it."};
+    if (exists) {
+        auto version = probe(path);
+        if (!version)
+            return Error{version.error()};
+        if (readOnly && *version < SchemaVersion)
+            return Error{path + " has an older schema; open it once with the app or `spanscope serve` to upgrade it."};
+    } else {
         const auto dir = std::filesystem::path(path).parent_path();
         if (!dir.empty())
             std::filesystem::create_directories(dir, ec);
@@ -136,24 +170,8 @@ Result<std::unique_ptr<Database>> Database::open(const std::string &path, Mode m
     }
     std::unique_ptr<Database> db(new Database(raw, path));
     sqlite3_busy_timeout(raw, 5000);
-
-    const int version = queryInt(raw, "PRAGMA user_version");
-    const int appId = queryInt(raw, "PRAGMA application_id");
-    if (version < 0)
-        return Error{path + " is not a readable SQLite database (" + db->lastError() + ")."};
-    const int tables = queryInt(raw, "SELECT count(*) FROM sqlite_schema");
-    if ((version > 0 || tables > 0) && appId != ApplicationId)
-        return Error{path + " is not a Spanscope database; choose another file with --db."};
-    if (version > SchemaVersion) {
-        return Error{path + " was written by a newer Spanscope (schema " + std::to_string(version)
-                     + ", this version reads up to " + std::to_string(SchemaVersion)
-                     + "); it was left untouched. Update Spanscope or choose another --db."};
-    }
-    if (readOnly) {
-        if (version < SchemaVersion)
-            return Error{path + " has an older schema; open it once with the app or `spanscope serve` to upgrade it."};
+    if (readOnly)
         return db;
-    }
     if (auto wal = db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !wal)
         return Error{"Cannot use " + path + ": " + wal.error()};
     if (auto migrated = db->migrate(SchemaVersion); !migrated)

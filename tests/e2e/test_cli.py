@@ -1,0 +1,135 @@
+"""The command line as a user meets it: clear errors for taken ports and foreign or newer
+databases (left untouched), and queries with filters."""
+import hashlib
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import tempfile
+import unittest
+import urllib.request
+
+from harness import SPANSCOPE, E2ETestCase, SpanscopeServer, cli_json, run_cli
+
+
+def sha256(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def serve(*args, db):
+    return subprocess.run([SPANSCOPE, "serve", "--db", db, *args], capture_output=True, text=True, timeout=30)
+
+
+def post_json(server, body):
+    request = urllib.request.Request(server.http_url + "/v1/traces", data=json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.status
+
+
+def trace_body(trace_id, service, spans):
+    return {"resourceSpans": [{"resource": {"attributes": [{"key": "service.name", "value": {"stringValue": service}}]},
+                               "scopeSpans": [{"spans": spans}]}]}
+
+
+class CliTest(E2ETestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.db = os.path.join(self.tmp.name, "x.db")
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def test_taken_port(self):
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            port = taken.getsockname()[1]
+            for flag in ("--grpc", "--http"):
+                other = "--http" if flag == "--grpc" else "--grpc"
+                result = serve(flag, f"127.0.0.1:{port}", other, "127.0.0.1:0", db=self.db)
+                self.assertEqual(result.returncode, 1)
+                self.assertIn(f"127.0.0.1:{port}", result.stderr)
+                self.assertIn("in use", result.stderr)
+                self.assertEqual(len(result.stderr.strip().splitlines()), 1)
+
+    def test_newer_database_is_refused_and_untouched(self):
+        with SpanscopeServer(db=self.db):
+            pass
+        db = sqlite3.connect(self.db)
+        db.execute("PRAGMA user_version = 99")
+        db.commit()
+        db.close()
+        before = sha256(self.db)
+        result = serve("--grpc", "127.0.0.1:0", "--http", "127.0.0.1:0", db=self.db)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("newer Spanscope", result.stderr)
+        self.assertIn("left untouched", result.stderr)
+        self.assertEqual(run_cli(self.db, "traces", check=False).returncode, 1)
+        self.assertEqual(sha256(self.db), before)
+
+    def test_foreign_database_is_refused(self):
+        db = sqlite3.connect(self.db)
+        db.execute("CREATE TABLE mine(x)")
+        db.commit()
+        db.close()
+        before = sha256(self.db)
+        result = serve("--grpc", "127.0.0.1:0", "--http", "127.0.0.1:0", db=self.db)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("not a Spanscope database", result.stderr)
+        self.assertEqual(sha256(self.db), before)
+
+    def test_bad_usage(self):
+        result = subprocess.run([SPANSCOPE, "serve", "--grpc", "nonsense"], capture_output=True, text=True)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("--grpc needs HOST:PORT", result.stderr)
+        result = subprocess.run([SPANSCOPE, "frobnicate"], capture_output=True, text=True)
+        self.assertEqual(result.returncode, 2)
+        version = subprocess.run([SPANSCOPE, "--version"], capture_output=True, text=True)
+        self.assertRegex(version.stdout, r"^spanscope \d+\.\d+\.\d+")
+
+    def test_queries_and_filters(self):
+        with SpanscopeServer() as server:
+            t1, t2 = "11" * 16, "22" * 16
+            post_json(server, trace_body(t1, "checkout", [
+                {"traceId": t1, "spanId": "a1" * 8, "name": "POST /pay", "startTimeUnixNano": "1000000000",
+                 "endTimeUnixNano": "1500000000", "status": {"code": 2, "message": "declined"},
+                 "attributes": [{"key": "http.route", "value": {"stringValue": "/pay"}}]}]))
+            # The child arrives first; the root comes later in another request.
+            post_json(server, trace_body(t2, "catalog", [
+                {"traceId": t2, "spanId": "b2" * 8, "parentSpanId": "b1" * 8, "name": "SELECT",
+                 "startTimeUnixNano": "2000000000", "endTimeUnixNano": "2001000000"}]))
+            listed = cli_json(server.db, "traces")
+            self.assertFalse(next(t for t in listed if t["traceId"] == t2)["rootReceived"])
+            post_json(server, trace_body(t2, "catalog", [
+                {"traceId": t2, "spanId": "b1" * 8, "name": "GET /items", "startTimeUnixNano": "1999000000",
+                 "endTimeUnixNano": "2003000000",
+                 "attributes": [{"key": "http.route", "value": {"stringValue": "/items"}}]}]))
+
+            ids = lambda *args: [t["traceId"] for t in cli_json(server.db, "traces", *args)]
+            self.assertEqual(ids(), [t2, t1])  # newest first
+            self.assertEqual(ids("--service", "checkout"), [t1])
+            self.assertEqual(ids("--errors"), [t1])
+            self.assertEqual(ids("--name", "SELECT"), [t2])
+            self.assertEqual(ids("--min-duration", "100ms"), [t1])
+            self.assertEqual(ids("--max-duration", "10ms"), [t2])
+            self.assertEqual(ids("--attr", "http.route=/items"), [t2])
+            self.assertEqual(ids("--attr", "service.name=catalog"), [t2])
+            self.assertEqual(ids("--trace-id", t1), [t1])
+            self.assertEqual(ids("--limit", "1"), [t2])
+            root = next(t for t in cli_json(server.db, "traces") if t["traceId"] == t2)
+            self.assertEqual((root["rootName"], root["rootReceived"], root["spanCount"]), ("GET /items", True, 2))
+            self.assertEqual(root["durationNanos"], "4000000")
+
+            text = run_cli(server.db, "show", t2).stdout
+            self.assertIn("- GET /items  [catalog]", text)
+            self.assertIn("  - SELECT  [catalog]", text)
+            missing = run_cli(server.db, "show", "33" * 16, check=False)
+            self.assertEqual(missing.returncode, 1)
+            self.assertIn("No trace", missing.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
