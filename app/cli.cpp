@@ -31,7 +31,10 @@ int fail(const std::string &message)
     return 1;
 }
 
-QString fromStd(const std::string &text) { return QString::fromStdString(text); }
+QString fromStd(const std::string &text)
+{
+    return QString::fromStdString(text);
+}
 
 std::unique_ptr<storage::TraceStore> openStore(const QCommandLineParser &parser, std::string &error)
 {
@@ -76,7 +79,8 @@ QString isoTime(std::int64_t nanos)
 
 QString localTime(std::int64_t nanos)
 {
-    return QDateTime::fromMSecsSinceEpoch(nanos / 1'000'000).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
+    return QDateTime::fromMSecsSinceEpoch(nanos / 1'000'000)
+        .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
 }
 
 bool parseTraceId(const QString &text, storage::TraceId &id)
@@ -86,8 +90,9 @@ bool parseTraceId(const QString &text, storage::TraceId &id)
 
 int severityFromName(const QString &text)
 {
-    static const QStringList names = {QStringLiteral("trace"), QStringLiteral("debug"), QStringLiteral("info"),
-                                      QStringLiteral("warn"), QStringLiteral("error"), QStringLiteral("fatal")};
+    static const QStringList names
+        = {QStringLiteral("trace"), QStringLiteral("debug"), QStringLiteral("info"),
+           QStringLiteral("warn"),  QStringLiteral("error"), QStringLiteral("fatal")};
     const int band = static_cast<int>(names.indexOf(text.toLower()));
     if (band >= 0)
         return band * 4 + 1;
@@ -100,7 +105,8 @@ int severityFromName(const QString &text)
 
 bool parseDuration(const QString &text, qint64 &nanos)
 {
-    static const QRegularExpression pattern(QStringLiteral("^\\s*([0-9]+(?:\\.[0-9]+)?)\\s*(ns|us|µs|ms|s|m|h)?\\s*$"));
+    static const QRegularExpression pattern(
+        QStringLiteral("^\\s*([0-9]+(?:\\.[0-9]+)?)\\s*(ns|us|µs|ms|s|m|h)?\\s*$"));
     const auto match = pattern.match(text);
     if (!match.hasMatch())
         return false;
@@ -125,16 +131,29 @@ int runTraces(const QStringList &arguments)
 {
     Command command;
     QCommandLineParser &p = command.parser;
-    p.addOption({QStringLiteral("service"), QStringLiteral("Only traces involving this service."), QStringLiteral("name")});
-    p.addOption({QStringLiteral("name"), QStringLiteral("Only traces with a span of this name."), QStringLiteral("span-name")});
+    p.addOption({QStringLiteral("service"), QStringLiteral("Only traces involving this service."),
+                 QStringLiteral("name")});
+    p.addOption({QStringLiteral("name"), QStringLiteral("Only traces with a span of this name."),
+                 QStringLiteral("span-name")});
     p.addOption({QStringLiteral("errors"), QStringLiteral("Only traces with an error span.")});
-    p.addOption({QStringLiteral("min-duration"), QStringLiteral("At least this long (e.g. 250ms, 1.5s)."), QStringLiteral("duration")});
-    p.addOption({QStringLiteral("max-duration"), QStringLiteral("At most this long."), QStringLiteral("duration")});
-    p.addOption({QStringLiteral("since"), QStringLiteral("Started within this long ago (e.g. 15m, 2h)."), QStringLiteral("duration")});
-    p.addOption({QStringLiteral("attr"), QStringLiteral("A span or resource attribute, key=value (or just key)."), QStringLiteral("key=value")});
-    p.addOption({QStringLiteral("trace-id"), QStringLiteral("Only this trace."), QStringLiteral("hex")});
-    p.addOption({QStringLiteral("limit"), QStringLiteral("At most this many traces (default 50)."), QStringLiteral("n"), QStringLiteral("50")});
-    if (const int code = command.prepare(arguments, QStringLiteral("List stored traces, newest first.")); code >= 0)
+    p.addOption({QStringLiteral("min-duration"),
+                 QStringLiteral("At least this long (e.g. 250ms, 1.5s)."),
+                 QStringLiteral("duration")});
+    p.addOption({QStringLiteral("max-duration"), QStringLiteral("At most this long."),
+                 QStringLiteral("duration")});
+    p.addOption({QStringLiteral("since"),
+                 QStringLiteral("Started within this long ago (e.g. 15m, 2h)."),
+                 QStringLiteral("duration")});
+    p.addOption({QStringLiteral("attr"),
+                 QStringLiteral("A span or resource attribute, key=value (or just key)."),
+                 QStringLiteral("key=value")});
+    p.addOption(
+        {QStringLiteral("trace-id"), QStringLiteral("Only this trace."), QStringLiteral("hex")});
+    p.addOption({QStringLiteral("limit"), QStringLiteral("At most this many traces (default 50)."),
+                 QStringLiteral("n"), QStringLiteral("50")});
+    if (const int code
+        = command.prepare(arguments, QStringLiteral("List stored traces, newest first."));
+        code >= 0)
         return code;
 
     storage::TraceFilter filter;
@@ -150,7 +169,8 @@ int runTraces(const QStringList &arguments)
             continue;
         qint64 nanos = 0;
         if (!parseDuration(p.value(option), nanos))
-            return usageError(QStringLiteral("--%1 needs a duration such as 250ms or 2m.").arg(option));
+            return usageError(
+                QStringLiteral("--%1 needs a duration such as 250ms or 2m.").arg(option));
         if (option == QLatin1String("min-duration"))
             filter.minDurationNs = nanos;
         else if (option == QLatin1String("max-duration"))
@@ -180,7 +200,7 @@ int runTraces(const QStringList &arguments)
             QJsonArray services;
             for (const std::string &s : t.services)
                 services.append(fromStd(s));
-            array.append(QJsonObject{
+            array.append(QJsonObject {
                 {QStringLiteral("traceId"), fromStd(storage::toHex(t.traceId))},
                 {QStringLiteral("start"), isoTime(t.startNs)},
                 {QStringLiteral("startTimeUnixNano"), QString::number(t.startNs)},
@@ -226,8 +246,11 @@ int runTraces(const QStringList &arguments)
 int runShow(const QStringList &arguments)
 {
     Command command;
-    command.parser.addPositionalArgument(QStringLiteral("trace-id"), QStringLiteral("The trace to show (32 hex digits)."));
-    if (const int code = command.prepare(arguments, QStringLiteral("Show one trace as an indented span tree.")); code >= 0)
+    command.parser.addPositionalArgument(QStringLiteral("trace-id"),
+                                         QStringLiteral("The trace to show (32 hex digits)."));
+    if (const int code
+        = command.prepare(arguments, QStringLiteral("Show one trace as an indented span tree."));
+        code >= 0)
         return code;
     const QStringList positional = command.parser.positionalArguments();
     storage::TraceId id;
@@ -252,13 +275,24 @@ int runLogs(const QStringList &arguments)
 {
     Command command;
     QCommandLineParser &p = command.parser;
-    p.addOption({QStringLiteral("trace"), QStringLiteral("Only records of this trace."), QStringLiteral("trace-id")});
-    p.addOption({QStringLiteral("span"), QStringLiteral("Only records of this span."), QStringLiteral("span-id")});
-    p.addOption({QStringLiteral("min-severity"), QStringLiteral("trace, debug, info, warn, error, fatal or 1-24."), QStringLiteral("level")});
-    p.addOption({QStringLiteral("service"), QStringLiteral("Only records from this service."), QStringLiteral("name")});
-    p.addOption({QStringLiteral("grep"), QStringLiteral("Only records whose body contains this text."), QStringLiteral("text")});
-    p.addOption({QStringLiteral("limit"), QStringLiteral("At most this many records (default 100)."), QStringLiteral("n"), QStringLiteral("100")});
-    if (const int code = command.prepare(arguments, QStringLiteral("List stored log records, newest first.")); code >= 0)
+    p.addOption({QStringLiteral("trace"), QStringLiteral("Only records of this trace."),
+                 QStringLiteral("trace-id")});
+    p.addOption({QStringLiteral("span"), QStringLiteral("Only records of this span."),
+                 QStringLiteral("span-id")});
+    p.addOption({QStringLiteral("min-severity"),
+                 QStringLiteral("trace, debug, info, warn, error, fatal or 1-24."),
+                 QStringLiteral("level")});
+    p.addOption({QStringLiteral("service"), QStringLiteral("Only records from this service."),
+                 QStringLiteral("name")});
+    p.addOption({QStringLiteral("grep"),
+                 QStringLiteral("Only records whose body contains this text."),
+                 QStringLiteral("text")});
+    p.addOption({QStringLiteral("limit"),
+                 QStringLiteral("At most this many records (default 100)."), QStringLiteral("n"),
+                 QStringLiteral("100")});
+    if (const int code
+        = command.prepare(arguments, QStringLiteral("List stored log records, newest first."));
+        code >= 0)
         return code;
     storage::LogFilter filter;
     if (p.isSet(QStringLiteral("trace"))) {
@@ -276,7 +310,8 @@ int runLogs(const QStringList &arguments)
     if (p.isSet(QStringLiteral("min-severity"))) {
         filter.minSeverity = severityFromName(p.value(QStringLiteral("min-severity")));
         if (filter.minSeverity < 0)
-            return usageError(QStringLiteral("--min-severity needs trace, debug, info, warn, error, fatal or 1-24."));
+            return usageError(QStringLiteral(
+                "--min-severity needs trace, debug, info, warn, error, fatal or 1-24."));
     }
     filter.service = p.value(QStringLiteral("service")).toStdString();
     filter.text = p.value(QStringLiteral("grep")).toStdString();
@@ -302,7 +337,9 @@ int runLogs(const QStringList &arguments)
 int runStats(const QStringList &arguments)
 {
     Command command;
-    if (const int code = command.prepare(arguments, QStringLiteral("Show what is stored and the ingest counters.")); code >= 0)
+    if (const int code = command.prepare(
+            arguments, QStringLiteral("Show what is stored and the ingest counters."));
+        code >= 0)
         return code;
     auto stats = command.store->statistics();
     if (!stats)
@@ -311,17 +348,20 @@ int runStats(const QStringList &arguments)
     for (const auto &[name, value] : stats->counters)
         counters.insert(fromStd(name), static_cast<qint64>(value));
     if (command.json()) {
-        out() << QJsonDocument(QJsonObject{{QStringLiteral("traces"), static_cast<qint64>(stats->traces)},
-                                           {QStringLiteral("spans"), static_cast<qint64>(stats->spans)},
-                                           {QStringLiteral("logs"), static_cast<qint64>(stats->logs)},
-                                           {QStringLiteral("usedBytes"), static_cast<qint64>(stats->usedBytes)},
-                                           {QStringLiteral("fileBytes"), static_cast<qint64>(stats->fileBytes)},
-                                           {QStringLiteral("counters"), counters}})
+        out() << QJsonDocument(
+                     QJsonObject {
+                         {QStringLiteral("traces"), static_cast<qint64>(stats->traces)},
+                         {QStringLiteral("spans"), static_cast<qint64>(stats->spans)},
+                         {QStringLiteral("logs"), static_cast<qint64>(stats->logs)},
+                         {QStringLiteral("usedBytes"), static_cast<qint64>(stats->usedBytes)},
+                         {QStringLiteral("fileBytes"), static_cast<qint64>(stats->fileBytes)},
+                         {QStringLiteral("counters"), counters}})
                      .toJson(QJsonDocument::Indented);
         return 0;
     }
-    out() << "traces " << stats->traces << "\nspans " << stats->spans << "\nlog records " << stats->logs
-          << "\ndatabase " << stats->usedBytes << " bytes used, " << stats->fileBytes << " bytes on disk\n";
+    out() << "traces " << stats->traces << "\nspans " << stats->spans << "\nlog records "
+          << stats->logs << "\ndatabase " << stats->usedBytes << " bytes used, " << stats->fileBytes
+          << " bytes on disk\n";
     for (const auto &[name, value] : stats->counters)
         out() << fromStd(name) << ' ' << value << '\n';
     return 0;

@@ -18,20 +18,20 @@ namespace {
 
 using namespace spanscope;
 
-constexpr const char *Usage =
-    "Usage: spanscope [command] [options]\n"
-    "\n"
-    "Without a command, opens the Spanscope window and starts the OTLP receivers.\n"
-    "\n"
-    "Commands:\n"
-    "  serve           Run the OTLP receivers without a window until SIGINT or SIGTERM.\n"
-    "  traces          List stored traces (filters: --service, --name, --errors, ...).\n"
-    "  show TRACE_ID   Print one trace as an indented span tree.\n"
-    "  logs            List stored log records (--trace, --span, --min-severity, ...).\n"
-    "  stats           Show stored counts and ingest counters.\n"
-    "\n"
-    "Common options: --db PATH, --grpc HOST:PORT, --http HOST:PORT, --json, --help, --version.\n"
-    "Run 'spanscope COMMAND --help' for a command's options.\n";
+constexpr const char *Usage
+    = "Usage: spanscope [command] [options]\n"
+      "\n"
+      "Without a command, opens the Spanscope window and starts the OTLP receivers.\n"
+      "\n"
+      "Commands:\n"
+      "  serve           Run the OTLP receivers without a window until SIGINT or SIGTERM.\n"
+      "  traces          List stored traces (filters: --service, --name, --errors, ...).\n"
+      "  show TRACE_ID   Print one trace as an indented span tree.\n"
+      "  logs            List stored log records (--trace, --span, --min-severity, ...).\n"
+      "  stats           Show stored counts and ingest counters.\n"
+      "\n"
+      "Common options: --db PATH, --grpc HOST:PORT, --http HOST:PORT, --json, --help, --version.\n"
+      "Run 'spanscope COMMAND --help' for a command's options.\n";
 
 void printEndpoints(const ingest::IngestServer &server)
 {
@@ -122,7 +122,7 @@ int main(int argc, char **argv)
     const QString command = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QString();
     using Runner = int (*)(const QStringList &);
     const std::pair<const char *, Runner> commands[] = {
-        {"serve", runServe}, {"traces", app::runTraces}, {"show", app::runShow},
+        {"serve", runServe},    {"traces", app::runTraces}, {"show", app::runShow},
         {"logs", app::runLogs}, {"stats", app::runStats},
     };
     for (const auto &[name, run] : commands) {
@@ -137,7 +137,8 @@ int main(int argc, char **argv)
         QTextStream(stdout) << "spanscope " << SPANSCOPE_VERSION << '\n';
         return 0;
     }
-    if (command == QLatin1String("--help") || command == QLatin1String("-h") || command == QLatin1String("help")) {
+    if (command == QLatin1String("--help") || command == QLatin1String("-h")
+        || command == QLatin1String("help")) {
         QTextStream(stdout) << Usage;
         return 0;
     }

@@ -14,31 +14,37 @@ QString defaultDatabasePath()
 
 void addDatabaseOption(QCommandLineParser &parser)
 {
-    parser.addOption({QStringLiteral("db"),
-                      QStringLiteral("The SQLite database file (default: %1).").arg(defaultDatabasePath()),
-                      QStringLiteral("path")});
+    parser.addOption(
+        {QStringLiteral("db"),
+         QStringLiteral("The SQLite database file (default: %1).").arg(defaultDatabasePath()),
+         QStringLiteral("path")});
 }
 
 QString databasePath(const QCommandLineParser &parser)
 {
-    return parser.isSet(QStringLiteral("db")) ? parser.value(QStringLiteral("db")) : defaultDatabasePath();
+    return parser.isSet(QStringLiteral("db")) ? parser.value(QStringLiteral("db"))
+                                              : defaultDatabasePath();
 }
 
 void addServerOptions(QCommandLineParser &parser)
 {
     addDatabaseOption(parser);
-    parser.addOption({QStringLiteral("grpc"),
-                      QStringLiteral("OTLP/gRPC listen address (default 127.0.0.1:4317; port 0 picks one)."),
-                      QStringLiteral("host:port"), QStringLiteral("127.0.0.1:4317")});
-    parser.addOption({QStringLiteral("http"),
-                      QStringLiteral("OTLP/HTTP listen address (default 127.0.0.1:4318; port 0 picks one)."),
-                      QStringLiteral("host:port"), QStringLiteral("127.0.0.1:4318")});
+    parser.addOption(
+        {QStringLiteral("grpc"),
+         QStringLiteral("OTLP/gRPC listen address (default 127.0.0.1:4317; port 0 picks one)."),
+         QStringLiteral("host:port"), QStringLiteral("127.0.0.1:4317")});
+    parser.addOption(
+        {QStringLiteral("http"),
+         QStringLiteral("OTLP/HTTP listen address (default 127.0.0.1:4318; port 0 picks one)."),
+         QStringLiteral("host:port"), QStringLiteral("127.0.0.1:4318")});
     parser.addOption({QStringLiteral("retention-bytes"),
-                      QStringLiteral("Evict the oldest traces when the database uses more than this many bytes (default 2 GiB)."),
+                      QStringLiteral("Evict the oldest traces when the database uses more than "
+                                     "this many bytes (default 2 GiB)."),
                       QStringLiteral("bytes")});
-    parser.addOption({QStringLiteral("max-request-bytes"),
-                      QStringLiteral("Refuse requests larger than this, after decompression (default 64 MiB)."),
-                      QStringLiteral("bytes")});
+    parser.addOption(
+        {QStringLiteral("max-request-bytes"),
+         QStringLiteral("Refuse requests larger than this, after decompression (default 64 MiB)."),
+         QStringLiteral("bytes")});
 }
 
 bool serverConfig(const QCommandLineParser &parser, ingest::IngestConfig &config, QString &error)
@@ -48,11 +54,14 @@ bool serverConfig(const QCommandLineParser &parser, ingest::IngestConfig &config
     std::string host;
     int port = 0;
     if (!ingest::splitHostPort(config.grpcAddress, host, port)) {
-        error = QStringLiteral("--grpc needs HOST:PORT, not '%1'.").arg(parser.value(QStringLiteral("grpc")));
+        error = QStringLiteral("--grpc needs HOST:PORT, not '%1'.")
+                    .arg(parser.value(QStringLiteral("grpc")));
         return false;
     }
-    if (!ingest::splitHostPort(parser.value(QStringLiteral("http")).toStdString(), config.httpHost, config.httpPort)) {
-        error = QStringLiteral("--http needs HOST:PORT, not '%1'.").arg(parser.value(QStringLiteral("http")));
+    if (!ingest::splitHostPort(parser.value(QStringLiteral("http")).toStdString(), config.httpHost,
+                               config.httpPort)) {
+        error = QStringLiteral("--http needs HOST:PORT, not '%1'.")
+                    .arg(parser.value(QStringLiteral("http")));
         return false;
     }
     if (parser.isSet(QStringLiteral("retention-bytes"))) {
@@ -68,7 +77,8 @@ bool serverConfig(const QCommandLineParser &parser, ingest::IngestConfig &config
         bool ok = false;
         const qint64 bytes = parser.value(QStringLiteral("max-request-bytes")).toLongLong(&ok);
         if (!ok || bytes < 1024 || bytes > (qint64(1) << 30)) {
-            error = QStringLiteral("--max-request-bytes needs a whole number from 1024 to 1073741824.");
+            error = QStringLiteral(
+                "--max-request-bytes needs a whole number from 1024 to 1073741824.");
             return false;
         }
         config.limits.maxRequestBytes = static_cast<std::size_t>(bytes);

@@ -19,10 +19,14 @@ ExportOutcome toOutcome(const storage::WriteOutcome &write)
 }
 
 template<typename Decoded, typename PartialSuccess>
-void reportRejected(const Decoded &decoded, PartialSuccess &partial, void (PartialSuccess::*setCount)(std::int64_t))
+void reportRejected(const Decoded &decoded, PartialSuccess &partial,
+                    void (PartialSuccess::*setCount)(std::int64_t))
 {
     (partial.*setCount)(static_cast<std::int64_t>(decoded.rejected));
-    partial.set_error_message(decoded.rejectReason + (decoded.rejected > 1 ? " (and " + std::to_string(decoded.rejected - 1) + " more rejected)" : ""));
+    partial.set_error_message(decoded.rejectReason
+                              + (decoded.rejected > 1 ? " (and "
+                                         + std::to_string(decoded.rejected - 1) + " more rejected)"
+                                                      : ""));
 }
 
 } // namespace
@@ -30,7 +34,7 @@ void reportRejected(const Decoded &decoded, PartialSuccess &partial, void (Parti
 ExportHandler::ExportHandler(storage::BatchSink &sink, IngestLimits limits)
     : m_sink(sink)
     , m_limits(limits)
-{}
+{ }
 
 ExportOutcome ExportHandler::exportTraces(const otlp_trace::ExportTraceServiceRequest &request,
                                           otlp_trace::ExportTraceServiceResponse &response)

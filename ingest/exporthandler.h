@@ -13,8 +13,8 @@ namespace spanscope::ingest {
 struct ExportOutcome
 {
     enum class Status {
-        Ok,          // stored; the response may carry a partial success
-        Throttled,   // the queue is full: retryable (gRPC UNAVAILABLE, HTTP 429)
+        Ok, // stored; the response may carry a partial success
+        Throttled, // the queue is full: retryable (gRPC UNAVAILABLE, HTTP 429)
         Unavailable, // storage failed or shutting down: retryable (gRPC UNAVAILABLE, HTTP 503)
     };
     Status status = Status::Ok;

@@ -45,7 +45,9 @@ grpc::Status toGrpc(const ExportOutcome &outcome)
 class TraceService final : public otlp_trace::TraceService::Service
 {
 public:
-    explicit TraceService(ExportHandler &handler) : m_handler(handler) {}
+    explicit TraceService(ExportHandler &handler)
+        : m_handler(handler)
+    { }
     grpc::Status Export(grpc::ServerContext *, const otlp_trace::ExportTraceServiceRequest *request,
                         otlp_trace::ExportTraceServiceResponse *response) override
     {
@@ -59,7 +61,9 @@ private:
 class LogsService final : public otlp_logs::LogsService::Service
 {
 public:
-    explicit LogsService(ExportHandler &handler) : m_handler(handler) {}
+    explicit LogsService(ExportHandler &handler)
+        : m_handler(handler)
+    { }
     grpc::Status Export(grpc::ServerContext *, const otlp_logs::ExportLogsServiceRequest *request,
                         otlp_logs::ExportLogsServiceResponse *response) override
     {
@@ -73,8 +77,11 @@ private:
 class MetricsService final : public otlp_metrics::MetricsService::Service
 {
 public:
-    explicit MetricsService(ExportHandler &handler) : m_handler(handler) {}
-    grpc::Status Export(grpc::ServerContext *, const otlp_metrics::ExportMetricsServiceRequest *request,
+    explicit MetricsService(ExportHandler &handler)
+        : m_handler(handler)
+    { }
+    grpc::Status Export(grpc::ServerContext *,
+                        const otlp_metrics::ExportMetricsServiceRequest *request,
                         otlp_metrics::ExportMetricsServiceResponse *response) override
     {
         return toGrpc(m_handler.exportMetrics(*request, *response));
@@ -88,13 +95,18 @@ private:
 
 struct GrpcReceiver::Services
 {
-    explicit Services(ExportHandler &handler) : traces(handler), logs(handler), metrics(handler) {}
+    explicit Services(ExportHandler &handler)
+        : traces(handler)
+        , logs(handler)
+        , metrics(handler)
+    { }
     TraceService traces;
     LogsService logs;
     MetricsService metrics;
 };
 
-storage::Result<std::unique_ptr<GrpcReceiver>> GrpcReceiver::start(ExportHandler &handler, Options options)
+storage::Result<std::unique_ptr<GrpcReceiver>> GrpcReceiver::start(ExportHandler &handler,
+                                                                   Options options)
 {
     std::unique_ptr<GrpcReceiver> receiver(new GrpcReceiver);
     receiver->m_services = std::make_unique<Services>(handler);
@@ -111,16 +123,22 @@ storage::Result<std::unique_ptr<GrpcReceiver>> GrpcReceiver::start(ExportHandler
     builder.RegisterService(&receiver->m_services->metrics);
     receiver->m_server = builder.BuildAndStart();
     if (!receiver->m_server || receiver->m_port == 0) {
-        return storage::Error{"Cannot listen for OTLP/gRPC on " + options.address
-                              + ": the address is in use or not available. Stop the other program "
-                                "or choose another address with --grpc HOST:PORT."};
+        return storage::Error {"Cannot listen for OTLP/gRPC on " + options.address
+                               + ": the address is in use or not available. Stop the other program "
+                                 "or choose another address with --grpc HOST:PORT."};
     }
     return receiver;
 }
 
-GrpcReceiver::~GrpcReceiver() { stop(); }
+GrpcReceiver::~GrpcReceiver()
+{
+    stop();
+}
 
-std::string GrpcReceiver::address() const { return m_host + ":" + std::to_string(m_port); }
+std::string GrpcReceiver::address() const
+{
+    return m_host + ":" + std::to_string(m_port);
+}
 
 void GrpcReceiver::stop()
 {

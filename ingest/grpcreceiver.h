@@ -24,7 +24,8 @@ public:
     };
 
     // Fails with one clear sentence when the address cannot be bound (e.g. the port is taken).
-    static storage::Result<std::unique_ptr<GrpcReceiver>> start(ExportHandler &handler, Options options);
+    static storage::Result<std::unique_ptr<GrpcReceiver>> start(ExportHandler &handler,
+                                                                Options options);
     ~GrpcReceiver();
 
     int port() const { return m_port; }

@@ -40,7 +40,8 @@ void plainError(httplib::Response &res, int status, const std::string &message)
 }
 
 // A failure body is a google.rpc.Status in the request's own encoding.
-void statusError(httplib::Response &res, Encoding encoding, int status, int grpcCode, const std::string &message)
+void statusError(httplib::Response &res, Encoding encoding, int status, int grpcCode,
+                 const std::string &message)
 {
     google::rpc::Status body;
     body.set_code(grpcCode);
@@ -106,22 +107,31 @@ bool HttpReceiver::originAllowed(const std::string &origin, const std::vector<st
     if (origin.empty())
         return false;
     if (allowed.empty()) {
-        static const std::regex local(R"(^https?://(localhost|127\.0\.0\.1|\[::1\])(:[0-9]{1,5})?$)",
-                                      std::regex::icase);
+        static const std::regex local(
+            R"(^https?://(localhost|127\.0\.0\.1|\[::1\])(:[0-9]{1,5})?$)", std::regex::icase);
         return std::regex_match(origin, local);
     }
     return std::any_of(allowed.begin(), allowed.end(),
                        [&](const std::string &a) { return a == "*" || a == origin; });
 }
 
-storage::Result<std::unique_ptr<HttpReceiver>> HttpReceiver::start(ExportHandler &handler, Options options)
+storage::Result<std::unique_ptr<HttpReceiver>> HttpReceiver::start(ExportHandler &handler,
+                                                                   Options options)
 {
     std::unique_ptr<HttpReceiver> receiver(new HttpReceiver);
     receiver->m_options = options;
     receiver->m_server = std::make_unique<httplib::Server>();
     httplib::Server &server = *receiver->m_server;
     const int threads = options.threads;
-    server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+    server.new_task_queue = [threads] {
+        return new httplib::ThreadPool(static_cast<size_t>(threads));
+    };
+    // SO_REUSEADDR only: httplib's default also sets SO_REUSEPORT, which would let a second
+    // instance bind the same port and silently take half the traffic.
+    server.set_socket_options([](socket_t sock) {
+        const int yes = 1;
+        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     server.set_keep_alive_max_count(100000);
     server.set_read_timeout(30);
     receiver->installRoutes(handler);
@@ -132,9 +142,9 @@ storage::Result<std::unique_ptr<HttpReceiver>> HttpReceiver::start(ExportHandler
     else
         receiver->m_port = server.bind_to_port(options.host, options.port) ? options.port : -1;
     if (receiver->m_port <= 0) {
-        return storage::Error{"Cannot listen for OTLP/HTTP on " + where
-                              + ": the address is in use or not available. Stop the other program "
-                                "or choose another address with --http HOST:PORT."};
+        return storage::Error {"Cannot listen for OTLP/HTTP on " + where
+                               + ": the address is in use or not available. Stop the other program "
+                                 "or choose another address with --http HOST:PORT."};
     }
     receiver->m_thread = std::thread([&server] { server.listen_after_bind(); });
     return receiver;
@@ -175,82 +185,104 @@ void HttpReceiver::installRoutes(ExportHandler &handler)
         server.Delete(route.path, notAllowed);
         server.Patch(route.path, notAllowed);
 
-        server.Post(route.path, [&handler, signal](const httplib::Request &req, httplib::Response &res,
-                                                   const httplib::ContentReader &reader) {
-            const std::size_t limit = handler.limits().maxRequestBytes;
-            const Encoding encoding = mediaType(req.get_header_value("Content-Type"));
-            const auto refuse = [&](int status, const std::string &why) {
-                handler.rejectRequest(signal, why);
-                // The rest of the body was not read, so this connection cannot be reused.
-                res.set_header("Connection", "close");
-                plainError(res, status, why);
-            };
-            if (encoding == Encoding::Unsupported) {
-                refuse(415, "Unsupported Content-Type '" + req.get_header_value("Content-Type")
-                                + "': use application/x-protobuf or application/json.");
-                return;
-            }
-            const std::string contentEncoding = req.get_header_value("Content-Encoding");
-            if (!contentEncoding.empty() && contentEncoding != "gzip" && contentEncoding != "identity"
-                && contentEncoding != "deflate") {
-                refuse(415, "Unsupported Content-Encoding '" + contentEncoding + "': use gzip or none.");
-                return;
-            }
-            // Bodies arrive already inflated, chunk by chunk. Past the limit the rest is read and
-            // discarded, so the client gets its 413 instead of a broken pipe, up to a cap beyond
-            // which the connection is dropped: a gzip bomb is never held, nor inflated without end.
-            const std::size_t discardCap = limit * 4;
-            std::string body;
-            std::size_t received = 0;
-            bool tooLarge = false;
-            const bool complete = reader([&](const char *data, size_t length) {
-                received += length;
-                if (!tooLarge && body.size() + length > limit) {
-                    tooLarge = true;
-                    std::string().swap(body);
-                }
-                if (tooLarge)
-                    return received <= discardCap;
-                body.append(data, length);
-                return true;
-            });
-            if (tooLarge) {
-                handler.rejectRequest(signal, "body over the limit of " + std::to_string(limit) + " bytes");
-                if (!complete)
+        server.Post(
+            route.path,
+            [&handler, signal](const httplib::Request &req, httplib::Response &res,
+                               const httplib::ContentReader &reader) {
+                const std::size_t limit = handler.limits().maxRequestBytes;
+                const Encoding encoding = mediaType(req.get_header_value("Content-Type"));
+                const auto refuse = [&](int status, const std::string &why) {
+                    handler.rejectRequest(signal, why);
+                    // The rest of the body was not read, so this connection cannot be reused.
                     res.set_header("Connection", "close");
-                plainError(res, 413, "The request body is larger than the limit of " + std::to_string(limit)
-                                         + " bytes" + (contentEncoding.empty() ? "" : " after decompression") + ".");
-                return;
-            }
-            if (!complete) {
-                refuse(400, "The request body could not be read (truncated, or not valid " + contentEncoding + ").");
-                return;
-            }
-            switch (signal) {
-            case storage::Signal::Traces:
-                serveExport<otlp_trace::ExportTraceServiceRequest, otlp_trace::ExportTraceServiceResponse>(
-                    handler, signal, encoding, body, res, &ExportHandler::exportTraces);
-                break;
-            case storage::Signal::Logs:
-                serveExport<otlp_logs::ExportLogsServiceRequest, otlp_logs::ExportLogsServiceResponse>(
-                    handler, signal, encoding, body, res, &ExportHandler::exportLogs);
-                break;
-            case storage::Signal::Metrics:
-                serveExport<otlp_metrics::ExportMetricsServiceRequest, otlp_metrics::ExportMetricsServiceResponse>(
-                    handler, signal, encoding, body, res, &ExportHandler::exportMetrics);
-                break;
-            }
-        });
+                    plainError(res, status, why);
+                };
+                if (encoding == Encoding::Unsupported) {
+                    refuse(415,
+                           "Unsupported Content-Type '" + req.get_header_value("Content-Type")
+                               + "': use application/x-protobuf or application/json.");
+                    return;
+                }
+                const std::string contentEncoding = req.get_header_value("Content-Encoding");
+                if (!contentEncoding.empty() && contentEncoding != "gzip"
+                    && contentEncoding != "identity" && contentEncoding != "deflate") {
+                    refuse(415,
+                           "Unsupported Content-Encoding '" + contentEncoding
+                               + "': use gzip or none.");
+                    return;
+                }
+                // Bodies arrive already inflated, chunk by chunk. Past the limit the rest is read
+                // and discarded, so the client gets its 413 instead of a broken pipe, up to a cap
+                // beyond which the connection is dropped: a gzip bomb is never held, nor inflated
+                // without end.
+                const std::size_t discardCap = limit * 4;
+                std::string body;
+                std::size_t received = 0;
+                bool tooLarge = false;
+                const bool complete = reader([&](const char *data, size_t length) {
+                    received += length;
+                    if (!tooLarge && body.size() + length > limit) {
+                        tooLarge = true;
+                        std::string().swap(body);
+                    }
+                    if (tooLarge)
+                        return received <= discardCap;
+                    body.append(data, length);
+                    return true;
+                });
+                if (tooLarge) {
+                    handler.rejectRequest(
+                        signal, "body over the limit of " + std::to_string(limit) + " bytes");
+                    if (!complete)
+                        res.set_header("Connection", "close");
+                    plainError(res, 413,
+                               "The request body is larger than the limit of "
+                                   + std::to_string(limit) + " bytes"
+                                   + (contentEncoding.empty() ? "" : " after decompression") + ".");
+                    return;
+                }
+                if (!complete) {
+                    refuse(400,
+                           "The request body could not be read (truncated, or not valid "
+                               + contentEncoding + ").");
+                    return;
+                }
+                switch (signal) {
+                case storage::Signal::Traces:
+                    serveExport<otlp_trace::ExportTraceServiceRequest,
+                                otlp_trace::ExportTraceServiceResponse>(
+                        handler, signal, encoding, body, res, &ExportHandler::exportTraces);
+                    break;
+                case storage::Signal::Logs:
+                    serveExport<otlp_logs::ExportLogsServiceRequest,
+                                otlp_logs::ExportLogsServiceResponse>(
+                        handler, signal, encoding, body, res, &ExportHandler::exportLogs);
+                    break;
+                case storage::Signal::Metrics:
+                    serveExport<otlp_metrics::ExportMetricsServiceRequest,
+                                otlp_metrics::ExportMetricsServiceResponse>(
+                        handler, signal, encoding, body, res, &ExportHandler::exportMetrics);
+                    break;
+                }
+            });
     }
     server.set_error_handler([](const httplib::Request &req, httplib::Response &res) {
         if (res.status == 404 && res.body.empty())
-            plainError(res, 404, "No OTLP endpoint at " + req.path + "; use /v1/traces, /v1/logs or /v1/metrics.");
+            plainError(res, 404,
+                       "No OTLP endpoint at " + req.path
+                           + "; use /v1/traces, /v1/logs or /v1/metrics.");
     });
 }
 
-HttpReceiver::~HttpReceiver() { stop(); }
+HttpReceiver::~HttpReceiver()
+{
+    stop();
+}
 
-std::string HttpReceiver::address() const { return m_options.host + ":" + std::to_string(m_port); }
+std::string HttpReceiver::address() const
+{
+    return m_options.host + ":" + std::to_string(m_port);
+}
 
 void HttpReceiver::stop()
 {

@@ -30,7 +30,8 @@ public:
         int threads = 16;
     };
 
-    static storage::Result<std::unique_ptr<HttpReceiver>> start(ExportHandler &handler, Options options);
+    static storage::Result<std::unique_ptr<HttpReceiver>> start(ExportHandler &handler,
+                                                                Options options);
     ~HttpReceiver();
 
     int port() const { return m_port; }

@@ -7,13 +7,14 @@ storage::Result<std::unique_ptr<IngestServer>> IngestServer::start(const IngestC
     std::unique_ptr<IngestServer> server(new IngestServer);
     auto writer = storage::SpanWriter::open(config.databasePath, config.writer);
     if (!writer)
-        return storage::Error{writer.error()};
+        return storage::Error {writer.error()};
     server->m_writer = std::move(*writer);
     server->m_handler = std::make_unique<ExportHandler>(*server->m_writer, config.limits);
 
-    auto grpc = GrpcReceiver::start(*server->m_handler, {config.grpcAddress, config.limits.maxRequestBytes});
+    auto grpc = GrpcReceiver::start(*server->m_handler,
+                                    {config.grpcAddress, config.limits.maxRequestBytes});
     if (!grpc)
-        return storage::Error{grpc.error()};
+        return storage::Error {grpc.error()};
     server->m_grpc = std::move(*grpc);
 
     HttpReceiver::Options http;
@@ -21,12 +22,15 @@ storage::Result<std::unique_ptr<IngestServer>> IngestServer::start(const IngestC
     http.port = config.httpPort;
     auto httpReceiver = HttpReceiver::start(*server->m_handler, http);
     if (!httpReceiver)
-        return storage::Error{httpReceiver.error()};
+        return storage::Error {httpReceiver.error()};
     server->m_http = std::move(*httpReceiver);
     return server;
 }
 
-IngestServer::~IngestServer() { stop(); }
+IngestServer::~IngestServer()
+{
+    stop();
+}
 
 void IngestServer::stop()
 {

@@ -20,7 +20,9 @@ namespace {
 class ValueDecoder
 {
 public:
-    explicit ValueDecoder(const IngestLimits &limits) : m_limits(limits) {}
+    explicit ValueDecoder(const IngestLimits &limits)
+        : m_limits(limits)
+    { }
 
     std::uint64_t truncated() const { return m_truncated; }
 
@@ -56,7 +58,7 @@ public:
             out.value = in.double_value();
             break;
         case pb_common::AnyValue::kBytesValue:
-            out.value = storage::Bytes{text(in.bytes_value())};
+            out.value = storage::Bytes {text(in.bytes_value())};
             break;
         case pb_common::AnyValue::kArrayValue: {
             if (depth >= m_limits.maxValueDepth) {
@@ -64,7 +66,8 @@ public:
                 break;
             }
             const auto &values = in.array_value().values();
-            const std::size_t keep = std::min<std::size_t>(values.size(), m_limits.maxAttributeCount);
+            const std::size_t keep
+                = std::min<std::size_t>(values.size(), m_limits.maxAttributeCount);
             AnyValue::Array array(keep);
             for (std::size_t i = 0; i < keep; ++i)
                 value(values[static_cast<int>(i)], array[i], depth + 1);
@@ -78,7 +81,8 @@ public:
                 break;
             }
             const auto &values = in.kvlist_value().values();
-            const std::size_t keep = std::min<std::size_t>(values.size(), m_limits.maxAttributeCount);
+            const std::size_t keep
+                = std::min<std::size_t>(values.size(), m_limits.maxAttributeCount);
             AnyValue::KeyValueList list(keep);
             for (std::size_t i = 0; i < keep; ++i) {
                 list[i].key = text(values[static_cast<int>(i)].key());
@@ -89,7 +93,7 @@ public:
             break;
         }
         default: // unset, or the profiles-only string index: an empty value
-            out.value = std::monostate{};
+            out.value = std::monostate {};
         }
     }
 
@@ -106,8 +110,7 @@ private:
     std::uint64_t m_truncated = 0;
 };
 
-template<std::size_t N>
-bool copyId(const std::string &bytes, std::array<std::uint8_t, N> &out)
+template<std::size_t N> bool copyId(const std::string &bytes, std::array<std::uint8_t, N> &out)
 {
     if (bytes.size() != N)
         return false;
@@ -118,7 +121,8 @@ bool copyId(const std::string &bytes, std::array<std::uint8_t, N> &out)
 void decodeResource(const pb_resource::Resource &in, const std::string &schemaUrl,
                     ValueDecoder &values, storage::Resource &out)
 {
-    out.droppedAttributesCount = in.dropped_attributes_count() + values.attributes(in.attributes(), out.attributes);
+    out.droppedAttributesCount
+        = in.dropped_attributes_count() + values.attributes(in.attributes(), out.attributes);
     out.schemaUrl = schemaUrl;
 }
 
@@ -127,12 +131,12 @@ void decodeScope(const pb_common::InstrumentationScope &in, const std::string &s
 {
     out.name = values.text(in.name());
     out.version = values.text(in.version());
-    out.droppedAttributesCount = in.dropped_attributes_count() + values.attributes(in.attributes(), out.attributes);
+    out.droppedAttributesCount
+        = in.dropped_attributes_count() + values.attributes(in.attributes(), out.attributes);
     out.schemaUrl = schemaUrl;
 }
 
-template<typename Batch>
-void reject(Decoded<Batch> &decoded, const std::string &reason)
+template<typename Batch> void reject(Decoded<Batch> &decoded, const std::string &reason)
 {
     if (decoded.rejected++ == 0)
         decoded.rejectReason = reason;
@@ -141,7 +145,8 @@ void reject(Decoded<Batch> &decoded, const std::string &reason)
 // Reverse direction: our values back into OTLP messages.
 void encodeValue(const AnyValue &in, pb_common::AnyValue &out);
 
-void encodeAttributes(const Attributes &in, google::protobuf::RepeatedPtrField<pb_common::KeyValue> &out)
+void encodeAttributes(const Attributes &in,
+                      google::protobuf::RepeatedPtrField<pb_common::KeyValue> &out)
 {
     out.Reserve(static_cast<int>(in.size()));
     for (const storage::KeyValue &kv : in) {
@@ -177,13 +182,13 @@ void encodeValue(const AnyValue &in, pb_common::AnyValue &out)
         out.mutable_array_value();
         break;
     case AnyValue::Type::KeyValueList:
-        encodeAttributes(std::get<AnyValue::KeyValueList>(in.value), *out.mutable_kvlist_value()->mutable_values());
+        encodeAttributes(std::get<AnyValue::KeyValueList>(in.value),
+                         *out.mutable_kvlist_value()->mutable_values());
         break;
     }
 }
 
-template<std::size_t N>
-std::string idBytes(const std::array<std::uint8_t, N> &id)
+template<std::size_t N> std::string idBytes(const std::array<std::uint8_t, N> &id)
 {
     return std::string(reinterpret_cast<const char *>(id.data()), N);
 }
@@ -220,31 +225,37 @@ Decoded<storage::TraceBatch> decodeTraces(const otlp_trace::ExportTraceServiceRe
             for (const pb_trace::Span &in : ss.spans()) {
                 storage::Span span;
                 if (!copyId(in.trace_id(), span.traceId) || !storage::isValid(span.traceId)) {
-                    reject(decoded, "a span has an invalid trace_id (it must be 16 bytes, not all zero)");
+                    reject(decoded,
+                           "a span has an invalid trace_id (it must be 16 bytes, not all zero)");
                     continue;
                 }
                 if (!copyId(in.span_id(), span.spanId) || !storage::isValid(span.spanId)) {
-                    reject(decoded, "a span has an invalid span_id (it must be 8 bytes, not all zero)");
+                    reject(decoded,
+                           "a span has an invalid span_id (it must be 8 bytes, not all zero)");
                     continue;
                 }
-                if (!in.parent_span_id().empty() && !copyId(in.parent_span_id(), span.parentSpanId)) {
+                if (!in.parent_span_id().empty()
+                    && !copyId(in.parent_span_id(), span.parentSpanId)) {
                     reject(decoded, "a span has a parent_span_id that is not 8 bytes");
                     continue;
                 }
                 span.traceState = values.text(in.trace_state());
                 span.flags = in.flags();
                 span.name = values.text(in.name());
-                span.kind = in.kind() >= 0 && in.kind() <= 5 ? static_cast<storage::SpanKind>(in.kind())
-                                                             : storage::SpanKind::Unspecified;
+                span.kind = in.kind() >= 0 && in.kind() <= 5
+                    ? static_cast<storage::SpanKind>(in.kind())
+                    : storage::SpanKind::Unspecified;
                 span.startUnixNano = in.start_time_unix_nano();
                 span.endUnixNano = in.end_time_unix_nano();
-                span.droppedAttributesCount = in.dropped_attributes_count() + values.attributes(in.attributes(), span.attributes);
+                span.droppedAttributesCount = in.dropped_attributes_count()
+                    + values.attributes(in.attributes(), span.attributes);
                 span.events.reserve(in.events_size());
                 for (const pb_trace::Span::Event &e : in.events()) {
                     storage::SpanEvent event;
                     event.timeUnixNano = e.time_unix_nano();
                     event.name = values.text(e.name());
-                    event.droppedAttributesCount = e.dropped_attributes_count() + values.attributes(e.attributes(), event.attributes);
+                    event.droppedAttributesCount = e.dropped_attributes_count()
+                        + values.attributes(e.attributes(), event.attributes);
                     span.events.push_back(std::move(event));
                 }
                 span.droppedEventsCount = in.dropped_events_count();
@@ -257,7 +268,8 @@ Decoded<storage::TraceBatch> decodeTraces(const otlp_trace::ExportTraceServiceRe
                         continue;
                     }
                     link.traceState = values.text(l.trace_state());
-                    link.droppedAttributesCount = l.dropped_attributes_count() + values.attributes(l.attributes(), link.attributes);
+                    link.droppedAttributesCount = l.dropped_attributes_count()
+                        + values.attributes(l.attributes(), link.attributes);
                     link.flags = l.flags();
                     span.links.push_back(std::move(link));
                 }
@@ -305,7 +317,8 @@ Decoded<storage::LogBatch> decodeLogs(const otlp_logs::ExportLogsServiceRequest 
                 record.severityNumber = std::clamp(static_cast<int>(in.severity_number()), 0, 24);
                 record.severityText = values.text(in.severity_text());
                 values.value(in.body(), record.body, 0);
-                record.droppedAttributesCount = in.dropped_attributes_count() + values.attributes(in.attributes(), record.attributes);
+                record.droppedAttributesCount = in.dropped_attributes_count()
+                    + values.attributes(in.attributes(), record.attributes);
                 record.flags = in.flags();
                 record.eventName = values.text(in.event_name());
                 group.records.push_back(std::move(record));
@@ -326,9 +339,8 @@ std::uint64_t countDataPoints(const otlp_metrics::ExportMetricsServiceRequest &r
         for (const pb_metrics::ScopeMetrics &sm : rm.scope_metrics()) {
             for (const pb_metrics::Metric &m : sm.metrics()) {
                 points += m.gauge().data_points_size() + m.sum().data_points_size()
-                          + m.histogram().data_points_size()
-                          + m.exponential_histogram().data_points_size()
-                          + m.summary().data_points_size();
+                    + m.histogram().data_points_size()
+                    + m.exponential_histogram().data_points_size() + m.summary().data_points_size();
             }
         }
     }
@@ -386,7 +398,8 @@ void encodeTrace(const storage::TraceData &trace, pb_trace::TracesData &out)
         }
         pb->set_dropped_links_count(span.droppedLinksCount);
         if (span.statusCode != storage::StatusCode::Unset || !span.statusMessage.empty()) {
-            pb->mutable_status()->set_code(static_cast<pb_trace::Status::StatusCode>(span.statusCode));
+            pb->mutable_status()->set_code(
+                static_cast<pb_trace::Status::StatusCode>(span.statusCode));
             pb->mutable_status()->set_message(span.statusMessage);
         }
     }

@@ -13,8 +13,8 @@ constexpr int MaxJsonDepth = 64;
 
 bool isIdKey(const std::string &key)
 {
-    static const std::array<const char *, 6> keys = {"traceId", "spanId", "parentSpanId",
-                                                      "trace_id", "span_id", "parent_span_id"};
+    static const std::array<const char *, 6> keys
+        = {"traceId", "spanId", "parentSpanId", "trace_id", "span_id", "parent_span_id"};
     for (const char *k : keys) {
         if (key == k)
             return true;
@@ -41,8 +41,8 @@ std::string toBase64(const std::string &bytes)
     std::size_t i = 0;
     for (; i + 2 < bytes.size(); i += 3) {
         const unsigned v = static_cast<unsigned char>(bytes[i]) << 16
-                           | static_cast<unsigned char>(bytes[i + 1]) << 8
-                           | static_cast<unsigned char>(bytes[i + 2]);
+            | static_cast<unsigned char>(bytes[i + 1]) << 8
+            | static_cast<unsigned char>(bytes[i + 2]);
         out += Base64Digits[v >> 18 & 63];
         out += Base64Digits[v >> 12 & 63];
         out += Base64Digits[v >> 6 & 63];
@@ -86,10 +86,13 @@ bool fromBase64(const std::string &text, std::string &out)
 std::string rewriteIds(nlohmann::json &node, bool hexToBase64, const std::string &path, int depth)
 {
     if (depth > MaxJsonDepth)
-        return "the JSON is nested more than " + std::to_string(MaxJsonDepth) + " levels deep at " + path;
+        return "the JSON is nested more than " + std::to_string(MaxJsonDepth) + " levels deep at "
+            + path;
     if (node.is_array()) {
         for (std::size_t i = 0; i < node.size(); ++i) {
-            if (auto error = rewriteIds(node[i], hexToBase64, path + "[" + std::to_string(i) + "]", depth + 1); !error.empty())
+            if (auto error
+                = rewriteIds(node[i], hexToBase64, path + "[" + std::to_string(i) + "]", depth + 1);
+                !error.empty())
                 return error;
         }
         return {};
@@ -103,7 +106,8 @@ std::string rewriteIds(nlohmann::json &node, bool hexToBase64, const std::string
             std::string converted;
             if (hexToBase64) {
                 if (text.size() % 2 != 0)
-                    return where + " is not a hex id (odd length " + std::to_string(text.size()) + ")";
+                    return where + " is not a hex id (odd length " + std::to_string(text.size())
+                        + ")";
                 std::string bytes;
                 for (std::size_t i = 0; i < text.size(); i += 2) {
                     const int hi = hexValue(text[i]), lo = hexValue(text[i + 1]);
@@ -122,7 +126,8 @@ std::string rewriteIds(nlohmann::json &node, bool hexToBase64, const std::string
                 }
             }
             it.value() = converted;
-        } else if (auto error = rewriteIds(it.value(), hexToBase64, where, depth + 1); !error.empty()) {
+        } else if (auto error = rewriteIds(it.value(), hexToBase64, where, depth + 1);
+                   !error.empty()) {
             return error;
         }
     }
@@ -145,7 +150,8 @@ std::string parseOtlpJson(std::string_view json, google::protobuf::Message &mess
         return error;
     google::protobuf::util::JsonParseOptions options;
     options.ignore_unknown_fields = true;
-    const auto status = google::protobuf::util::JsonStringToMessage(document.dump(), &message, options);
+    const auto status
+        = google::protobuf::util::JsonStringToMessage(document.dump(), &message, options);
     if (!status.ok())
         return "invalid OTLP-JSON: " + std::string(status.message());
     return {};

@@ -15,9 +15,9 @@ struct WriteOutcome
 {
     enum class Status : std::uint8_t {
         Committed, // durable in the database
-        Busy,      // the queue is full: the sender should retry later
-        Failed,    // storage failed (e.g. disk full); retryable, `error` says why
-        Closed,    // the sink is shutting down
+        Busy, // the queue is full: the sender should retry later
+        Failed, // storage failed (e.g. disk full); retryable, `error` says why
+        Closed, // the sink is shutting down
     };
     Status status = Status::Committed;
     std::string error;

@@ -103,7 +103,8 @@ int queryInt(sqlite3 *db, const char *sql)
 {
     sqlite3_stmt *stmt = nullptr;
     int value = -1;
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) == SQLITE_OK
+        && sqlite3_step(stmt) == SQLITE_ROW)
         value = sqlite3_column_int(stmt, 0);
     sqlite3_finalize(stmt);
     return value;
@@ -111,9 +112,15 @@ int queryInt(sqlite3 *db, const char *sql)
 
 } // namespace
 
-Database::Database(sqlite3 *db, std::string path) : m_db(db), m_path(std::move(path)) {}
+Database::Database(sqlite3 *db, std::string path)
+    : m_db(db)
+    , m_path(std::move(path))
+{ }
 
-Database::~Database() { sqlite3_close_v2(m_db); }
+Database::~Database()
+{
+    sqlite3_close_v2(m_db);
+}
 
 // Checks, on a read-only connection that cannot change the file, that `path` is a database this
 // build may use. Returns the schema version, or an error sentence.
@@ -123,7 +130,7 @@ static Result<int> probe(const std::string &path)
     if (sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
         const std::string why = raw ? sqlite3_errmsg(raw) : "out of memory";
         sqlite3_close_v2(raw);
-        return Error{"Cannot open the database " + path + ": " + why + "."};
+        return Error {"Cannot open the database " + path + ": " + why + "."};
     }
     const int version = queryInt(raw, "PRAGMA user_version");
     const int appId = queryInt(raw, "PRAGMA application_id");
@@ -131,13 +138,13 @@ static Result<int> probe(const std::string &path)
     const std::string why = sqlite3_errmsg(raw);
     sqlite3_close_v2(raw);
     if (version < 0 || tables < 0)
-        return Error{path + " is not a readable SQLite database (" + why + ")."};
+        return Error {path + " is not a readable SQLite database (" + why + ")."};
     if ((version > 0 || tables > 0) && appId != ApplicationId)
-        return Error{path + " is not a Spanscope database; choose another file with --db."};
+        return Error {path + " is not a Spanscope database; choose another file with --db."};
     if (version > Database::SchemaVersion) {
-        return Error{path + " was written by a newer Spanscope (schema " + std::to_string(version)
-                     + ", this version reads up to " + std::to_string(Database::SchemaVersion)
-                     + "); it was left untouched. Update Spanscope or choose another --db."};
+        return Error {path + " was written by a newer Spanscope (schema " + std::to_string(version)
+                      + ", this version reads up to " + std::to_string(Database::SchemaVersion)
+                      + "); it was left untouched. Update Spanscope or choose another --db."};
     }
     return version;
 }
@@ -148,13 +155,16 @@ Result<std::unique_ptr<Database>> Database::open(const std::string &path, Mode m
     std::error_code ec;
     const bool exists = std::filesystem::exists(path, ec);
     if (readOnly && !exists)
-        return Error{"There is no database at " + path + " yet; start `spanscope serve` or the app to create it."};
+        return Error {"There is no database at " + path
+                      + " yet; start `spanscope serve` or the app to create it."};
     if (exists) {
         auto version = probe(path);
         if (!version)
-            return Error{version.error()};
+            return Error {version.error()};
         if (readOnly && *version < SchemaVersion)
-            return Error{path + " has an older schema; open it once with the app or `spanscope serve` to upgrade it."};
+            return Error {path
+                          + " has an older schema; open it once with the app or `spanscope serve` "
+                            "to upgrade it."};
     } else {
         const auto dir = std::filesystem::path(path).parent_path();
         if (!dir.empty())
@@ -162,33 +172,34 @@ Result<std::unique_ptr<Database>> Database::open(const std::string &path, Mode m
     }
     sqlite3 *raw = nullptr;
     const int flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
-                      | SQLITE_OPEN_NOMUTEX;
+        | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path.c_str(), &raw, flags, nullptr) != SQLITE_OK) {
         const std::string why = raw ? sqlite3_errmsg(raw) : "out of memory";
         sqlite3_close_v2(raw);
-        return Error{"Cannot open the database " + path + ": " + why + "."};
+        return Error {"Cannot open the database " + path + ": " + why + "."};
     }
     std::unique_ptr<Database> db(new Database(raw, path));
     sqlite3_busy_timeout(raw, 5000);
     if (readOnly)
         return db;
     if (auto wal = db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !wal)
-        return Error{"Cannot use " + path + ": " + wal.error()};
+        return Error {"Cannot use " + path + ": " + wal.error()};
     if (auto migrated = db->migrate(SchemaVersion); !migrated)
-        return Error{migrated.error()};
+        return Error {migrated.error()};
     return db;
 }
 
 Result<std::unique_ptr<Database>> Database::createAtVersion(const std::string &path, int version)
 {
     sqlite3 *raw = nullptr;
-    if (sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+    if (sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr)
+        != SQLITE_OK) {
         sqlite3_close_v2(raw);
-        return Error{"Cannot create " + path + "."};
+        return Error {"Cannot create " + path + "."};
     }
     std::unique_ptr<Database> db(new Database(raw, path));
     if (auto migrated = db->migrate(version); !migrated)
-        return Error{migrated.error()};
+        return Error {migrated.error()};
     return db;
 }
 
@@ -197,12 +208,12 @@ Result<bool> Database::migrate(int targetVersion)
     int version = schemaVersion();
     while (version < targetVersion) {
         const std::string sql = std::string("BEGIN IMMEDIATE;") + Migrations[version]
-                                + "PRAGMA application_id=" + std::to_string(ApplicationId)
-                                + ";PRAGMA user_version=" + std::to_string(version + 1) + ";COMMIT;";
+            + "PRAGMA application_id=" + std::to_string(ApplicationId)
+            + ";PRAGMA user_version=" + std::to_string(version + 1) + ";COMMIT;";
         if (auto step = exec(sql); !step) {
             exec("ROLLBACK");
-            return Error{"Cannot upgrade " + m_path + " to schema " + std::to_string(version + 1)
-                         + ": " + step.error()};
+            return Error {"Cannot upgrade " + m_path + " to schema " + std::to_string(version + 1)
+                          + ": " + step.error()};
         }
         ++version;
     }
@@ -216,14 +227,20 @@ Result<bool> Database::exec(std::string_view sql)
     if (sqlite3_exec(m_db, text.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
         std::string why = message ? message : lastError();
         sqlite3_free(message);
-        return Error{why};
+        return Error {why};
     }
     return true;
 }
 
-std::string Database::lastError() const { return sqlite3_errmsg(m_db); }
+std::string Database::lastError() const
+{
+    return sqlite3_errmsg(m_db);
+}
 
-int Database::schemaVersion() const { return queryInt(m_db, "PRAGMA user_version"); }
+int Database::schemaVersion() const
+{
+    return queryInt(m_db, "PRAGMA user_version");
+}
 
 std::int64_t Database::usedBytes() const
 {
@@ -254,7 +271,10 @@ Statement::Statement(const Database &db, std::string_view sql)
     }
 }
 
-Statement::~Statement() { sqlite3_finalize(m_stmt); }
+Statement::~Statement()
+{
+    sqlite3_finalize(m_stmt);
+}
 
 Statement &Statement::bind(int index, std::int64_t value)
 {
@@ -310,8 +330,7 @@ bool Statement::next()
 
 bool Statement::run()
 {
-    while (next()) {
-    }
+    while (next()) { }
     const bool ok = m_ok;
     reset();
     return ok;
@@ -326,8 +345,14 @@ void Statement::reset()
     m_ok = m_stmt != nullptr;
 }
 
-std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(m_stmt, column); }
-double Statement::real(int column) const { return sqlite3_column_double(m_stmt, column); }
+std::int64_t Statement::integer(int column) const
+{
+    return sqlite3_column_int64(m_stmt, column);
+}
+double Statement::real(int column) const
+{
+    return sqlite3_column_double(m_stmt, column);
+}
 
 std::string_view Statement::text(int column) const
 {
@@ -341,6 +366,9 @@ std::string_view Statement::blob(int column) const
     return p ? std::string_view(p, sqlite3_column_bytes(m_stmt, column)) : std::string_view();
 }
 
-bool Statement::isNull(int column) const { return sqlite3_column_type(m_stmt, column) == SQLITE_NULL; }
+bool Statement::isNull(int column) const
+{
+    return sqlite3_column_type(m_stmt, column) == SQLITE_NULL;
+}
 
 } // namespace spanscope::storage

@@ -63,9 +63,15 @@ public:
     bool prepared() const { return m_stmt != nullptr; }
 
     Statement &bind(int index, std::int64_t value);
-    Statement &bind(int index, std::uint64_t value) { return bind(index, static_cast<std::int64_t>(value)); }
+    Statement &bind(int index, std::uint64_t value)
+    {
+        return bind(index, static_cast<std::int64_t>(value));
+    }
     Statement &bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
-    Statement &bind(int index, unsigned value) { return bind(index, static_cast<std::int64_t>(value)); }
+    Statement &bind(int index, unsigned value)
+    {
+        return bind(index, static_cast<std::int64_t>(value));
+    }
     Statement &bind(int index, double value);
     Statement &bindText(int index, std::string_view text);
     Statement &bindBlob(int index, std::string_view blob);

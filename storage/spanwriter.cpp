@@ -69,7 +69,7 @@ std::size_t approximateBytes(const TraceBatch &batch)
         n += 256 + approximateBytes(group.resource.attributes);
         for (const Span &span : group.spans) {
             n += sizeof(Span) + span.name.size() + span.statusMessage.size()
-                 + approximateBytes(span.attributes);
+                + approximateBytes(span.attributes);
             for (const SpanEvent &event : span.events)
                 n += sizeof(SpanEvent) + event.name.size() + approximateBytes(event.attributes);
             n += span.links.size() * sizeof(SpanLink);
@@ -84,7 +84,8 @@ std::size_t approximateBytes(const LogBatch &batch)
     for (const ScopedLogs &group : batch.groups) {
         n += 256 + approximateBytes(group.resource.attributes);
         for (const LogRecord &record : group.records) {
-            n += sizeof(LogRecord) + record.severityText.size() + approximateBytes(record.attributes);
+            n += sizeof(LogRecord) + record.severityText.size()
+                + approximateBytes(record.attributes);
             if (const auto *text = std::get_if<std::string>(&record.body.value))
                 n += text->size();
         }
@@ -145,35 +146,44 @@ public:
         , m_findString(*m_db, "SELECT id FROM strings WHERE value = ?")
         , m_insertString(*m_db, "INSERT INTO strings(value) VALUES (?)")
         , m_findResource(*m_db, "SELECT resource_id FROM resources WHERE fingerprint = ?")
-        , m_insertResource(*m_db, "INSERT INTO resources(fingerprint, service_name, attributes, "
-                                  "dropped_attributes, schema_url) VALUES (?,?,?,?,?)")
+        , m_insertResource(*m_db,
+                           "INSERT INTO resources(fingerprint, service_name, attributes, "
+                           "dropped_attributes, schema_url) VALUES (?,?,?,?,?)")
         , m_findScope(*m_db, "SELECT scope_id FROM scopes WHERE fingerprint = ?")
-        , m_insertScope(*m_db, "INSERT INTO scopes(fingerprint, name, version, attributes, "
-                               "dropped_attributes, schema_url) VALUES (?,?,?,?,?,?)")
+        , m_insertScope(*m_db,
+                        "INSERT INTO scopes(fingerprint, name, version, attributes, "
+                        "dropped_attributes, schema_url) VALUES (?,?,?,?,?,?)")
         , m_findTrace(*m_db, "SELECT trace_key FROM traces WHERE trace_id = ?")
-        , m_insertTrace(*m_db, "INSERT INTO traces(trace_id, start_ns, end_ns, span_count, "
-                               "error_count, log_count, has_root, root_service, root_name, "
-                               "services, received_ns) VALUES (?,0,0,0,0,0,0,'','','',?)")
-        , m_readSummary(*m_db, "SELECT start_ns, end_ns, span_count, error_count, log_count, "
-                               "has_root, root_service, root_name, services FROM traces "
-                               "WHERE trace_key = ?")
-        , m_writeSummary(*m_db, "UPDATE traces SET start_ns=?, end_ns=?, span_count=?, "
-                                "error_count=?, log_count=?, has_root=?, root_service=?, "
-                                "root_name=?, services=? WHERE trace_key=?")
-        , m_insertSpan(*m_db, "INSERT INTO spans(trace_key, span_id, parent_span_id, name_id, "
-                              "kind, start_ns, duration_ns, status_code, status_message, flags, "
-                              "trace_state, resource_id, scope_id, attributes, events, links, "
-                              "dropped_attributes, dropped_events, dropped_links) "
-                              "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-        , m_insertLog(*m_db, "INSERT INTO logs(trace_key, span_id, time_ns, observed_ns, "
-                             "severity_number, severity_text, body, attributes, "
-                             "dropped_attributes, flags, event_name, resource_id, scope_id) "
-                             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
-        , m_insertOperation(*m_db, "INSERT OR IGNORE INTO operations(service_name, span_name, "
-                                   "kind) VALUES (?,?,?)")
-        , m_addCounter(*m_db, "INSERT INTO counters(name, value) VALUES (?, ?) "
-                              "ON CONFLICT(name) DO UPDATE SET value = value + excluded.value")
-    {}
+        , m_insertTrace(*m_db,
+                        "INSERT INTO traces(trace_id, start_ns, end_ns, span_count, "
+                        "error_count, log_count, has_root, root_service, root_name, "
+                        "services, received_ns) VALUES (?,0,0,0,0,0,0,'','','',?)")
+        , m_readSummary(*m_db,
+                        "SELECT start_ns, end_ns, span_count, error_count, log_count, "
+                        "has_root, root_service, root_name, services FROM traces "
+                        "WHERE trace_key = ?")
+        , m_writeSummary(*m_db,
+                         "UPDATE traces SET start_ns=?, end_ns=?, span_count=?, "
+                         "error_count=?, log_count=?, has_root=?, root_service=?, "
+                         "root_name=?, services=? WHERE trace_key=?")
+        , m_insertSpan(*m_db,
+                       "INSERT INTO spans(trace_key, span_id, parent_span_id, name_id, "
+                       "kind, start_ns, duration_ns, status_code, status_message, flags, "
+                       "trace_state, resource_id, scope_id, attributes, events, links, "
+                       "dropped_attributes, dropped_events, dropped_links) "
+                       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+        , m_insertLog(*m_db,
+                      "INSERT INTO logs(trace_key, span_id, time_ns, observed_ns, "
+                      "severity_number, severity_text, body, attributes, "
+                      "dropped_attributes, flags, event_name, resource_id, scope_id) "
+                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+        , m_insertOperation(*m_db,
+                            "INSERT OR IGNORE INTO operations(service_name, span_name, "
+                            "kind) VALUES (?,?,?)")
+        , m_addCounter(*m_db,
+                       "INSERT INTO counters(name, value) VALUES (?, ?) "
+                       "ON CONFLICT(name) DO UPDATE SET value = value + excluded.value")
+    { }
 
     Database &db() { return *m_db; }
 
@@ -217,13 +227,15 @@ public:
     {
         if (m_db->usedBytes() <= budgetBytes)
             return;
-        Statement oldest(*m_db, "SELECT trace_key, span_count, start_ns FROM traces WHERE pinned = 0 "
-                                "ORDER BY trace_key LIMIT ?");
+        Statement oldest(*m_db,
+                         "SELECT trace_key, span_count, start_ns FROM traces WHERE pinned = 0 "
+                         "ORDER BY trace_key LIMIT ?");
         Statement total(*m_db, "SELECT count(*) FROM traces WHERE pinned = 0");
         Statement deleteSpans(*m_db, "DELETE FROM spans WHERE trace_key = ?");
         Statement deleteLogs(*m_db, "DELETE FROM logs WHERE trace_key = ?");
         Statement deleteTrace(*m_db, "DELETE FROM traces WHERE trace_key = ?");
-        Statement deleteLooseLogs(*m_db, "DELETE FROM logs WHERE trace_key IS NULL AND time_ns < ?");
+        Statement deleteLooseLogs(*m_db,
+                                  "DELETE FROM logs WHERE trace_key IS NULL AND time_ns < ?");
         while (m_db->usedBytes() > budgetBytes * 9 / 10) {
             std::int64_t remaining = 0;
             if (total.next())
@@ -310,7 +322,10 @@ private:
     struct StringHash
     {
         using is_transparent = void;
-        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+        std::size_t operator()(std::string_view s) const
+        {
+            return std::hash<std::string_view> {}(s);
+        }
     };
 
     WriteOutcome failed(const std::string &error)
@@ -364,7 +379,8 @@ private:
         std::string attrs;
         encodeAttributes(resource.attributes, *this, attrs);
         std::string fingerprint = attrs;
-        fingerprint += '\0' + std::to_string(resource.droppedAttributesCount) + '\0' + resource.schemaUrl;
+        fingerprint
+            += '\0' + std::to_string(resource.droppedAttributesCount) + '\0' + resource.schemaUrl;
         if (auto it = m_resources.find(fingerprint); it != m_resources.end())
             return it->second;
         std::int64_t id = 0;
@@ -389,8 +405,7 @@ private:
         std::string attrs;
         encodeAttributes(scope.attributes, *this, attrs);
         std::string fingerprint = scope.name + '\0' + scope.version + '\0' + attrs + '\0'
-                                  + std::to_string(scope.droppedAttributesCount) + '\0'
-                                  + scope.schemaUrl;
+            + std::to_string(scope.droppedAttributesCount) + '\0' + scope.schemaUrl;
         if (auto it = m_scopes.find(fingerprint); it != m_scopes.end())
             return it->second;
         std::int64_t id = 0;
@@ -422,7 +437,9 @@ private:
             key = m_findTrace.integer(0);
         m_findTrace.reset();
         if (key == 0) {
-            check(m_insertTrace.bindBlob(1, traceId.data(), traceId.size()).bind(2, nowNanos()).run());
+            check(m_insertTrace.bindBlob(1, traceId.data(), traceId.size())
+                      .bind(2, nowNanos())
+                      .run());
             key = sqlite3LastRowId();
             m_touched[key].fresh = true;
         }
@@ -436,7 +453,10 @@ private:
         if (m_operations.size() > MaxCachedStrings)
             m_operations.clear();
         if (m_operations.insert(entry).second)
-            check(m_insertOperation.bindText(1, service).bindText(2, name).bind(3, static_cast<int>(kind)).run());
+            check(m_insertOperation.bindText(1, service)
+                      .bindText(2, name)
+                      .bind(3, static_cast<int>(kind))
+                      .run());
     }
 
     void writeTraces(const TraceBatch &batch)
@@ -533,8 +553,8 @@ private:
                 else
                     m_insertLog.bindNull(2);
                 // A record with one timestamp is placed at the time it was observed.
-                const std::uint64_t time = record.timeUnixNano ? record.timeUnixNano
-                                                               : record.observedTimeUnixNano;
+                const std::uint64_t time
+                    = record.timeUnixNano ? record.timeUnixNano : record.observedTimeUnixNano;
                 m_insertLog.bind(3, time)
                     .bind(4, record.observedTimeUnixNano)
                     .bind(5, record.severityNumber)
@@ -567,7 +587,8 @@ private:
                 end = std::max(end, m_readSummary.integer(1));
                 const bool storedRoot = m_readSummary.integer(5) != 0;
                 // Keep the stored label unless this batch brought the root, or an earlier span.
-                if (storedRoot || (!delta.hasRoot && delta.firstStart >= m_readSummary.integer(0))) {
+                if (storedRoot
+                    || (!delta.hasRoot && delta.firstStart >= m_readSummary.integer(0))) {
                     if (!delta.hasRoot || storedRoot) {
                         rootService = std::string(m_readSummary.text(6));
                         rootName = std::string(m_readSummary.text(7));
@@ -613,12 +634,11 @@ private:
     std::unordered_map<std::int64_t, TraceDelta> m_touched;
 };
 
-
 Result<std::unique_ptr<SpanWriter>> SpanWriter::open(const std::string &path, WriterOptions options)
 {
     auto db = Database::open(path, Database::Mode::ReadWrite);
     if (!db)
-        return Error{db.error()};
+        return Error {db.error()};
     return std::unique_ptr<SpanWriter>(new SpanWriter(std::move(*db), path, options));
 }
 
@@ -630,7 +650,10 @@ SpanWriter::SpanWriter(std::unique_ptr<Database> db, std::string path, WriterOpt
     m_thread = std::thread([this] { run(); });
 }
 
-SpanWriter::~SpanWriter() { shutdown(); }
+SpanWriter::~SpanWriter()
+{
+    shutdown();
+}
 
 void SpanWriter::shutdown()
 {
@@ -740,8 +763,8 @@ void SpanWriter::run()
                    && items < MaxItemsPerTransaction) {
                 auto &job = m_queue.front();
                 items += std::holds_alternative<TraceBatch>(job->batch)
-                             ? std::get<TraceBatch>(job->batch).spanCount()
-                             : std::get<LogBatch>(job->batch).recordCount();
+                    ? std::get<TraceBatch>(job->batch).spanCount()
+                    : std::get<LogBatch>(job->batch).recordCount();
                 bytes += job->bytes;
                 jobs.push_back(std::move(job));
                 m_queue.pop_front();

@@ -6,14 +6,12 @@ namespace spanscope::storage {
 
 namespace {
 
-template<std::size_t N>
-bool anyNonZero(const std::array<std::uint8_t, N> &id)
+template<std::size_t N> bool anyNonZero(const std::array<std::uint8_t, N> &id)
 {
     return std::any_of(id.begin(), id.end(), [](std::uint8_t b) { return b != 0; });
 }
 
-template<std::size_t N>
-std::string hexOf(const std::array<std::uint8_t, N> &id)
+template<std::size_t N> std::string hexOf(const std::array<std::uint8_t, N> &id)
 {
     static constexpr char digits[] = "0123456789abcdef";
     std::string out(N * 2, '0');
@@ -35,12 +33,11 @@ int hexDigit(char c)
     return -1;
 }
 
-template<std::size_t N>
-bool parseHex(std::string_view hex, std::array<std::uint8_t, N> &out)
+template<std::size_t N> bool parseHex(std::string_view hex, std::array<std::uint8_t, N> &out)
 {
     if (hex.size() != N * 2)
         return false;
-    std::array<std::uint8_t, N> id{};
+    std::array<std::uint8_t, N> id {};
     for (std::size_t i = 0; i < N; ++i) {
         const int hi = hexDigit(hex[2 * i]);
         const int lo = hexDigit(hex[2 * i + 1]);
@@ -54,14 +51,35 @@ bool parseHex(std::string_view hex, std::array<std::uint8_t, N> &out)
 
 } // namespace
 
-bool isValid(const TraceId &id) { return anyNonZero(id); }
-bool isValid(const SpanId &id) { return anyNonZero(id); }
-std::string toHex(const TraceId &id) { return hexOf(id); }
-std::string toHex(const SpanId &id) { return hexOf(id); }
-bool fromHex(std::string_view hex, TraceId &out) { return parseHex(hex, out); }
-bool fromHex(std::string_view hex, SpanId &out) { return parseHex(hex, out); }
+bool isValid(const TraceId &id)
+{
+    return anyNonZero(id);
+}
+bool isValid(const SpanId &id)
+{
+    return anyNonZero(id);
+}
+std::string toHex(const TraceId &id)
+{
+    return hexOf(id);
+}
+std::string toHex(const SpanId &id)
+{
+    return hexOf(id);
+}
+bool fromHex(std::string_view hex, TraceId &out)
+{
+    return parseHex(hex, out);
+}
+bool fromHex(std::string_view hex, SpanId &out)
+{
+    return parseHex(hex, out);
+}
 
-bool AnyValue::operator==(const AnyValue &other) const { return value == other.value; }
+bool AnyValue::operator==(const AnyValue &other) const
+{
+    return value == other.value;
+}
 
 std::string Resource::serviceName() const
 {

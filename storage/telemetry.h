@@ -18,7 +18,8 @@ bool isValid(const TraceId &id);
 bool isValid(const SpanId &id);
 std::string toHex(const TraceId &id);
 std::string toHex(const SpanId &id);
-// Parses exactly 32 (or 16) hex digits, either case. Returns false and leaves `out` alone otherwise.
+// Parses exactly 32 (or 16) hex digits, either case. Returns false and leaves `out` alone
+// otherwise.
 bool fromHex(std::string_view hex, TraceId &out);
 bool fromHex(std::string_view hex, SpanId &out);
 
@@ -38,7 +39,8 @@ struct AnyValue
     using Array = std::vector<AnyValue>;
     using KeyValueList = std::vector<KeyValue>;
 
-    std::variant<std::monostate, std::string, bool, std::int64_t, double, Bytes, Array, KeyValueList>
+    std::variant<std::monostate, std::string, bool, std::int64_t, double, Bytes, Array,
+                 KeyValueList>
         value;
 
     Type type() const { return static_cast<Type>(value.index()); }
@@ -91,8 +93,8 @@ struct SpanEvent
 
 struct SpanLink
 {
-    TraceId traceId{};
-    SpanId spanId{};
+    TraceId traceId {};
+    SpanId spanId {};
     std::string traceState;
     Attributes attributes;
     std::uint32_t droppedAttributesCount = 0;
@@ -102,9 +104,9 @@ struct SpanLink
 
 struct Span
 {
-    TraceId traceId{};
-    SpanId spanId{};
-    SpanId parentSpanId{}; // all zero for a root span
+    TraceId traceId {};
+    SpanId spanId {};
+    SpanId parentSpanId {}; // all zero for a root span
     std::string traceState;
     std::uint32_t flags = 0;
     std::string name;
@@ -134,8 +136,8 @@ struct LogRecord
     Attributes attributes;
     std::uint32_t droppedAttributesCount = 0;
     std::uint32_t flags = 0;
-    TraceId traceId{}; // all zero when the record belongs to no trace
-    SpanId spanId{};
+    TraceId traceId {}; // all zero when the record belongs to no trace
+    SpanId spanId {};
     std::string eventName;
     bool operator==(const LogRecord &) const = default;
 };

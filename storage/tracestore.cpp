@@ -17,7 +17,7 @@ class DictionaryReader final : public StringResolver
 public:
     explicit DictionaryReader(const Database &db)
         : m_lookup(db, "SELECT value FROM strings WHERE id = ?")
-    {}
+    { }
 
     bool resolve(std::uint64_t id, std::string &out) override
     {
@@ -61,11 +61,11 @@ void attrMatchFunction(sqlite3_context *ctx, int, sqlite3_value **argv)
         const auto *text = reinterpret_cast<const char *>(sqlite3_value_text(argv[3]));
         matcher.valueText.assign(text, sqlite3_value_bytes(argv[3]));
     }
-    sqlite3_result_int(ctx, keyOnly ? attributesHaveKey(blob, matcher.keyId) : attributesMatch(blob, matcher));
+    sqlite3_result_int(
+        ctx, keyOnly ? attributesHaveKey(blob, matcher.keyId) : attributesMatch(blob, matcher));
 }
 
-template<std::size_t N>
-void copyId(std::string_view blob, std::array<std::uint8_t, N> &out)
+template<std::size_t N> void copyId(std::string_view blob, std::array<std::uint8_t, N> &out)
 {
     if (blob.size() == N)
         std::memcpy(out.data(), blob.data(), N);
@@ -139,7 +139,7 @@ Result<std::unique_ptr<TraceStore>> TraceStore::open(const std::string &path)
 {
     auto db = Database::open(path, Database::Mode::ReadOnly);
     if (!db)
-        return Error{db.error()};
+        return Error {db.error()};
     return std::unique_ptr<TraceStore>(new TraceStore(std::move(*db)));
 }
 
@@ -153,26 +153,30 @@ std::optional<std::uint64_t> TraceStore::stringId(const std::string &text)
 
 Result<std::vector<TraceSummary>> TraceStore::findTraces(const TraceFilter &filter)
 {
-    std::string sql = std::string("SELECT ") + SummaryColumns + " FROM traces t WHERE t.span_count > 0";
+    std::string sql
+        = std::string("SELECT ") + SummaryColumns + " FROM traces t WHERE t.span_count > 0";
     std::optional<std::uint64_t> nameId, keyId, valueId;
     std::vector<std::int64_t> matchingResources;
     if (!filter.spanName.empty()) {
         nameId = stringId(filter.spanName);
         if (!nameId)
-            return std::vector<TraceSummary>{};
-        sql += " AND EXISTS (SELECT 1 FROM spans s WHERE s.trace_key = t.trace_key AND s.name_id = ?5)";
+            return std::vector<TraceSummary> {};
+        sql += " AND EXISTS (SELECT 1 FROM spans s WHERE s.trace_key = t.trace_key AND s.name_id = "
+               "?5)";
     }
     if (!filter.attributeKey.empty()) {
         keyId = stringId(filter.attributeKey);
         if (!keyId)
-            return std::vector<TraceSummary>{};
+            return std::vector<TraceSummary> {};
         if (filter.attributeValue)
             valueId = stringId(*filter.attributeValue);
         // Resource attributes are few, so their matches are resolved here once.
-        Statement resources(*m_db, "SELECT resource_id FROM resources WHERE ss_attr_match(attributes, ?1, ?2, ?3)");
+        Statement resources(
+            *m_db, "SELECT resource_id FROM resources WHERE ss_attr_match(attributes, ?1, ?2, ?3)");
         resources.bind(1, *keyId);
         valueId ? resources.bind(2, *valueId) : resources.bindNull(2);
-        filter.attributeValue ? resources.bindText(3, *filter.attributeValue) : resources.bindNull(3);
+        filter.attributeValue ? resources.bindText(3, *filter.attributeValue)
+                              : resources.bindNull(3);
         while (resources.next())
             matchingResources.push_back(resources.integer(0));
         std::string inList;
@@ -204,7 +208,7 @@ Result<std::vector<TraceSummary>> TraceStore::findTraces(const TraceFilter &filt
 
     Statement query(*m_db, sql);
     if (!query.prepared())
-        return Error{"Cannot query traces: " + m_db->lastError()};
+        return Error {"Cannot query traces: " + m_db->lastError()};
     if (filter.traceId)
         query.bindBlob(1, filter.traceId->data(), filter.traceId->size());
     query.bindText(2, filter.service);
@@ -226,13 +230,15 @@ Result<std::vector<TraceSummary>> TraceStore::findTraces(const TraceFilter &filt
     while (query.next())
         out.push_back(readSummary(query));
     if (!query.ok())
-        return Error{"Cannot query traces: " + m_db->lastError()};
+        return Error {"Cannot query traces: " + m_db->lastError()};
     return out;
 }
 
 bool TraceStore::loadResource(std::int64_t id, Resource &out)
 {
-    Statement query(*m_db, "SELECT attributes, dropped_attributes, schema_url FROM resources WHERE resource_id = ?");
+    Statement query(
+        *m_db,
+        "SELECT attributes, dropped_attributes, schema_url FROM resources WHERE resource_id = ?");
     if (!query.bind(1, id).next())
         return false;
     out.droppedAttributesCount = static_cast<std::uint32_t>(query.integer(1));
@@ -242,8 +248,9 @@ bool TraceStore::loadResource(std::int64_t id, Resource &out)
 
 bool TraceStore::loadScope(std::int64_t id, Scope &out)
 {
-    Statement query(*m_db, "SELECT name, version, attributes, dropped_attributes, schema_url "
-                           "FROM scopes WHERE scope_id = ?");
+    Statement query(*m_db,
+                    "SELECT name, version, attributes, dropped_attributes, schema_url "
+                    "FROM scopes WHERE scope_id = ?");
     if (!query.bind(1, id).next())
         return false;
     out.name = std::string(query.text(0));
@@ -255,19 +262,21 @@ bool TraceStore::loadScope(std::int64_t id, Scope &out)
 
 Result<std::optional<TraceData>> TraceStore::loadTrace(const TraceId &traceId)
 {
-    Statement summary(*m_db, std::string("SELECT ") + SummaryColumns + " FROM traces t WHERE t.trace_id = ?");
+    Statement summary(
+        *m_db, std::string("SELECT ") + SummaryColumns + " FROM traces t WHERE t.trace_id = ?");
     if (!summary.bindBlob(1, traceId.data(), traceId.size()).next()) {
         if (!summary.ok())
-            return Error{"Cannot read the trace: " + m_db->lastError()};
-        return std::optional<TraceData>{};
+            return Error {"Cannot read the trace: " + m_db->lastError()};
+        return std::optional<TraceData> {};
     }
     TraceData data;
     data.summary = readSummary(summary);
 
-    Statement spans(*m_db, "SELECT span_id, parent_span_id, name_id, kind, start_ns, duration_ns, "
-                           "status_code, status_message, flags, trace_state, resource_id, scope_id, "
-                           "attributes, events, links, dropped_attributes, dropped_events, "
-                           "dropped_links FROM spans WHERE trace_key = ? ORDER BY start_ns");
+    Statement spans(*m_db,
+                    "SELECT span_id, parent_span_id, name_id, kind, start_ns, duration_ns, "
+                    "status_code, status_message, flags, trace_state, resource_id, scope_id, "
+                    "attributes, events, links, dropped_attributes, dropped_events, "
+                    "dropped_links FROM spans WHERE trace_key = ? ORDER BY start_ns");
     spans.bind(1, data.summary.key);
     std::unordered_map<std::int64_t, int> resources, scopes;
     bool intact = true;
@@ -298,9 +307,10 @@ Result<std::optional<TraceData>> TraceStore::loadTrace(const TraceId &traceId)
         data.spans.push_back(std::move(stored));
     }
     if (!spans.ok())
-        return Error{"Cannot read the spans: " + m_db->lastError()};
+        return Error {"Cannot read the spans: " + m_db->lastError()};
     if (!intact)
-        return Error{"The stored trace " + toHex(traceId) + " is damaged; the database may be corrupt."};
+        return Error {"The stored trace " + toHex(traceId)
+                      + " is damaged; the database may be corrupt."};
     return std::optional<TraceData>(std::move(data));
 }
 
@@ -328,7 +338,7 @@ Result<LogPage> TraceStore::findLogs(const LogFilter &filter)
     sql += " ORDER BY l.time_ns DESC, l.log_key DESC";
     Statement query(*m_db, sql);
     if (!query.prepared())
-        return Error{"Cannot query logs: " + m_db->lastError()};
+        return Error {"Cannot query logs: " + m_db->lastError()};
     if (filter.traceId)
         query.bindBlob(1, filter.traceId->data(), filter.traceId->size());
     if (filter.spanId)
@@ -351,7 +361,7 @@ Result<LogPage> TraceStore::findLogs(const LogFilter &filter)
         record.severityText = std::string(query.text(6));
         if (!decodeAnyValue(query.blob(7), *m_dictionary, record.body)
             || !decodeAttributes(query.blob(8), *m_dictionary, record.attributes))
-            return Error{"A stored log record is damaged; the database may be corrupt."};
+            return Error {"A stored log record is damaged; the database may be corrupt."};
         if (!filter.text.empty() && scalarText(record.body).find(filter.text) == std::string::npos)
             continue;
         record.droppedAttributesCount = static_cast<std::uint32_t>(query.integer(9));
@@ -364,7 +374,7 @@ Result<LogPage> TraceStore::findLogs(const LogFilter &filter)
         page.logs.push_back(std::move(stored));
     }
     if (!query.ok())
-        return Error{"Cannot query logs: " + m_db->lastError()};
+        return Error {"Cannot query logs: " + m_db->lastError()};
     return page;
 }
 
@@ -375,21 +385,22 @@ Result<std::vector<std::string>> TraceStore::services()
     while (query.next())
         out.emplace_back(query.text(0));
     if (!query.ok())
-        return Error{"Cannot list services: " + m_db->lastError()};
+        return Error {"Cannot list services: " + m_db->lastError()};
     return out;
 }
 
 Result<std::vector<Operation>> TraceStore::operations(const std::string &service)
 {
-    Statement query(*m_db, "SELECT service_name, span_name, kind FROM operations "
-                           "WHERE ?1 = '' OR service_name = ?1 ORDER BY service_name, span_name");
+    Statement query(*m_db,
+                    "SELECT service_name, span_name, kind FROM operations "
+                    "WHERE ?1 = '' OR service_name = ?1 ORDER BY service_name, span_name");
     query.bindText(1, service);
     std::vector<Operation> out;
     while (query.next())
         out.push_back({std::string(query.text(0)), std::string(query.text(1)),
                        static_cast<SpanKind>(query.integer(2))});
     if (!query.ok())
-        return Error{"Cannot list operations: " + m_db->lastError()};
+        return Error {"Cannot list operations: " + m_db->lastError()};
     return out;
 }
 
@@ -398,8 +409,10 @@ Result<StoreStatistics> TraceStore::statistics()
     StoreStatistics stats;
     Statement counters(*m_db, "SELECT name, value FROM counters");
     while (counters.next())
-        stats.counters.emplace(std::string(counters.text(0)), static_cast<std::uint64_t>(counters.integer(1)));
-    Statement traces(*m_db, "SELECT count(*), coalesce(sum(span_count), 0) FROM traces WHERE span_count > 0");
+        stats.counters.emplace(std::string(counters.text(0)),
+                               static_cast<std::uint64_t>(counters.integer(1)));
+    Statement traces(
+        *m_db, "SELECT count(*), coalesce(sum(span_count), 0) FROM traces WHERE span_count > 0");
     if (traces.next()) {
         stats.traces = traces.integer(0);
         stats.spans = traces.integer(1);
@@ -408,7 +421,7 @@ Result<StoreStatistics> TraceStore::statistics()
     if (logs.next())
         stats.logs = logs.integer(0);
     if (!counters.ok() || !traces.ok() || !logs.ok())
-        return Error{"Cannot read statistics: " + m_db->lastError()};
+        return Error {"Cannot read statistics: " + m_db->lastError()};
     stats.usedBytes = m_db->usedBytes();
     stats.fileBytes = m_db->fileBytes();
     return stats;

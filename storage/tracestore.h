@@ -18,7 +18,7 @@ class DictionaryReader;
 struct TraceSummary
 {
     std::int64_t key = 0; // arrival order
-    TraceId traceId{};
+    TraceId traceId {};
     std::int64_t startNs = 0;
     std::int64_t endNs = 0;
     std::int64_t spanCount = 0;
@@ -55,7 +55,7 @@ struct StoredSpan
 {
     Span span;
     int resource = 0; // index into TraceData::resources
-    int scope = 0;    // index into TraceData::scopes
+    int scope = 0; // index into TraceData::scopes
 };
 
 struct TraceData
@@ -102,7 +102,8 @@ struct Operation
 
 struct StoreStatistics
 {
-    std::map<std::string, std::uint64_t> counters; // accepted/refused/rejected per signal, evictions
+    std::map<std::string, std::uint64_t>
+        counters; // accepted/refused/rejected per signal, evictions
     std::int64_t traces = 0;
     std::int64_t spans = 0;
     std::int64_t logs = 0;

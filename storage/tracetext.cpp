@@ -80,12 +80,31 @@ void appendAttributeLines(std::string &out, const std::string &indent, const Att
                 pos = nl + 1;
             }
         } else {
-            appendLine(out, indent, kv.key + " = " + formatValue(kv.value) + " (" + typeName(kv.value.type()) + ")");
+            appendLine(out, indent,
+                       kv.key + " = " + formatValue(kv.value) + " (" + typeName(kv.value.type())
+                           + ")");
         }
     }
 }
 
+std::string hexFlags(std::uint32_t flags)
+{
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "0x%x", flags);
+    return buf;
+}
+
 } // namespace
+
+std::string severityName(int severityNumber)
+{
+    static constexpr const char *bands[] = {"TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"};
+    if (severityNumber < 1 || severityNumber > 24)
+        return {};
+    const int band = (severityNumber - 1) / 4;
+    const int step = (severityNumber - 1) % 4;
+    return std::string(bands[band]) + (step ? std::to_string(step + 1) : "");
+}
 
 std::string formatDuration(std::int64_t nanos)
 {
@@ -107,7 +126,7 @@ std::string formatDuration(std::int64_t nanos)
 std::string formatTimestamp(std::uint64_t unixNanos)
 {
     const std::time_t seconds = static_cast<std::time_t>(unixNanos / 1'000'000'000);
-    std::tm utc{};
+    std::tm utc {};
     gmtime_r(&seconds, &utc);
     char buf[64];
     const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &utc);
@@ -160,7 +179,7 @@ std::string formatTrace(const TraceData &trace)
 {
     const TraceSummary &s = trace.summary;
     std::string out = "trace " + toHex(s.traceId) + "  " + std::to_string(s.spanCount) + " spans  "
-                      + formatDuration(s.durationNs()) + "  errors " + std::to_string(s.errorCount);
+        + formatDuration(s.durationNs()) + "  errors " + std::to_string(s.errorCount);
     out += "\nservices:";
     for (const std::string &service : s.services)
         out += " " + service;
@@ -189,23 +208,45 @@ std::string formatTrace(const TraceData &trace)
             return;
         const std::string service = trace.resources[stored.resource].serviceName();
         std::string line = "- " + span.name + "  [" + service + "]  " + toString(span.kind) + "  +"
-                           + formatDuration(static_cast<std::int64_t>(span.startUnixNano) - s.startNs)
-                           + "  " + formatDuration(static_cast<std::int64_t>(span.endUnixNano - span.startUnixNano))
-                           + "  status " + toString(span.statusCode);
+            + formatDuration(static_cast<std::int64_t>(span.startUnixNano) - s.startNs) + "  "
+            + formatDuration(static_cast<std::int64_t>(span.endUnixNano - span.startUnixNano))
+            + "  status " + toString(span.statusCode);
         if (!span.statusMessage.empty())
             line += " " + quoted(span.statusMessage);
         appendLine(out, indent, line);
         const std::string inner = indent + "    ";
-        appendLine(out, inner, "span " + toHex(span.spanId) + (span.isRoot() ? "" : "  parent " + toHex(span.parentSpanId)));
+        std::string ids = "span " + toHex(span.spanId);
+        if (!span.isRoot())
+            ids += "  parent " + toHex(span.parentSpanId);
+        if (span.flags)
+            ids += "  flags " + hexFlags(span.flags);
+        if (!span.traceState.empty())
+            ids += "  tracestate " + span.traceState;
+        appendLine(out, inner, ids);
         appendAttributeLines(out, inner, span.attributes);
         for (const SpanEvent &event : span.events) {
-            appendLine(out, inner, "event +" + formatDuration(static_cast<std::int64_t>(event.timeUnixNano - span.startUnixNano)) + " " + event.name);
+            appendLine(out, inner,
+                       "event +"
+                           + formatDuration(
+                               static_cast<std::int64_t>(event.timeUnixNano - span.startUnixNano))
+                           + " " + event.name);
             appendAttributeLines(out, inner + "    ", event.attributes);
         }
-        for (const SpanLink &link : span.links)
-            appendLine(out, inner, "link " + toHex(link.traceId) + "/" + toHex(link.spanId) + (link.attributes.empty() ? "" : "  " + formatAttributes(link.attributes)));
+        for (const SpanLink &link : span.links) {
+            std::string line = "link " + toHex(link.traceId) + "/" + toHex(link.spanId);
+            if (link.flags)
+                line += "  flags " + hexFlags(link.flags);
+            if (!link.traceState.empty())
+                line += "  tracestate " + link.traceState;
+            if (!link.attributes.empty())
+                line += "  " + formatAttributes(link.attributes);
+            appendLine(out, inner, line);
+        }
         if (span.droppedAttributesCount || span.droppedEventsCount || span.droppedLinksCount)
-            appendLine(out, inner, "dropped attributes " + std::to_string(span.droppedAttributesCount) + ", events " + std::to_string(span.droppedEventsCount) + ", links " + std::to_string(span.droppedLinksCount));
+            appendLine(out, inner,
+                       "dropped attributes " + std::to_string(span.droppedAttributesCount)
+                           + ", events " + std::to_string(span.droppedEventsCount) + ", links "
+                           + std::to_string(span.droppedLinksCount));
         if (auto it = children.find(span.spanId); it != children.end()) {
             for (const int child : it->second)
                 self(self, child, indent + "  ");
@@ -226,22 +267,34 @@ std::string formatTrace(const TraceData &trace)
 
     out += "resources:\n";
     for (const Resource &resource : trace.resources) {
-        appendLine(out, "  ", "- " + resource.serviceName() + (resource.schemaUrl.empty() ? "" : "  schema " + resource.schemaUrl));
+        std::string line = "- " + resource.serviceName();
+        if (!resource.schemaUrl.empty())
+            line += "  schema " + resource.schemaUrl;
+        if (resource.droppedAttributesCount)
+            line += "  dropped attributes " + std::to_string(resource.droppedAttributesCount);
+        appendLine(out, "  ", line);
         appendAttributeLines(out, "      ", resource.attributes);
     }
     out += "scopes:\n";
     for (const Scope &scope : trace.scopes)
-        appendLine(out, "  ", "- " + scope.name + (scope.version.empty() ? "" : " " + scope.version) + (scope.attributes.empty() ? "" : "  " + formatAttributes(scope.attributes)));
+        appendLine(
+            out, "  ",
+            "- " + scope.name + (scope.version.empty() ? "" : " " + scope.version)
+                + (scope.attributes.empty() ? "" : "  " + formatAttributes(scope.attributes)));
     return out;
 }
 
 std::string formatLog(const StoredLog &log, const LogPage &page)
 {
     const LogRecord &r = log.record;
-    std::string line = formatTimestamp(r.timeUnixNano) + "  " + (r.severityText.empty() ? "sev" + std::to_string(r.severityNumber) : r.severityText) + "  [" + page.resources[log.resource].serviceName() + "]  ";
-    line += r.body.type() == AnyValue::Type::String ? std::get<std::string>(r.body.value) : formatValue(r.body);
+    std::string line = formatTimestamp(r.timeUnixNano) + "  "
+        + (r.severityText.empty() ? severityName(r.severityNumber) : r.severityText) + "  ["
+        + page.resources[log.resource].serviceName() + "]  ";
+    line += r.body.type() == AnyValue::Type::String ? std::get<std::string>(r.body.value)
+                                                    : formatValue(r.body);
     if (isValid(r.traceId))
-        line += "  trace " + toHex(r.traceId) + (isValid(r.spanId) ? " span " + toHex(r.spanId) : "");
+        line += "  trace " + toHex(r.traceId)
+            + (isValid(r.spanId) ? " span " + toHex(r.spanId) : "");
     if (!r.attributes.empty())
         line += "  {" + formatAttributes(r.attributes) + "}";
     return line;

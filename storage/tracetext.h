@@ -16,6 +16,8 @@ std::string formatAttributes(const Attributes &attributes);
 // An indented span tree with durations, status, attributes, events and links. Spans whose
 // parent never arrived are listed under a marked placeholder.
 std::string formatTrace(const TraceData &trace);
+// TRACE, DEBUG2, INFO, WARN4 ... from an OTLP severity number; empty for 0 (unspecified).
+std::string severityName(int severityNumber);
 std::string formatLog(const StoredLog &log, const LogPage &page);
 
 } // namespace spanscope::storage

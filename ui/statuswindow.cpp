@@ -61,9 +61,8 @@ StatusWindow::StatusWindow(const Endpoints &endpoints, QWidget *parent)
     connect(&m_pollThread, &QThread::started, poller, &StatisticsPoller::start);
     connect(&m_pollThread, &QThread::finished, poller, &QObject::deleteLater);
     connect(poller, &StatisticsPoller::statisticsReady, this, &StatusWindow::showStatistics);
-    connect(poller, &StatisticsPoller::failed, this, [this](const QString &message) {
-        statusBar()->showMessage(message);
-    });
+    connect(poller, &StatisticsPoller::failed, this,
+            [this](const QString &message) { statusBar()->showMessage(message); });
     m_pollThread.start();
 }
 
@@ -94,8 +93,8 @@ void StatusWindow::showStatistics(const storage::StoreStatistics &statistics)
         return it == statistics.counters.end() ? 0 : static_cast<qint64>(it->second);
     };
     m_counts->setText(tr("%1 traces, %2 spans, %3 log records · %4 on disk · rejected requests: %5")
-                          .arg(locale.toString(statistics.traces), locale.toString(statistics.spans),
-                               locale.toString(statistics.logs),
+                          .arg(locale.toString(statistics.traces),
+                               locale.toString(statistics.spans), locale.toString(statistics.logs),
                                locale.formattedDataSize(statistics.fileBytes))
                           .arg(counter("traces.bad_requests") + counter("logs.bad_requests")
                                + counter("metrics.bad_requests")));

@@ -12,8 +12,8 @@ namespace spanscope::ui {
 
 struct Endpoints
 {
-    QString grpc;     // host:port
-    QString http;     // host:port
+    QString grpc; // host:port
+    QString http; // host:port
     QString database; // file path
 };
 

@@ -1,0 +1,161 @@
+// OTLP-JSON as the specification and real exporters write it: hex ids, int64 as strings or
+// numbers, integer enums, unknown fields ignored; and clear errors for what is wrong.
+
+#include <otlpconvert.h>
+#include <otlpjson.h>
+
+#include <nlohmann/json.hpp>
+
+#include <QTest>
+
+using namespace spanscope;
+using Request = opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest;
+
+namespace {
+
+QByteArray wrapSpan(const QByteArray &spanJson)
+{
+    return R"({"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"svc"}}]},"scopeSpans":[{"scope":{"name":"lib"},"spans":[)"
+        + spanJson + "]}]}]}";
+}
+
+} // namespace
+
+class TestOtlpJson : public QObject
+{
+    Q_OBJECT
+private slots:
+    void accepted_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("traceId");
+        QTest::addColumn<qulonglong>("start");
+        QTest::addColumn<int>("kind");
+
+        QTest::newRow("spec example, uppercase hex, int64 as string") << wrapSpan(
+            R"({"traceId":"5B8EFFF798038103D269B633813FC60C","spanId":"EEE19B7EC3C1B174","name":"a","kind":2,"startTimeUnixNano":"1544712660000000000","endTimeUnixNano":"1544712661000000000"})")
+                                                                      << "5b8efff798038103d269b6338"
+                                                                         "13fc60c"
+                                                                      << 1544712660000000000ull
+                                                                      << 2;
+        QTest::newRow("int64 as number") << wrapSpan(
+            R"({"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"a","kind":3,"startTimeUnixNano":1544712660000000000})")
+                                         << "5b8efff798038103d269b633813fc60c"
+                                         << 1544712660000000000ull << 3;
+        QTest::newRow("unknown fields ignored") << wrapSpan(
+            R"({"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"a","futureField":{"x":[1,2]},"kind":1})")
+                                                << "5b8efff798038103d269b633813fc60c" << 0ull << 1;
+        QTest::newRow("snake_case names, as the Collector accepts") << wrapSpan(
+            R"({"trace_id":"5b8efff798038103d269b633813fc60c","span_id":"eee19b7ec3c1b174","name":"a","start_time_unix_nano":"7"})")
+                                                                    << "5b8efff798038103d269b633813"
+                                                                       "fc60c"
+                                                                    << 7ull << 0;
+        QTest::newRow("enum by name, as lenient receivers accept") << wrapSpan(
+            R"({"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"a","kind":"SPAN_KIND_CONSUMER"})")
+                                                                   << "5b8efff798038103d269b633813f"
+                                                                      "c60c"
+                                                                   << 0ull << 5;
+    }
+
+    void accepted()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, traceId);
+        QFETCH(qulonglong, start);
+        QFETCH(int, kind);
+        Request request;
+        const std::string error = ingest::parseOtlpJson(json.toStdString(), request);
+        QVERIFY2(error.empty(), error.c_str());
+        const auto decoded = ingest::decodeTraces(request, {});
+        QCOMPARE(decoded.rejected, 0u);
+        QCOMPARE(decoded.batch.spanCount(), size_t(1));
+        const storage::Span &span = decoded.batch.groups[0].spans[0];
+        QCOMPARE(QString::fromStdString(storage::toHex(span.traceId)), traceId);
+        QCOMPARE(span.startUnixNano, start);
+        QCOMPARE(static_cast<int>(span.kind), kind);
+        QCOMPARE(decoded.batch.groups[0].resource.serviceName(), std::string("svc"));
+    }
+
+    void attributeKinds()
+    {
+        Request request;
+        const QByteArray json = wrapSpan(
+            R"({"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"a","attributes":[
+            {"key":"s","value":{"stringValue":"text"}},
+            {"key":"b","value":{"boolValue":true}},
+            {"key":"i","value":{"intValue":"-9007199254740993"}},
+            {"key":"d","value":{"doubleValue":0.25}},
+            {"key":"y","value":{"bytesValue":"AAH/"}},
+            {"key":"a","value":{"arrayValue":{"values":[{"stringValue":"x"},{"intValue":1}]}}},
+            {"key":"m","value":{"kvlistValue":{"values":[{"key":"k","value":{"boolValue":false}}]}}},
+            {"key":"e","value":{}}]})");
+        QCOMPARE(ingest::parseOtlpJson(json.toStdString(), request), std::string());
+        const auto decoded = ingest::decodeTraces(request, {});
+        const storage::Attributes &a = decoded.batch.groups[0].spans[0].attributes;
+        QCOMPARE(a.size(), size_t(8));
+        QCOMPARE(std::get<std::string>(a[0].value.value), std::string("text"));
+        QCOMPARE(std::get<bool>(a[1].value.value), true);
+        QCOMPARE(std::get<std::int64_t>(a[2].value.value), std::int64_t(-9007199254740993));
+        QCOMPARE(std::get<double>(a[3].value.value), 0.25);
+        QCOMPARE(std::get<storage::Bytes>(a[4].value.value).data, std::string("\0\1\xff", 3));
+        QCOMPARE(std::get<storage::AnyValue::Array>(a[5].value.value).size(), size_t(2));
+        QCOMPARE(std::get<storage::AnyValue::KeyValueList>(a[6].value.value)[0].key,
+                 std::string("k"));
+        QCOMPARE(a[7].value.type(), storage::AnyValue::Type::Empty);
+    }
+
+    void refused_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("truncated")
+            << QByteArray(R"({"resourceSpans":[)") << "malformed JSON at byte";
+        QTest::newRow("not an object") << QByteArray("[1,2]") << "must be an object";
+        QTest::newRow("non-hex id")
+            << wrapSpan(
+                   R"({"traceId":"zz8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174"})")
+            << "$.resourceSpans[0].scopeSpans[0].spans[0].traceId is not a hex id";
+        QTest::newRow("odd-length id") << wrapSpan(R"({"spanId":"eee"})") << "odd length";
+        QTest::newRow("wrong type")
+            << QByteArray(R"({"resourceSpans":"nope"})") << "invalid OTLP-JSON";
+        QByteArray deep(200, '[');
+        QTest::newRow("deep nesting")
+            << QByteArray(R"({"x":)" + deep + QByteArray(200, ']') + "}") << "nested more than";
+    }
+
+    void refused()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, message);
+        Request request;
+        const std::string error = ingest::parseOtlpJson(json.toStdString(), request);
+        QVERIFY2(QString::fromStdString(error).contains(message), error.c_str());
+    }
+
+    void printsHexIdsAndStringInts()
+    {
+        Request request;
+        const QByteArray json = wrapSpan(
+            R"({"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","parentSpanId":"0102030405060708","name":"a","kind":2,"startTimeUnixNano":"1544712660000000000","attributes":[{"key":"n","value":{"intValue":"10"}}]})");
+        QCOMPARE(ingest::parseOtlpJson(json.toStdString(), request), std::string());
+        const auto printed = nlohmann::json::parse(ingest::printOtlpJson(request));
+        const auto &span = printed["resourceSpans"][0]["scopeSpans"][0]["spans"][0];
+        QCOMPARE(span["traceId"].get<std::string>(),
+                 std::string("5b8efff798038103d269b633813fc60c"));
+        QCOMPARE(span["parentSpanId"].get<std::string>(), std::string("0102030405060708"));
+        QCOMPARE(span["kind"].get<int>(), 2);
+        QCOMPARE(span["startTimeUnixNano"].get<std::string>(), std::string("1544712660000000000"));
+        QCOMPARE(span["attributes"][0]["value"]["intValue"].get<std::string>(), std::string("10"));
+
+        opentelemetry::proto::collector::trace::v1::ExportTraceServiceResponse response;
+        QCOMPARE(ingest::printOtlpJson(response), std::string("{}"));
+        response.mutable_partial_success()->set_rejected_spans(3);
+        response.mutable_partial_success()->set_error_message("bad ids");
+        QCOMPARE(
+            ingest::printOtlpJson(response),
+            std::string(R"({"partialSuccess":{"errorMessage":"bad ids","rejectedSpans":"3"}})"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestOtlpJson)
+#include "tst_otlpjson.moc"

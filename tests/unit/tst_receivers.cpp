@@ -1,0 +1,193 @@
+// The receivers' framing of sink outcomes: throttling and storage failures are retryable on
+// both transports (gRPC UNAVAILABLE with RetryInfo; HTTP 429/503 with Retry-After), and a taken
+// port is reported in one sentence. The sink is a stub so these outcomes can be forced.
+
+#include <grpcreceiver.h>
+#include <httpreceiver.h>
+
+#include <google/rpc/status.pb.h>
+#include <opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h>
+
+#include <grpcpp/grpcpp.h>
+#include <httplib.h>
+
+#include <QTest>
+
+#include <atomic>
+
+using namespace spanscope;
+namespace otlp_trace = opentelemetry::proto::collector::trace::v1;
+
+namespace {
+
+class StubSink : public storage::BatchSink
+{
+public:
+    storage::WriteOutcome outcome;
+    std::atomic<int> spans {0};
+    std::atomic<int> rejectedRequests {0};
+
+    storage::WriteOutcome writeTraces(storage::TraceBatch batch) override
+    {
+        if (outcome.committed())
+            spans += static_cast<int>(batch.spanCount());
+        return outcome;
+    }
+    storage::WriteOutcome writeLogs(storage::LogBatch) override { return outcome; }
+    void countAccepted(storage::Signal, std::uint64_t) override { }
+    void countRejectedItems(storage::Signal, std::uint64_t) override { }
+    void countRejectedRequest(storage::Signal, const std::string &) override { ++rejectedRequests; }
+};
+
+otlp_trace::ExportTraceServiceRequest oneSpan()
+{
+    otlp_trace::ExportTraceServiceRequest request;
+    auto *span = request.add_resource_spans()->add_scope_spans()->add_spans();
+    span->set_trace_id(std::string(16, '\x01'));
+    span->set_span_id(std::string(8, '\x02'));
+    span->set_name("one");
+    return request;
+}
+
+} // namespace
+
+class TestReceivers : public QObject
+{
+    Q_OBJECT
+private:
+    StubSink m_sink;
+    std::unique_ptr<ingest::ExportHandler> m_handler;
+    std::unique_ptr<ingest::GrpcReceiver> m_grpc;
+    std::unique_ptr<ingest::HttpReceiver> m_http;
+
+    grpc::Status exportGrpc(otlp_trace::ExportTraceServiceResponse &response)
+    {
+        auto channel = grpc::CreateChannel(m_grpc->address(), grpc::InsecureChannelCredentials());
+        auto stub = otlp_trace::TraceService::NewStub(channel);
+        grpc::ClientContext context;
+        context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+        return stub->Export(&context, oneSpan(), &response);
+    }
+
+    httplib::Result exportHttp()
+    {
+        httplib::Client client("127.0.0.1", m_http->port());
+        return client.Post("/v1/traces", oneSpan().SerializeAsString(), "application/x-protobuf");
+    }
+
+private slots:
+    void initTestCase()
+    {
+        m_handler = std::make_unique<ingest::ExportHandler>(m_sink, ingest::IngestLimits {});
+        auto grpc = ingest::GrpcReceiver::start(*m_handler, {"127.0.0.1:0", 1 << 20});
+        QVERIFY2(grpc, grpc.ok() ? "" : grpc.error().c_str());
+        m_grpc = std::move(*grpc);
+        ingest::HttpReceiver::Options options;
+        options.port = 0;
+        auto http = ingest::HttpReceiver::start(*m_handler, options);
+        QVERIFY(http);
+        m_http = std::move(*http);
+        QVERIFY(m_grpc->port() > 0 && m_http->port() > 0);
+    }
+
+    void committed()
+    {
+        m_sink.outcome = {};
+        otlp_trace::ExportTraceServiceResponse response;
+        QVERIFY(exportGrpc(response).ok());
+        QVERIFY(!response.has_partial_success());
+        auto result = exportHttp();
+        QVERIFY(result);
+        QCOMPARE(result->status, 200);
+        QCOMPARE(result->body, std::string()); // an empty ExportTraceServiceResponse
+        QCOMPARE(m_sink.spans.load(), 2);
+    }
+
+    void throttledIsRetryable_data()
+    {
+        QTest::addColumn<int>("status");
+        QTest::addColumn<int>("httpStatus");
+        QTest::newRow("queue full") << int(storage::WriteOutcome::Status::Busy) << 429;
+        QTest::newRow("storage failed") << int(storage::WriteOutcome::Status::Failed) << 503;
+        QTest::newRow("shutting down") << int(storage::WriteOutcome::Status::Closed) << 503;
+    }
+
+    void throttledIsRetryable()
+    {
+        QFETCH(int, status);
+        QFETCH(int, httpStatus);
+        m_sink.outcome = {static_cast<storage::WriteOutcome::Status>(status), "try later"};
+        otlp_trace::ExportTraceServiceResponse response;
+        const grpc::Status grpcStatus = exportGrpc(response);
+        QCOMPARE(grpcStatus.error_code(), grpc::StatusCode::UNAVAILABLE);
+        QCOMPARE(grpcStatus.error_message(), std::string("try later"));
+        google::rpc::Status details;
+        QVERIFY(details.ParseFromString(grpcStatus.error_details()));
+        QCOMPARE(details.details_size(), 1);
+        google::rpc::RetryInfo retry;
+        QVERIFY(details.details(0).UnpackTo(&retry));
+        QCOMPARE(retry.retry_delay().seconds(), std::int64_t(1));
+
+        auto result = exportHttp();
+        QVERIFY(result);
+        QCOMPARE(result->status, httpStatus);
+        QCOMPARE(result->get_header_value("Retry-After"), std::string("1"));
+        QCOMPARE(result->get_header_value("Content-Type"), std::string("application/x-protobuf"));
+        google::rpc::Status body;
+        QVERIFY(body.ParseFromString(result->body));
+        QCOMPARE(body.message(), std::string("try later"));
+    }
+
+    void takenPortIsOneSentence()
+    {
+        auto second = ingest::GrpcReceiver::start(*m_handler, {m_grpc->address(), 1 << 20});
+        QVERIFY(!second);
+        QVERIFY(QString::fromStdString(second.error()).contains(QStringLiteral("in use")));
+        ingest::HttpReceiver::Options options;
+        options.port = m_http->port();
+        auto secondHttp = ingest::HttpReceiver::start(*m_handler, options);
+        QVERIFY(!secondHttp);
+        QVERIFY(QString::fromStdString(secondHttp.error())
+                    .contains(QStringLiteral("--http HOST:PORT")));
+    }
+
+    void corsOrigins_data()
+    {
+        QTest::addColumn<QString>("origin");
+        QTest::addColumn<QStringList>("allowed");
+        QTest::addColumn<bool>("expected");
+        QTest::newRow("localhost with port") << "http://localhost:5173" << QStringList() << true;
+        QTest::newRow("127.0.0.1 https") << "https://127.0.0.1" << QStringList() << true;
+        QTest::newRow("ipv6 loopback") << "http://[::1]:8080" << QStringList() << true;
+        QTest::newRow("lookalike host")
+            << "http://localhost.evil.example" << QStringList() << false;
+        QTest::newRow("other site") << "https://example.com" << QStringList() << false;
+        QTest::newRow("configured")
+            << "https://app.example" << QStringList {QStringLiteral("https://app.example")} << true;
+        QTest::newRow("configured excludes localhost")
+            << "http://localhost:1" << QStringList {QStringLiteral("https://app.example")} << false;
+        QTest::newRow("wildcard") << "https://any.example" << QStringList {QStringLiteral("*")}
+                                  << true;
+        QTest::newRow("no origin") << "" << QStringList {QStringLiteral("*")} << false;
+    }
+
+    void corsOrigins()
+    {
+        QFETCH(QString, origin);
+        QFETCH(QStringList, allowed);
+        QFETCH(bool, expected);
+        std::vector<std::string> list;
+        for (const QString &a : allowed)
+            list.push_back(a.toStdString());
+        QCOMPARE(ingest::HttpReceiver::originAllowed(origin.toStdString(), list), expected);
+    }
+
+    void cleanupTestCase()
+    {
+        m_http.reset();
+        m_grpc.reset();
+    }
+};
+
+QTEST_GUILESS_MAIN(TestReceivers)
+#include "tst_receivers.moc"

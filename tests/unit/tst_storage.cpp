@@ -1,0 +1,432 @@
+// The writer and the queries on a real SQLite file: golden dumps of a known payload, spans
+// arriving in any order and across restarts, retention, migration, refusal of newer files,
+// paging, statistics and back-pressure.
+
+#include <database.h>
+#include <otlpconvert.h>
+#include <otlpjson.h>
+#include <spanwriter.h>
+#include <tracestore.h>
+#include <tracetext.h>
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <atomic>
+#include <thread>
+
+using namespace spanscope;
+using storage::TraceBatch;
+
+namespace {
+
+const char *GoldenTraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+
+QByteArray readFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", qPrintable(path));
+    return file.readAll();
+}
+
+QString dataPath(const char *name)
+{
+    return QStringLiteral(SPANSCOPE_TEST_DATA "/") + QLatin1String(name);
+}
+
+TraceBatch goldenTraces()
+{
+    opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest request;
+    const std::string error
+        = ingest::parseOtlpJson(readFile(dataPath("golden_traces.json")).toStdString(), request);
+    if (!error.empty())
+        qFatal("%s", error.c_str());
+    return ingest::decodeTraces(request, {}).batch;
+}
+
+storage::LogBatch goldenLogs()
+{
+    opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest request;
+    const std::string error
+        = ingest::parseOtlpJson(readFile(dataPath("golden_logs.json")).toStdString(), request);
+    if (!error.empty())
+        qFatal("%s", error.c_str());
+    return ingest::decodeLogs(request, {}).batch;
+}
+
+// Compares with a checked-in file; SPANSCOPE_UPDATE_GOLDEN=1 rewrites it after a reviewed change.
+void compareGolden(const std::string &actual, const char *name)
+{
+    const QString path = dataPath(name);
+    if (qEnvironmentVariableIsSet("SPANSCOPE_UPDATE_GOLDEN")) {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(actual.c_str(), static_cast<qint64>(actual.size()));
+    }
+    const QByteArray expected = readFile(path);
+    if (expected.toStdString() != actual)
+        qWarning().noquote() << "actual dump:\n" << QString::fromStdString(actual);
+    QCOMPARE(QString::fromStdString(actual), QString::fromUtf8(expected));
+}
+
+storage::TraceId traceId(const char *hex)
+{
+    storage::TraceId id;
+    storage::fromHex(hex, id);
+    return id;
+}
+
+std::unique_ptr<storage::SpanWriter> openWriter(const QString &path,
+                                                storage::WriterOptions options = {})
+{
+    auto writer = storage::SpanWriter::open(path.toStdString(), options);
+    if (!writer)
+        qFatal("%s", writer.error().c_str());
+    return std::move(*writer);
+}
+
+std::unique_ptr<storage::TraceStore> openStore(const QString &path)
+{
+    auto store = storage::TraceStore::open(path.toStdString());
+    if (!store)
+        qFatal("%s", store.error().c_str());
+    return std::move(*store);
+}
+
+std::string dumpTrace(const QString &path, const char *id)
+{
+    auto trace = openStore(path)->loadTrace(traceId(id));
+    if (!trace || !*trace)
+        return "(missing)";
+    return storage::formatTrace(**trace);
+}
+
+// A batch of `traces` traces of `spans` spans each, service "load", one span per trace in error.
+TraceBatch syntheticBatch(int firstTrace, int traces, int spans, std::size_t padding = 0)
+{
+    TraceBatch batch;
+    storage::ScopedSpans group;
+    group.resource.attributes = {{"service.name", {std::string("load")}}};
+    group.scope.name = "bench";
+    for (int t = firstTrace; t < firstTrace + traces; ++t) {
+        for (int s = 0; s < spans; ++s) {
+            storage::Span span;
+            span.traceId[0] = 1;
+            span.traceId[12] = static_cast<std::uint8_t>(t >> 24);
+            span.traceId[13] = static_cast<std::uint8_t>(t >> 16);
+            span.traceId[14] = static_cast<std::uint8_t>(t >> 8);
+            span.traceId[15] = static_cast<std::uint8_t>(t);
+            span.spanId[0] = 1;
+            span.spanId[7] = static_cast<std::uint8_t>(s + 1);
+            if (s > 0)
+                span.parentSpanId = [&] {
+                    auto p = span.spanId;
+                    p[7] = 1;
+                    return p;
+                }();
+            span.name = s == 0 ? "GET /items" : "step " + std::to_string(s);
+            span.startUnixNano
+                = 1'700'000'000'000'000'000ull + std::uint64_t(t) * 1'000'000 + s * 1000;
+            span.endUnixNano = span.startUnixNano + 500'000;
+            span.statusCode = s == 1 ? storage::StatusCode::Error : storage::StatusCode::Unset;
+            span.attributes = {{"http.route", {std::string("/items")}},
+                               {"padding", {std::string(padding, 'x')}},
+                               {"request.id", {std::to_string(t) + "-" + std::to_string(s)}}};
+            group.spans.push_back(std::move(span));
+        }
+    }
+    batch.groups.push_back(std::move(group));
+    return batch;
+}
+
+} // namespace
+
+class TestStorage : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    int m_files = 0;
+    QString newDatabase() { return m_dir.filePath(QStringLiteral("db%1.sqlite").arg(++m_files)); }
+
+private slots:
+    void goldenTrace()
+    {
+        const QString path = newDatabase();
+        auto writer = openWriter(path);
+        QVERIFY(writer->writeTraces(goldenTraces()).committed());
+        writer->shutdown();
+        compareGolden(dumpTrace(path, GoldenTraceId), "golden_trace.txt");
+
+        auto trace = openStore(path)->loadTrace(traceId(GoldenTraceId));
+        QVERIFY(trace && *trace);
+        const storage::TraceSummary &summary = (*trace)->summary;
+        QCOMPARE(summary.spanCount, 5);
+        QCOMPARE(summary.errorCount, 2);
+        QVERIFY(summary.hasRoot);
+        QCOMPARE(summary.rootName, std::string("POST /checkout"));
+        QCOMPARE(summary.rootService, std::string("checkout"));
+        QCOMPARE(summary.durationNs(), 250'000'000);
+        QCOMPARE(summary.services, (std::vector<std::string> {"checkout", "inventory"}));
+    }
+
+    void storedTraceEqualsWhatWasSent()
+    {
+        const QString path = newDatabase();
+        auto writer = openWriter(path);
+        const TraceBatch sent = goldenTraces();
+        QVERIFY(writer->writeTraces(sent).committed());
+        writer->shutdown();
+        auto trace = openStore(path)->loadTrace(traceId(GoldenTraceId));
+        QVERIFY(trace && *trace);
+        // Every span comes back field for field, with its resource and scope.
+        std::size_t compared = 0;
+        for (const storage::ScopedSpans &group : sent.groups) {
+            for (const storage::Span &span : group.spans) {
+                auto it = std::find_if(
+                    (*trace)->spans.begin(), (*trace)->spans.end(),
+                    [&](const storage::StoredSpan &s) { return s.span.spanId == span.spanId; });
+                QVERIFY(it != (*trace)->spans.end());
+                storage::Span expected = span;
+                expected.endUnixNano = std::max(span.endUnixNano, span.startUnixNano); // repaired
+                QVERIFY2(it->span == expected, span.name.c_str());
+                QVERIFY((*trace)->resources[it->resource] == group.resource);
+                QVERIFY((*trace)->scopes[it->scope] == group.scope);
+                ++compared;
+            }
+        }
+        QCOMPARE(compared, size_t(5));
+    }
+
+    void arrivalOrderAndRestartsDoNotMatter()
+    {
+        // Every span on its own, in reverse (root last), with the writer restarted in between.
+        const QString path = newDatabase();
+        const TraceBatch all = goldenTraces();
+        std::vector<std::pair<const storage::ScopedSpans *, const storage::Span *>> spans;
+        for (const auto &group : all.groups)
+            for (const auto &span : group.spans)
+                spans.emplace_back(&group, &span);
+        std::reverse(spans.begin(), spans.end());
+        for (std::size_t i = 0; i < spans.size(); ++i) {
+            auto writer = openWriter(path);
+            TraceBatch one;
+            one.groups.push_back(
+                {spans[i].first->resource, spans[i].first->scope, {*spans[i].second}});
+            QVERIFY(writer->writeTraces(std::move(one)).committed());
+            if (i == 0) {
+                writer->shutdown();
+                auto early = openStore(path)->findTraces({});
+                QVERIFY(early && early->size() == 1);
+                QVERIFY(!early->front().hasRoot); // shown, labelled by its earliest span
+            }
+        }
+        compareGolden(dumpTrace(path, GoldenTraceId), "golden_trace.txt");
+    }
+
+    void logsByTraceSpanAndFilter()
+    {
+        const QString path = newDatabase();
+        auto writer = openWriter(path);
+        QVERIFY(writer->writeTraces(goldenTraces()).committed());
+        QVERIFY(writer->writeLogs(goldenLogs()).committed());
+        writer->shutdown();
+        auto store = openStore(path);
+        storage::LogFilter all;
+        auto page = store->findLogs(all);
+        QVERIFY(page);
+        std::string dump;
+        for (const storage::StoredLog &log : page->logs)
+            dump += storage::formatLog(log, *page) + "\n";
+        compareGolden(dump, "golden_logs.txt");
+
+        storage::LogFilter byTrace;
+        byTrace.traceId = traceId(GoldenTraceId);
+        QCOMPARE(store->findLogs(byTrace)->logs.size(), size_t(2));
+        storage::LogFilter bySpan = byTrace;
+        storage::SpanId span;
+        storage::fromHex("a1a1a1a1a1a1a1a1", span);
+        bySpan.spanId = span;
+        auto spanLogs = store->findLogs(bySpan);
+        QCOMPARE(spanLogs->logs.size(), size_t(1));
+        QCOMPARE(spanLogs->logs[0].record.eventName, std::string("payment.failure"));
+        storage::LogFilter severe;
+        severe.minSeverity = 13;
+        QCOMPARE(store->findLogs(severe)->logs.size(), size_t(2));
+        storage::LogFilter text;
+        text.text = "cart";
+        QCOMPARE(store->findLogs(text)->logs.size(), size_t(1));
+        storage::LogFilter service;
+        service.service = "nobody";
+        QCOMPARE(store->findLogs(service)->logs.size(), size_t(0));
+        // The trace summary counts its log records.
+        QCOMPARE(store->findTraces({})->front().logCount, 2);
+    }
+
+    void pagingVisitsEveryTraceOnce()
+    {
+        const QString path = newDatabase();
+        auto writer = openWriter(path);
+        QVERIFY(writer->writeTraces(syntheticBatch(0, 25, 3)).committed());
+        writer->shutdown();
+        auto store = openStore(path);
+        storage::TraceFilter filter;
+        filter.limit = 10;
+        std::set<std::int64_t> seen;
+        std::int64_t previousStart = std::numeric_limits<std::int64_t>::max();
+        for (int pages = 0; pages < 4; ++pages) {
+            auto page = store->findTraces(filter);
+            QVERIFY(page);
+            for (const auto &t : *page) {
+                QVERIFY(seen.insert(t.key).second);
+                QVERIFY(t.startNs <= previousStart);
+                previousStart = t.startNs;
+            }
+            if (page->empty())
+                break;
+            filter.after = {{page->back().startNs, page->back().key}};
+        }
+        QCOMPARE(seen.size(), size_t(25));
+    }
+
+    void operationsServicesAndStatistics()
+    {
+        const QString path = newDatabase();
+        auto writer = openWriter(path);
+        QVERIFY(writer->writeTraces(goldenTraces()).committed());
+        writer->countRejectedItems(storage::Signal::Traces, 4);
+        writer->countAccepted(storage::Signal::Metrics, 12);
+        writer->countRejectedRequest(storage::Signal::Logs, "malformed");
+        writer->shutdown();
+        auto store = openStore(path);
+        QCOMPARE(*store->services(), (std::vector<std::string> {"checkout", "inventory"}));
+        auto operations = store->operations("inventory");
+        QCOMPARE(operations->size(), size_t(2));
+        QCOMPARE(operations->front().name, std::string("SELECT stock"));
+        auto stats = store->statistics();
+        QCOMPARE(stats->traces, 1);
+        QCOMPARE(stats->spans, 5);
+        QCOMPARE(stats->counters["traces.accepted"], 5u);
+        QCOMPARE(stats->counters["traces.rejected"], 4u);
+        QCOMPARE(stats->counters["metrics.accepted"], 12u);
+        QCOMPARE(stats->counters["logs.bad_requests"], 1u);
+        QVERIFY(stats->usedBytes > 0 && stats->fileBytes >= stats->usedBytes / 2);
+    }
+
+    void retentionEvictsOldestTraces()
+    {
+        const QString path = newDatabase();
+        storage::WriterOptions options;
+        options.retentionBytes = 4 << 20;
+        auto writer = openWriter(path, options);
+        for (int chunk = 0; chunk < 20; ++chunk)
+            QVERIFY(writer->writeTraces(syntheticBatch(chunk * 200, 200, 5, 300)).committed());
+        writer->shutdown(); // retention also runs on the way out
+        auto store = openStore(path);
+        auto stats = store->statistics();
+        QVERIFY(stats->counters["evicted.traces"] > 0);
+        QCOMPARE(stats->counters["evicted.spans"], stats->counters["evicted.traces"] * 5);
+        QVERIFY2(stats->usedBytes <= options.retentionBytes,
+                 std::to_string(stats->usedBytes).c_str());
+        QCOMPARE(stats->traces + std::int64_t(stats->counters["evicted.traces"]), 4000);
+        // The newest survive, the oldest went.
+        storage::TraceFilter newest;
+        newest.limit = 1;
+        auto first = store->findTraces(newest);
+        QVERIFY(first->front().traceId[15] == static_cast<std::uint8_t>(3999 & 0xFF));
+        storage::TraceFilter oldest;
+        oldest.traceId = syntheticBatch(0, 1, 1).groups[0].spans[0].traceId;
+        QVERIFY(store->findTraces(oldest)->empty());
+    }
+
+    void migrationKeepsData()
+    {
+        const QString path = newDatabase();
+        {
+            auto v1 = storage::Database::createAtVersion(path.toStdString(), 1);
+            QVERIFY(v1);
+            QCOMPARE((*v1)->schemaVersion(), 1);
+            QVERIFY((*v1)->exec("INSERT INTO counters VALUES ('traces.accepted', 41)"));
+        }
+        auto writer = openWriter(path); // migrates to the current schema
+        QVERIFY(writer->writeTraces(goldenTraces()).committed());
+        writer->shutdown();
+        auto db = storage::Database::open(path.toStdString(), storage::Database::Mode::ReadOnly);
+        QVERIFY(db);
+        QCOMPARE((*db)->schemaVersion(), storage::Database::SchemaVersion);
+        QCOMPARE(openStore(path)->statistics()->counters["traces.accepted"], 46u);
+        auto trace = openStore(path)->findTraces({});
+        QCOMPARE(trace->front().pinned, false);
+        QCOMPARE(trace->front().source, std::string());
+    }
+
+    void newerDatabaseIsRefusedUntouched()
+    {
+        const QString path = newDatabase();
+        openWriter(path)->shutdown();
+        {
+            auto db
+                = storage::Database::open(path.toStdString(), storage::Database::Mode::ReadWrite);
+            QVERIFY((*db)->exec("PRAGMA user_version = 7; PRAGMA wal_checkpoint(TRUNCATE);"));
+        }
+        const QByteArray before
+            = QCryptographicHash::hash(readFile(path), QCryptographicHash::Sha256);
+        auto writer = storage::SpanWriter::open(path.toStdString(), {});
+        QVERIFY(!writer);
+        QVERIFY2(QString::fromStdString(writer.error())
+                     .contains(QStringLiteral("newer Spanscope (schema 7")),
+                 writer.error().c_str());
+        QVERIFY(!storage::TraceStore::open(path.toStdString()));
+        QCOMPARE(QCryptographicHash::hash(readFile(path), QCryptographicHash::Sha256), before);
+    }
+
+    void corruptFileIsRefused()
+    {
+        const QString path = newDatabase();
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QByteArray(8192, 'z'));
+        file.close();
+        auto writer = storage::SpanWriter::open(path.toStdString(), {});
+        QVERIFY(!writer);
+        QVERIFY2(QString::fromStdString(writer.error())
+                     .contains(QStringLiteral("not a readable SQLite database")),
+                 writer.error().c_str());
+        QCOMPARE(readFile(path), QByteArray(8192, 'z'));
+    }
+
+    void fullQueueAnswersBusyAndLosesNothingAccepted()
+    {
+        const QString path = newDatabase();
+        storage::WriterOptions options;
+        options.queueByteBudget = 64 << 10; // a few batches at most
+        auto writer = openWriter(path, options);
+        std::atomic<int> committed {0}, busy {0};
+        std::vector<std::thread> senders;
+        for (int t = 0; t < 8; ++t) {
+            senders.emplace_back([&, t] {
+                for (int i = 0; i < 25; ++i) {
+                    const auto outcome
+                        = writer->writeTraces(syntheticBatch((t * 25 + i) * 10, 10, 2, 100));
+                    (outcome.committed() ? committed : busy)++;
+                    QVERIFY(outcome.committed()
+                            || outcome.status == storage::WriteOutcome::Status::Busy);
+                }
+            });
+        }
+        for (auto &sender : senders)
+            sender.join();
+        writer->shutdown();
+        QVERIFY(busy > 0); // the bound was reached
+        auto stats = openStore(path)->statistics();
+        QCOMPARE(stats->spans, committed * 20);
+        QCOMPARE(stats->counters["traces.accepted"], std::uint64_t(committed * 20));
+        QCOMPARE(stats->counters["traces.refused"], std::uint64_t(busy * 20));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStorage)
+#include "tst_storage.moc"
