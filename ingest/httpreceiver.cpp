@@ -132,6 +132,8 @@ storage::Result<std::unique_ptr<HttpReceiver>> HttpReceiver::start(ExportHandler
         const int yes = 1;
         setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     });
+    // Small responses must not wait for the client's delayed ACK (40 ms per request otherwise).
+    server.set_tcp_nodelay(true);
     server.set_keep_alive_max_count(100000);
     server.set_read_timeout(30);
     receiver->installRoutes(handler);
