@@ -200,7 +200,7 @@ int runTraces(const QStringList &arguments)
             QJsonArray services;
             for (const std::string &s : t.services)
                 services.append(fromStd(s));
-            array.append(QJsonObject {
+            array.append(QJsonObject{
                 {QStringLiteral("traceId"), fromStd(storage::toHex(t.traceId))},
                 {QStringLiteral("start"), isoTime(t.startNs)},
                 {QStringLiteral("startTimeUnixNano"), QString::number(t.startNs)},
@@ -349,7 +349,7 @@ int runStats(const QStringList &arguments)
         counters.insert(fromStd(name), static_cast<qint64>(value));
     if (command.json()) {
         out() << QJsonDocument(
-                     QJsonObject {
+                     QJsonObject{
                          {QStringLiteral("traces"), static_cast<qint64>(stats->traces)},
                          {QStringLiteral("spans"), static_cast<qint64>(stats->spans)},
                          {QStringLiteral("logs"), static_cast<qint64>(stats->logs)},

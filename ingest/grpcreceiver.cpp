@@ -123,9 +123,9 @@ storage::Result<std::unique_ptr<GrpcReceiver>> GrpcReceiver::start(ExportHandler
     builder.RegisterService(&receiver->m_services->metrics);
     receiver->m_server = builder.BuildAndStart();
     if (!receiver->m_server || receiver->m_port == 0) {
-        return storage::Error {"Cannot listen for OTLP/gRPC on " + options.address
-                               + ": the address is in use or not available. Stop the other program "
-                                 "or choose another address with --grpc HOST:PORT."};
+        return storage::Error{"Cannot listen for OTLP/gRPC on " + options.address
+                              + ": the address is in use or not available. Stop the other program "
+                                "or choose another address with --grpc HOST:PORT."};
     }
     return receiver;
 }

@@ -144,9 +144,9 @@ storage::Result<std::unique_ptr<HttpReceiver>> HttpReceiver::start(ExportHandler
     else
         receiver->m_port = server.bind_to_port(options.host, options.port) ? options.port : -1;
     if (receiver->m_port <= 0) {
-        return storage::Error {"Cannot listen for OTLP/HTTP on " + where
-                               + ": the address is in use or not available. Stop the other program "
-                                 "or choose another address with --http HOST:PORT."};
+        return storage::Error{"Cannot listen for OTLP/HTTP on " + where
+                              + ": the address is in use or not available. Stop the other program "
+                                "or choose another address with --http HOST:PORT."};
     }
     receiver->m_thread = std::thread([&server] { server.listen_after_bind(); });
     return receiver;

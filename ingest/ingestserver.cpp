@@ -7,14 +7,14 @@ storage::Result<std::unique_ptr<IngestServer>> IngestServer::start(const IngestC
     std::unique_ptr<IngestServer> server(new IngestServer);
     auto writer = storage::SpanWriter::open(config.databasePath, config.writer);
     if (!writer)
-        return storage::Error {writer.error()};
+        return storage::Error{writer.error()};
     server->m_writer = std::move(*writer);
     server->m_handler = std::make_unique<ExportHandler>(*server->m_writer, config.limits);
 
     auto grpc = GrpcReceiver::start(*server->m_handler,
                                     {config.grpcAddress, config.limits.maxRequestBytes});
     if (!grpc)
-        return storage::Error {grpc.error()};
+        return storage::Error{grpc.error()};
     server->m_grpc = std::move(*grpc);
 
     HttpReceiver::Options http;
@@ -22,7 +22,7 @@ storage::Result<std::unique_ptr<IngestServer>> IngestServer::start(const IngestC
     http.port = config.httpPort;
     auto httpReceiver = HttpReceiver::start(*server->m_handler, http);
     if (!httpReceiver)
-        return storage::Error {httpReceiver.error()};
+        return storage::Error{httpReceiver.error()};
     server->m_http = std::move(*httpReceiver);
     return server;
 }

@@ -58,7 +58,7 @@ public:
             out.value = in.double_value();
             break;
         case pb_common::AnyValue::kBytesValue:
-            out.value = storage::Bytes {text(in.bytes_value())};
+            out.value = storage::Bytes{text(in.bytes_value())};
             break;
         case pb_common::AnyValue::kArrayValue: {
             if (depth >= m_limits.maxValueDepth) {
@@ -93,7 +93,7 @@ public:
             break;
         }
         default: // unset, or the profiles-only string index: an empty value
-            out.value = std::monostate {};
+            out.value = std::monostate{};
         }
     }
 

@@ -61,6 +61,8 @@ public:
     Statement &operator=(const Statement &) = delete;
 
     bool prepared() const { return m_stmt != nullptr; }
+    // Why preparing failed (a bug in our SQL or a damaged schema); empty when prepared.
+    const std::string &prepareError() const { return m_prepareError; }
 
     Statement &bind(int index, std::int64_t value);
     Statement &bind(int index, std::uint64_t value)
@@ -94,6 +96,7 @@ public:
 private:
     sqlite3_stmt *m_stmt = nullptr;
     bool m_ok = true;
+    std::string m_prepareError;
 };
 
 } // namespace spanscope::storage

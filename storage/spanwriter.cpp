@@ -14,6 +14,7 @@
 #include <set>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 #include <variant>
 
 Q_LOGGING_CATEGORY(lcWriter, "spanscope.storage.writer", QtWarningMsg)
@@ -93,13 +94,16 @@ std::size_t approximateBytes(const LogBatch &batch)
     return n;
 }
 
+// Mixes both halves: ids are not guaranteed random in either (64-bit ids leave the high half
+// zero, some generators put a timestamp first).
 struct TraceIdHash
 {
     std::size_t operator()(const TraceId &id) const
     {
-        std::uint64_t h;
-        std::memcpy(&h, id.data() + 8, sizeof h); // the random half
-        return static_cast<std::size_t>(h);
+        std::uint64_t hi, lo;
+        std::memcpy(&hi, id.data(), sizeof hi);
+        std::memcpy(&lo, id.data() + 8, sizeof lo);
+        return static_cast<std::size_t>((hi * 0x9E3779B97F4A7C15ull) ^ lo ^ (lo >> 29));
     }
 };
 
@@ -153,11 +157,11 @@ public:
         , m_insertScope(*m_db,
                         "INSERT INTO scopes(fingerprint, name, version, attributes, "
                         "dropped_attributes, schema_url) VALUES (?,?,?,?,?,?)")
-        , m_findTrace(*m_db, "SELECT trace_key FROM traces WHERE trace_id = ?")
+        , m_findTrace(*m_db, "SELECT trace_key, base_ns FROM traces WHERE trace_id = ?")
         , m_insertTrace(*m_db,
-                        "INSERT INTO traces(trace_id, start_ns, end_ns, span_count, "
+                        "INSERT INTO traces(trace_id, base_ns, start_ns, end_ns, span_count, "
                         "error_count, log_count, has_root, root_service, root_name, "
-                        "services, received_ns) VALUES (?,0,0,0,0,0,0,'','','',?)")
+                        "services, received_ns) VALUES (?,?,0,0,0,0,0,0,'','','',?)")
         , m_readSummary(*m_db,
                         "SELECT start_ns, end_ns, span_count, error_count, log_count, "
                         "has_root, root_service, root_name, services FROM traces "
@@ -167,8 +171,8 @@ public:
                          "error_count=?, log_count=?, has_root=?, root_service=?, "
                          "root_name=?, services=? WHERE trace_key=?")
         , m_insertSpan(*m_db,
-                       "INSERT INTO spans(trace_key, span_id, parent_span_id, name_id, "
-                       "kind, start_ns, duration_ns, status_code, status_message, flags, "
+                       "INSERT OR IGNORE INTO spans(trace_key, span_id, parent_span_id, name_id, "
+                       "kind, start_offset_ns, duration_ns, status_code, status_message, flags, "
                        "trace_state, resource_id, scope_id, attributes, events, links, "
                        "dropped_attributes, dropped_events, dropped_links) "
                        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
@@ -184,6 +188,19 @@ public:
                        "INSERT INTO counters(name, value) VALUES (?, ?) "
                        "ON CONFLICT(name) DO UPDATE SET value = value + excluded.value")
     { }
+
+    // Returns the first statement that could not be prepared, if any, as an error sentence.
+    std::string prepareError() const
+    {
+        for (const Statement *statement :
+             {&m_findString, &m_insertString, &m_findResource, &m_insertResource, &m_findScope,
+              &m_insertScope, &m_findTrace, &m_insertTrace, &m_readSummary, &m_writeSummary,
+              &m_insertSpan, &m_insertLog, &m_insertOperation, &m_addCounter}) {
+            if (!statement->prepared())
+                return statement->prepareError();
+        }
+        return {};
+    }
 
     Database &db() { return *m_db; }
 
@@ -208,6 +225,10 @@ public:
         }
         if (m_error.empty())
             flushSummaries();
+        if (m_duplicates > 0) {
+            counters["traces.duplicates"] += m_duplicates;
+            m_duplicates = 0;
+        }
         for (const auto &[name, delta] : counters) {
             if (m_error.empty() && !m_addCounter.bindText(1, name).bind(2, delta).run())
                 m_error = m_db->lastError();
@@ -280,27 +301,27 @@ public:
         return lookUpOrInsert(key);
     }
 
-    std::uint64_t internValue(std::string_view key, std::string_view value) override
+    std::uint64_t internValue(std::string_view, std::string_view value) override
     {
         if (value.size() > MaxInternedValueLength)
             return 0;
-        KeyStats &stats = keyStats(key);
-        ++stats.uses;
         if (auto it = m_strings.find(value); it != m_strings.end())
             return it->second;
-        // Keys whose values are mostly new (request ids, timestamps) stay inline: interning them
-        // would only grow the dictionary and its index.
-        ++stats.misses;
-        if (stats.uses > 64 && stats.misses * 2 > stats.uses)
+        // A value goes into the dictionary the second time it is seen: repeated values (routes,
+        // user ids) become references, one-off values (request ids) stay inline and never grow
+        // the dictionary or its index.
+        if (m_seenOnce.size() > MaxCachedStrings)
+            m_seenOnce.clear();
+        if (m_seenOnce.insert(std::hash<std::string_view>{}(value)).second)
             return 0;
         return lookUpOrInsert(value);
     }
 
 private:
-    struct KeyStats
+    struct TraceRow
     {
-        std::uint64_t uses = 0;
-        std::uint64_t misses = 0;
+        std::int64_t key = 0;
+        std::int64_t base = 0; // span starts are stored relative to this
     };
 
     struct TraceDelta
@@ -324,7 +345,7 @@ private:
         using is_transparent = void;
         std::size_t operator()(std::string_view s) const
         {
-            return std::hash<std::string_view> {}(s);
+            return std::hash<std::string_view>{}(s);
         }
     };
 
@@ -337,6 +358,7 @@ private:
         m_traceKeys.clear();
         m_operations.clear();
         m_touched.clear();
+        m_duplicates = 0;
         return {WriteOutcome::Status::Failed, "The database could not be written: " + error};
     }
 
@@ -364,15 +386,6 @@ private:
     }
 
     std::int64_t sqlite3LastRowId() { return sqlite3_last_insert_rowid(m_db->handle()); }
-
-    KeyStats &keyStats(std::string_view key)
-    {
-        if (auto it = m_keyStats.find(key); it != m_keyStats.end())
-            return it->second;
-        if (m_keyStats.size() > MaxCachedStrings)
-            m_keyStats.clear();
-        return m_keyStats[std::string(key)];
-    }
 
     std::int64_t resourceId(const Resource &resource)
     {
@@ -426,25 +439,27 @@ private:
         return id;
     }
 
-    std::int64_t traceKey(const TraceId &traceId)
+    // The trace's row, created on first sight with `time` as its base.
+    TraceRow traceRow(const TraceId &traceId, std::int64_t time)
     {
         if (auto it = m_traceKeys.find(traceId); it != m_traceKeys.end())
             return it->second;
         if (m_traceKeys.size() > MaxCachedTraces)
             m_traceKeys.clear();
-        std::int64_t key = 0;
+        TraceRow row;
         if (m_findTrace.bindBlob(1, traceId.data(), traceId.size()).next())
-            key = m_findTrace.integer(0);
+            row = {m_findTrace.integer(0), m_findTrace.integer(1)};
         m_findTrace.reset();
-        if (key == 0) {
+        if (row.key == 0) {
             check(m_insertTrace.bindBlob(1, traceId.data(), traceId.size())
-                      .bind(2, nowNanos())
+                      .bind(2, time)
+                      .bind(3, nowNanos())
                       .run());
-            key = sqlite3LastRowId();
-            m_touched[key].fresh = true;
+            row = {sqlite3LastRowId(), time};
+            m_touched[row.key].fresh = true;
         }
-        m_traceKeys.emplace(traceId, key);
-        return key;
+        m_traceKeys.emplace(traceId, row);
+        return row;
     }
 
     void noteOperation(const std::string &service, const std::string &name, SpanKind kind)
@@ -467,7 +482,9 @@ private:
             const std::int64_t scope = scopeId(group.scope);
             const std::string service = group.resource.serviceName();
             for (const Span &span : group.spans) {
-                const std::int64_t key = traceKey(span.traceId);
+                const TraceRow trace
+                    = traceRow(span.traceId, static_cast<std::int64_t>(span.startUnixNano));
+                const std::int64_t key = trace.key;
                 attrs.clear();
                 events.clear();
                 links.clear();
@@ -486,7 +503,7 @@ private:
                     m_insertSpan.bindBlob(3, span.parentSpanId.data(), span.parentSpanId.size());
                 m_insertSpan.bind(4, internKey(span.name))
                     .bind(5, static_cast<int>(span.kind))
-                    .bind(6, start)
+                    .bind(6, start - trace.base)
                     .bind(7, end - start)
                     .bind(8, static_cast<int>(span.statusCode));
                 if (span.statusMessage.empty())
@@ -507,6 +524,10 @@ private:
                     .bind(18, span.droppedEventsCount)
                     .bind(19, span.droppedLinksCount);
                 check(m_insertSpan.run());
+                if (sqlite3_changes(m_db->handle()) == 0) {
+                    ++m_duplicates; // the same span again, from a retried export
+                    continue;
+                }
                 noteOperation(service, span.name, span.kind);
 
                 TraceDelta &delta = m_touched[key];
@@ -541,8 +562,12 @@ private:
                 attrs.clear();
                 encodeAnyValue(record.body, *this, body);
                 encodeAttributes(record.attributes, *this, attrs);
+                // A record with one timestamp is placed at the time it was observed.
+                const std::uint64_t time
+                    = record.timeUnixNano ? record.timeUnixNano : record.observedTimeUnixNano;
                 if (isValid(record.traceId)) {
-                    const std::int64_t key = traceKey(record.traceId);
+                    const std::int64_t key
+                        = traceRow(record.traceId, static_cast<std::int64_t>(time)).key;
                     ++m_touched[key].logs;
                     m_insertLog.bind(1, key);
                 } else {
@@ -552,9 +577,6 @@ private:
                     m_insertLog.bindBlob(2, record.spanId.data(), record.spanId.size());
                 else
                     m_insertLog.bindNull(2);
-                // A record with one timestamp is placed at the time it was observed.
-                const std::uint64_t time
-                    = record.timeUnixNano ? record.timeUnixNano : record.observedTimeUnixNano;
                 m_insertLog.bind(3, time)
                     .bind(4, record.observedTimeUnixNano)
                     .bind(5, record.severityNumber)
@@ -626,10 +648,11 @@ private:
         m_insertScope, m_findTrace, m_insertTrace, m_readSummary, m_writeSummary, m_insertSpan,
         m_insertLog, m_insertOperation, m_addCounter;
     std::string m_error;
+    std::uint64_t m_duplicates = 0;
     std::unordered_map<std::string, std::uint64_t, StringHash, std::equal_to<>> m_strings;
-    std::unordered_map<std::string, KeyStats, StringHash, std::equal_to<>> m_keyStats;
+    std::unordered_set<std::size_t> m_seenOnce; // hashes of values seen once, not yet interned
     std::unordered_map<std::string, std::int64_t> m_resources, m_scopes;
-    std::unordered_map<TraceId, std::int64_t, TraceIdHash> m_traceKeys;
+    std::unordered_map<TraceId, TraceRow, TraceIdHash> m_traceKeys;
     std::set<std::tuple<std::string, std::string, int>> m_operations;
     std::unordered_map<std::int64_t, TraceDelta> m_touched;
 };
@@ -638,14 +661,17 @@ Result<std::unique_ptr<SpanWriter>> SpanWriter::open(const std::string &path, Wr
 {
     auto db = Database::open(path, Database::Mode::ReadWrite);
     if (!db)
-        return Error {db.error()};
-    return std::unique_ptr<SpanWriter>(new SpanWriter(std::move(*db), path, options));
+        return Error{db.error()};
+    auto session = std::make_unique<Session>(std::move(*db));
+    if (const std::string error = session->prepareError(); !error.empty())
+        return Error{"The database " + path + " cannot be used: " + error};
+    return std::unique_ptr<SpanWriter>(new SpanWriter(std::move(session), path, options));
 }
 
-SpanWriter::SpanWriter(std::unique_ptr<Database> db, std::string path, WriterOptions options)
+SpanWriter::SpanWriter(std::unique_ptr<Session> session, std::string path, WriterOptions options)
     : m_path(std::move(path))
     , m_options(options)
-    , m_session(std::make_unique<Session>(std::move(db)))
+    , m_session(std::move(session))
 {
     m_thread = std::thread([this] { run(); });
 }
@@ -746,6 +772,21 @@ void SpanWriter::addCounter(const std::string &name, std::uint64_t delta)
     m_pendingCounters[name] += delta;
 }
 
+void SpanWriter::reportFailure(const std::string &error)
+{
+    // A failing disk fails every commit; one line per distinct error and minute is enough.
+    const auto now = std::chrono::steady_clock::now();
+    ++m_failuresSinceReport;
+    if (error == m_lastFailure && now - m_lastFailureReport < std::chrono::minutes(1))
+        return;
+    qCWarning(lcWriter).noquote()
+        << QString::fromStdString(error)
+        << QStringLiteral("(%1 failed commits since the last report)").arg(m_failuresSinceReport);
+    m_lastFailure = error;
+    m_lastFailureReport = now;
+    m_failuresSinceReport = 0;
+}
+
 void SpanWriter::run()
 {
     auto nextMaintenance = std::chrono::steady_clock::now();
@@ -775,7 +816,7 @@ void SpanWriter::run()
         if (!jobs.empty() || !counters.empty()) {
             const WriteOutcome outcome = m_session->commit(jobs, counters);
             if (!outcome.committed()) {
-                qCWarning(lcWriter) << outcome.error.c_str();
+                reportFailure(outcome.error);
                 std::lock_guard lock(m_mutex);
                 // Counters describe what happened, so they are kept for the next commit.
                 for (const auto &[name, delta] : counters) {

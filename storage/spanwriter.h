@@ -3,6 +3,7 @@
 #include "batchsink.h"
 #include "result.h"
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -50,10 +51,11 @@ public:
 
 private:
     struct Job;
-    SpanWriter(std::unique_ptr<Database> db, std::string path, WriterOptions options);
+    SpanWriter(std::unique_ptr<Session> session, std::string path, WriterOptions options);
     WriteOutcome enqueue(std::unique_ptr<Job> job);
     void run();
     void addCounter(const std::string &name, std::uint64_t delta);
+    void reportFailure(const std::string &error);
 
     std::string m_path;
     WriterOptions m_options;
@@ -67,6 +69,11 @@ private:
     std::map<std::string, std::uint64_t> m_pendingCounters;
     std::deque<std::string> m_rejections;
     std::thread m_thread;
+
+    // Writer-thread only: rate limiting of failure reports.
+    std::string m_lastFailure;
+    std::chrono::steady_clock::time_point m_lastFailureReport;
+    std::uint64_t m_failuresSinceReport = 0;
 };
 
 } // namespace spanscope::storage

@@ -37,7 +37,7 @@ template<std::size_t N> bool parseHex(std::string_view hex, std::array<std::uint
 {
     if (hex.size() != N * 2)
         return false;
-    std::array<std::uint8_t, N> id {};
+    std::array<std::uint8_t, N> id{};
     for (std::size_t i = 0; i < N; ++i) {
         const int hi = hexDigit(hex[2 * i]);
         const int lo = hexDigit(hex[2 * i + 1]);

@@ -93,8 +93,8 @@ struct SpanEvent
 
 struct SpanLink
 {
-    TraceId traceId {};
-    SpanId spanId {};
+    TraceId traceId{};
+    SpanId spanId{};
     std::string traceState;
     Attributes attributes;
     std::uint32_t droppedAttributesCount = 0;
@@ -104,9 +104,9 @@ struct SpanLink
 
 struct Span
 {
-    TraceId traceId {};
-    SpanId spanId {};
-    SpanId parentSpanId {}; // all zero for a root span
+    TraceId traceId{};
+    SpanId spanId{};
+    SpanId parentSpanId{}; // all zero for a root span
     std::string traceState;
     std::uint32_t flags = 0;
     std::string name;
@@ -136,8 +136,8 @@ struct LogRecord
     Attributes attributes;
     std::uint32_t droppedAttributesCount = 0;
     std::uint32_t flags = 0;
-    TraceId traceId {}; // all zero when the record belongs to no trace
-    SpanId spanId {};
+    TraceId traceId{}; // all zero when the record belongs to no trace
+    SpanId spanId{};
     std::string eventName;
     bool operator==(const LogRecord &) const = default;
 };

@@ -139,7 +139,7 @@ Result<std::unique_ptr<TraceStore>> TraceStore::open(const std::string &path)
 {
     auto db = Database::open(path, Database::Mode::ReadOnly);
     if (!db)
-        return Error {db.error()};
+        return Error{db.error()};
     return std::unique_ptr<TraceStore>(new TraceStore(std::move(*db)));
 }
 
@@ -160,14 +160,14 @@ Result<std::vector<TraceSummary>> TraceStore::findTraces(const TraceFilter &filt
     if (!filter.spanName.empty()) {
         nameId = stringId(filter.spanName);
         if (!nameId)
-            return std::vector<TraceSummary> {};
+            return std::vector<TraceSummary>{};
         sql += " AND EXISTS (SELECT 1 FROM spans s WHERE s.trace_key = t.trace_key AND s.name_id = "
                "?5)";
     }
     if (!filter.attributeKey.empty()) {
         keyId = stringId(filter.attributeKey);
         if (!keyId)
-            return std::vector<TraceSummary> {};
+            return std::vector<TraceSummary>{};
         if (filter.attributeValue)
             valueId = stringId(*filter.attributeValue);
         // Resource attributes are few, so their matches are resolved here once.
@@ -208,7 +208,7 @@ Result<std::vector<TraceSummary>> TraceStore::findTraces(const TraceFilter &filt
 
     Statement query(*m_db, sql);
     if (!query.prepared())
-        return Error {"Cannot query traces: " + m_db->lastError()};
+        return Error{"Cannot query traces: " + m_db->lastError()};
     if (filter.traceId)
         query.bindBlob(1, filter.traceId->data(), filter.traceId->size());
     query.bindText(2, filter.service);
@@ -230,7 +230,7 @@ Result<std::vector<TraceSummary>> TraceStore::findTraces(const TraceFilter &filt
     while (query.next())
         out.push_back(readSummary(query));
     if (!query.ok())
-        return Error {"Cannot query traces: " + m_db->lastError()};
+        return Error{"Cannot query traces: " + m_db->lastError()};
     return out;
 }
 
@@ -262,21 +262,23 @@ bool TraceStore::loadScope(std::int64_t id, Scope &out)
 
 Result<std::optional<TraceData>> TraceStore::loadTrace(const TraceId &traceId)
 {
-    Statement summary(
-        *m_db, std::string("SELECT ") + SummaryColumns + " FROM traces t WHERE t.trace_id = ?");
+    Statement summary(*m_db,
+                      std::string("SELECT ") + SummaryColumns
+                          + ", t.base_ns FROM traces t WHERE t.trace_id = ?");
     if (!summary.bindBlob(1, traceId.data(), traceId.size()).next()) {
         if (!summary.ok())
-            return Error {"Cannot read the trace: " + m_db->lastError()};
-        return std::optional<TraceData> {};
+            return Error{"Cannot read the trace: " + m_db->lastError()};
+        return std::optional<TraceData>{};
     }
     TraceData data;
     data.summary = readSummary(summary);
+    const std::int64_t base = summary.integer(14);
 
     Statement spans(*m_db,
-                    "SELECT span_id, parent_span_id, name_id, kind, start_ns, duration_ns, "
+                    "SELECT span_id, parent_span_id, name_id, kind, start_offset_ns, duration_ns, "
                     "status_code, status_message, flags, trace_state, resource_id, scope_id, "
                     "attributes, events, links, dropped_attributes, dropped_events, "
-                    "dropped_links FROM spans WHERE trace_key = ? ORDER BY start_ns");
+                    "dropped_links FROM spans WHERE trace_key = ? ORDER BY start_offset_ns");
     spans.bind(1, data.summary.key);
     std::unordered_map<std::int64_t, int> resources, scopes;
     bool intact = true;
@@ -288,7 +290,7 @@ Result<std::optional<TraceData>> TraceStore::loadTrace(const TraceId &traceId)
         copyId(spans.blob(1), span.parentSpanId);
         intact &= m_dictionary->resolve(static_cast<std::uint64_t>(spans.integer(2)), span.name);
         span.kind = static_cast<SpanKind>(spans.integer(3));
-        span.startUnixNano = static_cast<std::uint64_t>(spans.integer(4));
+        span.startUnixNano = static_cast<std::uint64_t>(base + spans.integer(4));
         span.endUnixNano = span.startUnixNano + static_cast<std::uint64_t>(spans.integer(5));
         span.statusCode = static_cast<StatusCode>(spans.integer(6));
         span.statusMessage = std::string(spans.text(7));
@@ -307,10 +309,10 @@ Result<std::optional<TraceData>> TraceStore::loadTrace(const TraceId &traceId)
         data.spans.push_back(std::move(stored));
     }
     if (!spans.ok())
-        return Error {"Cannot read the spans: " + m_db->lastError()};
+        return Error{"Cannot read the spans: " + m_db->lastError()};
     if (!intact)
-        return Error {"The stored trace " + toHex(traceId)
-                      + " is damaged; the database may be corrupt."};
+        return Error{"The stored trace " + toHex(traceId)
+                     + " is damaged; the database may be corrupt."};
     return std::optional<TraceData>(std::move(data));
 }
 
@@ -338,7 +340,7 @@ Result<LogPage> TraceStore::findLogs(const LogFilter &filter)
     sql += " ORDER BY l.time_ns DESC, l.log_key DESC";
     Statement query(*m_db, sql);
     if (!query.prepared())
-        return Error {"Cannot query logs: " + m_db->lastError()};
+        return Error{"Cannot query logs: " + m_db->lastError()};
     if (filter.traceId)
         query.bindBlob(1, filter.traceId->data(), filter.traceId->size());
     if (filter.spanId)
@@ -361,7 +363,7 @@ Result<LogPage> TraceStore::findLogs(const LogFilter &filter)
         record.severityText = std::string(query.text(6));
         if (!decodeAnyValue(query.blob(7), *m_dictionary, record.body)
             || !decodeAttributes(query.blob(8), *m_dictionary, record.attributes))
-            return Error {"A stored log record is damaged; the database may be corrupt."};
+            return Error{"A stored log record is damaged; the database may be corrupt."};
         if (!filter.text.empty() && scalarText(record.body).find(filter.text) == std::string::npos)
             continue;
         record.droppedAttributesCount = static_cast<std::uint32_t>(query.integer(9));
@@ -374,7 +376,7 @@ Result<LogPage> TraceStore::findLogs(const LogFilter &filter)
         page.logs.push_back(std::move(stored));
     }
     if (!query.ok())
-        return Error {"Cannot query logs: " + m_db->lastError()};
+        return Error{"Cannot query logs: " + m_db->lastError()};
     return page;
 }
 
@@ -385,7 +387,7 @@ Result<std::vector<std::string>> TraceStore::services()
     while (query.next())
         out.emplace_back(query.text(0));
     if (!query.ok())
-        return Error {"Cannot list services: " + m_db->lastError()};
+        return Error{"Cannot list services: " + m_db->lastError()};
     return out;
 }
 
@@ -400,7 +402,7 @@ Result<std::vector<Operation>> TraceStore::operations(const std::string &service
         out.push_back({std::string(query.text(0)), std::string(query.text(1)),
                        static_cast<SpanKind>(query.integer(2))});
     if (!query.ok())
-        return Error {"Cannot list operations: " + m_db->lastError()};
+        return Error{"Cannot list operations: " + m_db->lastError()};
     return out;
 }
 
@@ -421,7 +423,7 @@ Result<StoreStatistics> TraceStore::statistics()
     if (logs.next())
         stats.logs = logs.integer(0);
     if (!counters.ok() || !traces.ok() || !logs.ok())
-        return Error {"Cannot read statistics: " + m_db->lastError()};
+        return Error{"Cannot read statistics: " + m_db->lastError()};
     stats.usedBytes = m_db->usedBytes();
     stats.fileBytes = m_db->fileBytes();
     return stats;

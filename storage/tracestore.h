@@ -18,7 +18,7 @@ class DictionaryReader;
 struct TraceSummary
 {
     std::int64_t key = 0; // arrival order
-    TraceId traceId {};
+    TraceId traceId{};
     std::int64_t startNs = 0;
     std::int64_t endNs = 0;
     std::int64_t spanCount = 0;

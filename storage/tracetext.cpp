@@ -126,7 +126,7 @@ std::string formatDuration(std::int64_t nanos)
 std::string formatTimestamp(std::uint64_t unixNanos)
 {
     const std::time_t seconds = static_cast<std::time_t>(unixNanos / 1'000'000'000);
-    std::tm utc {};
+    std::tm utc{};
     gmtime_r(&seconds, &utc);
     char buf[64];
     const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &utc);

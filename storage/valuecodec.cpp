@@ -200,7 +200,7 @@ bool decodeValue(Reader &in, StringResolver &resolver, AnyValue &out, int depth)
         return false;
     switch (tag) {
     case TagEmpty:
-        out.value = std::monostate {};
+        out.value = std::monostate{};
         return true;
     case TagStringRef: {
         std::uint64_t id;
@@ -242,7 +242,7 @@ bool decodeValue(Reader &in, StringResolver &resolver, AnyValue &out, int depth)
         std::string_view data;
         if (!in.text(data))
             return false;
-        out.value = Bytes {std::string(data)};
+        out.value = Bytes{std::string(data)};
         return true;
     }
     case TagArray: {
@@ -365,7 +365,7 @@ bool decodeAttributes(std::string_view blob, StringResolver &resolver, Attribute
 bool decodeAnyValue(std::string_view blob, StringResolver &resolver, AnyValue &out)
 {
     if (blob.empty()) {
-        out.value = std::monostate {};
+        out.value = std::monostate{};
         return true;
     }
     Reader in(blob);

@@ -3,7 +3,7 @@
 // (counted in the database afterwards), the server's CPU and peak memory, and disk bytes per span.
 //
 // Usage: ingest_bench [--spanscope PATH] [--seconds N] [--connections N] [--only grpc-512,...]
-// Scenarios: grpc-512, grpc-10, http-512, http-10 (transport, spans per request).
+// [--keep] Scenarios: grpc-512, grpc-10, http-512, http-10 (transport, spans per request).
 
 #include <tracestore.h>
 
@@ -42,6 +42,7 @@ struct Options
     double seconds = 10;
     int connections = 4;
     std::vector<std::string> only;
+    bool keep = false; // leave the databases for inspection
 };
 
 // A serialized ExportTraceServiceRequest and where its trace ids sit, so each send can carry
@@ -70,7 +71,7 @@ RequestTemplate makeTemplate(int spans, std::mt19937_64 &rng)
 {
     opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest request;
     auto *rs = request.add_resource_spans();
-    for (const auto &[k, v] : {std::pair {"service.name", "bench-api"},
+    for (const auto &[k, v] : {std::pair{"service.name", "bench-api"},
                                {"service.version", "2.3.1"},
                                {"deployment.environment.name", "bench"},
                                {"telemetry.sdk.language", "cpp"}}) {
@@ -226,7 +227,7 @@ long peakRssKiB(pid_t pid)
 
 struct Totals
 {
-    std::atomic<std::uint64_t> sentSpans {0}, retries {0}, failures {0};
+    std::atomic<std::uint64_t> sentSpans{0}, retries{0}, failures{0};
 };
 
 void grpcClient(const Server &server, const RequestTemplate &t, int spans, int connection,
@@ -295,7 +296,7 @@ void runScenario(const Options &options, const std::string &name)
         templates.push_back(makeTemplate(spans, rng));
 
     Server server = startServer(options, db);
-    std::atomic<std::uint64_t> sendNo {std::uint64_t(1) << 40};
+    std::atomic<std::uint64_t> sendNo{std::uint64_t(1) << 40};
     Totals totals;
     const double cpuBefore = cpuSeconds(server.pid);
     const double selfBefore = cpuSeconds(getpid());
@@ -344,7 +345,10 @@ void runScenario(const Options &options, const std::string &name)
     if (static_cast<std::uint64_t>(stored) < totals.sentSpans)
         std::printf("  LOST: %llu acknowledged spans are not in the database\n",
                     static_cast<unsigned long long>(totals.sentSpans - stored));
-    std::filesystem::remove_all(dir);
+    if (options.keep)
+        std::printf("  kept %s\n", db.c_str());
+    else
+        std::filesystem::remove_all(dir);
 }
 
 } // namespace
@@ -361,6 +365,8 @@ int main(int argc, char **argv)
             options.spanscope = next();
         else if (arg == "--seconds")
             options.seconds = std::stod(next());
+        else if (arg == "--keep")
+            options.keep = true;
         else if (arg == "--connections")
             options.connections = std::stoi(next());
         else if (arg == "--only") {
@@ -369,7 +375,7 @@ int main(int argc, char **argv)
                 options.only.push_back(item);
         } else {
             std::printf("usage: ingest_bench [--spanscope PATH] [--seconds N] [--connections N] "
-                        "[--only grpc-512,http-10,...]\n");
+                        "[--only grpc-512,http-10,...] [--keep]\n");
             return arg == "--help" ? 0 : 2;
         }
     }

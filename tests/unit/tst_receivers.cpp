@@ -24,8 +24,8 @@ class StubSink : public storage::BatchSink
 {
 public:
     storage::WriteOutcome outcome;
-    std::atomic<int> spans {0};
-    std::atomic<int> rejectedRequests {0};
+    std::atomic<int> spans{0};
+    std::atomic<int> rejectedRequests{0};
 
     storage::WriteOutcome writeTraces(storage::TraceBatch batch) override
     {
@@ -78,7 +78,7 @@ private:
 private slots:
     void initTestCase()
     {
-        m_handler = std::make_unique<ingest::ExportHandler>(m_sink, ingest::IngestLimits {});
+        m_handler = std::make_unique<ingest::ExportHandler>(m_sink, ingest::IngestLimits{});
         auto grpc = ingest::GrpcReceiver::start(*m_handler, {"127.0.0.1:0", 1 << 20});
         QVERIFY2(grpc, grpc.ok() ? "" : grpc.error().c_str());
         m_grpc = std::move(*grpc);
@@ -163,12 +163,12 @@ private slots:
             << "http://localhost.evil.example" << QStringList() << false;
         QTest::newRow("other site") << "https://example.com" << QStringList() << false;
         QTest::newRow("configured")
-            << "https://app.example" << QStringList {QStringLiteral("https://app.example")} << true;
+            << "https://app.example" << QStringList{QStringLiteral("https://app.example")} << true;
         QTest::newRow("configured excludes localhost")
-            << "http://localhost:1" << QStringList {QStringLiteral("https://app.example")} << false;
-        QTest::newRow("wildcard") << "https://any.example" << QStringList {QStringLiteral("*")}
+            << "http://localhost:1" << QStringList{QStringLiteral("https://app.example")} << false;
+        QTest::newRow("wildcard") << "https://any.example" << QStringList{QStringLiteral("*")}
                                   << true;
-        QTest::newRow("no origin") << "" << QStringList {QStringLiteral("*")} << false;
+        QTest::newRow("no origin") << "" << QStringList{QStringLiteral("*")} << false;
     }
 
     void corsOrigins()

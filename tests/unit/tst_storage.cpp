@@ -170,7 +170,7 @@ private slots:
         QCOMPARE(summary.rootName, std::string("POST /checkout"));
         QCOMPARE(summary.rootService, std::string("checkout"));
         QCOMPARE(summary.durationNs(), 250'000'000);
-        QCOMPARE(summary.services, (std::vector<std::string> {"checkout", "inventory"}));
+        QCOMPARE(summary.services, (std::vector<std::string>{"checkout", "inventory"}));
     }
 
     void storedTraceEqualsWhatWasSent()
@@ -225,6 +225,21 @@ private slots:
             }
         }
         compareGolden(dumpTrace(path, GoldenTraceId), "golden_trace.txt");
+    }
+
+    void retriedExportIsStoredOnce()
+    {
+        const QString path = newDatabase();
+        auto writer = openWriter(path);
+        QVERIFY(writer->writeTraces(goldenTraces()).committed());
+        QVERIFY(
+            writer->writeTraces(goldenTraces()).committed()); // an SDK retry after a lost answer
+        writer->shutdown();
+        compareGolden(dumpTrace(path, GoldenTraceId), "golden_trace.txt");
+        auto stats = openStore(path)->statistics();
+        QCOMPARE(stats->spans, 5);
+        QCOMPARE(stats->counters["traces.accepted"], 10u);
+        QCOMPARE(stats->counters["traces.duplicates"], 5u);
     }
 
     void logsByTraceSpanAndFilter()
@@ -302,7 +317,7 @@ private slots:
         writer->countRejectedRequest(storage::Signal::Logs, "malformed");
         writer->shutdown();
         auto store = openStore(path);
-        QCOMPARE(*store->services(), (std::vector<std::string> {"checkout", "inventory"}));
+        QCOMPARE(*store->services(), (std::vector<std::string>{"checkout", "inventory"}));
         auto operations = store->operations("inventory");
         QCOMPARE(operations->size(), size_t(2));
         QCOMPARE(operations->front().name, std::string("SELECT stock"));
@@ -404,7 +419,7 @@ private slots:
         storage::WriterOptions options;
         options.queueByteBudget = 64 << 10; // a few batches at most
         auto writer = openWriter(path, options);
-        std::atomic<int> committed {0}, busy {0};
+        std::atomic<int> committed{0}, busy{0};
         std::vector<std::thread> senders;
         for (int t = 0; t < 8; ++t) {
             senders.emplace_back([&, t] {

@@ -45,7 +45,7 @@ private:
 
 AnyValue text(std::string s)
 {
-    return AnyValue {std::move(s)};
+    return AnyValue{std::move(s)};
 }
 
 } // namespace
@@ -57,27 +57,27 @@ private slots:
     void roundTrip_data()
     {
         QTest::addColumn<AnyValue>("value");
-        QTest::newRow("empty") << AnyValue {};
+        QTest::newRow("empty") << AnyValue{};
         QTest::newRow("short string (dictionary)") << text("GET");
         QTest::newRow("long string (inline)") << text("SELECT qty FROM inventory WHERE sku = $1");
         QTest::newRow("empty string") << text("");
         QTest::newRow("utf-8") << text("zürich ✓ 東京");
-        QTest::newRow("true") << AnyValue {true};
-        QTest::newRow("false") << AnyValue {false};
-        QTest::newRow("zero") << AnyValue {std::int64_t(0)};
-        QTest::newRow("negative int") << AnyValue {std::int64_t(-42)};
-        QTest::newRow("int64 max") << AnyValue {std::numeric_limits<std::int64_t>::max()};
-        QTest::newRow("int64 min") << AnyValue {std::numeric_limits<std::int64_t>::min()};
-        QTest::newRow("double") << AnyValue {99.5};
-        QTest::newRow("negative double") << AnyValue {-1e-300};
-        QTest::newRow("bytes with NUL") << AnyValue {Bytes {std::string("\0\1\xff", 3)}};
-        QTest::newRow("array of mixed") << AnyValue {
-            AnyValue::Array {text("a"), AnyValue {std::int64_t(1)}, AnyValue {true}, AnyValue {}}};
-        QTest::newRow("empty array") << AnyValue {AnyValue::Array {}};
-        QTest::newRow("map") << AnyValue {AnyValue::KeyValueList {
-            {"user", text("ada")}, {"tags", AnyValue {AnyValue::Array {text("x")}}}}};
-        QTest::newRow("nested map") << AnyValue {AnyValue::KeyValueList {
-            {"a", AnyValue {AnyValue::KeyValueList {{"b", AnyValue {2.5}}}}}}};
+        QTest::newRow("true") << AnyValue{true};
+        QTest::newRow("false") << AnyValue{false};
+        QTest::newRow("zero") << AnyValue{std::int64_t(0)};
+        QTest::newRow("negative int") << AnyValue{std::int64_t(-42)};
+        QTest::newRow("int64 max") << AnyValue{std::numeric_limits<std::int64_t>::max()};
+        QTest::newRow("int64 min") << AnyValue{std::numeric_limits<std::int64_t>::min()};
+        QTest::newRow("double") << AnyValue{99.5};
+        QTest::newRow("negative double") << AnyValue{-1e-300};
+        QTest::newRow("bytes with NUL") << AnyValue{Bytes{std::string("\0\1\xff", 3)}};
+        QTest::newRow("array of mixed") << AnyValue{
+            AnyValue::Array{text("a"), AnyValue{std::int64_t(1)}, AnyValue{true}, AnyValue{}}};
+        QTest::newRow("empty array") << AnyValue{AnyValue::Array{}};
+        QTest::newRow("map") << AnyValue{AnyValue::KeyValueList{
+            {"user", text("ada")}, {"tags", AnyValue{AnyValue::Array{text("x")}}}}};
+        QTest::newRow("nested map") << AnyValue{
+            AnyValue::KeyValueList{{"a", AnyValue{AnyValue::KeyValueList{{"b", AnyValue{2.5}}}}}}};
     }
 
     void roundTrip()
@@ -91,7 +91,7 @@ private slots:
         QCOMPARE(decoded.type(), value.type());
         QVERIFY(decoded == value);
 
-        const Attributes attributes {{"k", value}, {"other", text("x")}};
+        const Attributes attributes{{"k", value}, {"other", text("x")}};
         std::string attrBlob;
         encodeAttributes(attributes, dictionary, attrBlob);
         Attributes back;
@@ -102,8 +102,8 @@ private slots:
     void eventsAndLinks()
     {
         MemoryDictionary dictionary;
-        const std::vector<SpanEvent> events {
-            {1000, "started", {{"items", AnyValue {std::int64_t(3)}}}, 2},
+        const std::vector<SpanEvent> events{
+            {1000, "started", {{"items", AnyValue{std::int64_t(3)}}}, 2},
             {900, "before start", {}, 0}};
         std::string blob;
         encodeEvents(events, 1000, dictionary, blob);
@@ -131,7 +131,7 @@ private slots:
         MemoryDictionary dictionary;
         std::string blob;
         encodeAttributes(
-            {{"key", text("a long value that stays inline")}, {"n", AnyValue {std::int64_t(7)}}},
+            {{"key", text("a long value that stays inline")}, {"n", AnyValue{std::int64_t(7)}}},
             dictionary, blob);
         Attributes out;
         for (std::size_t cut = 1; cut < blob.size(); ++cut)
@@ -153,9 +153,9 @@ private slots:
         std::string blob;
         encodeAttributes({{"http.route", text("/pay")},
                           {"url.full", text("http://shop.example/checkout/42")},
-                          {"http.status", AnyValue {std::int64_t(503)}},
-                          {"retry", AnyValue {true}},
-                          {"nested", AnyValue {AnyValue::Array {text("x")}}}},
+                          {"http.status", AnyValue{std::int64_t(503)}},
+                          {"retry", AnyValue{true}},
+                          {"nested", AnyValue{AnyValue::Array{text("x")}}}},
                          dictionary, blob);
         const auto match = [&](const char *key, const char *value) {
             AttributeMatcher m;
