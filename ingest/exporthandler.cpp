@@ -18,15 +18,28 @@ ExportOutcome toOutcome(const storage::WriteOutcome &write)
     return {ExportOutcome::Status::Unavailable, write.error};
 }
 
-template<typename Decoded, typename PartialSuccess>
-void reportRejected(const Decoded &decoded, PartialSuccess &partial,
-                    void (PartialSuccess::*setCount)(std::int64_t))
+// Stores what decoded well and reports the rest: rejected items as a partial success (never set
+// on full success), truncations as a counter.
+template<typename Batch, typename PartialSuccessOf>
+ExportOutcome store(storage::BatchSink &sink, storage::Signal signal, Decoded<Batch> &decoded,
+                    storage::WriteOutcome (storage::BatchSink::*write)(Batch),
+                    PartialSuccessOf partialSuccess)
 {
-    (partial.*setCount)(static_cast<std::int64_t>(decoded.rejected));
-    partial.set_error_message(decoded.rejectReason
-                              + (decoded.rejected > 1 ? " (and "
-                                         + std::to_string(decoded.rejected - 1) + " more rejected)"
-                                                      : ""));
+    ExportOutcome outcome;
+    if (!decoded.batch.groups.empty())
+        outcome = toOutcome((sink.*write)(std::move(decoded.batch)));
+    if (outcome.status != ExportOutcome::Status::Ok)
+        return outcome;
+    if (decoded.truncated > 0)
+        sink.count(signal, storage::BatchSink::Tally::Truncated, decoded.truncated);
+    if (decoded.rejected > 0) {
+        sink.count(signal, storage::BatchSink::Tally::Rejected, decoded.rejected);
+        std::string message = decoded.rejectReason;
+        if (decoded.rejected > 1)
+            message += " (and " + std::to_string(decoded.rejected - 1) + " more rejected)";
+        partialSuccess(static_cast<std::int64_t>(decoded.rejected), message);
+    }
+    return outcome;
 }
 
 } // namespace
@@ -40,37 +53,30 @@ ExportOutcome ExportHandler::exportTraces(const otlp_trace::ExportTraceServiceRe
                                           otlp_trace::ExportTraceServiceResponse &response)
 {
     auto decoded = decodeTraces(request, m_limits);
-    ExportOutcome outcome;
-    if (!decoded.batch.groups.empty())
-        outcome = toOutcome(m_sink.writeTraces(std::move(decoded.batch)));
-    if (outcome.status == ExportOutcome::Status::Ok && decoded.rejected > 0) {
-        m_sink.countRejectedItems(storage::Signal::Traces, decoded.rejected);
-        reportRejected(decoded, *response.mutable_partial_success(),
-                       &otlp_trace::ExportTracePartialSuccess::set_rejected_spans);
-    }
-    return outcome;
+    return store(m_sink, storage::Signal::Traces, decoded, &storage::BatchSink::writeTraces,
+                 [&response](std::int64_t rejected, const std::string &message) {
+                     response.mutable_partial_success()->set_rejected_spans(rejected);
+                     response.mutable_partial_success()->set_error_message(message);
+                 });
 }
 
 ExportOutcome ExportHandler::exportLogs(const otlp_logs::ExportLogsServiceRequest &request,
                                         otlp_logs::ExportLogsServiceResponse &response)
 {
     auto decoded = decodeLogs(request, m_limits);
-    ExportOutcome outcome;
-    if (!decoded.batch.groups.empty())
-        outcome = toOutcome(m_sink.writeLogs(std::move(decoded.batch)));
-    if (outcome.status == ExportOutcome::Status::Ok && decoded.rejected > 0) {
-        m_sink.countRejectedItems(storage::Signal::Logs, decoded.rejected);
-        reportRejected(decoded, *response.mutable_partial_success(),
-                       &otlp_logs::ExportLogsPartialSuccess::set_rejected_log_records);
-    }
-    return outcome;
+    return store(m_sink, storage::Signal::Logs, decoded, &storage::BatchSink::writeLogs,
+                 [&response](std::int64_t rejected, const std::string &message) {
+                     response.mutable_partial_success()->set_rejected_log_records(rejected);
+                     response.mutable_partial_success()->set_error_message(message);
+                 });
 }
 
 ExportOutcome ExportHandler::exportMetrics(const otlp_metrics::ExportMetricsServiceRequest &request,
                                            otlp_metrics::ExportMetricsServiceResponse &)
 {
     // Metrics are not displayed yet; counting them keeps SDKs that export metrics quiet.
-    m_sink.countAccepted(storage::Signal::Metrics, countDataPoints(request));
+    m_sink.count(storage::Signal::Metrics, storage::BatchSink::Tally::Accepted,
+                 countDataPoints(request));
     return {};
 }
 

@@ -8,7 +8,9 @@
 #include <QLoggingCategory>
 
 #include <algorithm>
+#include <cstdlib>
 #include <regex>
+#include <sys/socket.h>
 
 Q_LOGGING_CATEGORY(lcHttp, "spanscope.ingest.http", QtWarningMsg)
 
@@ -128,9 +130,11 @@ storage::Result<std::unique_ptr<HttpReceiver>> HttpReceiver::start(ExportHandler
     };
     // SO_REUSEADDR only: httplib's default also sets SO_REUSEPORT, which would let a second
     // instance bind the same port and silently take half the traffic.
-    server.set_socket_options([](socket_t sock) {
+    int listenSocket = -1;
+    server.set_socket_options([&listenSocket](socket_t sock) {
         const int yes = 1;
         setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+        listenSocket = sock;
     });
     // Small responses must not wait for the client's delayed ACK (40 ms per request otherwise).
     server.set_tcp_nodelay(true);
@@ -148,6 +152,11 @@ storage::Result<std::unique_ptr<HttpReceiver>> HttpReceiver::start(ExportHandler
                               + ": the address is in use or not available. Stop the other program "
                                 "or choose another address with --http HOST:PORT."};
     }
+    // The packaged httplib listens with a backlog of 5; a burst of new connections (services
+    // starting together) would have SYNs dropped and wait a second to retry. Linux lets a
+    // second listen() raise it.
+    ::listen(listenSocket, SOMAXCONN);
+    server.set_socket_options(nullptr);
     receiver->m_thread = std::thread([&server] { server.listen_after_bind(); });
     return receiver;
 }
@@ -219,6 +228,12 @@ void HttpReceiver::installRoutes(ExportHandler &handler)
                 // without end.
                 const std::size_t discardCap = limit * 4;
                 std::string body;
+                // Sized once from Content-Length (an uncompressed body's exact size) rather than
+                // grown chunk by chunk; never beyond the limit, whatever the header claims.
+                const std::string declared = req.get_header_value("Content-Length");
+                if (!declared.empty() && contentEncoding.empty())
+                    body.reserve(
+                        std::min<std::size_t>(std::strtoull(declared.c_str(), nullptr, 10), limit));
                 std::size_t received = 0;
                 bool tooLarge = false;
                 const bool complete = reader([&](const char *data, size_t length) {

@@ -32,10 +32,12 @@ public:
     // Blocks until the batch is committed or refused; safe to call from many threads.
     virtual WriteOutcome writeTraces(TraceBatch batch) = 0;
     virtual WriteOutcome writeLogs(LogBatch batch) = 0;
-    // Items accepted without storing (metrics for now).
-    virtual void countAccepted(Signal signal, std::uint64_t items) = 0;
-    // Items dropped as invalid (bad ids) inside an otherwise good request.
-    virtual void countRejectedItems(Signal signal, std::uint64_t items) = 0;
+    enum class Tally : std::uint8_t {
+        Accepted, // items accepted without storing them (metrics, for now)
+        Rejected, // items dropped as invalid (bad ids) inside an otherwise good request
+        Truncated, // attributes or values cut to the ingest limits
+    };
+    virtual void count(Signal signal, Tally what, std::uint64_t items) = 0;
     // Whole requests refused: malformed, too large, wrong type, or no room in the queue.
     virtual void countRejectedRequest(Signal signal, const std::string &reason) = 0;
 };

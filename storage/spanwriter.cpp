@@ -739,14 +739,10 @@ WriteOutcome SpanWriter::enqueue(std::unique_ptr<Job> job)
     return outcome;
 }
 
-void SpanWriter::countAccepted(Signal signal, std::uint64_t items)
+void SpanWriter::count(Signal signal, Tally what, std::uint64_t items)
 {
-    addCounter(std::string(toString(signal)) + ".accepted", items);
-}
-
-void SpanWriter::countRejectedItems(Signal signal, std::uint64_t items)
-{
-    addCounter(std::string(toString(signal)) + ".rejected", items);
+    static constexpr const char *suffixes[] = {".accepted", ".rejected", ".truncated"};
+    addCounter(toString(signal) + std::string(suffixes[static_cast<int>(what)]), items);
 }
 
 void SpanWriter::countRejectedRequest(Signal signal, const std::string &reason)

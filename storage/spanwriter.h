@@ -37,8 +37,7 @@ public:
 
     WriteOutcome writeTraces(TraceBatch batch) override;
     WriteOutcome writeLogs(LogBatch batch) override;
-    void countAccepted(Signal signal, std::uint64_t items) override;
-    void countRejectedItems(Signal signal, std::uint64_t items) override;
+    void count(Signal signal, Tally what, std::uint64_t items) override;
     void countRejectedRequest(Signal signal, const std::string &reason) override;
 
     // Stops taking batches, commits everything queued, and closes the database. Idempotent.

@@ -21,6 +21,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <mutex>
 #include <random>
 #include <sstream>
 #include <string>
@@ -228,7 +229,29 @@ long peakRssKiB(pid_t pid)
 struct Totals
 {
     std::atomic<std::uint64_t> sentSpans{0}, retries{0}, failures{0};
+    std::mutex mutex;
+    std::vector<double> latenciesMs; // time from send to acknowledgement, every request
+
+    void addLatencies(const std::vector<double> &ms)
+    {
+        std::lock_guard lock(mutex);
+        latenciesMs.insert(latenciesMs.end(), ms.begin(), ms.end());
+    }
+
+    double percentile(double p)
+    {
+        if (latenciesMs.empty())
+            return 0;
+        std::sort(latenciesMs.begin(), latenciesMs.end());
+        return latenciesMs[std::min(latenciesMs.size() - 1,
+                                    static_cast<std::size_t>(p * latenciesMs.size()))];
+    }
 };
+
+double msSince(Clock::time_point start)
+{
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
 
 void grpcClient(const Server &server, const RequestTemplate &t, int spans, int connection,
                 Clock::time_point end, std::atomic<std::uint64_t> &sendNo, Totals &totals)
@@ -239,8 +262,10 @@ void grpcClient(const Server &server, const RequestTemplate &t, int spans, int c
     auto channel = grpc::CreateCustomChannel(server.grpc, grpc::InsecureChannelCredentials(), args);
     grpc::GenericStub stub(channel);
     std::string bytes = t.bytes;
+    std::vector<double> latencies;
     while (Clock::now() < end) {
         stamp(bytes, t, ++sendNo);
+        const auto sent = Clock::now();
         grpc::Slice slice(bytes);
         grpc::ByteBuffer request(&slice, 1), response;
         grpc::ClientContext context;
@@ -249,6 +274,7 @@ void grpcClient(const Server &server, const RequestTemplate &t, int spans, int c
                        &request, &response,
                        [&done](grpc::Status s) { done.set_value(std::move(s)); });
         const grpc::Status status = done.get_future().get();
+        latencies.push_back(msSince(sent));
         if (status.ok())
             totals.sentSpans += spans;
         else if (status.error_code() == grpc::StatusCode::UNAVAILABLE)
@@ -256,6 +282,7 @@ void grpcClient(const Server &server, const RequestTemplate &t, int spans, int c
         else
             ++totals.failures;
     }
+    totals.addLatencies(latencies);
 }
 
 void httpClient(const Server &server, const RequestTemplate &t, int spans, Clock::time_point end,
@@ -265,10 +292,14 @@ void httpClient(const Server &server, const RequestTemplate &t, int spans, Clock
     httplib::Client client(server.http.substr(0, colon), std::stoi(server.http.substr(colon + 1)));
     client.set_keep_alive(true);
     client.set_tcp_nodelay(true);
+    client.set_read_timeout(60);
     std::string bytes = t.bytes;
+    std::vector<double> latencies;
     while (Clock::now() < end) {
         stamp(bytes, t, ++sendNo);
+        const auto sent = Clock::now();
         auto result = client.Post("/v1/traces", bytes, "application/x-protobuf");
+        latencies.push_back(msSince(sent));
         if (result && result->status == 200)
             totals.sentSpans += spans;
         else if (result && (result->status == 429 || result->status == 503))
@@ -278,6 +309,7 @@ void httpClient(const Server &server, const RequestTemplate &t, int spans, Clock
                          result ? ("status " + std::to_string(result->status)).c_str()
                                 : httplib::to_string(result.error()).c_str());
     }
+    totals.addLatencies(latencies);
 }
 
 void runScenario(const Options &options, const std::string &name)
@@ -334,11 +366,12 @@ void runScenario(const Options &options, const std::string &name)
     const double bytes = static_cast<double>(std::filesystem::file_size(db));
     std::printf("%-9s %4d spans/req %2d conns  %9.0f spans/s stored  (%lld stored, %llu acked)  "
                 "server CPU %4.0f%%  client CPU %4.0f%%  server peak RSS %5.0f MiB  %5.1f B/span  "
-                "retries %llu  failures %llu\n",
+                "ack p50 %.1f p99 %.1f max %.0f ms  retries %llu  failures %llu\n",
                 name.c_str(), spans, options.connections, stored / elapsed,
                 static_cast<long long>(stored),
                 static_cast<unsigned long long>(totals.sentSpans.load()), 100 * serverCpu / elapsed,
                 100 * clientCpu / elapsed, rss / 1024.0, bytes / std::max<std::int64_t>(stored, 1),
+                totals.percentile(0.5), totals.percentile(0.99), totals.percentile(1.0),
                 static_cast<unsigned long long>(totals.retries.load()),
                 static_cast<unsigned long long>(totals.failures.load()));
     std::fflush(stdout);

@@ -312,8 +312,9 @@ private slots:
         const QString path = newDatabase();
         auto writer = openWriter(path);
         QVERIFY(writer->writeTraces(goldenTraces()).committed());
-        writer->countRejectedItems(storage::Signal::Traces, 4);
-        writer->countAccepted(storage::Signal::Metrics, 12);
+        writer->count(storage::Signal::Traces, storage::BatchSink::Tally::Rejected, 4);
+        writer->count(storage::Signal::Metrics, storage::BatchSink::Tally::Accepted, 12);
+        writer->count(storage::Signal::Logs, storage::BatchSink::Tally::Truncated, 3);
         writer->countRejectedRequest(storage::Signal::Logs, "malformed");
         writer->shutdown();
         auto store = openStore(path);
@@ -328,6 +329,7 @@ private slots:
         QCOMPARE(stats->counters["traces.rejected"], 4u);
         QCOMPARE(stats->counters["metrics.accepted"], 12u);
         QCOMPARE(stats->counters["logs.bad_requests"], 1u);
+        QCOMPARE(stats->counters["logs.truncated"], 3u);
         QVERIFY(stats->usedBytes > 0 && stats->fileBytes >= stats->usedBytes / 2);
     }
 
