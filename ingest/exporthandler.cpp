@@ -47,7 +47,7 @@ ExportOutcome store(storage::BatchSink &sink, storage::Signal signal, Decoded<Ba
 ExportHandler::ExportHandler(storage::BatchSink &sink, IngestLimits limits)
     : m_sink(sink)
     , m_limits(limits)
-{ }
+{}
 
 ExportOutcome ExportHandler::exportTraces(const otlp_trace::ExportTraceServiceRequest &request,
                                           otlp_trace::ExportTraceServiceResponse &response)

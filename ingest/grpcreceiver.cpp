@@ -7,6 +7,7 @@
 
 #include <grpc/support/log.h>
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/support/server_interceptor.h>
 
 #include <QLoggingCategory>
 
@@ -42,12 +43,68 @@ grpc::Status toGrpc(const ExportOutcome &outcome)
     return outcome.status == ExportOutcome::Status::Ok ? grpc::Status::OK : retryLater(outcome);
 }
 
+// gRPC decodes requests before our handlers run and answers a message it cannot decode with
+// INTERNAL, which our handlers never return. This turns that answer into INVALID_ARGUMENT with a
+// sentence a developer understands, and counts the request like any other malformed one.
+class BadMessageInterceptor final : public grpc::experimental::Interceptor
+{
+public:
+    BadMessageInterceptor(ExportHandler &handler, std::string method)
+        : m_handler(handler)
+        , m_method(std::move(method))
+    {}
+
+    void Intercept(grpc::experimental::InterceptorBatchMethods *methods) override
+    {
+        using grpc::experimental::InterceptionHookPoints;
+        if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)
+            && methods->GetSendStatus().error_code() == grpc::StatusCode::INTERNAL) {
+            const std::string why
+                = "the message could not be decoded as the request of " + m_method;
+            m_handler.rejectRequest(signalOf(m_method), why);
+            methods->ModifySendStatus(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, why));
+        }
+        methods->Proceed();
+    }
+
+private:
+    static storage::Signal signalOf(const std::string &method)
+    {
+        if (method.find(".logs.") != std::string::npos)
+            return storage::Signal::Logs;
+        if (method.find(".metrics.") != std::string::npos)
+            return storage::Signal::Metrics;
+        return storage::Signal::Traces;
+    }
+
+    ExportHandler &m_handler;
+    std::string m_method;
+};
+
+class BadMessageInterceptorFactory final
+    : public grpc::experimental::ServerInterceptorFactoryInterface
+{
+public:
+    explicit BadMessageInterceptorFactory(ExportHandler &handler)
+        : m_handler(handler)
+    {}
+
+    grpc::experimental::Interceptor *
+    CreateServerInterceptor(grpc::experimental::ServerRpcInfo *info) override
+    {
+        return new BadMessageInterceptor(m_handler, info->method());
+    }
+
+private:
+    ExportHandler &m_handler;
+};
+
 class TraceService final : public otlp_trace::TraceService::Service
 {
 public:
     explicit TraceService(ExportHandler &handler)
         : m_handler(handler)
-    { }
+    {}
     grpc::Status Export(grpc::ServerContext *, const otlp_trace::ExportTraceServiceRequest *request,
                         otlp_trace::ExportTraceServiceResponse *response) override
     {
@@ -63,7 +120,7 @@ class LogsService final : public otlp_logs::LogsService::Service
 public:
     explicit LogsService(ExportHandler &handler)
         : m_handler(handler)
-    { }
+    {}
     grpc::Status Export(grpc::ServerContext *, const otlp_logs::ExportLogsServiceRequest *request,
                         otlp_logs::ExportLogsServiceResponse *response) override
     {
@@ -79,7 +136,7 @@ class MetricsService final : public otlp_metrics::MetricsService::Service
 public:
     explicit MetricsService(ExportHandler &handler)
         : m_handler(handler)
-    { }
+    {}
     grpc::Status Export(grpc::ServerContext *,
                         const otlp_metrics::ExportMetricsServiceRequest *request,
                         otlp_metrics::ExportMetricsServiceResponse *response) override
@@ -99,7 +156,7 @@ struct GrpcReceiver::Services
         : traces(handler)
         , logs(handler)
         , metrics(handler)
-    { }
+    {}
     TraceService traces;
     LogsService logs;
     MetricsService metrics;
@@ -117,6 +174,13 @@ storage::Result<std::unique_ptr<GrpcReceiver>> GrpcReceiver::start(ExportHandler
     // Without this, gRPC sets SO_REUSEPORT and a second instance would silently share the port.
     builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
     builder.SetMaxReceiveMessageSize(static_cast<int>(options.maxMessageBytes));
+    // A 512-span export is ~300 KB; a larger stream window lets it arrive without waiting for
+    // flow-control updates.
+    builder.AddChannelArgument(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 4 << 20);
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+        interceptors;
+    interceptors.push_back(std::make_unique<BadMessageInterceptorFactory>(handler));
+    builder.experimental().SetInterceptorCreators(std::move(interceptors));
     builder.AddListeningPort(options.address, grpc::InsecureServerCredentials(), &receiver->m_port);
     builder.RegisterService(&receiver->m_services->traces);
     builder.RegisterService(&receiver->m_services->logs);

@@ -22,7 +22,7 @@ class ValueDecoder
 public:
     explicit ValueDecoder(const IngestLimits &limits)
         : m_limits(limits)
-    { }
+    {}
 
     std::uint64_t truncated() const { return m_truncated; }
 
@@ -110,7 +110,8 @@ private:
     std::uint64_t m_truncated = 0;
 };
 
-template<std::size_t N> bool copyId(const std::string &bytes, std::array<std::uint8_t, N> &out)
+template<std::size_t N>
+bool copyId(const std::string &bytes, std::array<std::uint8_t, N> &out)
 {
     if (bytes.size() != N)
         return false;
@@ -136,7 +137,8 @@ void decodeScope(const pb_common::InstrumentationScope &in, const std::string &s
     out.schemaUrl = schemaUrl;
 }
 
-template<typename Batch> void reject(Decoded<Batch> &decoded, const std::string &reason)
+template<typename Batch>
+void reject(Decoded<Batch> &decoded, const std::string &reason)
 {
     if (decoded.rejected++ == 0)
         decoded.rejectReason = reason;
@@ -188,7 +190,8 @@ void encodeValue(const AnyValue &in, pb_common::AnyValue &out)
     }
 }
 
-template<std::size_t N> std::string idBytes(const std::array<std::uint8_t, N> &id)
+template<std::size_t N>
+std::string idBytes(const std::array<std::uint8_t, N> &id)
 {
     return std::string(reinterpret_cast<const char *>(id.data()), N);
 }

@@ -20,7 +20,8 @@ namespace otlp_logs = opentelemetry::proto::collector::logs::v1;
 namespace otlp_metrics = opentelemetry::proto::collector::metrics::v1;
 
 // The result of decoding one request: what is good, and how much was rejected and why.
-template<typename Batch> struct Decoded
+template<typename Batch>
+struct Decoded
 {
     Batch batch;
     std::uint64_t rejected = 0;

@@ -2,6 +2,7 @@
 
 #include <google/protobuf/util/json_util.h>
 #include <nlohmann/json.hpp>
+#include <telemetry.h>
 
 #include <array>
 
@@ -20,17 +21,6 @@ bool isIdKey(const std::string &key)
             return true;
     }
     return false;
-}
-
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 constexpr char Base64Digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -104,26 +94,17 @@ std::string rewriteIds(nlohmann::json &node, bool hexToBase64, const std::string
         if (isIdKey(it.key()) && it.value().is_string()) {
             const std::string text = it.value().get<std::string>();
             std::string converted;
+            std::string bytes;
             if (hexToBase64) {
                 if (text.size() % 2 != 0)
                     return where + " is not a hex id (odd length " + std::to_string(text.size())
                         + ")";
-                std::string bytes;
-                for (std::size_t i = 0; i < text.size(); i += 2) {
-                    const int hi = hexValue(text[i]), lo = hexValue(text[i + 1]);
-                    if (hi < 0 || lo < 0)
-                        return where + " is not a hex id";
-                    bytes += static_cast<char>(hi << 4 | lo);
-                }
+                if (!storage::hexDecode(text, bytes))
+                    return where + " is not a hex id";
                 converted = toBase64(bytes);
             } else {
-                std::string bytes;
                 fromBase64(text, bytes);
-                static constexpr char digits[] = "0123456789abcdef";
-                for (const unsigned char c : bytes) {
-                    converted += digits[c >> 4];
-                    converted += digits[c & 0xF];
-                }
+                converted = storage::hexEncode(bytes);
             }
             it.value() = converted;
         } else if (auto error = rewriteIds(it.value(), hexToBase64, where, depth + 1);

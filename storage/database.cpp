@@ -119,7 +119,7 @@ int queryInt(sqlite3 *db, const char *sql)
 Database::Database(sqlite3 *db, std::string path)
     : m_db(db)
     , m_path(std::move(path))
-{ }
+{}
 
 Database::~Database()
 {
@@ -335,7 +335,7 @@ bool Statement::next()
 
 bool Statement::run()
 {
-    while (next()) { }
+    while (next()) {}
     const bool ok = m_ok;
     reset();
     return ok;

@@ -14,15 +14,16 @@ struct Error
 };
 
 // A value or an error; storage and ingest report failures this way instead of throwing.
-template<typename T> class Result
+template<typename T>
+class Result
 {
 public:
     Result(T value)
         : m_state(std::move(value))
-    { }
+    {}
     Result(Error error)
         : m_state(std::move(error))
-    { }
+    {}
 
     bool ok() const { return m_state.index() == 0; }
     explicit operator bool() const { return ok(); }

@@ -187,7 +187,7 @@ public:
         , m_addCounter(*m_db,
                        "INSERT INTO counters(name, value) VALUES (?, ?) "
                        "ON CONFLICT(name) DO UPDATE SET value = value + excluded.value")
-    { }
+    {}
 
     // Returns the first statement that could not be prepared, if any, as an error sentence.
     std::string prepareError() const
@@ -741,7 +741,8 @@ WriteOutcome SpanWriter::enqueue(std::unique_ptr<Job> job)
 
 void SpanWriter::count(Signal signal, Tally what, std::uint64_t items)
 {
-    static constexpr const char *suffixes[] = {".accepted", ".rejected", ".truncated"};
+    static constexpr const char *suffixes[]
+        = {".accepted", ".rejected", ".truncated"};
     addCounter(toString(signal) + std::string(suffixes[static_cast<int>(what)]), items);
 }
 

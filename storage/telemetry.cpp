@@ -6,20 +6,10 @@ namespace spanscope::storage {
 
 namespace {
 
-template<std::size_t N> bool anyNonZero(const std::array<std::uint8_t, N> &id)
+template<std::size_t N>
+bool anyNonZero(const std::array<std::uint8_t, N> &id)
 {
     return std::any_of(id.begin(), id.end(), [](std::uint8_t b) { return b != 0; });
-}
-
-template<std::size_t N> std::string hexOf(const std::array<std::uint8_t, N> &id)
-{
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out(N * 2, '0');
-    for (std::size_t i = 0; i < N; ++i) {
-        out[2 * i] = digits[id[i] >> 4];
-        out[2 * i + 1] = digits[id[i] & 0xF];
-    }
-    return out;
 }
 
 int hexDigit(char c)
@@ -33,23 +23,52 @@ int hexDigit(char c)
     return -1;
 }
 
-template<std::size_t N> bool parseHex(std::string_view hex, std::array<std::uint8_t, N> &out)
+template<std::size_t N>
+std::string hexOf(const std::array<std::uint8_t, N> &id)
 {
-    if (hex.size() != N * 2)
+    return hexEncode(std::string_view(reinterpret_cast<const char *>(id.data()), N));
+}
+
+template<std::size_t N>
+bool parseHex(std::string_view hex, std::array<std::uint8_t, N> &out)
+{
+    std::string bytes;
+    if (hex.size() != N * 2 || !hexDecode(hex, bytes))
         return false;
-    std::array<std::uint8_t, N> id{};
-    for (std::size_t i = 0; i < N; ++i) {
-        const int hi = hexDigit(hex[2 * i]);
-        const int lo = hexDigit(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return false;
-        id[i] = static_cast<std::uint8_t>(hi << 4 | lo);
-    }
-    out = id;
+    std::copy(bytes.begin(), bytes.end(), out.begin());
     return true;
 }
 
 } // namespace
+
+std::string hexEncode(std::string_view bytes)
+{
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (const char c : bytes) {
+        const auto b = static_cast<std::uint8_t>(c);
+        out += digits[b >> 4];
+        out += digits[b & 0xF];
+    }
+    return out;
+}
+
+bool hexDecode(std::string_view hex, std::string &bytes)
+{
+    if (hex.size() % 2 != 0)
+        return false;
+    bytes.clear();
+    bytes.reserve(hex.size() / 2);
+    for (std::size_t i = 0; i < hex.size(); i += 2) {
+        const int hi = hexDigit(hex[i]);
+        const int lo = hexDigit(hex[i + 1]);
+        if (hi < 0 || lo < 0)
+            return false;
+        bytes += static_cast<char>(hi << 4 | lo);
+    }
+    return true;
+}
 
 bool isValid(const TraceId &id)
 {

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -13,6 +14,11 @@ namespace spanscope::storage {
 
 using TraceId = std::array<std::uint8_t, 16>;
 using SpanId = std::array<std::uint8_t, 8>;
+
+// Lowercase hex of any bytes, and back (either case); hexDecode is false for an odd length or a
+// character that is not a hex digit.
+std::string hexEncode(std::string_view bytes);
+bool hexDecode(std::string_view hex, std::string &bytes);
 
 bool isValid(const TraceId &id);
 bool isValid(const SpanId &id);

@@ -17,7 +17,7 @@ class DictionaryReader final : public StringResolver
 public:
     explicit DictionaryReader(const Database &db)
         : m_lookup(db, "SELECT value FROM strings WHERE id = ?")
-    { }
+    {}
 
     bool resolve(std::uint64_t id, std::string &out) override
     {
@@ -65,7 +65,8 @@ void attrMatchFunction(sqlite3_context *ctx, int, sqlite3_value **argv)
         ctx, keyOnly ? attributesHaveKey(blob, matcher.keyId) : attributesMatch(blob, matcher));
 }
 
-template<std::size_t N> void copyId(std::string_view blob, std::array<std::uint8_t, N> &out)
+template<std::size_t N>
+void copyId(std::string_view blob, std::array<std::uint8_t, N> &out)
 {
     if (blob.size() == N)
         std::memcpy(out.data(), blob.data(), N);

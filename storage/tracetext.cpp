@@ -146,15 +146,8 @@ std::string formatValue(const AnyValue &value)
     case AnyValue::Type::Int:
     case AnyValue::Type::Double:
         return scalarText(value);
-    case AnyValue::Type::Bytes: {
-        static constexpr char digits[] = "0123456789abcdef";
-        std::string out = "0x";
-        for (const unsigned char c : std::get<Bytes>(value.value).data) {
-            out += digits[c >> 4];
-            out += digits[c & 0xF];
-        }
-        return out;
-    }
+    case AnyValue::Type::Bytes:
+        return "0x" + hexEncode(std::get<Bytes>(value.value).data);
     case AnyValue::Type::Array: {
         std::string out = "[";
         for (const AnyValue &element : std::get<AnyValue::Array>(value.value))

@@ -55,7 +55,7 @@ class Reader
 public:
     explicit Reader(std::string_view data)
         : m_data(data)
-    { }
+    {}
 
     bool atEnd() const { return m_pos == m_data.size(); }
 

@@ -96,16 +96,18 @@ class BadInputTest(E2ETestCase):
                                              request_serializer=lambda b: b, response_deserializer=lambda b: b)
                 with self.assertRaises(grpc.RpcError) as raised:
                     export(b"\xff\xff\xff\xff", timeout=10)
-                self.assertNotEqual(raised.exception.code(), grpc.StatusCode.OK)
+                self.assertEqual(raised.exception.code(), grpc.StatusCode.INVALID_ARGUMENT)
+                self.assertIn("could not be decoded as the request of /opentelemetry.proto.collector.trace.v1.TraceService/Export",
+                              raised.exception.details())
                 with self.assertRaises(grpc.RpcError) as raised:
                     export(b"\x0a" + b"\xff\xff\x7f" + b"\0" * (2 << 20), timeout=10)
                 self.assertEqual(raised.exception.code(), grpc.StatusCode.RESOURCE_EXHAUSTED)
 
-            # Seven refused HTTP requests are counted. gRPC refuses undecodable and oversized
-            # messages inside the gRPC library, before Spanscope sees them, so those are not.
-            server.wait_for_counter("traces.bad_requests", 7)
+            # Seven refused HTTP requests and the undecodable gRPC message are counted. A gRPC
+            # message over the size limit is refused inside the gRPC library, uncounted.
+            server.wait_for_counter("traces.bad_requests", 8)
             counters = server.counters()
-            self.assertEqual(counters["traces.bad_requests"], 7)
+            self.assertEqual(counters["traces.bad_requests"], 8)
             self.assertEqual(counters["traces.rejected"], 3)
             self.assertEqual(counters["traces.accepted"], 3)
 

@@ -34,7 +34,7 @@ public:
         return outcome;
     }
     storage::WriteOutcome writeLogs(storage::LogBatch) override { return outcome; }
-    void count(storage::Signal, Tally, std::uint64_t) override { }
+    void count(storage::Signal, Tally, std::uint64_t) override {}
     void countRejectedRequest(storage::Signal, const std::string &) override { ++rejectedRequests; }
 };
 
