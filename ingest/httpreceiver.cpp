@@ -2,6 +2,7 @@
 
 #include "otlpjson.h"
 
+#include <google/protobuf/arena.h>
 #include <google/rpc/status.pb.h>
 #include <httplib.h>
 
@@ -72,7 +73,9 @@ template<typename Request, typename Response, typename Export>
 void serveExport(ExportHandler &handler, storage::Signal signal, Encoding encoding,
                  const std::string &body, httplib::Response &res, Export exportCall)
 {
-    Request request;
+    // An arena makes the thousands of small messages in a large export one allocation.
+    google::protobuf::Arena arena;
+    Request &request = *google::protobuf::Arena::CreateMessage<Request>(&arena);
     std::string error;
     if (encoding == Encoding::Json)
         error = parseOtlpJson(body, request);
@@ -83,7 +86,7 @@ void serveExport(ExportHandler &handler, storage::Signal signal, Encoding encodi
         statusError(res, encoding, 400, 3 /* INVALID_ARGUMENT */, error);
         return;
     }
-    Response response;
+    Response &response = *google::protobuf::Arena::CreateMessage<Response>(&arena);
     const ExportOutcome outcome = (handler.*exportCall)(request, response);
     switch (outcome.status) {
     case ExportOutcome::Status::Ok:
