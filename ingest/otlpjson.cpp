@@ -1,26 +1,24 @@
 #include "otlpjson.h"
 
 #include <google/protobuf/util/json_util.h>
-#include <nlohmann/json.hpp>
 #include <telemetry.h>
 
+#include <algorithm>
 #include <array>
+#include <string_view>
+#include <vector>
 
 namespace spanscope::ingest {
 
 namespace {
 
-constexpr int MaxJsonDepth = 64;
+constexpr std::size_t MaxJsonDepth = 64;
 
-bool isIdKey(const std::string &key)
+bool isIdKey(std::string_view key)
 {
-    static const std::array<const char *, 6> keys
+    static constexpr std::array<std::string_view, 6> keys
         = {"traceId", "spanId", "parentSpanId", "trace_id", "span_id", "parent_span_id"};
-    for (const char *k : keys) {
-        if (key == k)
-            return true;
-    }
-    return false;
+    return std::find(keys.begin(), keys.end(), key) != keys.end();
 }
 
 constexpr char Base64Digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -50,7 +48,7 @@ std::string toBase64(const std::string &bytes)
     return out;
 }
 
-bool fromBase64(const std::string &text, std::string &out)
+bool fromBase64(std::string_view text, std::string &out)
 {
     out.clear();
     unsigned buffer = 0;
@@ -71,68 +69,158 @@ bool fromBase64(const std::string &text, std::string &out)
     return true;
 }
 
-// Rewrites hex ids to base64 (input direction) or base64 ids to hex (output direction).
-// Returns an error text, or empty.
-std::string rewriteIds(nlohmann::json &node, bool hexToBase64, const std::string &path, int depth)
+// Copies a JSON document, replacing the string value of every id key through `convert`, in one
+// pass without building a tree. It checks only what it must (strings terminate, brackets balance,
+// nesting stays bounded); the protobuf parser that reads the result reports everything else.
+class IdRewriter
 {
-    if (depth > MaxJsonDepth)
-        return "the JSON is nested more than " + std::to_string(MaxJsonDepth) + " levels deep at "
-            + path;
-    if (node.is_array()) {
-        for (std::size_t i = 0; i < node.size(); ++i) {
-            if (auto error
-                = rewriteIds(node[i], hexToBase64, path + "[" + std::to_string(i) + "]", depth + 1);
-                !error.empty())
-                return error;
-        }
-        return {};
-    }
-    if (!node.is_object())
-        return {};
-    for (auto it = node.begin(); it != node.end(); ++it) {
-        const std::string where = path + "." + it.key();
-        if (isIdKey(it.key()) && it.value().is_string()) {
-            const std::string text = it.value().get<std::string>();
-            std::string converted;
-            std::string bytes;
-            if (hexToBase64) {
-                if (text.size() % 2 != 0)
-                    return where + " is not a hex id (odd length " + std::to_string(text.size())
-                        + ")";
-                if (!storage::hexDecode(text, bytes))
-                    return where + " is not a hex id";
-                converted = toBase64(bytes);
-            } else {
-                fromBase64(text, bytes);
-                converted = storage::hexEncode(bytes);
+public:
+    using Convert = bool (*)(std::string_view in, std::string &out);
+
+    IdRewriter(std::string_view in, Convert convert)
+        : m_in(in)
+        , m_convert(convert)
+    {}
+
+    // Returns an error sentence, or empty with the rewritten text in `out`.
+    std::string run(std::string &out)
+    {
+        out.clear();
+        out.reserve(m_in.size() + m_in.size() / 8);
+        std::size_t copied = 0;
+        bool expectingKey = false;
+        std::size_t pos = m_in.find_first_not_of(" \t\r\n");
+        if (pos == std::string_view::npos)
+            return "malformed JSON at byte 0: the body is empty";
+        if (m_in[pos] != '{')
+            return "the JSON body must be an object";
+        while (pos < m_in.size()) {
+            const char c = m_in[pos];
+            if (c == '"') {
+                const std::size_t end = endOfString(pos);
+                if (end == std::string_view::npos)
+                    return "malformed JSON at byte " + std::to_string(pos)
+                        + ": a string is not terminated";
+                const std::string_view content = m_in.substr(pos + 1, end - pos - 2);
+                if (expectingKey) {
+                    m_path.back().key = content;
+                    expectingKey = false;
+                } else if (!m_path.empty() && !m_path.back().array && isIdKey(m_path.back().key)) {
+                    std::string converted;
+                    if (!m_convert(content, converted))
+                        return path() + " is not a hex id"
+                            + (content.size() % 2
+                                   ? " (odd length " + std::to_string(content.size()) + ")"
+                                   : "");
+                    out.append(m_in.substr(copied, pos - copied));
+                    out += '"';
+                    out += converted;
+                    out += '"';
+                    copied = end;
+                }
+                pos = end;
+                continue;
             }
-            it.value() = converted;
-        } else if (auto error = rewriteIds(it.value(), hexToBase64, where, depth + 1);
-                   !error.empty()) {
-            return error;
+            switch (c) {
+            case '{':
+            case '[':
+                if (m_path.size() >= MaxJsonDepth)
+                    return "the JSON is nested more than " + std::to_string(MaxJsonDepth)
+                        + " levels deep at " + path();
+                m_path.push_back({c == '[', 0, {}});
+                expectingKey = c == '{';
+                break;
+            case '}':
+            case ']':
+                if (m_path.empty() || m_path.back().array != (c == ']'))
+                    return "malformed JSON at byte " + std::to_string(pos) + ": unbalanced '" + c
+                        + "'";
+                m_path.pop_back();
+                break;
+            case ',':
+                if (!m_path.empty()) {
+                    if (m_path.back().array)
+                        ++m_path.back().index;
+                    else
+                        expectingKey = true;
+                }
+                break;
+            }
+            ++pos;
         }
+        if (!m_path.empty())
+            return "malformed JSON at byte " + std::to_string(m_in.size())
+                + ": the document ends early";
+        out.append(m_in.substr(copied));
+        return {};
     }
-    return {};
+
+private:
+    struct Frame
+    {
+        bool array;
+        std::size_t index;
+        std::string_view key; // the current member's key, in an object
+    };
+
+    // The position just past the string starting at `start`, or npos when it is not closed.
+    std::size_t endOfString(std::size_t start) const
+    {
+        for (std::size_t i = start + 1; i < m_in.size(); ++i) {
+            if (m_in[i] == '\\')
+                ++i;
+            else if (m_in[i] == '"')
+                return i + 1;
+        }
+        return std::string_view::npos;
+    }
+
+    // Where we are, as a JSONPath: $.resourceSpans[0].scopeSpans[0].spans[2].traceId
+    std::string path() const
+    {
+        std::string out = "$";
+        for (const Frame &frame : m_path) {
+            if (frame.array)
+                out += "[" + std::to_string(frame.index) + "]";
+            else
+                out += "." + std::string(frame.key);
+        }
+        return out;
+    }
+
+    std::string_view m_in;
+    Convert m_convert;
+    std::vector<Frame> m_path;
+};
+
+bool hexToBase64(std::string_view hex, std::string &out)
+{
+    std::string bytes;
+    if (!storage::hexDecode(hex, bytes))
+        return false;
+    out = toBase64(bytes);
+    return true;
+}
+
+bool base64ToHex(std::string_view base64, std::string &out)
+{
+    std::string bytes;
+    if (!fromBase64(base64, bytes))
+        return false;
+    out = storage::hexEncode(bytes);
+    return true;
 }
 
 } // namespace
 
 std::string parseOtlpJson(std::string_view json, google::protobuf::Message &message)
 {
-    nlohmann::json document;
-    try {
-        document = nlohmann::json::parse(json.begin(), json.end());
-    } catch (const nlohmann::json::parse_error &e) {
-        return "malformed JSON at byte " + std::to_string(e.byte) + ": " + e.what();
-    }
-    if (!document.is_object())
-        return "the JSON body must be an object";
-    if (auto error = rewriteIds(document, true, "$", 0); !error.empty())
+    std::string rewritten;
+    if (std::string error = IdRewriter(json, hexToBase64).run(rewritten); !error.empty())
         return error;
     google::protobuf::util::JsonParseOptions options;
     options.ignore_unknown_fields = true;
-    const auto status
-        = google::protobuf::util::JsonStringToMessage(document.dump(), &message, options);
+    const auto status = google::protobuf::util::JsonStringToMessage(rewritten, &message, options);
     if (!status.ok())
         return "invalid OTLP-JSON: " + std::string(status.message());
     return {};
@@ -143,12 +231,13 @@ std::string printOtlpJson(const google::protobuf::Message &message, bool pretty)
     google::protobuf::util::JsonPrintOptions options;
     options.always_print_enums_as_ints = true;
     options.preserve_proto_field_names = false;
-    std::string text;
+    options.add_whitespace = pretty;
+    std::string text, rewritten;
     if (!google::protobuf::util::MessageToJsonString(message, &text, options).ok())
         return "{}";
-    nlohmann::json document = nlohmann::json::parse(text, nullptr, false);
-    rewriteIds(document, false, "$", 0);
-    return document.dump(pretty ? 2 : -1, ' ', false, nlohmann::json::error_handler_t::replace);
+    // Our own output: ids are always valid base64 here.
+    IdRewriter(text, base64ToHex).run(rewritten);
+    return rewritten;
 }
 
 } // namespace spanscope::ingest

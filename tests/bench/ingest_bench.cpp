@@ -2,9 +2,12 @@
 // spans (15 attributes each) over several connections, and prints the spans/s actually stored
 // (counted in the database afterwards), the server's CPU and peak memory, and disk bytes per span.
 //
-// Usage: ingest_bench [--spanscope PATH] [--seconds N] [--connections N] [--only grpc-512,...]
-// [--keep] Scenarios: grpc-512, grpc-10, http-512, http-10 (transport, spans per request).
+// Usage: ingest_bench [--spanscope PATH] [--seconds N] [--connections N] [--only LIST] [--keep]
+// Scenarios: grpc-512, http-512, json-512, grpc-10, http-10: the transport (gRPC, HTTP/protobuf,
+// HTTP/JSON) and the spans per request.
 
+#include <otlpjson.h>
+#include <telemetry.h>
 #include <tracestore.h>
 
 #include <opentelemetry/proto/collector/trace/v1/trace_service.pb.h>
@@ -51,6 +54,7 @@ struct Options
 struct RequestTemplate
 {
     std::string bytes;
+    bool json = false; // OTLP-JSON, where ids are hex text
     std::vector<std::size_t> traceIdOffsets;
 };
 
@@ -68,7 +72,7 @@ void setAttr(pb_trace::Span &span, const char *key, std::int64_t value)
     kv->mutable_value()->set_int_value(value);
 }
 
-RequestTemplate makeTemplate(int spans, std::mt19937_64 &rng)
+RequestTemplate makeTemplate(int spans, bool json, std::mt19937_64 &rng)
 {
     opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest request;
     auto *rs = request.add_resource_spans();
@@ -134,12 +138,15 @@ RequestTemplate makeTemplate(int spans, std::mt19937_64 &rng)
             span->mutable_status()->set_code(pb_trace::Status::STATUS_CODE_ERROR);
     }
     RequestTemplate t;
-    t.bytes = request.SerializeAsString();
+    t.json = json;
+    t.bytes = json ? spanscope::ingest::printOtlpJson(request) : request.SerializeAsString();
     for (const pb_trace::Span &span : ss->spans()) {
         if (!span.parent_span_id().empty())
             continue;
-        for (std::size_t pos = t.bytes.find(span.trace_id()); pos != std::string::npos;
-             pos = t.bytes.find(span.trace_id(), pos + 16))
+        const std::string id
+            = json ? spanscope::storage::hexEncode(span.trace_id()) : span.trace_id();
+        for (std::size_t pos = t.bytes.find(id); pos != std::string::npos;
+             pos = t.bytes.find(id, pos + 1))
             t.traceIdOffsets.push_back(pos);
     }
     return t;
@@ -148,8 +155,10 @@ RequestTemplate makeTemplate(int spans, std::mt19937_64 &rng)
 // Writes a fresh trace-id prefix (unique per send) into every trace id of the template.
 void stamp(std::string &bytes, const RequestTemplate &t, std::uint64_t sendNo)
 {
+    const std::string_view raw(reinterpret_cast<const char *>(&sendNo), sizeof sendNo);
+    const std::string prefix = t.json ? spanscope::storage::hexEncode(raw) : std::string(raw);
     for (std::size_t offset : t.traceIdOffsets)
-        std::memcpy(&bytes[offset], &sendNo, sizeof sendNo);
+        std::memcpy(&bytes[offset], prefix.data(), prefix.size());
 }
 
 struct Server
@@ -298,7 +307,8 @@ void httpClient(const Server &server, const RequestTemplate &t, int spans, Clock
     while (Clock::now() < end) {
         stamp(bytes, t, ++sendNo);
         const auto sent = Clock::now();
-        auto result = client.Post("/v1/traces", bytes, "application/x-protobuf");
+        auto result = client.Post("/v1/traces", bytes,
+                                  t.json ? "application/json" : "application/x-protobuf");
         latencies.push_back(msSince(sent));
         if (result && result->status == 200)
             totals.sentSpans += spans;
@@ -325,7 +335,7 @@ void runScenario(const Options &options, const std::string &name)
     std::mt19937_64 rng(42);
     std::vector<RequestTemplate> templates;
     for (int i = 0; i < 16; ++i)
-        templates.push_back(makeTemplate(spans, rng));
+        templates.push_back(makeTemplate(spans, name.rfind("json", 0) == 0, rng));
 
     Server server = startServer(options, db);
     std::atomic<std::uint64_t> sendNo{std::uint64_t(1) << 40};
@@ -416,7 +426,7 @@ int main(int argc, char **argv)
         "Spanscope ingest benchmark: %d spans/trace, 15 attributes/span, %.0f s per scenario, "
         "generator and server on this machine (%u cores)\n",
         SpansPerTrace, options.seconds, std::thread::hardware_concurrency());
-    for (const char *scenario : {"grpc-512", "http-512", "grpc-10", "http-10"}) {
+    for (const char *scenario : {"grpc-512", "http-512", "json-512", "grpc-10", "http-10"}) {
         if (options.only.empty()
             || std::find(options.only.begin(), options.only.end(), scenario) != options.only.end())
             runScenario(options, scenario);

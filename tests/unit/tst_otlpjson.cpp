@@ -153,7 +153,7 @@ private slots:
         response.mutable_partial_success()->set_error_message("bad ids");
         QCOMPARE(
             ingest::printOtlpJson(response),
-            std::string(R"({"partialSuccess":{"errorMessage":"bad ids","rejectedSpans":"3"}})"));
+            std::string(R"({"partialSuccess":{"rejectedSpans":"3","errorMessage":"bad ids"}})"));
     }
 };
 
