@@ -50,6 +50,22 @@ private slots:
                                                                     << "5b8efff798038103d269b633813"
                                                                        "fc60c"
                                                                     << 7ull << 0;
+        // Brackets, quotes and backslashes inside strings, and an attribute named like an id.
+        QTest::newRow("brackets, quotes and escapes inside strings")
+            << wrapSpan(
+                   "{\"name\":\"a\\\"}]{[\\\\\",\"traceId\":\"5b8efff798038103d269b633813fc60c\","
+                   "\"spanId\":\"eee19b7ec3c1b174\",\"kind\":4,\"attributes\":[{\"key\":"
+                   "\"traceId\","
+                   "\"value\":{\"stringValue\":\"not an id \\\" {\"}}]}")
+            << "5b8efff798038103d269b633813fc60c" << 0ull << 4;
+        QTest::newRow("whitespace everywhere")
+            << QByteArray(" \n{ \"resourceSpans\" : [ { \"resource\" : { \"attributes\" : [ { "
+                          "\"key\" : \"service.name\" , "
+                          "\"value\" : { \"stringValue\" : \"svc\" } } ] } , \"scopeSpans\" : [ { "
+                          "\"spans\" : [ { "
+                          "\"traceId\" :\n \"5b8efff798038103d269b633813fc60c\" , \"spanId\" : "
+                          "\"eee19b7ec3c1b174\" } ] } ] } ] } \n")
+            << "5b8efff798038103d269b633813fc60c" << 0ull << 0;
         QTest::newRow("enum by name, as lenient receivers accept") << wrapSpan(
             R"({"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"a","kind":"SPAN_KIND_CONSUMER"})")
                                                                    << "5b8efff798038103d269b633813f"
@@ -108,8 +124,8 @@ private slots:
     {
         QTest::addColumn<QByteArray>("json");
         QTest::addColumn<QString>("message");
-        QTest::newRow("truncated")
-            << QByteArray(R"({"resourceSpans":[)") << "malformed JSON at byte";
+        QTest::newRow("truncated") << QByteArray(R"({"resourceSpans":[)")
+                                   << "malformed JSON at byte 18: the document ends early";
         QTest::newRow("not an object") << QByteArray("[1,2]") << "must be an object";
         QTest::newRow("non-hex id")
             << wrapSpan(
@@ -118,6 +134,12 @@ private slots:
         QTest::newRow("odd-length id") << wrapSpan(R"({"spanId":"eee"})") << "odd length";
         QTest::newRow("wrong type")
             << QByteArray(R"({"resourceSpans":"nope"})") << "invalid OTLP-JSON";
+        QTest::newRow("unterminated string")
+            << QByteArray("{\"resourceSpans\":[{\"x\":\"abc") << "a string is not terminated";
+        QTest::newRow("unbalanced") << QByteArray("{\"resourceSpans\":[}]") << "unbalanced";
+        QTest::newRow("empty body") << QByteArray("  ") << "the body is empty";
+        QTest::newRow("trailing garbage")
+            << QByteArray("{\"resourceSpans\":[]} x") << "invalid OTLP-JSON";
         QByteArray deep(200, '[');
         QTest::newRow("deep nesting")
             << QByteArray(R"({"x":)" + deep + QByteArray(200, ']') + "}") << "nested more than";
