@@ -9,9 +9,11 @@
 #include <QLoggingCategory>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <regex>
 #include <sys/socket.h>
+#include <thread>
 
 Q_LOGGING_CATEGORY(lcHttp, "spanscope.ingest.http", QtWarningMsg)
 
@@ -161,6 +163,10 @@ storage::Result<std::unique_ptr<HttpReceiver>> HttpReceiver::start(ExportHandler
     ::listen(listenSocket, SOMAXCONN);
     server.set_socket_options(nullptr);
     receiver->m_thread = std::thread([&server] { server.listen_after_bind(); });
+    // httplib's stop() is a no-op until the listening thread is running, so a stop that came
+    // first would leave it listening forever; start() returns only once it runs.
+    for (int waited = 0; waited < 5000 && !server.is_running(); ++waited)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
     return receiver;
 }
 
