@@ -41,6 +41,10 @@ void addServerOptions(QCommandLineParser &parser)
                       QStringLiteral("Evict the oldest traces when the database uses more than "
                                      "this many bytes (default 2 GiB)."),
                       QStringLiteral("bytes")});
+    parser.addOption({QStringLiteral("cors-origin"),
+                      QStringLiteral("Allow browser pages from this origin to send telemetry "
+                                     "(repeatable; \"*\" allows any). Default: localhost origins."),
+                      QStringLiteral("origin")});
     parser.addOption(
         {QStringLiteral("max-request-bytes"),
          QStringLiteral("Refuse requests larger than this, after decompression (default 64 MiB)."),
@@ -73,6 +77,8 @@ bool serverConfig(const QCommandLineParser &parser, ingest::IngestConfig &config
         }
         config.writer.retentionBytes = bytes;
     }
+    for (const QString &origin : parser.values(QStringLiteral("cors-origin")))
+        config.corsOrigins.push_back(origin.toStdString());
     if (parser.isSet(QStringLiteral("max-request-bytes"))) {
         bool ok = false;
         const qint64 bytes = parser.value(QStringLiteral("max-request-bytes")).toLongLong(&ok);

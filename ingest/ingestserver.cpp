@@ -20,6 +20,7 @@ storage::Result<std::unique_ptr<IngestServer>> IngestServer::start(const IngestC
     HttpReceiver::Options http;
     http.host = config.httpHost;
     http.port = config.httpPort;
+    http.allowedOrigins = config.corsOrigins;
     auto httpReceiver = HttpReceiver::start(*server->m_handler, http);
     if (!httpReceiver)
         return storage::Error{httpReceiver.error()};

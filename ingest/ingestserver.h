@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace spanscope::ingest {
 
@@ -17,6 +18,8 @@ struct IngestConfig
     std::string grpcAddress = "127.0.0.1:4317";
     std::string httpHost = "127.0.0.1";
     int httpPort = 4318;
+    // Browser origins allowed to post over HTTP; empty means localhost origins only.
+    std::vector<std::string> corsOrigins;
     storage::WriterOptions writer;
     IngestLimits limits;
 };

@@ -29,6 +29,7 @@ def main():
     parser.add_argument("--protocol", choices=["grpc", "http"], required=True)
     parser.add_argument("--service", default="order-service")
     parser.add_argument("--logs", action="store_true", help="also send OTLP logs from logging")
+    parser.add_argument("--gzip", action="store_true", help="compress exports with gzip")
     args = parser.parse_args()
 
     resource = Resource.create({
@@ -38,11 +39,14 @@ def main():
     })
     provider = TracerProvider(resource=resource)
     if args.protocol == "grpc":
-        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
-        exporter = OTLPSpanExporter(endpoint=args.endpoint, insecure=True)
+        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import Compression, OTLPSpanExporter
+        compression = Compression.Gzip if args.gzip else Compression.NoCompression
+        exporter = OTLPSpanExporter(endpoint=args.endpoint, insecure=True, compression=compression)
     else:
+        from opentelemetry.exporter.otlp.proto.http import Compression
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-        exporter = OTLPSpanExporter(endpoint=args.endpoint + "/v1/traces")
+        compression = Compression.Gzip if args.gzip else Compression.NoCompression
+        exporter = OTLPSpanExporter(endpoint=args.endpoint + "/v1/traces", compression=compression)
     provider.add_span_processor(BatchSpanProcessor(exporter))
     tracer = provider.get_tracer("shop.orders", "2.1.0")
 
@@ -54,10 +58,10 @@ def main():
         from opentelemetry.sdk._logs.export import BatchLogRecordProcessor
         if args.protocol == "grpc":
             from opentelemetry.exporter.otlp.proto.grpc._log_exporter import OTLPLogExporter
-            log_exporter = OTLPLogExporter(endpoint=args.endpoint, insecure=True)
+            log_exporter = OTLPLogExporter(endpoint=args.endpoint, insecure=True, compression=compression)
         else:
             from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
-            log_exporter = OTLPLogExporter(endpoint=args.endpoint + "/v1/logs")
+            log_exporter = OTLPLogExporter(endpoint=args.endpoint + "/v1/logs", compression=compression)
         logger_provider = LoggerProvider(resource=resource)
         logger_provider.add_log_record_processor(BatchLogRecordProcessor(log_exporter))
         logger.addHandler(LoggingHandler(level=logging.INFO, logger_provider=logger_provider))

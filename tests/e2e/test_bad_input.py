@@ -133,6 +133,13 @@ class BadInputTest(E2ETestCase):
             self.assertEqual(status, 200)
             self.assertEqual(headers["Access-Control-Allow-Origin"], "http://127.0.0.1:8080")
 
+    def test_configured_cors_origins(self):
+        with SpanscopeServer("--cors-origin", "https://shop.example", "--cors-origin", "https://admin.example") as server:
+            for origin, allowed in (("https://shop.example", True), ("https://admin.example", True),
+                                    ("http://localhost:3000", False)):
+                _, headers, _ = self.post(server, None, method="OPTIONS", headers={"Origin": origin})
+                self.assertEqual(headers["Access-Control-Allow-Origin"], origin if allowed else None)
+
 
 if __name__ == "__main__":
     unittest.main()

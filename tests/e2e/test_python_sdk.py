@@ -6,10 +6,10 @@ from harness import E2ETestCase, SpanscopeServer, attrs, run_client, spans_by_na
 
 
 class PythonSdkTest(E2ETestCase):
-    def send_order_flow(self, server, protocol, service):
+    def send_order_flow(self, server, protocol, service, gzip=False):
         endpoint = server.grpc_url if protocol == "grpc" else server.http_url
-        return run_client([sys.executable, "order_flow.py", "--endpoint", endpoint,
-                           "--protocol", protocol, "--service", service, "--logs"])
+        return run_client([sys.executable, "order_flow.py", "--endpoint", endpoint, "--protocol", protocol,
+                           "--service", service, "--logs", *(["--gzip"] if gzip else [])])
 
     def check_order_flow(self, server, ids, service):
         spans = spans_by_name(server.trace(ids["trace_id"]))
@@ -86,6 +86,12 @@ class PythonSdkTest(E2ETestCase):
         with SpanscopeServer() as server:
             ids = self.send_order_flow(server, "http", "order-service-http")
             self.check_order_flow(server, ids, "order-service-http")
+
+    def test_gzip_on_both_transports(self):
+        with SpanscopeServer() as server:
+            for protocol in ("grpc", "http"):
+                ids = self.send_order_flow(server, protocol, f"gzip-{protocol}", gzip=True)
+                self.check_order_flow(server, ids, f"gzip-{protocol}")
 
     def test_survives_restart(self):
         with SpanscopeServer() as server:
