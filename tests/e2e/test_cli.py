@@ -55,31 +55,27 @@ class CliTest(E2ETestCase):
                 self.assertIn("in use", result.stderr)
                 self.assertEqual(len(result.stderr.strip().splitlines()), 1)
 
-    def test_newer_database_is_refused_and_untouched(self):
-        with SpanscopeServer(db=self.db):
-            pass
+    def assert_refused_untouched(self, sql, *messages):
+        """After `sql` changes the file, serve and traces refuse it and leave its bytes alone."""
         db = sqlite3.connect(self.db)
-        db.execute("PRAGMA user_version = 99")
+        db.execute(sql)
         db.commit()
         db.close()
         before = sha256(self.db)
         result = serve("--grpc", "127.0.0.1:0", "--http", "127.0.0.1:0", db=self.db)
         self.assertEqual(result.returncode, 1)
-        self.assertIn("newer Spanscope", result.stderr)
-        self.assertIn("left untouched", result.stderr)
+        for message in messages:
+            self.assertIn(message, result.stderr)
         self.assertEqual(run_cli(self.db, "traces", check=False).returncode, 1)
         self.assertEqual(sha256(self.db), before)
 
+    def test_newer_database_is_refused_and_untouched(self):
+        with SpanscopeServer(db=self.db):
+            pass
+        self.assert_refused_untouched("PRAGMA user_version = 99", "newer Spanscope", "left untouched")
+
     def test_foreign_database_is_refused(self):
-        db = sqlite3.connect(self.db)
-        db.execute("CREATE TABLE mine(x)")
-        db.commit()
-        db.close()
-        before = sha256(self.db)
-        result = serve("--grpc", "127.0.0.1:0", "--http", "127.0.0.1:0", db=self.db)
-        self.assertEqual(result.returncode, 1)
-        self.assertIn("not a Spanscope database", result.stderr)
-        self.assertEqual(sha256(self.db), before)
+        self.assert_refused_untouched("CREATE TABLE mine(x)", "not a Spanscope database")
 
     def test_bad_usage(self):
         result = subprocess.run([SPANSCOPE, "serve", "--grpc", "nonsense"], capture_output=True, text=True)

@@ -37,24 +37,28 @@ QString dataPath(const char *name)
     return QStringLiteral(SPANSCOPE_TEST_DATA "/") + QLatin1String(name);
 }
 
-TraceBatch goldenTraces()
+// A checked-in OTLP-JSON payload, parsed as a real request would be.
+template<typename Request>
+Request goldenRequest(const char *name)
 {
-    opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest request;
+    Request request;
     const std::string error
-        = ingest::parseOtlpJson(readFile(dataPath("golden_traces.json")).toStdString(), request);
+        = ingest::parseOtlpJson(readFile(dataPath(name)).toStdString(), request);
     if (!error.empty())
         qFatal("%s", error.c_str());
-    return ingest::decodeTraces(request, {}).batch;
+    return request;
+}
+
+TraceBatch goldenTraces()
+{
+    using Request = opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest;
+    return ingest::decodeTraces(goldenRequest<Request>("golden_traces.json"), {}).batch;
 }
 
 storage::LogBatch goldenLogs()
 {
-    opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest request;
-    const std::string error
-        = ingest::parseOtlpJson(readFile(dataPath("golden_logs.json")).toStdString(), request);
-    if (!error.empty())
-        qFatal("%s", error.c_str());
-    return ingest::decodeLogs(request, {}).batch;
+    using Request = opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest;
+    return ingest::decodeLogs(goldenRequest<Request>("golden_logs.json"), {}).batch;
 }
 
 // Compares with a checked-in file; SPANSCOPE_UPDATE_GOLDEN=1 rewrites it after a reviewed change.
