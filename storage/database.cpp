@@ -354,10 +354,6 @@ std::int64_t Statement::integer(int column) const
 {
     return sqlite3_column_int64(m_stmt, column);
 }
-double Statement::real(int column) const
-{
-    return sqlite3_column_double(m_stmt, column);
-}
 
 std::string_view Statement::text(int column) const
 {
@@ -369,11 +365,6 @@ std::string_view Statement::blob(int column) const
 {
     const auto *p = static_cast<const char *>(sqlite3_column_blob(m_stmt, column));
     return p ? std::string_view(p, sqlite3_column_bytes(m_stmt, column)) : std::string_view();
-}
-
-bool Statement::isNull(int column) const
-{
-    return sqlite3_column_type(m_stmt, column) == SQLITE_NULL;
 }
 
 } // namespace spanscope::storage

@@ -88,10 +88,8 @@ public:
     bool ok() const { return m_ok; }
 
     std::int64_t integer(int column) const;
-    double real(int column) const;
     std::string_view text(int column) const;
     std::string_view blob(int column) const;
-    bool isNull(int column) const;
 
 private:
     sqlite3_stmt *m_stmt = nullptr;

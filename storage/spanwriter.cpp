@@ -202,8 +202,6 @@ public:
         return {};
     }
 
-    Database &db() { return *m_db; }
-
     // Writes the jobs and counters in one transaction. On failure nothing is kept.
     WriteOutcome commit(std::vector<std::unique_ptr<Job>> &jobs,
                         std::map<std::string, std::uint64_t> &counters)

@@ -334,6 +334,7 @@ private slots:
         QCOMPARE(stats->counters["metrics.accepted"], 12u);
         QCOMPARE(stats->counters["logs.bad_requests"], 1u);
         QCOMPARE(stats->counters["logs.truncated"], 3u);
+        QCOMPARE(writer->recentRejections(), std::deque<std::string>{"logs: malformed"});
         QVERIFY(stats->usedBytes > 0 && stats->fileBytes >= stats->usedBytes / 2);
     }
 
