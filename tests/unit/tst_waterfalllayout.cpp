@@ -1,0 +1,174 @@
+// The waterfall's row structure: tree order with children by start time, collapse and expand,
+// spans whose parent never arrived under a placeholder, parent cycles, and the depth cap.
+
+#include <waterfalllayout.h>
+
+#include <QTest>
+
+#include <numeric>
+
+using namespace spanscope;
+using ui::VisibleRows;
+using ui::WaterfallLayout;
+
+namespace {
+
+// Builds a trace from (span, parent, start, end) with single-byte ids; parent 0 means root.
+struct Spec
+{
+    int id, parent;
+    std::int64_t start, end;
+    bool error = false;
+};
+
+storage::TraceData trace(const std::vector<Spec> &specs)
+{
+    storage::TraceData data;
+    for (const char *service : {"api", "db"}) {
+        storage::Resource resource;
+        resource.attributes = {{"service.name", {std::string(service)}}};
+        data.resources.push_back(resource);
+    }
+    data.scopes.resize(1);
+    data.summary.startNs = 1000;
+    for (const Spec &spec : specs) {
+        storage::StoredSpan stored;
+        stored.span.spanId[7] = static_cast<std::uint8_t>(spec.id);
+        stored.span.spanId[6] = static_cast<std::uint8_t>(spec.id >> 8);
+        if (spec.parent) {
+            stored.span.parentSpanId[7] = static_cast<std::uint8_t>(spec.parent);
+            stored.span.parentSpanId[6] = static_cast<std::uint8_t>(spec.parent >> 8);
+        }
+        stored.span.name = "span " + std::to_string(spec.id);
+        stored.span.startUnixNano = 1000 + spec.start;
+        stored.span.endUnixNano = 1000 + spec.end;
+        stored.span.statusCode
+            = spec.error ? storage::StatusCode::Error : storage::StatusCode::Unset;
+        stored.resource = spec.id % 2;
+        data.spans.push_back(stored);
+    }
+    return data;
+}
+
+// The span ids of the given rows ("P" for a placeholder), with "." per depth level.
+QString outline(const WaterfallLayout &layout, const storage::TraceData &data,
+                const std::vector<int> &rows)
+{
+    QStringList parts;
+    for (const int row : rows) {
+        const QString name = layout.isPlaceholder(row)
+            ? QStringLiteral("P")
+            : QString::number(data.spans[layout.span(row)].span.spanId[7]
+                              | data.spans[layout.span(row)].span.spanId[6] << 8);
+        parts << QString(layout.depth(row), QLatin1Char('.')) + name;
+    }
+    return parts.join(QLatin1Char(' '));
+}
+
+std::vector<int> allRows(const WaterfallLayout &layout)
+{
+    std::vector<int> rows(layout.rowCount());
+    std::iota(rows.begin(), rows.end(), 0);
+    return rows;
+}
+
+} // namespace
+
+class TestWaterfallLayout : public QObject
+{
+    Q_OBJECT
+private slots:
+    void treeOrderWithChildrenByStart()
+    {
+        // Arrival order is scrambled; children are laid out by start time.
+        const auto data = trace(
+            {{4, 2, 50, 60}, {2, 1, 40, 90}, {1, 0, 0, 100}, {3, 1, 10, 30}, {5, 3, 12, 20}});
+        const auto layout = WaterfallLayout::build(data);
+        QCOMPARE(outline(layout, data, allRows(layout)), QStringLiteral("1 .3 ..5 .2 ..4"));
+        QCOMPARE(layout.durationNs(), 100);
+        QCOMPARE(layout.parent(0), -1);
+        QCOMPARE(layout.parent(2), 1);
+        QCOMPARE(layout.subtreeEnd(0), 5);
+        QCOMPARE(layout.subtreeEnd(1), 3);
+        QCOMPARE(layout.start(4), 50);
+        QVERIFY(layout.flags(0) & WaterfallLayout::HasChildren);
+        QVERIFY(!(layout.flags(4) & WaterfallLayout::HasChildren));
+        QCOMPARE(layout.services(), (std::vector<std::string>{"api", "db"}));
+        QCOMPARE(layout.services()[layout.service(0)],
+                 std::string("db")); // span 1: odd id, resource 1
+        for (int span = 0; span < 5; ++span)
+            QCOMPARE(layout.span(layout.rowOfSpan(span)), span);
+    }
+
+    void collapseAndExpand()
+    {
+        const auto data = trace(
+            {{1, 0, 0, 100}, {2, 1, 10, 50}, {3, 2, 20, 30}, {4, 1, 60, 90}, {5, 4, 70, 80}});
+        const auto layout = WaterfallLayout::build(data);
+        VisibleRows rows(layout);
+        QCOMPARE(outline(layout, data, rows.rows()), QStringLiteral("1 .2 ..3 .4 ..5"));
+        rows.setCollapsed(1, true);
+        QCOMPARE(outline(layout, data, rows.rows()), QStringLiteral("1 .2 .4 ..5"));
+        rows.collapseAll();
+        QCOMPARE(outline(layout, data, rows.rows()), QStringLiteral("1"));
+        rows.setCollapsed(0, false);
+        QCOMPARE(outline(layout, data, rows.rows()), QStringLiteral("1 .2 .4"));
+        rows.expandAll();
+        QCOMPARE(rows.rows().size(), size_t(5));
+        rows.setCollapsed(99, true); // out of range: ignored
+        QCOMPARE(rows.rows().size(), size_t(5));
+    }
+
+    void missingParentsGetPlaceholders()
+    {
+        // 2 and 3 share a parent (9) that never arrived; 5's parent (8) is missing too.
+        const auto data
+            = trace({{1, 0, 0, 100}, {2, 9, 30, 40, true}, {3, 9, 20, 25}, {5, 8, 5, 15}});
+        const auto layout = WaterfallLayout::build(data);
+        QCOMPARE(outline(layout, data, allRows(layout)), QStringLiteral("1 P .5 P .3 .2"));
+        const int placeholder = 3;
+        QVERIFY(layout.isPlaceholder(placeholder));
+        QVERIFY(layout.flags(placeholder) & WaterfallLayout::MissingParent);
+        QCOMPARE(layout.start(placeholder), 20);
+        QCOMPARE(layout.end(placeholder), 40);
+        QVERIFY(layout.flags(5) & WaterfallLayout::Error);
+    }
+
+    void parentCyclesAreShownNotLost()
+    {
+        // 2 -> 3 -> 2 is a cycle, and 4 is its own parent.
+        const auto data = trace({{1, 0, 0, 100}, {2, 3, 10, 20}, {3, 2, 30, 40}, {4, 4, 50, 60}});
+        const auto layout = WaterfallLayout::build(data);
+        QCOMPARE(layout.rowCount(), 5);
+        const int placeholder = 1;
+        QVERIFY(layout.flags(placeholder) & WaterfallLayout::ParentCycle);
+        QCOMPARE(outline(layout, data, allRows(layout)), QStringLiteral("1 P .2 ..3 .4"));
+    }
+
+    void deepTreesAreCappedNotOverflowed()
+    {
+        std::vector<Spec> chain;
+        const int length = 20000; // far deeper than a recursive layout would survive
+        for (int i = 1; i <= length; ++i)
+            chain.push_back({i, i - 1, i, 2 * length - i});
+        // Ids wrap at 16 bits in this helper; 20000 fits.
+        const auto data = trace(chain);
+        const auto layout = WaterfallLayout::build(data);
+        QCOMPARE(layout.rowCount(), length);
+        QCOMPARE(layout.depth(length - 1), WaterfallLayout::MaxDepth);
+        QVERIFY(layout.flags(length - 1) & WaterfallLayout::DepthCapped);
+        QVERIFY(!(layout.flags(WaterfallLayout::MaxDepth) & WaterfallLayout::DepthCapped));
+        QCOMPARE(layout.subtreeEnd(0), length);
+    }
+
+    void emptyTrace()
+    {
+        const auto layout = WaterfallLayout::build(storage::TraceData{});
+        QCOMPARE(layout.rowCount(), 0);
+        VisibleRows rows(layout);
+        QVERIFY(rows.rows().empty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestWaterfallLayout)
+#include "tst_waterfalllayout.moc"

@@ -1,0 +1,221 @@
+#include "waterfalllayout.h"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <unordered_map>
+
+namespace spanscope::ui {
+
+namespace {
+
+struct SpanIdHash
+{
+    std::size_t operator()(const storage::SpanId &id) const
+    {
+        std::uint64_t h;
+        std::memcpy(&h, id.data(), sizeof h);
+        return static_cast<std::size_t>(h * 0x9E3779B97F4A7C15ull);
+    }
+};
+
+// A node to lay out: a span, or a placeholder standing in for a missing parent.
+struct Node
+{
+    int span = -1;
+    std::uint8_t flags = 0;
+    std::int64_t start = 0, end = 0;
+    std::vector<int> children; // node indices
+};
+
+} // namespace
+
+void WaterfallLayout::addRow(int span, int parent, int depth, std::int64_t start, std::int64_t end,
+                             std::uint8_t flags, int service)
+{
+    if (depth > MaxDepth) {
+        depth = MaxDepth;
+        flags |= DepthCapped;
+    }
+    m_span.push_back(span);
+    m_parent.push_back(parent);
+    m_depth.push_back(static_cast<std::uint16_t>(depth));
+    m_start.push_back(start);
+    m_end.push_back(end);
+    m_flags.push_back(flags);
+    m_service.push_back(service);
+    m_subtreeEnd.push_back(0);
+}
+
+WaterfallLayout WaterfallLayout::build(const storage::TraceData &trace)
+{
+    WaterfallLayout layout;
+    const int spanCount = static_cast<int>(trace.spans.size());
+    const std::int64_t origin = trace.summary.startNs;
+
+    // Service names, numbered in order of first appearance.
+    std::map<std::string, int> serviceIndex;
+    std::vector<int> serviceOfResource(trace.resources.size());
+    for (std::size_t r = 0; r < trace.resources.size(); ++r) {
+        const std::string name = trace.resources[r].serviceName();
+        auto [it, added] = serviceIndex.emplace(name, static_cast<int>(layout.m_services.size()));
+        if (added)
+            layout.m_services.push_back(name);
+        serviceOfResource[r] = it->second;
+    }
+
+    // Nodes 0..spanCount-1 are the spans; placeholders follow.
+    std::vector<Node> nodes(spanCount);
+    std::unordered_map<storage::SpanId, int, SpanIdHash> nodeOfSpan;
+    nodeOfSpan.reserve(spanCount);
+    for (int i = 0; i < spanCount; ++i) {
+        const storage::Span &span = trace.spans[i].span;
+        nodes[i].span = i;
+        nodes[i].start = static_cast<std::int64_t>(span.startUnixNano) - origin;
+        nodes[i].end
+            = std::max(nodes[i].start, static_cast<std::int64_t>(span.endUnixNano) - origin);
+        if (span.statusCode == storage::StatusCode::Error)
+            nodes[i].flags |= Error;
+        nodeOfSpan.emplace(span.spanId, i);
+    }
+    std::vector<int> topLevel;
+    std::unordered_map<storage::SpanId, int, SpanIdHash> placeholderOf;
+    for (int i = 0; i < spanCount; ++i) {
+        const storage::Span &span = trace.spans[i].span;
+        if (span.isRoot()) {
+            topLevel.push_back(i);
+            continue;
+        }
+        auto parent = nodeOfSpan.find(span.parentSpanId);
+        if (parent != nodeOfSpan.end()) {
+            nodes[parent->second].children.push_back(i);
+            continue;
+        }
+        auto [it, added] = placeholderOf.emplace(span.parentSpanId, static_cast<int>(nodes.size()));
+        if (added) {
+            Node placeholder;
+            placeholder.flags = MissingParent;
+            placeholder.start = std::numeric_limits<std::int64_t>::max();
+            placeholder.end = std::numeric_limits<std::int64_t>::min();
+            nodes.push_back(std::move(placeholder));
+            topLevel.push_back(it->second);
+        }
+        Node &placeholder = nodes[it->second];
+        placeholder.children.push_back(i);
+        placeholder.start = std::min(placeholder.start, nodes[i].start);
+        placeholder.end = std::max(placeholder.end, nodes[i].end);
+    }
+
+    const auto byStart = [&nodes](int a, int b) {
+        return nodes[a].start != nodes[b].start ? nodes[a].start < nodes[b].start : a < b;
+    };
+    std::vector<std::uint8_t> placed(nodes.size(), 0);
+    layout.m_rowOfSpan.assign(spanCount, -1);
+
+    // Depth-first with an explicit stack: traces can be deeper than the call stack allows.
+    struct Visit
+    {
+        int node, parentRow, depth;
+    };
+    const auto layOut = [&](int root) {
+        std::vector<Visit> stack{{root, -1, 0}};
+        std::vector<int> open; // rows whose subtree is still being added
+        while (!stack.empty()) {
+            const Visit visit = stack.back();
+            stack.pop_back();
+            if (placed[visit.node])
+                continue;
+            placed[visit.node] = 1;
+            while (!open.empty() && open.back() != visit.parentRow) {
+                layout.m_subtreeEnd[open.back()] = layout.rowCount();
+                open.pop_back();
+            }
+            Node &node = nodes[visit.node];
+            const int row = layout.rowCount();
+            const int service
+                = node.span >= 0 ? serviceOfResource[trace.spans[node.span].resource] : -1;
+            layout.addRow(node.span, visit.parentRow, visit.depth, node.start, node.end,
+                          node.flags | (node.children.empty() ? 0 : HasChildren), service);
+            if (node.span >= 0)
+                layout.m_rowOfSpan[node.span] = row;
+            open.push_back(row);
+            std::sort(node.children.begin(), node.children.end(), byStart);
+            for (auto child = node.children.rbegin(); child != node.children.rend(); ++child)
+                stack.push_back({*child, row, visit.depth + 1});
+        }
+        while (!open.empty()) {
+            layout.m_subtreeEnd[open.back()] = layout.rowCount();
+            open.pop_back();
+        }
+    };
+    std::sort(topLevel.begin(), topLevel.end(), byStart);
+    for (const int node : topLevel)
+        layOut(node);
+
+    // Spans not reached yet have parents forming a cycle; they go under one more placeholder,
+    // each cycle cut at its earliest span.
+    std::vector<int> cyclic;
+    for (int i = 0; i < spanCount; ++i) {
+        if (!placed[i])
+            cyclic.push_back(i);
+    }
+    if (!cyclic.empty()) {
+        Node placeholder;
+        placeholder.flags = ParentCycle;
+        placeholder.start = std::numeric_limits<std::int64_t>::max();
+        placeholder.end = std::numeric_limits<std::int64_t>::min();
+        for (const int i : cyclic) {
+            placeholder.start = std::min(placeholder.start, nodes[i].start);
+            placeholder.end = std::max(placeholder.end, nodes[i].end);
+        }
+        std::sort(cyclic.begin(), cyclic.end(), byStart);
+        placeholder.children = cyclic;
+        nodes.push_back(std::move(placeholder));
+        placed.push_back(0);
+        layOut(static_cast<int>(nodes.size()) - 1);
+    }
+
+    for (int row = 0; row < layout.rowCount(); ++row)
+        layout.m_duration = std::max(layout.m_duration, layout.m_end[row]);
+    return layout;
+}
+
+VisibleRows::VisibleRows(const WaterfallLayout &layout)
+    : m_layout(layout)
+    , m_collapsed(layout.rowCount(), 0)
+{
+    rebuild();
+}
+
+void VisibleRows::setCollapsed(int row, bool collapsed)
+{
+    if (row < 0 || row >= m_layout.rowCount() || isCollapsed(row) == collapsed)
+        return;
+    m_collapsed[row] = collapsed ? 1 : 0;
+    rebuild();
+}
+
+void VisibleRows::collapseAll()
+{
+    for (int row = 0; row < m_layout.rowCount(); ++row)
+        m_collapsed[row] = (m_layout.flags(row) & WaterfallLayout::HasChildren) ? 1 : 0;
+    rebuild();
+}
+
+void VisibleRows::expandAll()
+{
+    std::fill(m_collapsed.begin(), m_collapsed.end(), 0);
+    rebuild();
+}
+
+void VisibleRows::rebuild()
+{
+    m_visible.clear();
+    for (int row = 0; row < m_layout.rowCount();) {
+        m_visible.push_back(row);
+        row = m_collapsed[row] ? m_layout.subtreeEnd(row) : row + 1;
+    }
+}
+
+} // namespace spanscope::ui
