@@ -2,6 +2,7 @@
 
 #include "options.h"
 
+#include <demotraffic.h>
 #include <otlpconvert.h>
 #include <otlpjson.h>
 #include <tracestore.h>
@@ -364,6 +365,33 @@ int runStats(const QStringList &arguments)
           << " bytes on disk\n";
     for (const auto &[name, value] : stats->counters)
         out() << fromStd(name) << ' ' << value << '\n';
+    return 0;
+}
+
+int runDemo(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Send a realistic set of demo telemetry (an order flow across four services with a payment "
+        "failure, logs, and a 20 000-span batch trace) to a running Spanscope."));
+    parser.addHelpOption();
+    parser.addOption({QStringLiteral("grpc"),
+                      QStringLiteral("The receiver's OTLP/gRPC address (default 127.0.0.1:4317)."),
+                      QStringLiteral("host:port"), QStringLiteral("127.0.0.1:4317")});
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText());
+    if (parser.isSet(QStringLiteral("help"))) {
+        out() << parser.helpText();
+        return 0;
+    }
+    const std::string address = parser.value(QStringLiteral("grpc")).toStdString();
+    auto sent = ingest::sendDemoTraffic(address);
+    if (!sent)
+        return fail(sent.error());
+    out() << "Sent " << sent->traces << " traces (" << sent->spans << " spans) and "
+          << sent->logRecords << " log records to " << fromStd(address) << ".\n"
+          << "  the failed order:    spanscope show " << fromStd(sent->failedTraceId) << '\n'
+          << "  the large batch job: spanscope show " << fromStd(sent->largeTraceId) << '\n';
     return 0;
 }
 

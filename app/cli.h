@@ -9,6 +9,8 @@ int runTraces(const QStringList &arguments);
 int runShow(const QStringList &arguments);
 int runLogs(const QStringList &arguments);
 int runStats(const QStringList &arguments);
+// Sends the demo telemetry set to a running receiver.
+int runDemo(const QStringList &arguments);
 
 // Parses "250ms", "1.5s", "2m", "900us", "10ns" (a bare number is milliseconds) into nanoseconds.
 bool parseDuration(const QString &text, qint64 &nanos);

@@ -29,6 +29,7 @@ constexpr const char *Usage
       "  show TRACE_ID   Print one trace as an indented span tree.\n"
       "  logs            List stored log records (--trace, --span, --min-severity, ...).\n"
       "  stats           Show stored counts and ingest counters.\n"
+      "  demo            Send demo telemetry to a running Spanscope (--grpc HOST:PORT).\n"
       "\n"
       "Common options: --db PATH, --grpc HOST:PORT, --http HOST:PORT, --json, --help, --version.\n"
       "Run 'spanscope COMMAND --help' for a command's options.\n";
@@ -123,7 +124,7 @@ int main(int argc, char **argv)
     using Runner = int (*)(const QStringList &);
     const std::pair<const char *, Runner> commands[] = {
         {"serve", runServe},    {"traces", app::runTraces}, {"show", app::runShow},
-        {"logs", app::runLogs}, {"stats", app::runStats},
+        {"logs", app::runLogs}, {"stats", app::runStats},   {"demo", app::runDemo},
     };
     for (const auto &[name, run] : commands) {
         if (command == QLatin1String(name)) {

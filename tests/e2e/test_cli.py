@@ -3,6 +3,7 @@ databases (left untouched), and queries with filters."""
 import hashlib
 import json
 import os
+import re
 import socket
 import sqlite3
 import subprocess
@@ -10,7 +11,7 @@ import tempfile
 import unittest
 import urllib.request
 
-from harness import SPANSCOPE, E2ETestCase, SpanscopeServer, cli_json, run_cli
+from harness import SPANSCOPE, E2ETestCase, SpanscopeServer, attrs, cli_json, run_cli, spans_by_name
 
 
 def sha256(path):
@@ -85,6 +86,31 @@ class CliTest(E2ETestCase):
         self.assertEqual(result.returncode, 2)
         version = subprocess.run([SPANSCOPE, "--version"], capture_output=True, text=True)
         self.assertRegex(version.stdout, r"^spanscope \d+\.\d+\.\d+")
+
+    def test_demo_traffic(self):
+        with SpanscopeServer() as server:
+            result = subprocess.run([SPANSCOPE, "demo", "--grpc", server.grpc], capture_output=True, text=True, timeout=120)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            failed_id = re.search(r"failed order: +spanscope show ([0-9a-f]{32})", result.stdout).group(1)
+            large_id = re.search(r"large batch job: +spanscope show ([0-9a-f]{32})", result.stdout).group(1)
+            traces = {t["traceId"]: t for t in cli_json(server.db, "traces", "--limit", "100")}
+            self.assertEqual(len(traces), 10)
+            self.assertGreaterEqual(traces[large_id]["spanCount"], 20000)
+            self.assertEqual(traces[failed_id]["services"], ["checkout", "inventory", "payments", "web-frontend"])
+            self.assertEqual([t["traceId"] for t in cli_json(server.db, "traces", "--errors")], [failed_id])
+            spans = spans_by_name(server.trace(failed_id))
+            exception = next(e for e in spans["PaymentService/Charge"]["events"] if e["name"] == "exception")
+            self.assertIn("at shop.payments.Gateway.charge(Gateway.java:118)",
+                          attrs(exception)["exception.stacktrace"][1])
+            logs = server.logs("--trace", failed_id)
+            records = [r for rl in logs["resourceLogs"] for sl in rl["scopeLogs"] for r in sl["logRecords"]]
+            self.assertEqual(len(records), 3)
+            error = next(r for r in records if r["severityNumber"] == 17)
+            self.assertEqual(error["spanId"], spans["PaymentService/Charge"]["spanId"])
+
+        refused = subprocess.run([SPANSCOPE, "demo", "--grpc", "127.0.0.1:1"], capture_output=True, text=True, timeout=120)
+        self.assertEqual(refused.returncode, 1)
+        self.assertIn("Is Spanscope running", refused.stderr)
 
     def test_queries_and_filters(self):
         with SpanscopeServer() as server:

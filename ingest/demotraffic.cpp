@@ -1,0 +1,344 @@
+#include "demotraffic.h"
+
+#include <opentelemetry/proto/collector/logs/v1/logs_service.grpc.pb.h>
+#include <opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h>
+#include <telemetry.h>
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <map>
+#include <random>
+
+namespace spanscope::ingest {
+
+namespace {
+
+namespace pb_common = opentelemetry::proto::common::v1;
+namespace pb_trace = opentelemetry::proto::trace::v1;
+namespace pb_logs = opentelemetry::proto::logs::v1;
+namespace pb_collector_trace = opentelemetry::proto::collector::trace::v1;
+namespace pb_collector_logs = opentelemetry::proto::collector::logs::v1;
+
+constexpr std::int64_t Ms = 1'000'000;
+
+void attr(google::protobuf::RepeatedPtrField<pb_common::KeyValue> &out, const std::string &key,
+          const std::string &value)
+{
+    auto *kv = out.Add();
+    kv->set_key(key);
+    kv->mutable_value()->set_string_value(value);
+}
+
+void attr(google::protobuf::RepeatedPtrField<pb_common::KeyValue> &out, const std::string &key,
+          std::int64_t value)
+{
+    auto *kv = out.Add();
+    kv->set_key(key);
+    kv->mutable_value()->set_int_value(value);
+}
+
+void attr(google::protobuf::RepeatedPtrField<pb_common::KeyValue> &out, const std::string &key,
+          double value)
+{
+    auto *kv = out.Add();
+    kv->set_key(key);
+    kv->mutable_value()->set_double_value(value);
+}
+
+// Builds spans and log records per service, then sends them grouped as SDKs would.
+class DemoBuilder
+{
+public:
+    explicit DemoBuilder(std::uint64_t seed)
+        : m_rng(seed)
+        , m_now(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count())
+    {}
+
+    std::string newTrace()
+    {
+        m_traceId = randomBytes(16);
+        ++m_summary.traces;
+        return storage::hexEncode(m_traceId);
+    }
+
+    // A span of `service`, starting `offsetMs` after `base` and lasting `durationMs`.
+    pb_trace::Span &span(const std::string &service, const std::string &name,
+                         pb_trace::Span::SpanKind kind, const pb_trace::Span *parent,
+                         std::int64_t base, double offsetMs, double durationMs)
+    {
+        pb_trace::Span &span = *scopeSpans(service).add_spans();
+        span.set_trace_id(m_traceId);
+        span.set_span_id(randomBytes(8));
+        if (parent)
+            span.set_parent_span_id(parent->span_id());
+        span.set_name(name);
+        span.set_kind(kind);
+        span.set_flags(0x301); // sampled; the parent's remoteness is known
+        span.set_start_time_unix_nano(
+            static_cast<std::uint64_t>(base + static_cast<std::int64_t>(offsetMs * Ms)));
+        span.set_end_time_unix_nano(span.start_time_unix_nano()
+                                    + static_cast<std::uint64_t>(durationMs * Ms));
+        ++m_summary.spans;
+        return span;
+    }
+
+    void log(const std::string &service, const pb_trace::Span &span, double offsetMs, int severity,
+             const std::string &severityText, const std::string &body)
+    {
+        pb_logs::LogRecord &record = *scopeLogs(service).add_log_records();
+        record.set_time_unix_nano(span.start_time_unix_nano()
+                                  + static_cast<std::uint64_t>(offsetMs * Ms));
+        record.set_observed_time_unix_nano(record.time_unix_nano());
+        record.set_severity_number(static_cast<pb_logs::SeverityNumber>(severity));
+        record.set_severity_text(severityText);
+        record.mutable_body()->set_string_value(body);
+        record.set_trace_id(span.trace_id());
+        record.set_span_id(span.span_id());
+        record.set_flags(1);
+        ++m_summary.logRecords;
+    }
+
+    std::int64_t now() const { return m_now; }
+    std::mt19937_64 &rng() { return m_rng; }
+    DemoSummary &summary() { return m_summary; }
+
+    // Sends everything built so far, in requests of at most `maxSpans` spans per service.
+    storage::Result<bool> send(const std::string &address)
+    {
+        auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+        auto traces = pb_collector_trace::TraceService::NewStub(channel);
+        auto logs = pb_collector_logs::LogsService::NewStub(channel);
+        for (auto &[service, resourceSpans] : m_spans) {
+            const pb_trace::ScopeSpans &all = resourceSpans.scope_spans(0);
+            for (int first = 0; first < all.spans_size(); first += MaxSpansPerRequest) {
+                pb_collector_trace::ExportTraceServiceRequest request;
+                pb_trace::ResourceSpans *rs = request.add_resource_spans();
+                *rs->mutable_resource() = resourceSpans.resource();
+                pb_trace::ScopeSpans *ss = rs->add_scope_spans();
+                *ss->mutable_scope() = all.scope();
+                for (int i = first; i < std::min(all.spans_size(), first + MaxSpansPerRequest); ++i)
+                    *ss->add_spans() = all.spans(i);
+                pb_collector_trace::ExportTraceServiceResponse response;
+                if (auto error = call([&](grpc::ClientContext &context) {
+                        return traces->Export(&context, request, &response);
+                    });
+                    !error.empty())
+                    return storage::Error{error};
+            }
+        }
+        for (auto &[service, resourceLogs] : m_logs) {
+            pb_collector_logs::ExportLogsServiceRequest request;
+            *request.add_resource_logs() = resourceLogs;
+            pb_collector_logs::ExportLogsServiceResponse response;
+            if (auto error = call([&](grpc::ClientContext &context) {
+                    return logs->Export(&context, request, &response);
+                });
+                !error.empty())
+                return storage::Error{error};
+        }
+        return true;
+    }
+
+private:
+    static constexpr int MaxSpansPerRequest = 512;
+
+    template<typename Call>
+    std::string call(Call exportCall)
+    {
+        grpc::ClientContext context;
+        context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+        const grpc::Status status = exportCall(context);
+        if (status.ok())
+            return {};
+        return "The receiver refused the demo data (" + status.error_message()
+            + "). Is Spanscope running and listening there?";
+    }
+
+    std::string randomBytes(int n)
+    {
+        std::string out(static_cast<std::size_t>(n), '\0');
+        for (char &c : out)
+            c = static_cast<char>(m_rng() | 1);
+        return out;
+    }
+
+    static void describe(opentelemetry::proto::resource::v1::Resource &resource,
+                         const std::string &service)
+    {
+        static const std::map<std::string, std::pair<std::string, std::string>> languages
+            = {{"web-frontend", {"nodejs", "3.8.0"}},
+               {"checkout", {"python", "1.4.2"}},
+               {"inventory", {"go", "0.9.7"}},
+               {"payments", {"java", "5.1.0"}}};
+        const auto &[language, version] = languages.count(service)
+            ? languages.at(service)
+            : std::pair<std::string, std::string>{"cpp", "1.0.0"};
+        attr(*resource.mutable_attributes(), "service.name", service);
+        attr(*resource.mutable_attributes(), "service.version", version);
+        attr(*resource.mutable_attributes(), "deployment.environment.name", "demo");
+        attr(*resource.mutable_attributes(), "telemetry.sdk.language", language);
+    }
+
+    pb_trace::ScopeSpans &scopeSpans(const std::string &service)
+    {
+        pb_trace::ResourceSpans &rs = m_spans[service];
+        if (rs.scope_spans_size() == 0) {
+            describe(*rs.mutable_resource(), service);
+            rs.add_scope_spans()->mutable_scope()->set_name(service + ".demo");
+        }
+        return *rs.mutable_scope_spans(0);
+    }
+
+    pb_logs::ScopeLogs &scopeLogs(const std::string &service)
+    {
+        pb_logs::ResourceLogs &rl = m_logs[service];
+        if (rl.scope_logs_size() == 0) {
+            describe(*rl.mutable_resource(), service);
+            rl.add_scope_logs()->mutable_scope()->set_name(service + ".log");
+        }
+        return *rl.mutable_scope_logs(0);
+    }
+
+    std::mt19937_64 m_rng;
+    std::int64_t m_now;
+    std::string m_traceId;
+    std::map<std::string, pb_trace::ResourceSpans> m_spans;
+    std::map<std::string, pb_logs::ResourceLogs> m_logs;
+    DemoSummary m_summary;
+};
+
+// One order through frontend -> checkout -> inventory/payments, optionally failing at payment.
+void orderFlow(DemoBuilder &demo, std::int64_t base, int orderId, bool paymentFails)
+{
+    const std::string traceId = demo.newTrace();
+    const double total = 20.0 + static_cast<double>(demo.rng()() % 20000) / 100.0;
+    auto &root = demo.span("web-frontend", "POST /checkout", pb_trace::Span::SPAN_KIND_SERVER,
+                           nullptr, base, 0, 180);
+    attr(*root.mutable_attributes(), "http.request.method", "POST");
+    attr(*root.mutable_attributes(), "http.route", "/checkout");
+    attr(*root.mutable_attributes(), "http.response.status_code",
+         std::int64_t(paymentFails ? 502 : 200));
+    attr(*root.mutable_attributes(), "user_agent.original",
+         "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0");
+    auto &call
+        = demo.span("web-frontend", "POST", pb_trace::Span::SPAN_KIND_CLIENT, &root, base, 4, 170);
+    attr(*call.mutable_attributes(), "url.full", "http://checkout:8000/api/orders");
+    attr(*call.mutable_attributes(), "server.address", "checkout");
+    attr(*call.mutable_attributes(), "http.response.status_code",
+         std::int64_t(paymentFails ? 502 : 201));
+    auto &server = demo.span("checkout", "POST /api/orders", pb_trace::Span::SPAN_KIND_SERVER,
+                             &call, base, 6, 165);
+    attr(*server.mutable_attributes(), "http.route", "/api/orders");
+    attr(*server.mutable_attributes(), "http.response.status_code",
+         std::int64_t(paymentFails ? 502 : 201));
+    auto &process = demo.span("checkout", "process_order", pb_trace::Span::SPAN_KIND_INTERNAL,
+                              &server, base, 7, 160);
+    attr(*process.mutable_attributes(), "order.id", std::int64_t(orderId));
+    attr(*process.mutable_attributes(), "order.type", "standard");
+    auto *started = process.add_events();
+    started->set_time_unix_nano(process.start_time_unix_nano() + Ms / 2);
+    started->set_name("processing_started");
+    attr(*started->mutable_attributes(), "items", std::int64_t(3));
+    demo.log("checkout", process, 0.6, 9, "INFO", "processing order " + std::to_string(orderId));
+
+    auto &validate = demo.span("checkout", "validate_order", pb_trace::Span::SPAN_KIND_INTERNAL,
+                               &process, base, 8, 6);
+    demo.log("checkout", validate, 5, 9, "INFO", "order validated");
+    auto &stock
+        = demo.span("checkout", "GET", pb_trace::Span::SPAN_KIND_CLIENT, &process, base, 15, 40);
+    attr(*stock.mutable_attributes(), "url.full",
+         "http://inventory:9000/stock?order=" + std::to_string(orderId));
+    auto &stockServer = demo.span("inventory", "GET /stock", pb_trace::Span::SPAN_KIND_SERVER,
+                                  &stock, base, 17, 36);
+    attr(*stockServer.mutable_attributes(), "http.route", "/stock");
+    auto &query = demo.span("inventory", "SELECT stock", pb_trace::Span::SPAN_KIND_CLIENT,
+                            &stockServer, base, 19, 28);
+    attr(*query.mutable_attributes(), "db.system.name", "postgresql");
+    attr(*query.mutable_attributes(), "db.namespace", "shop");
+    attr(*query.mutable_attributes(), "db.query.text",
+         "SELECT sku, qty FROM stock WHERE sku = ANY($1) FOR UPDATE");
+
+    auto &payment = demo.span("checkout", "process_payment", pb_trace::Span::SPAN_KIND_INTERNAL,
+                              &process, base, 58, 100);
+    attr(*payment.mutable_attributes(), "payment.amount", total);
+    auto &charge = demo.span("payments", "PaymentService/Charge", pb_trace::Span::SPAN_KIND_SERVER,
+                             &payment, base, 60, 90);
+    attr(*charge.mutable_attributes(), "rpc.system.name", "grpc");
+    attr(*charge.mutable_attributes(), "rpc.method", "shop.PaymentService/Charge");
+    if (paymentFails) {
+        for (pb_trace::Span *failed : {&charge, &payment, &process}) {
+            failed->mutable_status()->set_code(pb_trace::Status::STATUS_CODE_ERROR);
+            failed->mutable_status()->set_message("card declined");
+        }
+        // HTTP spans follow the conventions: a 5xx answer is an error for server and client.
+        for (pb_trace::Span *failed : {&server, &call, &root}) {
+            failed->mutable_status()->set_code(pb_trace::Status::STATUS_CODE_ERROR);
+            failed->mutable_status()->set_message("502 Bad Gateway");
+        }
+        auto *exception = charge.add_events();
+        exception->set_time_unix_nano(charge.end_time_unix_nano() - Ms);
+        exception->set_name("exception");
+        attr(*exception->mutable_attributes(), "exception.type",
+             "shop.payments.CardDeclinedException");
+        attr(*exception->mutable_attributes(), "exception.message",
+             "card declined: insufficient funds");
+        attr(*exception->mutable_attributes(), "exception.stacktrace",
+             "shop.payments.CardDeclinedException: card declined: insufficient funds\n"
+             "\tat shop.payments.Gateway.charge(Gateway.java:118)\n"
+             "\tat shop.payments.PaymentService.charge(PaymentService.java:57)\n"
+             "\tat shop.payments.PaymentGrpc$Handler.invoke(PaymentGrpc.java:203)");
+        demo.log("payments", charge, 88, 17, "ERROR",
+                 "charge failed for order " + std::to_string(orderId) + ": card declined");
+        demo.summary().failedTraceId = traceId;
+    } else {
+        auto &confirm = demo.span("checkout", "send_confirmation",
+                                  pb_trace::Span::SPAN_KIND_PRODUCER, &process, base, 160, 6);
+        attr(*confirm.mutable_attributes(), "messaging.system", "rabbitmq");
+        attr(*confirm.mutable_attributes(), "messaging.destination.name", "order-emails");
+        demo.log("checkout", confirm, 5, 9, "INFO", "confirmation queued");
+    }
+}
+
+} // namespace
+
+storage::Result<DemoSummary> sendDemoTraffic(const std::string &grpcAddress, int largeTraceSpans)
+{
+    DemoBuilder demo(20261124);
+    const std::int64_t now = demo.now();
+    // Orders over the last minute, one of them failing at payment.
+    for (int i = 0; i < 8; ++i)
+        orderFlow(demo, now - (60 - i * 7) * 1000 * Ms, 1040 + i, i == 5);
+
+    demo.newTrace();
+    auto &health = demo.span("web-frontend", "GET /healthz", pb_trace::Span::SPAN_KIND_SERVER,
+                             nullptr, now - 2000 * Ms, 0, 0.4);
+    attr(*health.mutable_attributes(), "http.route", "/healthz");
+
+    // A nightly job with a large fan-out: batches of documents, each with a few steps.
+    demo.summary().largeTraceId = demo.newTrace();
+    const std::int64_t jobStart = now - 30'000 * Ms;
+    auto &job = demo.span("inventory", "reindex catalog", pb_trace::Span::SPAN_KIND_INTERNAL,
+                          nullptr, jobStart, 0, 25'000);
+    int made = 1;
+    for (int batch = 0; made < largeTraceSpans; ++batch) {
+        const double batchStart = 10.0 + batch * 24.0;
+        auto &batchSpan
+            = demo.span("inventory", "index batch " + std::to_string(batch),
+                        pb_trace::Span::SPAN_KIND_INTERNAL, &job, jobStart, batchStart, 23);
+        ++made;
+        for (int doc = 0; doc < 19 && made < largeTraceSpans; ++doc, ++made) {
+            auto &step
+                = demo.span("inventory", "index document", pb_trace::Span::SPAN_KIND_INTERNAL,
+                            &batchSpan, jobStart, batchStart + doc * 1.2, 1.0);
+            attr(*step.mutable_attributes(), "document.id", std::int64_t(batch * 19 + doc));
+        }
+    }
+    if (auto sent = demo.send(grpcAddress); !sent)
+        return storage::Error{sent.error()};
+    return demo.summary();
+}
+
+} // namespace spanscope::ingest

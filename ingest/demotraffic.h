@@ -1,0 +1,26 @@
+#pragma once
+
+#include <result.h>
+
+#include <cstdint>
+#include <string>
+
+namespace spanscope::ingest {
+
+// A realistic set of telemetry for a first look: an order flow across four services with HTTP
+// calls between them, database spans, a payment that fails with an exception, events, log
+// records inside the spans, a health check, and one large batch trace. Sent over OTLP/gRPC to a
+// running receiver, exactly as an SDK would.
+struct DemoSummary
+{
+    int traces = 0;
+    std::uint64_t spans = 0;
+    std::uint64_t logRecords = 0;
+    std::string failedTraceId; // the trace with the payment failure
+    std::string largeTraceId;
+};
+
+storage::Result<DemoSummary> sendDemoTraffic(const std::string &grpcAddress,
+                                             int largeTraceSpans = 20000);
+
+} // namespace spanscope::ingest
