@@ -15,7 +15,8 @@ constexpr int ApplicationId = 0x53505343;
 // Traces are keyed by an arrival-ordered integer; the random 16-byte id lives once, in `traces`.
 // Spans are clustered by that key (no separate index), so a trace reads as one range and a span
 // that a retry delivers twice is stored once. Span starts are kept relative to the trace's fixed
-// `base_ns` (the first time seen for it), which takes 3-4 bytes instead of 8.
+// `base_ns` (the first time seen for it), which takes 3-4 bytes instead of 8. `updated_seq` is the
+// commit that last changed a trace's summary, so live views can ask what changed since.
 constexpr const char *Migrations[] = {
     R"sql(
 CREATE TABLE strings(id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
@@ -47,8 +48,10 @@ CREATE TABLE traces(
     root_service TEXT NOT NULL,
     root_name TEXT NOT NULL,
     services TEXT NOT NULL,
-    received_ns INTEGER NOT NULL);
+    received_ns INTEGER NOT NULL,
+    updated_seq INTEGER NOT NULL);
 CREATE INDEX traces_by_start ON traces(start_ns);
+CREATE INDEX traces_by_update ON traces(updated_seq);
 CREATE TABLE spans(
     trace_key INTEGER NOT NULL,
     span_id BLOB NOT NULL,

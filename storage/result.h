@@ -30,7 +30,9 @@ public:
     T &value() { return std::get<0>(m_state); }
     const T &value() const { return std::get<0>(m_state); }
     T &operator*() { return value(); }
+    const T &operator*() const { return value(); }
     T *operator->() { return &value(); }
+    const T *operator->() const { return &value(); }
     const std::string &error() const { return std::get<1>(m_state).message; }
 
 private:

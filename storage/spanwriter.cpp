@@ -161,7 +161,7 @@ public:
         , m_insertTrace(*m_db,
                         "INSERT INTO traces(trace_id, base_ns, start_ns, end_ns, span_count, "
                         "error_count, log_count, has_root, root_service, root_name, "
-                        "services, received_ns) VALUES (?,?,0,0,0,0,0,0,'','','',?)")
+                        "services, received_ns, updated_seq) VALUES (?,?,0,0,0,0,0,0,'','','',?,0)")
         , m_readSummary(*m_db,
                         "SELECT start_ns, end_ns, span_count, error_count, log_count, "
                         "has_root, root_service, root_name, services FROM traces "
@@ -169,7 +169,7 @@ public:
         , m_writeSummary(*m_db,
                          "UPDATE traces SET start_ns=?, end_ns=?, span_count=?, "
                          "error_count=?, log_count=?, has_root=?, root_service=?, "
-                         "root_name=?, services=? WHERE trace_key=?")
+                         "root_name=?, services=?, updated_seq=? WHERE trace_key=?")
         , m_insertSpan(*m_db,
                        "INSERT OR IGNORE INTO spans(trace_key, span_id, parent_span_id, name_id, "
                        "kind, start_offset_ns, duration_ns, status_code, status_message, flags, "
@@ -187,7 +187,11 @@ public:
         , m_addCounter(*m_db,
                        "INSERT INTO counters(name, value) VALUES (?, ?) "
                        "ON CONFLICT(name) DO UPDATE SET value = value + excluded.value")
-    {}
+    {
+        Statement last(*m_db, "SELECT coalesce(max(updated_seq), 0) FROM traces");
+        if (last.next())
+            m_commitSeq = last.integer(0);
+    }
 
     // Returns the first statement that could not be prepared, if any, as an error sentence.
     std::string prepareError() const
@@ -221,6 +225,7 @@ public:
             if (!m_error.empty())
                 break;
         }
+        ++m_commitSeq;
         if (m_error.empty())
             flushSummaries();
         if (m_duplicates > 0) {
@@ -635,7 +640,8 @@ private:
                       .bindText(7, rootService)
                       .bindText(8, rootName)
                       .bindText(9, joinServices(services))
-                      .bind(10, key)
+                      .bind(10, m_commitSeq)
+                      .bind(11, key)
                       .run());
         }
         m_touched.clear();
@@ -647,6 +653,7 @@ private:
         m_insertLog, m_insertOperation, m_addCounter;
     std::string m_error;
     std::uint64_t m_duplicates = 0;
+    std::int64_t m_commitSeq = 0; // numbers commits for traces.updated_seq
     std::unordered_map<std::string, std::uint64_t, StringHash, std::equal_to<>> m_strings;
     std::unordered_set<std::size_t> m_seenOnce; // hashes of values seen once, not yet interned
     std::unordered_map<std::string, std::int64_t> m_resources, m_scopes;

@@ -86,7 +86,8 @@ std::vector<std::string> splitList(std::string_view text)
 
 constexpr const char *SummaryColumns
     = "t.trace_key, t.trace_id, t.start_ns, t.end_ns, t.span_count, t.error_count, t.log_count, "
-      "t.has_root, t.root_service, t.root_name, t.services, t.received_ns, t.pinned, t.source";
+      "t.has_root, t.root_service, t.root_name, t.services, t.received_ns, t.pinned, t.source, "
+      "t.updated_seq";
 
 TraceSummary readSummary(const Statement &row)
 {
@@ -105,6 +106,7 @@ TraceSummary readSummary(const Statement &row)
     s.receivedNs = row.integer(11);
     s.pinned = row.integer(12) != 0;
     s.source = std::string(row.text(13));
+    s.updatedSeq = row.integer(14);
     return s;
 }
 
@@ -205,7 +207,10 @@ Result<std::vector<TraceSummary>> TraceStore::findTraces(const TraceFilter &filt
         sql += " AND t.start_ns < ?10";
     if (filter.after)
         sql += " AND (t.start_ns, t.trace_key) < (?11, ?12)";
-    sql += " ORDER BY t.start_ns DESC, t.trace_key DESC LIMIT ?13";
+    if (filter.changedAfterSeq)
+        sql += " AND t.updated_seq > ?14 ORDER BY t.updated_seq LIMIT ?13";
+    else
+        sql += " ORDER BY t.start_ns DESC, t.trace_key DESC LIMIT ?13";
 
     Statement query(*m_db, sql);
     if (!query.prepared())
@@ -227,6 +232,8 @@ Result<std::vector<TraceSummary>> TraceStore::findTraces(const TraceFilter &filt
     if (filter.after)
         query.bind(11, filter.after->first).bind(12, filter.after->second);
     query.bind(13, std::max(1, filter.limit));
+    if (filter.changedAfterSeq)
+        query.bind(14, *filter.changedAfterSeq);
     std::vector<TraceSummary> out;
     while (query.next())
         out.push_back(readSummary(query));
@@ -273,7 +280,7 @@ Result<std::optional<TraceData>> TraceStore::loadTrace(const TraceId &traceId)
     }
     TraceData data;
     data.summary = readSummary(summary);
-    const std::int64_t base = summary.integer(14);
+    const std::int64_t base = summary.integer(15);
 
     Statement spans(*m_db,
                     "SELECT span_id, parent_span_id, name_id, kind, start_offset_ns, duration_ns, "

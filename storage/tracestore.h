@@ -31,6 +31,7 @@ struct TraceSummary
     std::int64_t receivedNs = 0;
     bool pinned = false;
     std::string source;
+    std::int64_t updatedSeq = 0; // the commit that last changed this summary
     std::int64_t durationNs() const { return endNs - startNs; }
 };
 
@@ -49,6 +50,8 @@ struct TraceFilter
     int limit = 100;
     // Keyset paging: continue after the last summary of the previous page.
     std::optional<std::pair<std::int64_t, std::int64_t>> after; // (startNs, key)
+    // Live updates: only traces changed by later commits, oldest change first.
+    std::optional<std::int64_t> changedAfterSeq;
 };
 
 struct StoredSpan

@@ -311,6 +311,35 @@ private slots:
         QCOMPARE(seen.size(), size_t(25));
     }
 
+    void changesSinceACommit()
+    {
+        const QString path = newDatabase();
+        auto writer = openWriter(path);
+        QVERIFY(writer->writeTraces(syntheticBatch(0, 3, 2)).committed());
+        writer->shutdown();
+        auto store = openStore(path);
+        const auto before = store->findTraces({});
+        const std::int64_t seen = before->front().updatedSeq;
+        QVERIFY(seen > 0);
+
+        writer = openWriter(path); // the sequence continues across restarts
+        TraceBatch late = syntheticBatch(1, 1, 1);
+        late.groups[0].spans[0].spanId[0] = 9; // a new span of trace 1
+        QVERIFY(writer->writeTraces(std::move(late)).committed());
+        QVERIFY(writer->writeTraces(syntheticBatch(10, 2, 1)).committed());
+        writer->shutdown();
+
+        storage::TraceFilter changed;
+        changed.changedAfterSeq = seen;
+        auto after = openStore(path)->findTraces(changed);
+        QCOMPARE(after->size(), size_t(3)); // trace 1 again, and the two new ones
+        QCOMPARE(after->at(0).spanCount, 3); // oldest change first
+        QVERIFY(after->at(0).updatedSeq > seen);
+        QVERIFY(after->at(1).updatedSeq <= after->at(2).updatedSeq);
+        changed.changedAfterSeq = after->back().updatedSeq;
+        QVERIFY(openStore(path)->findTraces(changed)->empty());
+    }
+
     void operationsServicesAndStatistics()
     {
         const QString path = newDatabase();
