@@ -437,4 +437,12 @@ Result<StoreStatistics> TraceStore::statistics()
     return stats;
 }
 
+Result<std::int64_t> TraceStore::latestUpdateSeq()
+{
+    Statement query(*m_db, "SELECT coalesce(max(updated_seq), 0) FROM traces");
+    if (!query.next())
+        return Error{"Cannot read the database: " + m_db->lastError()};
+    return query.integer(0);
+}
+
 } // namespace spanscope::storage

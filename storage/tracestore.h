@@ -127,6 +127,8 @@ public:
     Result<std::vector<std::string>> services();
     Result<std::vector<Operation>> operations(const std::string &service = {});
     Result<StoreStatistics> statistics();
+    // The newest commit number in traces.updated_seq (0 for an empty store).
+    Result<std::int64_t> latestUpdateSeq();
 
 private:
     explicit TraceStore(std::unique_ptr<Database> db);

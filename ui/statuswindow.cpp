@@ -1,17 +1,20 @@
 #include "statuswindow.h"
 
 #include "statisticspoller.h"
+#include "tracelistmodel.h"
 
 #include <QApplication>
 #include <QClipboard>
 #include <QFontDatabase>
 #include <QFormLayout>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
 #include <QMenuBar>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QStatusBar>
+#include <QTableView>
 #include <QVBoxLayout>
 
 namespace spanscope::ui {
@@ -46,15 +49,28 @@ StatusWindow::StatusWindow(const Endpoints &endpoints, QWidget *parent)
     m_snippet = new QPlainTextEdit(environmentSnippet(endpoints), central);
     m_snippet->setReadOnly(true);
     m_snippet->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    layout->addWidget(m_snippet, 1);
+    m_snippet->setMaximumHeight(QFontMetrics(m_snippet->font()).lineSpacing() * 11);
+    layout->addWidget(m_snippet);
     auto *copy = new QPushButton(tr("&Copy settings"), central);
     connect(copy, &QPushButton::clicked, this, [this] {
         QGuiApplication::clipboard()->setText(m_snippet->toPlainText());
         statusBar()->showMessage(tr("Settings copied to the clipboard."), 3000);
     });
     layout->addWidget(copy, 0, Qt::AlignLeft);
+
+    layout->addWidget(new QLabel(tr("Traces, newest first (live):"), central));
+    m_traces = new QTableView(central);
+    m_traces->setModel(new TraceListModel(endpoints.database, 200, m_traces));
+    m_traces->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_traces->setAlternatingRowColors(true);
+    m_traces->setWordWrap(false);
+    m_traces->verticalHeader()->hide();
+    m_traces->horizontalHeader()->setStretchLastSection(true);
+    m_traces->horizontalHeader()->setSectionResizeMode(TraceListModel::OperationColumn,
+                                                       QHeaderView::Stretch);
+    layout->addWidget(m_traces, 1);
     setCentralWidget(central);
-    resize(720, 520);
+    resize(980, 720);
 
     auto *poller = new StatisticsPoller(endpoints.database, 1000);
     poller->moveToThread(&m_pollThread);

@@ -7,6 +7,7 @@
 
 class QLabel;
 class QPlainTextEdit;
+class QTableView;
 
 namespace spanscope::ui {
 
@@ -17,8 +18,8 @@ struct Endpoints
     QString database; // file path
 };
 
-// The first window: where the receivers listen, what has arrived, and the settings to paste
-// into a service. The full trace browser replaces its centre later.
+// The first window: where the receivers listen, what has arrived, the settings to paste into a
+// service, and the live trace list. The full trace browser replaces its centre later.
 class StatusWindow : public QMainWindow
 {
     Q_OBJECT
@@ -35,6 +36,7 @@ private:
     Endpoints m_endpoints;
     QLabel *m_counts = nullptr;
     QPlainTextEdit *m_snippet = nullptr;
+    QTableView *m_traces = nullptr;
     QThread m_pollThread;
 };
 

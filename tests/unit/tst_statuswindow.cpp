@@ -9,6 +9,7 @@
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -55,6 +56,11 @@ private slots:
                                                      QStringLiteral("3 traces, 3 spans"));
                                              }),
                                  5000);
+
+        auto *table = window.findChild<QTableView *>();
+        QVERIFY(table);
+        QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 3, 5000);
+        QCOMPARE(table->model()->index(0, 2).data().toString(), QStringLiteral("GET /"));
 
         auto *copy = window.findChild<QPushButton *>();
         QVERIFY(copy);

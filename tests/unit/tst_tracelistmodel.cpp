@@ -1,0 +1,173 @@
+// The trace list over a real database: lazy paging, live inserts as one batch per poll with
+// selection kept, in-place updates when more spans arrive, pause, and filters.
+
+#include <spanwriter.h>
+#include <tracelistmodel.h>
+
+#include <QAbstractItemModelTester>
+#include <QPersistentModelIndex>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace spanscope;
+using ui::TraceListModel;
+
+namespace {
+
+// Trace `n`: one root span starting n ms after a fixed origin; `spans` more children.
+storage::TraceBatch traces(int first, int count, bool error = false, int children = 0)
+{
+    storage::TraceBatch batch;
+    storage::ScopedSpans group;
+    group.resource.attributes = {{"service.name", {std::string("shop")}}};
+    for (int n = first; n < first + count; ++n) {
+        for (int s = 0; s <= children; ++s) {
+            storage::Span span;
+            span.traceId[0] = 7;
+            span.traceId[14] = static_cast<std::uint8_t>(n >> 8);
+            span.traceId[15] = static_cast<std::uint8_t>(n);
+            span.spanId[0] = static_cast<std::uint8_t>(s + 1);
+            if (s > 0)
+                span.parentSpanId[0] = 1;
+            span.name = s == 0 ? "GET /orders" : "child";
+            span.startUnixNano = 1'700'000'000'000'000'000ull + std::uint64_t(n) * 1'000'000 + s;
+            span.endUnixNano = span.startUnixNano + 2'000'000;
+            span.statusCode = error ? storage::StatusCode::Error : storage::StatusCode::Unset;
+            group.spans.push_back(span);
+        }
+    }
+    batch.groups.push_back(std::move(group));
+    return batch;
+}
+
+int traceNumber(const storage::TraceSummary &s)
+{
+    return s.traceId[14] << 8 | s.traceId[15];
+}
+
+} // namespace
+
+class TestTraceListModel : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<storage::SpanWriter> m_writer;
+    QString m_path;
+
+private slots:
+    void init()
+    {
+        static int n = 0;
+        m_path = m_dir.filePath(QStringLiteral("list%1.db").arg(++n));
+        auto writer = storage::SpanWriter::open(m_path.toStdString(), {});
+        QVERIFY(writer);
+        m_writer = std::move(*writer);
+    }
+
+    void cleanup() { m_writer.reset(); }
+
+    void pagesLazily()
+    {
+        QVERIFY(m_writer->writeTraces(traces(0, 25)).committed());
+        TraceListModel model(m_path, 10);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy loaded(&model, &TraceListModel::loaded);
+        QVERIFY(loaded.wait(5000));
+        QCOMPARE(model.rowCount(), 10);
+        QCOMPARE(traceNumber(model.summary(0)), 24); // newest first
+        QVERIFY(model.canFetchMore({}));
+        while (model.canFetchMore({})) {
+            const int before = model.rowCount();
+            model.fetchMore({});
+            QTRY_VERIFY(model.rowCount() > before || !model.canFetchMore({}));
+        }
+        QCOMPARE(model.rowCount(), 25);
+        QCOMPARE(traceNumber(model.summary(24)), 0);
+        QCOMPARE(model.data(model.index(0, TraceListModel::OperationColumn)).toString(),
+                 QStringLiteral("GET /orders"));
+        QCOMPARE(model.data(model.index(0, TraceListModel::DurationColumn)).toString(),
+                 QStringLiteral("2.000 ms"));
+    }
+
+    void liveBurstIsOneInsertionAndKeepsSelection()
+    {
+        QVERIFY(m_writer->writeTraces(traces(0, 20)).committed());
+        TraceListModel model(m_path, 50);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy loaded(&model, &TraceListModel::loaded);
+        QVERIFY(loaded.wait(5000));
+        const QPersistentModelIndex selected = model.index(5, 0);
+        const int selectedTrace = traceNumber(model.summary(5));
+
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+        QVERIFY(m_writer->writeTraces(traces(100, 300)).committed()); // one commit of 300 traces
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 320, 5000);
+        QCOMPARE(inserted.count(), 1);
+        QCOMPARE(resets.count(), 0);
+        QCOMPARE(traceNumber(model.summary(0)), 399);
+        QCOMPARE(selected.row(), 305);
+        QCOMPARE(traceNumber(model.summary(selected.row())), selectedTrace);
+    }
+
+    void moreSpansUpdateTheRowInPlace()
+    {
+        QVERIFY(m_writer->writeTraces(traces(0, 3)).committed());
+        TraceListModel model(m_path, 50);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy loaded(&model, &TraceListModel::loaded);
+        QVERIFY(loaded.wait(5000));
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        // Trace 1 gains four children, in error.
+        QVERIFY(m_writer->writeTraces(traces(1, 1, true, 4)).committed());
+        QTRY_COMPARE_WITH_TIMEOUT(
+            model.data(model.index(1, TraceListModel::SpansColumn)).toLongLong(), 5, 5000);
+        QCOMPARE(model.rowCount(), 3);
+        // The resent root is a duplicate and ignored; the four new children are in error.
+        QCOMPARE(model.data(model.index(1, TraceListModel::ErrorsColumn)).toLongLong(), 4);
+        QVERIFY(changed.count() >= 1);
+    }
+
+    void pauseHoldsTheListAndResumeCatchesUp()
+    {
+        QVERIFY(m_writer->writeTraces(traces(0, 2)).committed());
+        TraceListModel model(m_path, 50);
+        QSignalSpy loaded(&model, &TraceListModel::loaded);
+        QVERIFY(loaded.wait(5000));
+        model.setPaused(true);
+        QVERIFY(m_writer->writeTraces(traces(10, 5)).committed());
+        QTest::qWait(3 * TraceListModel::PollIntervalMs);
+        QCOMPARE(model.rowCount(), 2);
+        model.setPaused(false);
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 7, 5000);
+    }
+
+    void filterShowsOnlyMatchingTraces()
+    {
+        QVERIFY(m_writer->writeTraces(traces(0, 4)).committed());
+        QVERIFY(m_writer->writeTraces(traces(10, 2, true)).committed());
+        TraceListModel model(m_path, 50);
+        QSignalSpy loaded(&model, &TraceListModel::loaded);
+        QVERIFY(loaded.wait(5000));
+        QCOMPARE(model.rowCount(), 6);
+        storage::TraceFilter errors;
+        errors.errorsOnly = true;
+        model.setFilter(errors);
+        QVERIFY(loaded.wait(5000));
+        QCOMPARE(model.rowCount(), 2);
+        // Live data goes through the same filter.
+        QVERIFY(m_writer->writeTraces(traces(20, 3)).committed());
+        QVERIFY(m_writer->writeTraces(traces(30, 1, true)).committed());
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 3, 5000);
+        QTest::qWait(2 * TraceListModel::PollIntervalMs);
+        QCOMPARE(model.rowCount(), 3);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTraceListModel)
+#include "tst_tracelistmodel.moc"

@@ -1,0 +1,335 @@
+#include "tracelistmodel.h"
+
+#include "tracequeryworker.h"
+
+#include <tracetext.h>
+
+#include <QColor>
+#include <QDateTime>
+#include <QPointer>
+
+#include <algorithm>
+
+namespace spanscope::ui {
+
+namespace {
+
+// Newest first; arrival order breaks ties.
+bool before(const storage::TraceSummary &a, const storage::TraceSummary &b)
+{
+    return a.startNs != b.startNs ? a.startNs > b.startNs : a.key > b.key;
+}
+
+QString startText(std::int64_t nanos)
+{
+    const QDateTime time = QDateTime::fromMSecsSinceEpoch(nanos / 1'000'000);
+    return time.date() == QDate::currentDate()
+        ? time.toString(QStringLiteral("HH:mm:ss.zzz"))
+        : time.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
+}
+
+} // namespace
+
+TraceListModel::TraceListModel(const QString &databasePath, int pageSize, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_pageSize(std::max(pageSize, 1))
+    , m_worker(new TraceQueryWorker(databasePath))
+{
+    m_worker->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    connect(m_worker, &TraceQueryWorker::failed, this, &TraceListModel::failed);
+    m_thread.start();
+    m_pollTimer.setInterval(PollIntervalMs);
+    connect(&m_pollTimer, &QTimer::timeout, this, &TraceListModel::poll);
+    m_pollTimer.start();
+    setFilter({});
+}
+
+TraceListModel::~TraceListModel()
+{
+    m_thread.quit();
+    m_thread.wait();
+}
+
+template<typename Result>
+void TraceListModel::request(std::function<Result(storage::TraceStore &)> query,
+                             std::function<void(Result)> apply)
+{
+    const quint64 generation = m_generation;
+    QPointer<TraceListModel> self(this);
+    m_worker->run([self, generation, query = std::move(query),
+                   apply = std::move(apply)](storage::TraceStore &store) {
+        auto result = std::make_shared<Result>(query(store));
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, generation, result, apply] {
+                // A result for a filter that was replaced since is dropped.
+                if (self && self->m_generation == generation)
+                    apply(std::move(*result));
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void TraceListModel::setFilter(const storage::TraceFilter &filter)
+{
+    m_filter = filter;
+    m_filter.after.reset();
+    m_filter.changedAfterSeq.reset();
+    m_filter.limit = m_pageSize;
+    ++m_generation;
+    m_loading = true;
+    m_fetching = m_polling = false;
+    using Page = std::pair<std::vector<storage::TraceSummary>, std::int64_t>;
+    const storage::TraceFilter first = m_filter;
+    request<Page>(
+        [first](storage::TraceStore &store) {
+            // The commit number is read first: anything committed after it comes with a poll.
+            auto seq = store.latestUpdateSeq();
+            auto page = store.findTraces(first);
+            return Page{page ? std::move(*page) : std::vector<storage::TraceSummary>{},
+                        seq ? *seq : 0};
+        },
+        [this](Page page) { showFirstPage(std::move(page.first), page.second); });
+}
+
+void TraceListModel::showFirstPage(std::vector<storage::TraceSummary> page, std::int64_t seenSeq)
+{
+    // A new filter is the one place a reset is right: every row changes.
+    beginResetModel();
+    m_hasMore = static_cast<int>(page.size()) == m_pageSize;
+    m_rows = std::move(page);
+    reindex();
+    endResetModel();
+    m_seenSeq = seenSeq;
+    m_loading = false;
+    emit loaded();
+}
+
+bool TraceListModel::canFetchMore(const QModelIndex &parent) const
+{
+    return !parent.isValid() && m_hasMore && !m_loading;
+}
+
+void TraceListModel::fetchMore(const QModelIndex &parent)
+{
+    if (!canFetchMore(parent) || m_fetching)
+        return;
+    m_fetching = true;
+    storage::TraceFilter next = m_filter;
+    if (!m_rows.empty())
+        next.after = {{m_rows.back().startNs, m_rows.back().key}};
+    request<std::vector<storage::TraceSummary>>(
+        [next](storage::TraceStore &store) {
+            auto page = store.findTraces(next);
+            return page ? std::move(*page) : std::vector<storage::TraceSummary>{};
+        },
+        [this](std::vector<storage::TraceSummary> page) { appendPage(std::move(page)); });
+}
+
+void TraceListModel::appendPage(std::vector<storage::TraceSummary> page)
+{
+    m_fetching = false;
+    m_hasMore = static_cast<int>(page.size()) == m_pageSize;
+    // Live updates may have brought some of these in already.
+    page.erase(std::remove_if(
+                   page.begin(), page.end(),
+                   [this](const storage::TraceSummary &s) { return m_rowOfKey.count(s.key) > 0; }),
+               page.end());
+    if (page.empty())
+        return;
+    const int first = rowCount();
+    beginInsertRows({}, first, first + static_cast<int>(page.size()) - 1);
+    m_rows.insert(m_rows.end(), std::make_move_iterator(page.begin()),
+                  std::make_move_iterator(page.end()));
+    reindex();
+    endInsertRows();
+}
+
+void TraceListModel::setPaused(bool paused)
+{
+    m_paused = paused;
+    if (!paused)
+        poll();
+}
+
+void TraceListModel::poll()
+{
+    if (m_paused || m_loading || m_polling)
+        return;
+    m_polling = true;
+    storage::TraceFilter changed = m_filter;
+    changed.changedAfterSeq = m_seenSeq;
+    changed.limit = 5000;
+    request<std::vector<storage::TraceSummary>>(
+        [changed](storage::TraceStore &store) {
+            auto traces = store.findTraces(changed);
+            return traces ? std::move(*traces) : std::vector<storage::TraceSummary>{};
+        },
+        [this](std::vector<storage::TraceSummary> changes) {
+            m_polling = false;
+            if (!m_paused)
+                applyChanges(std::move(changes));
+        });
+}
+
+void TraceListModel::applyChanges(std::vector<storage::TraceSummary> changes)
+{
+    if (changes.empty())
+        return;
+    m_seenSeq = std::max(m_seenSeq, changes.back().updatedSeq);
+    std::vector<storage::TraceSummary> fresh;
+    int firstChanged = rowCount(), lastChanged = -1, changed = 0;
+    for (storage::TraceSummary &s : changes) {
+        auto it = m_rowOfKey.find(s.key);
+        if (it == m_rowOfKey.end()) {
+            fresh.push_back(std::move(s));
+            continue;
+        }
+        const int row = it->second;
+        if (s.startNs == m_rows[row].startNs) {
+            m_rows[row] = std::move(s);
+            firstChanged = std::min(firstChanged, row);
+            lastChanged = std::max(lastChanged, row);
+            ++changed;
+            continue;
+        }
+        // An earlier span moved the trace's start: it moves to its new place.
+        beginRemoveRows({}, row, row);
+        m_rows.erase(m_rows.begin() + row);
+        reindex();
+        endRemoveRows();
+        fresh.push_back(std::move(s));
+    }
+    if (lastChanged >= 0)
+        emit dataChanged(index(firstChanged, 0), index(lastChanged, ColumnCount - 1));
+    const int inserted = static_cast<int>(fresh.size());
+    insertSorted(std::move(fresh));
+    trim();
+    emit liveUpdate(inserted, changed);
+}
+
+void TraceListModel::insertSorted(std::vector<storage::TraceSummary> fresh)
+{
+    std::sort(fresh.begin(), fresh.end(), before);
+    // Older than everything loaded while more pages exist: paging will bring them.
+    if (m_hasMore && !m_rows.empty()) {
+        fresh.erase(std::remove_if(fresh.begin(), fresh.end(),
+                                   [this](const storage::TraceSummary &s) {
+                                       return !before(s, m_rows.back());
+                                   }),
+                    fresh.end());
+    }
+    if (fresh.empty())
+        return;
+    // The usual case: everything new is newer than the top row, so one insertion.
+    if (m_rows.empty() || before(fresh.back(), m_rows.front())) {
+        beginInsertRows({}, 0, static_cast<int>(fresh.size()) - 1);
+        m_rows.insert(m_rows.begin(), std::make_move_iterator(fresh.begin()),
+                      std::make_move_iterator(fresh.end()));
+        reindex();
+        endInsertRows();
+        return;
+    }
+    for (storage::TraceSummary &s : fresh) {
+        const auto at = std::upper_bound(m_rows.begin(), m_rows.end(), s, before);
+        const int row = static_cast<int>(at - m_rows.begin());
+        beginInsertRows({}, row, row);
+        m_rows.insert(at, std::move(s));
+        reindex();
+        endInsertRows();
+    }
+}
+
+void TraceListModel::trim()
+{
+    if (rowCount() <= MaxRows)
+        return;
+    beginRemoveRows({}, MaxRows, rowCount() - 1);
+    m_rows.resize(MaxRows);
+    reindex();
+    endRemoveRows();
+    m_hasMore = true;
+}
+
+void TraceListModel::reindex()
+{
+    m_rowOfKey.clear();
+    m_rowOfKey.reserve(m_rows.size());
+    for (int row = 0; row < rowCount(); ++row)
+        m_rowOfKey.emplace(m_rows[row].key, row);
+}
+
+int TraceListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
+}
+
+int TraceListModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant TraceListModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const storage::TraceSummary &s = m_rows[index.row()];
+    if (role == Qt::DisplayRole) {
+        switch (index.column()) {
+        case StartColumn:
+            return startText(s.startNs);
+        case ServiceColumn:
+            return QString::fromStdString(s.rootService);
+        case OperationColumn:
+            return QString(QString::fromStdString(s.rootName)
+                           + (s.hasRoot ? QString() : tr(" (root not received)")));
+        case DurationColumn:
+            return QString::fromStdString(storage::formatDuration(s.durationNs()));
+        case SpansColumn:
+            return static_cast<qlonglong>(s.spanCount);
+        case ErrorsColumn:
+            return static_cast<qlonglong>(s.errorCount);
+        case ServicesColumn: {
+            QStringList services;
+            for (const std::string &service : s.services)
+                services << QString::fromStdString(service);
+            return services.join(QStringLiteral(", "));
+        }
+        }
+    } else if (role == Qt::ToolTipRole) {
+        return tr("Trace %1").arg(QString::fromStdString(storage::toHex(s.traceId)));
+    } else if (role == Qt::TextAlignmentRole) {
+        const bool number = index.column() == DurationColumn || index.column() == SpansColumn
+            || index.column() == ErrorsColumn;
+        return QVariant::fromValue(Qt::AlignVCenter | (number ? Qt::AlignRight : Qt::AlignLeft));
+    } else if (role == Qt::ForegroundRole && index.column() == ErrorsColumn && s.errorCount > 0) {
+        return QColor(Qt::red);
+    }
+    return {};
+}
+
+QVariant TraceListModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case StartColumn:
+        return tr("Start");
+    case ServiceColumn:
+        return tr("Root service");
+    case OperationColumn:
+        return tr("Root operation");
+    case DurationColumn:
+        return tr("Duration");
+    case SpansColumn:
+        return tr("Spans");
+    case ErrorsColumn:
+        return tr("Errors");
+    case ServicesColumn:
+        return tr("Services");
+    }
+    return {};
+}
+
+} // namespace spanscope::ui

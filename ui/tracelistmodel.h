@@ -1,0 +1,91 @@
+#pragma once
+
+#include <tracestore.h>
+
+#include <QAbstractTableModel>
+#include <QThread>
+#include <QTimer>
+
+#include <unordered_map>
+#include <vector>
+
+namespace spanscope::ui {
+
+class TraceQueryWorker;
+
+// The trace list: summaries newest first, paged lazily (fetchMore), kept live by polling for
+// traces changed since the last commit it saw. Each poll is applied as one batch: new traces at
+// the top are one row insertion, changed ones one dataChanged; selection and scroll position
+// survive because rows are never reset for live data.
+class TraceListModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column {
+        StartColumn,
+        ServiceColumn,
+        OperationColumn,
+        DurationColumn,
+        SpansColumn,
+        ErrorsColumn,
+        ServicesColumn,
+        ColumnCount
+    };
+    static constexpr int PollIntervalMs = 200;
+    // Beyond this many rows the oldest are dropped from memory (they can be fetched again).
+    static constexpr int MaxRows = 100'000;
+
+    explicit TraceListModel(const QString &databasePath, int pageSize = 200,
+                            QObject *parent = nullptr);
+    ~TraceListModel() override;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+    bool canFetchMore(const QModelIndex &parent) const override;
+    void fetchMore(const QModelIndex &parent) override;
+
+    // Shows the traces matching `filter` (its limit and paging fields are ignored).
+    void setFilter(const storage::TraceFilter &filter);
+    // While paused the list does not change; resuming catches up.
+    void setPaused(bool paused);
+    bool isPaused() const { return m_paused; }
+    const storage::TraceSummary &summary(int row) const { return m_rows[row]; }
+
+signals:
+    void loaded(); // the first page for the current filter is shown
+    void liveUpdate(int inserted, int changed); // one poll's changes were applied
+    void failed(const QString &message);
+
+private:
+    void poll();
+    void showFirstPage(std::vector<storage::TraceSummary> page, std::int64_t seenSeq);
+    void appendPage(std::vector<storage::TraceSummary> page);
+    void applyChanges(std::vector<storage::TraceSummary> changes);
+    void insertSorted(std::vector<storage::TraceSummary> fresh);
+    void trim();
+    void reindex();
+    // Queues `query` on the worker and hands its result to `apply` here, if still current.
+    template<typename Result>
+    void request(std::function<Result(storage::TraceStore &)> query,
+                 std::function<void(Result)> apply);
+
+    int m_pageSize;
+    QThread m_thread;
+    TraceQueryWorker *m_worker;
+    QTimer m_pollTimer;
+    storage::TraceFilter m_filter;
+    std::vector<storage::TraceSummary> m_rows;
+    std::unordered_map<std::int64_t, int> m_rowOfKey;
+    quint64 m_generation = 0;
+    std::int64_t m_seenSeq = 0;
+    bool m_loading = false;
+    bool m_fetching = false;
+    bool m_polling = false;
+    bool m_hasMore = false;
+    bool m_paused = false;
+};
+
+} // namespace spanscope::ui
