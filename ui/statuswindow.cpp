@@ -2,17 +2,21 @@
 
 #include "statisticspoller.h"
 #include "tracelistmodel.h"
+#include "traceopener.h"
+#include "waterfallview.h"
 
 #include <QApplication>
 #include <QClipboard>
 #include <QFontDatabase>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
 #include <QMenuBar>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSplitter>
 #include <QStatusBar>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -32,6 +36,9 @@ StatusWindow::StatusWindow(const Endpoints &endpoints, QWidget *parent)
     auto *heading = new QLabel(tr("<h2>Spanscope is receiving OpenTelemetry</h2>"), central);
     layout->addWidget(heading);
 
+    // Where to send telemetry on the left, the settings to paste on the right: the height below
+    // belongs to the traces.
+    auto *top = new QHBoxLayout;
     auto *form = new QFormLayout;
     const auto selectable = [central](const QString &text) {
         auto *label = new QLabel(text, central);
@@ -42,35 +49,58 @@ StatusWindow::StatusWindow(const Endpoints &endpoints, QWidget *parent)
     form->addRow(tr("OTLP/HTTP:"), selectable(QStringLiteral("http://") + endpoints.http));
     form->addRow(tr("Database:"), selectable(endpoints.database));
     m_counts = selectable(tr("Waiting for the first statistics…"));
+    m_counts->setWordWrap(true);
     form->addRow(tr("Stored:"), m_counts);
-    layout->addLayout(form);
-
-    layout->addWidget(new QLabel(tr("Point a service at Spanscope with these settings:"), central));
-    m_snippet = new QPlainTextEdit(environmentSnippet(endpoints), central);
-    m_snippet->setReadOnly(true);
-    m_snippet->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_snippet->setMaximumHeight(QFontMetrics(m_snippet->font()).lineSpacing() * 11);
-    layout->addWidget(m_snippet);
     auto *copy = new QPushButton(tr("&Copy settings"), central);
     connect(copy, &QPushButton::clicked, this, [this] {
         QGuiApplication::clipboard()->setText(m_snippet->toPlainText());
         statusBar()->showMessage(tr("Settings copied to the clipboard."), 3000);
     });
-    layout->addWidget(copy, 0, Qt::AlignLeft);
+    form->addRow(QString(), copy);
+    top->addLayout(form, 2);
 
-    layout->addWidget(new QLabel(tr("Traces, newest first (live):"), central));
-    m_traces = new QTableView(central);
-    m_traces->setModel(new TraceListModel(endpoints.database, 200, m_traces));
+    auto *settings = new QVBoxLayout;
+    settings->addWidget(
+        new QLabel(tr("Point a service at Spanscope with these settings:"), central));
+    m_snippet = new QPlainTextEdit(environmentSnippet(endpoints), central);
+    m_snippet->setReadOnly(true);
+    m_snippet->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_snippet->setFixedHeight(QFontMetrics(m_snippet->font()).lineSpacing() * 12);
+    settings->addWidget(m_snippet);
+    top->addLayout(settings, 3);
+    layout->addLayout(top);
+
+    layout->addWidget(
+        new QLabel(tr("Traces, newest first (live); double-click or Enter opens one:"), central));
+    auto *split = new QSplitter(Qt::Vertical, central);
+    m_traces = new QTableView(split);
+    auto *model = new TraceListModel(endpoints.database, 200, m_traces);
+    m_traces->setModel(model);
     m_traces->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_traces->setSelectionMode(QAbstractItemView::SingleSelection);
     m_traces->setAlternatingRowColors(true);
     m_traces->setWordWrap(false);
     m_traces->verticalHeader()->hide();
+    m_traces->verticalHeader()->setDefaultSectionSize(m_traces->fontMetrics().height() + 6);
     m_traces->horizontalHeader()->setStretchLastSection(true);
     m_traces->horizontalHeader()->setSectionResizeMode(TraceListModel::OperationColumn,
                                                        QHeaderView::Stretch);
-    layout->addWidget(m_traces, 1);
+    m_waterfall = new WaterfallView(split);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 2);
+    layout->addWidget(split, 1);
+
+    auto *opener = new TraceOpener(endpoints.database, this);
+    const auto openRow = [this, model, opener](const QModelIndex &index) {
+        if (index.isValid())
+            opener->open(model->summary(index.row()).traceId);
+    };
+    connect(m_traces, &QAbstractItemView::activated, this, openRow);
+    connect(opener, &TraceOpener::opened, m_waterfall, &WaterfallView::setTrace);
+    connect(opener, &TraceOpener::failed, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 5000); });
     setCentralWidget(central);
-    resize(980, 720);
+    resize(1100, 860);
 
     auto *poller = new StatisticsPoller(endpoints.database, 1000);
     poller->moveToThread(&m_pollThread);

@@ -11,6 +11,8 @@ class QTableView;
 
 namespace spanscope::ui {
 
+class WaterfallView;
+
 struct Endpoints
 {
     QString grpc; // host:port
@@ -37,6 +39,7 @@ private:
     QLabel *m_counts = nullptr;
     QPlainTextEdit *m_snippet = nullptr;
     QTableView *m_traces = nullptr;
+    WaterfallView *m_waterfall = nullptr;
     QThread m_pollThread;
 };
 

@@ -3,6 +3,7 @@
 
 #include <spanwriter.h>
 #include <statuswindow.h>
+#include <waterfallview.h>
 
 #include <QApplication>
 #include <QClipboard>
@@ -61,6 +62,15 @@ private slots:
         QVERIFY(table);
         QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 3, 5000);
         QCOMPARE(table->model()->index(0, 2).data().toString(), QStringLiteral("GET /"));
+
+        // Enter on a trace opens it in the waterfall (loaded and laid out off the GUI thread).
+        auto *waterfall = window.findChild<ui::WaterfallView *>();
+        QVERIFY(waterfall);
+        QVERIFY(waterfall->visibleRows().empty());
+        table->setFocus();
+        table->setCurrentIndex(table->model()->index(1, 0));
+        QTest::keyClick(table, Qt::Key_Return);
+        QTRY_COMPARE_WITH_TIMEOUT(waterfall->visibleRows().size(), size_t(1), 5000);
 
         auto *copy = window.findChild<QPushButton *>();
         QVERIFY(copy);
