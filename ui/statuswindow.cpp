@@ -1,5 +1,6 @@
 #include "statuswindow.h"
 
+#include "spandetailsview.h"
 #include "statisticspoller.h"
 #include "tracelistmodel.h"
 #include "traceopener.h"
@@ -85,7 +86,11 @@ StatusWindow::StatusWindow(const Endpoints &endpoints, QWidget *parent)
     m_traces->horizontalHeader()->setStretchLastSection(true);
     m_traces->horizontalHeader()->setSectionResizeMode(TraceListModel::OperationColumn,
                                                        QHeaderView::Stretch);
-    m_waterfall = new WaterfallView(split);
+    auto *traceSplit = new QSplitter(Qt::Horizontal, split);
+    m_waterfall = new WaterfallView(traceSplit);
+    auto *details = new SpanDetailsView(traceSplit);
+    traceSplit->setStretchFactor(0, 3);
+    traceSplit->setStretchFactor(1, 2);
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 2);
     layout->addWidget(split, 1);
@@ -96,7 +101,15 @@ StatusWindow::StatusWindow(const Endpoints &endpoints, QWidget *parent)
             opener->open(model->summary(index.row()).traceId);
     };
     connect(m_traces, &QAbstractItemView::activated, this, openRow);
-    connect(opener, &TraceOpener::opened, m_waterfall, &WaterfallView::setTrace);
+    connect(opener, &TraceOpener::opened, this,
+            [this, details](std::shared_ptr<const storage::TraceData> trace,
+                            std::shared_ptr<const WaterfallLayout> layout) {
+                m_trace = trace;
+                m_waterfall->setTrace(std::move(trace), std::move(layout));
+                details->clearSpan();
+            });
+    connect(m_waterfall, &WaterfallView::spanSelected, details,
+            [this, details](int span) { details->showSpan(m_trace, span); });
     connect(opener, &TraceOpener::failed, this,
             [this](const QString &message) { statusBar()->showMessage(message, 5000); });
     setCentralWidget(central);

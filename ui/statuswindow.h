@@ -5,6 +5,8 @@
 #include <QMainWindow>
 #include <QThread>
 
+#include <memory>
+
 class QLabel;
 class QPlainTextEdit;
 class QTableView;
@@ -40,6 +42,7 @@ private:
     QPlainTextEdit *m_snippet = nullptr;
     QTableView *m_traces = nullptr;
     WaterfallView *m_waterfall = nullptr;
+    std::shared_ptr<const storage::TraceData> m_trace; // the trace in the waterfall
     QThread m_pollThread;
 };
 
