@@ -12,29 +12,6 @@ namespace spanscope::storage {
 
 namespace {
 
-const char *typeName(AnyValue::Type type)
-{
-    switch (type) {
-    case AnyValue::Type::Empty:
-        return "empty";
-    case AnyValue::Type::String:
-        return "string";
-    case AnyValue::Type::Bool:
-        return "bool";
-    case AnyValue::Type::Int:
-        return "int";
-    case AnyValue::Type::Double:
-        return "double";
-    case AnyValue::Type::Bytes:
-        return "bytes";
-    case AnyValue::Type::Array:
-        return "array";
-    case AnyValue::Type::KeyValueList:
-        return "map";
-    }
-    return "empty";
-}
-
 std::string quoted(const std::string &text)
 {
     std::string out = "\"";
@@ -104,6 +81,29 @@ std::string severityName(int severityNumber)
     const int band = (severityNumber - 1) / 4;
     const int step = (severityNumber - 1) % 4;
     return std::string(bands[band]) + (step ? std::to_string(step + 1) : "");
+}
+
+const char *typeName(AnyValue::Type type)
+{
+    switch (type) {
+    case AnyValue::Type::Empty:
+        return "empty";
+    case AnyValue::Type::String:
+        return "string";
+    case AnyValue::Type::Bool:
+        return "bool";
+    case AnyValue::Type::Int:
+        return "int";
+    case AnyValue::Type::Double:
+        return "double";
+    case AnyValue::Type::Bytes:
+        return "bytes";
+    case AnyValue::Type::Array:
+        return "array";
+    case AnyValue::Type::KeyValueList:
+        return "map";
+    }
+    return "empty";
 }
 
 std::string formatDuration(std::int64_t nanos)

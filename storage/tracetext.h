@@ -12,6 +12,8 @@ std::string formatDuration(std::int64_t nanos);
 // UTC, ISO 8601 with microseconds: 2026-11-24T10:34:59.145131Z.
 std::string formatTimestamp(std::uint64_t unixNanos);
 std::string formatValue(const AnyValue &value);
+// "string", "int", "map" ...: the type as users see it next to a value.
+const char *typeName(AnyValue::Type type);
 std::string formatAttributes(const Attributes &attributes);
 // An indented span tree with durations, status, attributes, events and links. Spans whose
 // parent never arrived are listed under a marked placeholder.

@@ -13,30 +13,6 @@ QString text(const std::string &s)
     return QString::fromStdString(s).toHtmlEscaped();
 }
 
-const char *typeName(storage::AnyValue::Type type)
-{
-    using Type = storage::AnyValue::Type;
-    switch (type) {
-    case Type::Empty:
-        return "empty";
-    case Type::String:
-        return "string";
-    case Type::Bool:
-        return "bool";
-    case Type::Int:
-        return "int";
-    case Type::Double:
-        return "double";
-    case Type::Bytes:
-        return "bytes";
-    case Type::Array:
-        return "array";
-    case Type::KeyValueList:
-        return "map";
-    }
-    return "";
-}
-
 QString valueText(const storage::AnyValue &value)
 {
     // Strings as they are (no quotes); everything else as the CLI prints it.
@@ -53,7 +29,7 @@ QString attributeTable(const storage::Attributes &attributes)
     for (const storage::KeyValue &kv : attributes) {
         html += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td><td><small>%3</small></td></tr>")
                     .arg(text(kv.key), valueText(kv.value),
-                         QString::fromLatin1(typeName(kv.value.type())));
+                         QString::fromLatin1(storage::typeName(kv.value.type())));
     }
     return html + QStringLiteral("</table>");
 }
@@ -144,7 +120,8 @@ QString SpanDetailsView::html(const storage::TraceData &trace, int spanIndex)
                          message ? valueText(*message) : QString(),
                          offset(static_cast<std::int64_t>(event.timeUnixNano) - start));
         if (stack)
-            html += QStringLiteral("<pre style='white-space: pre-wrap'>%1</pre>").arg(valueText(*stack));
+            html += QStringLiteral("<pre style='white-space: pre-wrap'>%1</pre>")
+                        .arg(valueText(*stack));
         html += QStringLiteral("</div>");
     }
 
