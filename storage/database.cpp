@@ -51,7 +51,7 @@ CREATE TABLE traces(
     received_ns INTEGER NOT NULL,
     updated_seq INTEGER NOT NULL);
 CREATE INDEX traces_by_start ON traces(start_ns);
-CREATE INDEX traces_by_update ON traces(updated_seq);
+CREATE INDEX traces_by_update ON traces(updated_seq, trace_key);
 CREATE TABLE spans(
     trace_key INTEGER NOT NULL,
     span_id BLOB NOT NULL,

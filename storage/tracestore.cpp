@@ -207,8 +207,9 @@ Result<std::vector<TraceSummary>> TraceStore::findTraces(const TraceFilter &filt
         sql += " AND t.start_ns < ?10";
     if (filter.after)
         sql += " AND (t.start_ns, t.trace_key) < (?11, ?12)";
-    if (filter.changedAfterSeq)
-        sql += " AND t.updated_seq > ?14 ORDER BY t.updated_seq LIMIT ?13";
+    if (filter.changedAfter)
+        sql += " AND (t.updated_seq, t.trace_key) > (?14, ?15) ORDER BY t.updated_seq, t.trace_key "
+               "LIMIT ?13";
     else
         sql += " ORDER BY t.start_ns DESC, t.trace_key DESC LIMIT ?13";
 
@@ -232,8 +233,8 @@ Result<std::vector<TraceSummary>> TraceStore::findTraces(const TraceFilter &filt
     if (filter.after)
         query.bind(11, filter.after->first).bind(12, filter.after->second);
     query.bind(13, std::max(1, filter.limit));
-    if (filter.changedAfterSeq)
-        query.bind(14, *filter.changedAfterSeq);
+    if (filter.changedAfter)
+        query.bind(14, filter.changedAfter->first).bind(15, filter.changedAfter->second);
     std::vector<TraceSummary> out;
     while (query.next())
         out.push_back(readSummary(query));

@@ -50,8 +50,9 @@ struct TraceFilter
     int limit = 100;
     // Keyset paging: continue after the last summary of the previous page.
     std::optional<std::pair<std::int64_t, std::int64_t>> after; // (startNs, key)
-    // Live updates: only traces changed by later commits, oldest change first.
-    std::optional<std::int64_t> changedAfterSeq;
+    // Live updates: traces changed after (updatedSeq, key), oldest change first. One commit can
+    // touch many traces, so the key continues within a commit when the limit cuts it.
+    std::optional<std::pair<std::int64_t, std::int64_t>> changedAfter; // (updatedSeq, key)
 };
 
 struct StoredSpan

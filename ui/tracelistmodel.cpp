@@ -9,6 +9,7 @@
 #include <QPointer>
 
 #include <algorithm>
+#include <limits>
 
 namespace spanscope::ui {
 
@@ -75,7 +76,7 @@ void TraceListModel::setFilter(const storage::TraceFilter &filter)
 {
     m_filter = filter;
     m_filter.after.reset();
-    m_filter.changedAfterSeq.reset();
+    m_filter.changedAfter.reset();
     m_filter.limit = m_pageSize;
     ++m_generation;
     m_loading = true;
@@ -101,7 +102,8 @@ void TraceListModel::showFirstPage(std::vector<storage::TraceSummary> page, std:
     m_rows = std::move(page);
     reindex();
     endResetModel();
-    m_seenSeq = seenSeq;
+    // Everything up to this commit is in the page (or sorts outside it).
+    m_seen = {seenSeq, std::numeric_limits<std::int64_t>::max()};
     m_loading = false;
     emit loaded();
 }
@@ -159,7 +161,7 @@ void TraceListModel::poll()
         return;
     m_polling = true;
     storage::TraceFilter changed = m_filter;
-    changed.changedAfterSeq = m_seenSeq;
+    changed.changedAfter = m_seen;
     changed.limit = 5000;
     request<std::vector<storage::TraceSummary>>(
         [changed](storage::TraceStore &store) {
@@ -177,7 +179,7 @@ void TraceListModel::applyChanges(std::vector<storage::TraceSummary> changes)
 {
     if (changes.empty())
         return;
-    m_seenSeq = std::max(m_seenSeq, changes.back().updatedSeq);
+    m_seen = {changes.back().updatedSeq, changes.back().key};
     std::vector<storage::TraceSummary> fresh;
     int firstChanged = rowCount(), lastChanged = -1, changed = 0;
     for (storage::TraceSummary &s : changes) {

@@ -80,7 +80,8 @@ private:
     std::vector<storage::TraceSummary> m_rows;
     std::unordered_map<std::int64_t, int> m_rowOfKey;
     quint64 m_generation = 0;
-    std::int64_t m_seenSeq = 0;
+    // The last change applied, as (updatedSeq, key); polls continue after it.
+    std::pair<std::int64_t, std::int64_t> m_seen{0, 0};
     bool m_loading = false;
     bool m_fetching = false;
     bool m_polling = false;

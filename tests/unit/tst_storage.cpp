@@ -330,14 +330,43 @@ private slots:
         writer->shutdown();
 
         storage::TraceFilter changed;
-        changed.changedAfterSeq = seen;
+        changed.changedAfter = {{seen, std::numeric_limits<std::int64_t>::max()}};
         auto after = openStore(path)->findTraces(changed);
         QCOMPARE(after->size(), size_t(3)); // trace 1 again, and the two new ones
         QCOMPARE(after->at(0).spanCount, 3); // oldest change first
         QVERIFY(after->at(0).updatedSeq > seen);
         QVERIFY(after->at(1).updatedSeq <= after->at(2).updatedSeq);
-        changed.changedAfterSeq = after->back().updatedSeq;
+        changed.changedAfter = {{after->back().updatedSeq, after->back().key}};
         QVERIFY(openStore(path)->findTraces(changed)->empty());
+    }
+
+    void changesOfOneLargeCommitArePagedWithoutGaps()
+    {
+        const QString path = newDatabase();
+        auto writer = openWriter(path);
+        QVERIFY(writer->writeTraces(syntheticBatch(0, 2, 1)).committed());
+        writer->shutdown();
+        const std::int64_t seen = openStore(path)->latestUpdateSeq().value();
+        writer = openWriter(path);
+        QVERIFY(
+            writer->writeTraces(syntheticBatch(100, 25, 1)).committed()); // one commit, 25 traces
+        writer->shutdown();
+
+        auto store = openStore(path);
+        storage::TraceFilter changed;
+        changed.limit = 10; // cuts inside the commit
+        changed.changedAfter = {{seen, std::numeric_limits<std::int64_t>::max()}};
+        std::set<std::int64_t> keys;
+        for (int polls = 0; polls < 5; ++polls) {
+            auto page = store->findTraces(changed);
+            QVERIFY(page);
+            for (const auto &t : *page)
+                QVERIFY(keys.insert(t.key).second);
+            if (page->empty())
+                break;
+            changed.changedAfter = {{page->back().updatedSeq, page->back().key}};
+        }
+        QCOMPARE(keys.size(), size_t(25));
     }
 
     void operationsServicesAndStatistics()
