@@ -181,6 +181,7 @@ void TraceListModel::applyChanges(std::vector<storage::TraceSummary> changes)
         return;
     m_seen = {changes.back().updatedSeq, changes.back().key};
     std::vector<storage::TraceSummary> fresh;
+    std::vector<int> moved; // rows whose start changed: they leave and come back in order
     int firstChanged = rowCount(), lastChanged = -1, changed = 0;
     for (storage::TraceSummary &s : changes) {
         auto it = m_rowOfKey.find(s.key);
@@ -189,22 +190,27 @@ void TraceListModel::applyChanges(std::vector<storage::TraceSummary> changes)
             continue;
         }
         const int row = it->second;
-        if (s.startNs == m_rows[row].startNs) {
-            m_rows[row] = std::move(s);
-            firstChanged = std::min(firstChanged, row);
-            lastChanged = std::max(lastChanged, row);
-            ++changed;
+        if (s.startNs != m_rows[row].startNs) { // an earlier span moved the trace's start
+            moved.push_back(row);
+            fresh.push_back(std::move(s));
             continue;
         }
-        // An earlier span moved the trace's start: it moves to its new place.
-        beginRemoveRows({}, row, row);
-        m_rows.erase(m_rows.begin() + row);
-        reindex();
-        endRemoveRows();
-        fresh.push_back(std::move(s));
+        m_rows[row] = std::move(s);
+        firstChanged = std::min(firstChanged, row);
+        lastChanged = std::max(lastChanged, row);
+        ++changed;
     }
     if (lastChanged >= 0)
         emit dataChanged(index(firstChanged, 0), index(lastChanged, ColumnCount - 1));
+    // Removed from the bottom up so the rows still to remove keep their numbers.
+    std::sort(moved.rbegin(), moved.rend());
+    for (const int row : moved) {
+        beginRemoveRows({}, row, row);
+        m_rows.erase(m_rows.begin() + row);
+        endRemoveRows();
+    }
+    if (!moved.empty())
+        reindex();
     const int inserted = static_cast<int>(fresh.size());
     insertSorted(std::move(fresh));
     trim();
@@ -238,9 +244,9 @@ void TraceListModel::insertSorted(std::vector<storage::TraceSummary> fresh)
         const int row = static_cast<int>(at - m_rows.begin());
         beginInsertRows({}, row, row);
         m_rows.insert(at, std::move(s));
-        reindex();
         endInsertRows();
     }
+    reindex(); // once: the loop needs only m_rows
 }
 
 void TraceListModel::trim()

@@ -133,6 +133,33 @@ private slots:
         QVERIFY(changed.count() >= 1);
     }
 
+    void aTraceWhoseStartMovesChangesPlace()
+    {
+        QVERIFY(m_writer->writeTraces(traces(10, 1)).committed());
+        QVERIFY(m_writer->writeTraces(traces(15, 1)).committed());
+        // Trace 5 is first seen through a child that starts at 20 ms: it sorts newest.
+        storage::TraceBatch child = traces(5, 1, false, 1);
+        child.groups[0].spans.erase(child.groups[0].spans.begin()); // without its root
+        child.groups[0].spans[0].startUnixNano += 15'000'000;
+        QVERIFY(m_writer->writeTraces(std::move(child)).committed());
+
+        TraceListModel model(m_path, 50);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy loaded(&model, &TraceListModel::loaded);
+        QVERIFY(loaded.wait(5000));
+        QCOMPARE(traceNumber(model.summary(0)), 5);
+        QVERIFY(!model.summary(0).hasRoot);
+
+        // The root arrives and starts at 5 ms: the trace moves below 15 and 10.
+        QVERIFY(m_writer->writeTraces(traces(5, 1)).committed());
+        QTRY_COMPARE_WITH_TIMEOUT(traceNumber(model.summary(2)), 5, 5000);
+        QCOMPARE(traceNumber(model.summary(0)), 15);
+        QCOMPARE(traceNumber(model.summary(1)), 10);
+        QVERIFY(model.summary(2).hasRoot);
+        QCOMPARE(model.rowCount(), 3);
+    }
+
     void pauseHoldsTheListAndResumeCatchesUp()
     {
         QVERIFY(m_writer->writeTraces(traces(0, 2)).committed());
