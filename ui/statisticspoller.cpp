@@ -1,41 +1,53 @@
 #include "statisticspoller.h"
 
-#include <QTimer>
+#include "tracequerythread.h"
+
+#include <QPointer>
+
+#include <optional>
 
 namespace spanscope::ui {
 
-StatisticsPoller::StatisticsPoller(QString databasePath, int intervalMs)
-    : m_path(std::move(databasePath))
-    , m_intervalMs(intervalMs)
+StatisticsPoller::StatisticsPoller(const QString &databasePath, int intervalMs, QObject *parent)
+    : QObject(parent)
+    , m_queries(new TraceQueryThread(databasePath, this))
 {
-    qRegisterMetaType<storage::StoreStatistics>();
-}
-
-StatisticsPoller::~StatisticsPoller() = default;
-
-void StatisticsPoller::start()
-{
-    m_timer = new QTimer(this);
-    connect(m_timer, &QTimer::timeout, this, &StatisticsPoller::poll);
-    m_timer->start(m_intervalMs);
+    connect(m_queries, &TraceQueryThread::failed, this, [this](const QString &message) {
+        m_polling = false;
+        emit failed(message);
+    });
+    connect(&m_timer, &QTimer::timeout, this, &StatisticsPoller::poll);
+    m_timer.start(intervalMs);
     poll();
 }
 
 void StatisticsPoller::poll()
 {
-    if (!m_store) {
-        auto store = storage::TraceStore::open(m_path.toStdString());
-        if (!store) {
-            emit failed(QString::fromStdString(store.error()));
-            return;
-        }
-        m_store = std::move(*store);
-    }
-    auto statistics = m_store->statistics();
-    if (statistics)
-        emit statisticsReady(*statistics);
-    else
-        emit failed(QString::fromStdString(statistics.error()));
+    if (m_polling)
+        return;
+    m_polling = true;
+    QPointer<StatisticsPoller> self(this);
+    m_queries->run([self](storage::TraceStore &store) {
+        auto statistics = store.statistics();
+        std::optional<storage::StoreStatistics> ready;
+        QString error;
+        if (statistics)
+            ready = std::move(*statistics);
+        else
+            error = QString::fromStdString(statistics.error());
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, ready, error] {
+                if (!self)
+                    return;
+                self->m_polling = false;
+                if (ready)
+                    emit self->statisticsReady(*ready);
+                else
+                    emit self->failed(error);
+            },
+            Qt::QueuedConnection);
+    });
 }
 
 } // namespace spanscope::ui

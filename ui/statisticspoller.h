@@ -3,24 +3,19 @@
 #include <tracestore.h>
 
 #include <QObject>
-#include <QString>
-
-#include <memory>
-
-class QTimer;
+#include <QTimer>
 
 namespace spanscope::ui {
 
-// Reads store statistics on its own thread with its own read-only connection, so the GUI
-// thread never touches SQLite. Move it to a QThread and call start() there.
+class TraceQueryThread;
+
+// Reads store statistics every `intervalMs` on a query thread and reports them on this
+// object's thread; a poll still running when the next is due is not doubled.
 class StatisticsPoller : public QObject
 {
     Q_OBJECT
 public:
-    StatisticsPoller(QString databasePath, int intervalMs);
-    ~StatisticsPoller() override;
-
-    void start();
+    StatisticsPoller(const QString &databasePath, int intervalMs, QObject *parent = nullptr);
 
 signals:
     void statisticsReady(const spanscope::storage::StoreStatistics &statistics);
@@ -29,12 +24,9 @@ signals:
 private:
     void poll();
 
-    QString m_path;
-    int m_intervalMs;
-    QTimer *m_timer = nullptr;
-    std::unique_ptr<storage::TraceStore> m_store;
+    TraceQueryThread *m_queries;
+    QTimer m_timer;
+    bool m_polling = false;
 };
 
 } // namespace spanscope::ui
-
-Q_DECLARE_METATYPE(spanscope::storage::StoreStatistics)

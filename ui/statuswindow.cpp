@@ -115,21 +115,13 @@ StatusWindow::StatusWindow(const Endpoints &endpoints, QWidget *parent)
     setCentralWidget(central);
     resize(1100, 860);
 
-    auto *poller = new StatisticsPoller(endpoints.database, 1000);
-    poller->moveToThread(&m_pollThread);
-    connect(&m_pollThread, &QThread::started, poller, &StatisticsPoller::start);
-    connect(&m_pollThread, &QThread::finished, poller, &QObject::deleteLater);
+    auto *poller = new StatisticsPoller(endpoints.database, 1000, this);
     connect(poller, &StatisticsPoller::statisticsReady, this, &StatusWindow::showStatistics);
     connect(poller, &StatisticsPoller::failed, this,
             [this](const QString &message) { statusBar()->showMessage(message); });
-    m_pollThread.start();
 }
 
-StatusWindow::~StatusWindow()
-{
-    m_pollThread.quit();
-    m_pollThread.wait();
-}
+StatusWindow::~StatusWindow() = default;
 
 QString StatusWindow::environmentSnippet(const Endpoints &endpoints)
 {

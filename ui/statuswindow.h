@@ -3,7 +3,6 @@
 #include <tracestore.h>
 
 #include <QMainWindow>
-#include <QThread>
 
 #include <memory>
 
@@ -43,7 +42,6 @@ private:
     QTableView *m_traces = nullptr;
     WaterfallView *m_waterfall = nullptr;
     std::shared_ptr<const storage::TraceData> m_trace; // the trace in the waterfall
-    QThread m_pollThread;
 };
 
 } // namespace spanscope::ui

@@ -1,6 +1,6 @@
 #include "tracelistmodel.h"
 
-#include "tracequeryworker.h"
+#include "tracequerythread.h"
 
 #include <tracetext.h>
 
@@ -34,23 +34,16 @@ QString startText(std::int64_t nanos)
 TraceListModel::TraceListModel(const QString &databasePath, int pageSize, QObject *parent)
     : QAbstractTableModel(parent)
     , m_pageSize(std::max(pageSize, 1))
-    , m_worker(new TraceQueryWorker(databasePath))
+    , m_queries(new TraceQueryThread(databasePath, this))
 {
-    m_worker->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    connect(m_worker, &TraceQueryWorker::failed, this, &TraceListModel::failed);
-    m_thread.start();
+    connect(m_queries, &TraceQueryThread::failed, this, &TraceListModel::failed);
     m_pollTimer.setInterval(PollIntervalMs);
     connect(&m_pollTimer, &QTimer::timeout, this, &TraceListModel::poll);
     m_pollTimer.start();
     setFilter({});
 }
 
-TraceListModel::~TraceListModel()
-{
-    m_thread.quit();
-    m_thread.wait();
-}
+TraceListModel::~TraceListModel() = default;
 
 template<typename Result>
 void TraceListModel::request(std::function<Result(storage::TraceStore &)> query,
@@ -58,8 +51,8 @@ void TraceListModel::request(std::function<Result(storage::TraceStore &)> query,
 {
     const quint64 generation = m_generation;
     QPointer<TraceListModel> self(this);
-    m_worker->run([self, generation, query = std::move(query),
-                   apply = std::move(apply)](storage::TraceStore &store) {
+    m_queries->run([self, generation, query = std::move(query),
+                    apply = std::move(apply)](storage::TraceStore &store) {
         auto result = std::make_shared<Result>(query(store));
         QMetaObject::invokeMethod(
             self.data(),

@@ -3,7 +3,6 @@
 #include <tracestore.h>
 
 #include <QAbstractTableModel>
-#include <QThread>
 #include <QTimer>
 
 #include <unordered_map>
@@ -11,7 +10,7 @@
 
 namespace spanscope::ui {
 
-class TraceQueryWorker;
+class TraceQueryThread;
 
 // The trace list: summaries newest first, paged lazily (fetchMore), kept live by polling for
 // traces changed since the last commit it saw. Each poll is applied as one batch: new traces at
@@ -73,8 +72,7 @@ private:
                  std::function<void(Result)> apply);
 
     int m_pageSize;
-    QThread m_thread;
-    TraceQueryWorker *m_worker;
+    TraceQueryThread *m_queries;
     QTimer m_pollTimer;
     storage::TraceFilter m_filter;
     std::vector<storage::TraceSummary> m_rows;

@@ -1,6 +1,6 @@
 #include "traceopener.h"
 
-#include "tracequeryworker.h"
+#include "tracequerythread.h"
 
 #include <QPointer>
 
@@ -8,25 +8,18 @@ namespace spanscope::ui {
 
 TraceOpener::TraceOpener(const QString &databasePath, QObject *parent)
     : QObject(parent)
-    , m_worker(new TraceQueryWorker(databasePath))
+    , m_queries(new TraceQueryThread(databasePath, this))
 {
-    m_worker->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    connect(m_worker, &TraceQueryWorker::failed, this, &TraceOpener::failed);
-    m_thread.start();
+    connect(m_queries, &TraceQueryThread::failed, this, &TraceOpener::failed);
 }
 
-TraceOpener::~TraceOpener()
-{
-    m_thread.quit();
-    m_thread.wait();
-}
+TraceOpener::~TraceOpener() = default;
 
 void TraceOpener::open(const storage::TraceId &traceId)
 {
     const quint64 generation = ++m_generation;
     QPointer<TraceOpener> self(this);
-    m_worker->run([self, generation, traceId](storage::TraceStore &store) {
+    m_queries->run([self, generation, traceId](storage::TraceStore &store) {
         auto loaded = store.loadTrace(traceId);
         std::shared_ptr<const storage::TraceData> trace;
         std::shared_ptr<const WaterfallLayout> layout;

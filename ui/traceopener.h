@@ -3,13 +3,12 @@
 #include "waterfalllayout.h"
 
 #include <QObject>
-#include <QThread>
 
 #include <memory>
 
 namespace spanscope::ui {
 
-class TraceQueryWorker;
+class TraceQueryThread;
 
 // Loads a trace and builds its waterfall layout off the GUI thread. Opening another trace
 // before the first arrives makes the first one's result stale, and it is dropped.
@@ -28,8 +27,7 @@ signals:
     void failed(const QString &message);
 
 private:
-    QThread m_thread;
-    TraceQueryWorker *m_worker;
+    TraceQueryThread *m_queries;
     quint64 m_generation = 0;
 };
 

@@ -1,19 +1,29 @@
-#include "tracequeryworker.h"
+#include "tracequerythread.h"
 
 #include <QMetaObject>
 
 namespace spanscope::ui {
 
-TraceQueryWorker::TraceQueryWorker(QString databasePath)
-    : m_path(std::move(databasePath))
-{}
+TraceQueryThread::TraceQueryThread(QString databasePath, QObject *parent)
+    : QObject(parent)
+    , m_path(std::move(databasePath))
+    , m_context(new QObject)
+{
+    m_context->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_context, &QObject::deleteLater);
+    m_thread.start();
+}
 
-TraceQueryWorker::~TraceQueryWorker() = default;
+TraceQueryThread::~TraceQueryThread()
+{
+    m_thread.quit();
+    m_thread.wait();
+}
 
-void TraceQueryWorker::run(Job job)
+void TraceQueryThread::run(Job job)
 {
     QMetaObject::invokeMethod(
-        this,
+        m_context,
         [this, job = std::move(job)] {
             if (!m_store) {
                 auto store = storage::TraceStore::open(m_path.toStdString());
