@@ -47,7 +47,7 @@ std::unique_ptr<storage::TraceStore> openStore(const QCommandLineParser &parser,
     return std::move(*store);
 }
 
-// Shared by the commands: parse, handle --help, open the store.
+// Shared by the commands: parse, handle --help, then open the store.
 struct Command
 {
     QCommandLineParser parser;
@@ -65,6 +65,12 @@ struct Command
             out() << parser.helpText();
             return 0;
         }
+        return -1;
+    }
+
+    // Opens the store once the arguments are known to be good; -1 on success, else the exit code.
+    int open()
+    {
         std::string error;
         store = openStore(parser, error);
         return store ? -1 : fail(error);
@@ -192,6 +198,8 @@ int runTraces(const QStringList &arguments)
             return usageError(QStringLiteral("--trace-id needs 32 hex digits."));
         filter.traceId = id;
     }
+    if (const int code = command.open(); code >= 0)
+        return code;
     auto traces = command.store->findTraces(filter);
     if (!traces)
         return fail(traces.error());
@@ -257,6 +265,8 @@ int runShow(const QStringList &arguments)
     storage::TraceId id;
     if (positional.size() != 1 || !parseTraceId(positional.first(), id))
         return usageError(QStringLiteral("show needs one trace id of 32 hex digits."));
+    if (const int code = command.open(); code >= 0)
+        return code;
     auto trace = command.store->loadTrace(id);
     if (!trace)
         return fail(trace.error());
@@ -319,6 +329,8 @@ int runLogs(const QStringList &arguments)
     filter.limit = p.value(QStringLiteral("limit")).toInt();
     if (filter.limit <= 0)
         return usageError(QStringLiteral("--limit needs a positive number."));
+    if (const int code = command.open(); code >= 0)
+        return code;
     auto page = command.store->findLogs(filter);
     if (!page)
         return fail(page.error());
@@ -341,6 +353,8 @@ int runStats(const QStringList &arguments)
     if (const int code = command.prepare(
             arguments, QStringLiteral("Show what is stored and the ingest counters."));
         code >= 0)
+        return code;
+    if (const int code = command.open(); code >= 0)
         return code;
     auto stats = command.store->statistics();
     if (!stats)

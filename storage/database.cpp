@@ -160,6 +160,9 @@ Result<std::unique_ptr<Database>> Database::open(const std::string &path, Mode m
 {
     const bool readOnly = mode == Mode::ReadOnly;
     std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        return Error{path + " is a directory; give the path of a database file, e.g. " + path
+                     + "/spanscope.db."};
     const bool exists = std::filesystem::exists(path, ec);
     if (readOnly && !exists)
         return Error{"There is no database at " + path

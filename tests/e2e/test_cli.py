@@ -78,6 +78,18 @@ class CliTest(E2ETestCase):
     def test_foreign_database_is_refused(self):
         self.assert_refused_untouched("CREATE TABLE mine(x)", "not a Spanscope database")
 
+    def test_bad_paths_and_arguments(self):
+        result = serve("--grpc", "127.0.0.1:0", "--http", "127.0.0.1:0", db=self.tmp.name)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("is a directory", result.stderr)
+        with open(self.db, "wb") as f:
+            f.write(b"\x13" * 9000)
+        self.assertIn("not a readable SQLite database", run_cli(self.db, "traces", check=False).stderr)
+        # A bad argument is reported as such, before the database is looked at.
+        result = run_cli(self.db, "show", "nothex", check=False)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("32 hex digits", result.stderr)
+
     def test_bad_usage(self):
         result = subprocess.run([SPANSCOPE, "serve", "--grpc", "nonsense"], capture_output=True, text=True)
         self.assertEqual(result.returncode, 2)
