@@ -154,6 +154,40 @@ std::optional<std::uint64_t> TraceStore::stringId(const std::string &text)
     return std::nullopt;
 }
 
+namespace {
+
+std::string orderExpression(TraceOrder order)
+{
+    switch (order) {
+    case TraceOrder::Duration:
+        return "(t.end_ns - t.start_ns)";
+    case TraceOrder::Spans:
+        return "t.span_count";
+    case TraceOrder::Errors:
+        return "t.error_count";
+    case TraceOrder::Start:
+        break;
+    }
+    return "t.start_ns";
+}
+
+} // namespace
+
+std::int64_t sortValue(const TraceSummary &summary, TraceOrder order)
+{
+    switch (order) {
+    case TraceOrder::Duration:
+        return summary.durationNs();
+    case TraceOrder::Spans:
+        return summary.spanCount;
+    case TraceOrder::Errors:
+        return summary.errorCount;
+    case TraceOrder::Start:
+        break;
+    }
+    return summary.startNs;
+}
+
 Result<std::vector<TraceSummary>> TraceStore::findTraces(const TraceFilter &filter)
 {
     std::string sql
@@ -205,13 +239,17 @@ Result<std::vector<TraceSummary>> TraceStore::findTraces(const TraceFilter &filt
         sql += " AND t.start_ns >= ?9";
     if (filter.startToNs)
         sql += " AND t.start_ns < ?10";
+    const std::string sortExpression = orderExpression(filter.order);
+    const char *direction = filter.descending ? " DESC" : " ASC";
     if (filter.after)
-        sql += " AND (t.start_ns, t.trace_key) < (?11, ?12)";
+        sql += " AND (" + sortExpression + ", t.trace_key) " + (filter.descending ? "<" : ">")
+            + " (?11, ?12)";
     if (filter.changedAfter)
         sql += " AND (t.updated_seq, t.trace_key) > (?14, ?15) ORDER BY t.updated_seq, t.trace_key "
                "LIMIT ?13";
     else
-        sql += " ORDER BY t.start_ns DESC, t.trace_key DESC LIMIT ?13";
+        sql += " ORDER BY " + sortExpression + direction + ", t.trace_key" + direction
+            + " LIMIT ?13";
 
     Statement query(*m_db, sql);
     if (!query.prepared())

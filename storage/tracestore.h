@@ -35,7 +35,14 @@ struct TraceSummary
     std::int64_t durationNs() const { return endNs - startNs; }
 };
 
-// Newest first. Every field narrows the result; empty fields do not filter.
+// What a trace list is ordered by; ties are broken by arrival order in the same direction.
+enum class TraceOrder { Start, Duration, Spans, Errors };
+
+// The value a summary is ordered by under `order`.
+std::int64_t sortValue(const TraceSummary &summary, TraceOrder order);
+
+// Newest first unless `order` says otherwise. Every field narrows the result; empty fields do
+// not filter.
 struct TraceFilter
 {
     std::string service;
@@ -48,8 +55,10 @@ struct TraceFilter
     std::optional<std::string> attributeValue;
     std::optional<TraceId> traceId;
     int limit = 100;
+    TraceOrder order = TraceOrder::Start;
+    bool descending = true;
     // Keyset paging: continue after the last summary of the previous page.
-    std::optional<std::pair<std::int64_t, std::int64_t>> after; // (startNs, key)
+    std::optional<std::pair<std::int64_t, std::int64_t>> after; // (sortValue, key)
     // Live updates: traces changed after (updatedSeq, key), oldest change first. One commit can
     // touch many traces, so the key continues within a commit when the limit cuts it.
     std::optional<std::pair<std::int64_t, std::int64_t>> changedAfter; // (updatedSeq, key)

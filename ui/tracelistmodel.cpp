@@ -10,16 +10,11 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
 
 namespace spanscope::ui {
 
 namespace {
-
-// Newest first; arrival order breaks ties.
-bool before(const storage::TraceSummary &a, const storage::TraceSummary &b)
-{
-    return a.startNs != b.startNs ? a.startNs > b.startNs : a.key > b.key;
-}
 
 QString startText(std::int64_t nanos)
 {
@@ -45,6 +40,13 @@ TraceListModel::TraceListModel(const QString &databasePath, int pageSize, QObjec
 
 TraceListModel::~TraceListModel() = default;
 
+bool TraceListModel::before(const storage::TraceSummary &a, const storage::TraceSummary &b) const
+{
+    const auto keyA = std::pair(storage::sortValue(a, m_filter.order), a.key);
+    const auto keyB = std::pair(storage::sortValue(b, m_filter.order), b.key);
+    return m_filter.descending ? keyA > keyB : keyA < keyB;
+}
+
 template<typename Result>
 void TraceListModel::request(std::function<Result(storage::TraceStore &)> query,
                              std::function<void(Result)> apply)
@@ -67,7 +69,31 @@ void TraceListModel::request(std::function<Result(storage::TraceStore &)> query,
 
 void TraceListModel::setFilter(const storage::TraceFilter &filter)
 {
+    const storage::TraceOrder order = m_filter.order;
+    const bool descending = m_filter.descending;
     m_filter = filter;
+    m_filter.order = order;
+    m_filter.descending = descending;
+    reload();
+}
+
+void TraceListModel::sort(int column, Qt::SortOrder order)
+{
+    static const std::map<int, storage::TraceOrder> orderOfColumn{
+        {StartColumn, storage::TraceOrder::Start},
+        {DurationColumn, storage::TraceOrder::Duration},
+        {SpansColumn, storage::TraceOrder::Spans},
+        {ErrorsColumn, storage::TraceOrder::Errors}};
+    const auto it = orderOfColumn.find(column);
+    if (it == orderOfColumn.end())
+        return; // text columns are not sortable: a trace list is browsed by time and size
+    m_filter.order = it->second;
+    m_filter.descending = order == Qt::DescendingOrder;
+    reload();
+}
+
+void TraceListModel::reload()
+{
     m_filter.after.reset();
     m_filter.changedAfter.reset();
     m_filter.limit = m_pageSize;
@@ -113,7 +139,7 @@ void TraceListModel::fetchMore(const QModelIndex &parent)
     m_fetching = true;
     storage::TraceFilter next = m_filter;
     if (!m_rows.empty())
-        next.after = {{m_rows.back().startNs, m_rows.back().key}};
+        next.after = {{storage::sortValue(m_rows.back(), m_filter.order), m_rows.back().key}};
     request<std::vector<storage::TraceSummary>>(
         [next](storage::TraceStore &store) {
             auto page = store.findTraces(next);
@@ -174,7 +200,7 @@ void TraceListModel::applyChanges(std::vector<storage::TraceSummary> changes)
         return;
     m_seen = {changes.back().updatedSeq, changes.back().key};
     std::vector<storage::TraceSummary> fresh;
-    std::vector<int> moved; // rows whose start changed: they leave and come back in order
+    std::vector<int> moved; // rows whose sort value changed: they leave and come back in order
     int firstChanged = rowCount(), lastChanged = -1, changed = 0;
     for (storage::TraceSummary &s : changes) {
         auto it = m_rowOfKey.find(s.key);
@@ -183,7 +209,8 @@ void TraceListModel::applyChanges(std::vector<storage::TraceSummary> changes)
             continue;
         }
         const int row = it->second;
-        if (s.startNs != m_rows[row].startNs) { // an earlier span moved the trace's start
+        if (storage::sortValue(s, m_filter.order)
+            != storage::sortValue(m_rows[row], m_filter.order)) {
             moved.push_back(row);
             fresh.push_back(std::move(s));
             continue;
@@ -212,11 +239,14 @@ void TraceListModel::applyChanges(std::vector<storage::TraceSummary> changes)
 
 void TraceListModel::insertSorted(std::vector<storage::TraceSummary> fresh)
 {
+    const auto before = [this](const storage::TraceSummary &a, const storage::TraceSummary &b) {
+        return this->before(a, b);
+    };
     std::sort(fresh.begin(), fresh.end(), before);
-    // Older than everything loaded while more pages exist: paging will bring them.
+    // Sorting after everything loaded while more pages exist: paging will bring them.
     if (m_hasMore && !m_rows.empty()) {
         fresh.erase(std::remove_if(fresh.begin(), fresh.end(),
-                                   [this](const storage::TraceSummary &s) {
+                                   [this, &before](const storage::TraceSummary &s) {
                                        return !before(s, m_rows.back());
                                    }),
                     fresh.end());
@@ -291,13 +321,14 @@ QVariant TraceListModel::data(const QModelIndex &index, int role) const
             return static_cast<qlonglong>(s.spanCount);
         case ErrorsColumn:
             return static_cast<qlonglong>(s.errorCount);
-        case ServicesColumn: {
-            QStringList services;
-            for (const std::string &service : s.services)
-                services << QString::fromStdString(service);
-            return services.join(QStringLiteral(", "));
+        case ServicesColumn:
+            return data(index, ServicesRole).toStringList().join(QStringLiteral(", "));
         }
-        }
+    } else if (role == ServicesRole) {
+        QStringList services;
+        for (const std::string &service : s.services)
+            services << QString::fromStdString(service);
+        return services;
     } else if (role == Qt::ToolTipRole) {
         return tr("Trace %1").arg(QString::fromStdString(storage::toHex(s.traceId)));
     } else if (role == Qt::TextAlignmentRole) {

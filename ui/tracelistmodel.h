@@ -30,6 +30,8 @@ public:
         ServicesColumn,
         ColumnCount
     };
+    // The services involved, as a QStringList, for the coloured services column.
+    static constexpr int ServicesRole = Qt::UserRole;
     static constexpr int PollIntervalMs = 200;
     // Beyond this many rows the oldest are dropped from memory (they can be fetched again).
     static constexpr int MaxRows = 100'000;
@@ -44,9 +46,12 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
     bool canFetchMore(const QModelIndex &parent) const override;
+    // Start, duration, spans and errors sort in the database, so paging and live updates keep
+    // the order; the text columns do not sort.
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
     void fetchMore(const QModelIndex &parent) override;
 
-    // Shows the traces matching `filter` (its limit and paging fields are ignored).
+    // Shows the traces matching `filter` (its limit, order and paging fields are ignored).
     void setFilter(const storage::TraceFilter &filter);
     // While paused the list does not change; resuming catches up.
     void setPaused(bool paused);
@@ -59,6 +64,8 @@ signals:
     void failed(const QString &message);
 
 private:
+    void reload();
+    bool before(const storage::TraceSummary &a, const storage::TraceSummary &b) const;
     void poll();
     void showFirstPage(std::vector<storage::TraceSummary> page, std::int64_t seenSeq);
     void appendPage(std::vector<storage::TraceSummary> page);

@@ -311,6 +311,56 @@ private slots:
         QCOMPARE(seen.size(), size_t(25));
     }
 
+    void pagingInEveryOrder_data()
+    {
+        QTest::addColumn<int>("order");
+        QTest::addColumn<bool>("descending");
+        for (const auto &[name, order] : {std::pair{"start", storage::TraceOrder::Start},
+                                          {"duration", storage::TraceOrder::Duration},
+                                          {"spans", storage::TraceOrder::Spans},
+                                          {"errors", storage::TraceOrder::Errors}}) {
+            QTest::addRow("%s desc", name) << int(order) << true;
+            QTest::addRow("%s asc", name) << int(order) << false;
+        }
+    }
+
+    // Keyset paging on each sort key: every trace once, in order, even with many equal values.
+    void pagingInEveryOrder()
+    {
+        QFETCH(int, order);
+        QFETCH(bool, descending);
+        const QString path = newDatabase();
+        auto writer = openWriter(path);
+        for (int t = 0; t < 25; ++t) // traces of 1..5 spans: many ties on span count
+            QVERIFY(writer->writeTraces(syntheticBatch(t, 1, 1 + t % 5)).committed());
+        writer->shutdown();
+        auto store = openStore(path);
+        storage::TraceFilter filter;
+        filter.order = static_cast<storage::TraceOrder>(order);
+        filter.descending = descending;
+        filter.limit = 4;
+        std::vector<storage::TraceSummary> all;
+        while (true) {
+            auto page = store->findTraces(filter);
+            QVERIFY(page);
+            if (page->empty())
+                break;
+            all.insert(all.end(), page->begin(), page->end());
+            filter.after = {{storage::sortValue(page->back(), filter.order), page->back().key}};
+        }
+        QCOMPARE(all.size(), size_t(25));
+        std::set<std::int64_t> keys;
+        for (std::size_t i = 0; i < all.size(); ++i) {
+            QVERIFY(keys.insert(all[i].key).second);
+            if (i == 0)
+                continue;
+            const auto previous
+                = std::pair(storage::sortValue(all[i - 1], filter.order), all[i - 1].key);
+            const auto current = std::pair(storage::sortValue(all[i], filter.order), all[i].key);
+            QVERIFY(descending ? previous > current : previous < current);
+        }
+    }
+
     void changesSinceACommit()
     {
         const QString path = newDatabase();

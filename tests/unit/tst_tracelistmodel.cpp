@@ -174,6 +174,39 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 7, 5000);
     }
 
+    // Sorting by span count pages in that order and places live traces by their count, moving
+    // a trace that grows.
+    void sortsBySpanCountAndKeepsOrderLive()
+    {
+        QVERIFY(m_writer->writeTraces(traces(0, 1, false, 2)).committed()); // 3 spans
+        QVERIFY(m_writer->writeTraces(traces(1, 1, false, 0)).committed()); // 1
+        QVERIFY(m_writer->writeTraces(traces(2, 1, false, 5)).committed()); // 6
+        TraceListModel model(m_path, 2);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy loaded(&model, &TraceListModel::loaded);
+        QVERIFY(loaded.wait(5000));
+        model.sort(TraceListModel::SpansColumn, Qt::DescendingOrder);
+        QVERIFY(loaded.wait(5000));
+        QCOMPARE(model.rowCount(), 2); // a page of two
+        QCOMPARE(traceNumber(model.summary(0)), 2);
+        QCOMPARE(traceNumber(model.summary(1)), 0);
+        model.fetchMore({});
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 3, 5000);
+        QCOMPARE(traceNumber(model.summary(2)), 1);
+
+        // A new 4-span trace lands between 6 and 3; trace 1 growing to 8 spans moves to the top.
+        QVERIFY(m_writer->writeTraces(traces(3, 1, false, 3)).committed());
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 4, 5000);
+        QCOMPARE(traceNumber(model.summary(1)), 3);
+        QVERIFY(m_writer->writeTraces(traces(1, 1, false, 7)).committed());
+        QTRY_COMPARE_WITH_TIMEOUT(traceNumber(model.summary(0)), 1, 5000);
+        QCOMPARE(model.rowCount(), 4);
+        // Text columns do not sort: the order stays.
+        model.sort(TraceListModel::ServiceColumn, Qt::AscendingOrder);
+        QCOMPARE(traceNumber(model.summary(0)), 1);
+    }
+
     void filterShowsOnlyMatchingTraces()
     {
         QVERIFY(m_writer->writeTraces(traces(0, 4)).committed());
