@@ -172,7 +172,8 @@ private:
             = {{"web-frontend", {"nodejs", "3.8.0"}},
                {"checkout", {"python", "1.4.2"}},
                {"inventory", {"go", "0.9.7"}},
-               {"payments", {"java", "5.1.0"}}};
+               {"payments", {"java", "5.1.0"}},
+               {"notifications", {"python", "0.3.1"}}};
         const auto &[language, version] = languages.count(service)
             ? languages.at(service)
             : std::pair<std::string, std::string>{"cpp", "1.0.0"};
@@ -211,7 +212,9 @@ private:
 };
 
 // One order through frontend -> checkout -> inventory/payments, optionally failing at payment.
-void orderFlow(DemoBuilder &demo, std::int64_t base, int orderId, bool paymentFails)
+// Returns the (trace id, span id) of the confirmation message a successful order sends.
+std::pair<std::string, std::string> orderFlow(DemoBuilder &demo, std::int64_t base, int orderId,
+                                              bool paymentFails)
 {
     const std::string traceId = demo.newTrace();
     const double total = 20.0 + static_cast<double>(demo.rng()() % 20000) / 100.0;
@@ -247,6 +250,12 @@ void orderFlow(DemoBuilder &demo, std::int64_t base, int orderId, bool paymentFa
     auto &validate = demo.span("checkout", "validate_order", pb_trace::Span::SPAN_KIND_INTERNAL,
                                &process, base, 8, 6);
     demo.log("checkout", validate, 5, 9, "INFO", "order validated");
+    // The customer is loaded from Redis while the stock check runs: off the critical path.
+    auto &customer = demo.span("checkout", "HGETALL", pb_trace::Span::SPAN_KIND_CLIENT, &process,
+                               base, 15.5, 3);
+    attr(*customer.mutable_attributes(), "db.system.name", "redis");
+    attr(*customer.mutable_attributes(), "db.query.text",
+         "HGETALL customer:" + std::to_string(orderId % 7));
     auto &stock
         = demo.span("checkout", "GET", pb_trace::Span::SPAN_KIND_CLIENT, &process, base, 15, 40);
     attr(*stock.mutable_attributes(), "url.full",
@@ -292,13 +301,31 @@ void orderFlow(DemoBuilder &demo, std::int64_t base, int orderId, bool paymentFa
              "\tat shop.payments.PaymentGrpc$Handler.invoke(PaymentGrpc.java:203)");
         demo.log("payments", charge, 88, 17, "ERROR",
                  "charge failed for order " + std::to_string(orderId) + ": card declined");
+        // The Python caller records what it saw, as span.record_exception does.
+        auto *raised = payment.add_events();
+        raised->set_time_unix_nano(payment.end_time_unix_nano() - Ms / 2);
+        raised->set_name("exception");
+        attr(*raised->mutable_attributes(), "exception.type", "checkout.payments.PaymentDeclined");
+        attr(*raised->mutable_attributes(), "exception.message",
+             "payment for order " + std::to_string(orderId) + " declined: card declined");
+        attr(*raised->mutable_attributes(), "exception.stacktrace",
+             "Traceback (most recent call last):\n"
+             "  File \"/srv/checkout/app/orders.py\", line 88, in process_order\n"
+             "    receipt = await payments.charge(order)\n"
+             "  File \"/srv/checkout/app/payments.py\", line 41, in charge\n"
+             "    raise PaymentDeclined(order.id, reply.reason)\n"
+             "checkout.payments.PaymentDeclined: payment for order "
+                 + std::to_string(orderId) + " declined: card declined\n");
+        attr(*raised->mutable_attributes(), "exception.escaped", "True");
         demo.summary().failedTraceId = traceId;
+        return {};
     } else {
         auto &confirm = demo.span("checkout", "send_confirmation",
                                   pb_trace::Span::SPAN_KIND_PRODUCER, &process, base, 160, 6);
         attr(*confirm.mutable_attributes(), "messaging.system", "rabbitmq");
         attr(*confirm.mutable_attributes(), "messaging.destination.name", "order-emails");
         demo.log("checkout", confirm, 5, 9, "INFO", "confirmation queued");
+        return {confirm.trace_id(), confirm.span_id()};
     }
 }
 
@@ -309,8 +336,27 @@ storage::Result<DemoSummary> sendDemoTraffic(const std::string &grpcAddress, int
     DemoBuilder demo(20261124);
     const std::int64_t now = demo.now();
     // Orders over the last minute, one of them failing at payment.
-    for (int i = 0; i < 8; ++i)
-        orderFlow(demo, now - (60 - i * 7) * 1000 * Ms, 1040 + i, i == 5);
+    std::pair<std::string, std::string> confirmation;
+    for (int i = 0; i < 8; ++i) {
+        auto sent = orderFlow(demo, now - (60 - i * 7) * 1000 * Ms, 1040 + i, i == 5);
+        if (confirmation.first.empty())
+            confirmation = sent;
+    }
+
+    // The e-mail worker handles the first confirmation in a trace of its own, linked to the
+    // message it consumed, as messaging instrumentations do.
+    demo.newTrace();
+    auto &consume
+        = demo.span("notifications", "order-emails process", pb_trace::Span::SPAN_KIND_CONSUMER,
+                    nullptr, now - 50'000 * Ms, 0, 35);
+    attr(*consume.mutable_attributes(), "messaging.system", "rabbitmq");
+    attr(*consume.mutable_attributes(), "messaging.operation.type", "process");
+    auto *link = consume.add_links();
+    link->set_trace_id(confirmation.first);
+    link->set_span_id(confirmation.second);
+    auto &send = demo.span("notifications", "send email", pb_trace::Span::SPAN_KIND_CLIENT,
+                           &consume, now - 50'000 * Ms, 4, 28);
+    attr(*send.mutable_attributes(), "server.address", "smtp.example.com");
 
     demo.newTrace();
     auto &health = demo.span("web-frontend", "GET /healthz", pb_trace::Span::SPAN_KIND_SERVER,

@@ -106,7 +106,7 @@ class CliTest(E2ETestCase):
             failed_id = re.search(r"failed order: +spanscope show ([0-9a-f]{32})", result.stdout).group(1)
             large_id = re.search(r"large batch job: +spanscope show ([0-9a-f]{32})", result.stdout).group(1)
             traces = {t["traceId"]: t for t in cli_json(server.db, "traces", "--limit", "100")}
-            self.assertEqual(len(traces), 10)
+            self.assertEqual(len(traces), 11)
             self.assertGreaterEqual(traces[large_id]["spanCount"], 20000)
             self.assertEqual(traces[failed_id]["services"], ["checkout", "inventory", "payments", "web-frontend"])
             self.assertEqual([t["traceId"] for t in cli_json(server.db, "traces", "--errors")], [failed_id])
@@ -114,6 +114,14 @@ class CliTest(E2ETestCase):
             exception = next(e for e in spans["PaymentService/Charge"]["events"] if e["name"] == "exception")
             self.assertIn("at shop.payments.Gateway.charge(Gateway.java:118)",
                           attrs(exception)["exception.stacktrace"][1])
+            python_exception = next(e for e in spans["process_payment"]["events"] if e["name"] == "exception")
+            self.assertIn('File "/srv/checkout/app/payments.py", line 41, in charge',
+                          attrs(python_exception)["exception.stacktrace"][1])
+            # The e-mail worker's trace links to the confirmation message of an order.
+            worker = next(t for t in traces.values() if t["rootService"] == "notifications")
+            consume = spans_by_name(server.trace(worker["traceId"]))["order-emails process"]
+            self.assertEqual(len(consume["links"]), 1)
+            self.assertIn(consume["links"][0]["traceId"], traces)
             logs = server.logs("--trace", failed_id)
             records = [r for rl in logs["resourceLogs"] for sl in rl["scopeLogs"] for r in sl["logRecords"]]
             self.assertEqual(len(records), 3)
