@@ -4,7 +4,7 @@
 #include "options.h"
 
 #include <ingestserver.h>
-#include <statuswindow.h>
+#include <mainwindow.h>
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -103,9 +103,13 @@ int runWindow(int argc, char **argv)
         return 1;
     }
     printEndpoints(**server);
-    ui::StatusWindow window({QString::fromStdString((*server)->grpcAddress()),
-                             QString::fromStdString((*server)->httpAddress()),
-                             QString::fromStdString((*server)->databasePath())});
+    ingest::IngestServer *running = server->get();
+    ui::MainWindow window({QString::fromStdString(running->grpcAddress()),
+                           QString::fromStdString(running->httpAddress()),
+                           QString::fromStdString(running->databasePath()),
+                           config.writer.retentionBytes, [running] {
+                               return running->writer().recentRejections();
+                           }});
     window.show();
     const int code = application.exec();
     (*server)->stop();

@@ -17,17 +17,36 @@ TraceOpener::~TraceOpener() = default;
 
 void TraceOpener::open(const storage::TraceId &traceId)
 {
-    const quint64 generation = ++m_generation;
+    load(traceId, std::nullopt);
+}
+
+void TraceOpener::refresh(const storage::TraceId &traceId, std::int64_t knownSeq)
+{
+    load(traceId, knownSeq);
+}
+
+void TraceOpener::load(const storage::TraceId &traceId, std::optional<std::int64_t> knownSeq)
+{
+    // A refresh does not make an open stale, but an open makes everything before it stale.
+    const quint64 generation = knownSeq ? m_generation : ++m_generation;
     QPointer<TraceOpener> self(this);
-    m_queries->run([self, generation, traceId](storage::TraceStore &store) {
+    m_queries->run([self, generation, traceId, knownSeq](storage::TraceStore &store) {
+        if (knownSeq) {
+            storage::TraceFilter changed;
+            changed.traceId = traceId;
+            changed.limit = 1;
+            auto summary = store.findTraces(changed);
+            if (!summary || summary->empty() || summary->front().updatedSeq <= *knownSeq)
+                return; // unchanged (or gone: the open view keeps what it shows)
+        }
         auto loaded = store.loadTrace(traceId);
         std::shared_ptr<const storage::TraceData> trace;
         std::shared_ptr<const WaterfallLayout> layout;
         QString error;
         if (!loaded)
             error = QString::fromStdString(loaded.error());
-        else if (!*loaded)
-            error = tr("The trace %1 is no longer stored.")
+        else if (!*loaded || (*loaded)->spans.empty())
+            error = tr("The trace %1 is not stored.")
                         .arg(QString::fromStdString(storage::toHex(traceId)));
         else {
             auto data = std::make_shared<storage::TraceData>(std::move(**loaded));
@@ -36,13 +55,15 @@ void TraceOpener::open(const storage::TraceId &traceId)
         }
         QMetaObject::invokeMethod(
             self.data(),
-            [self, generation, trace, layout, error] {
+            [self, generation, trace, layout, error, refresh = knownSeq.has_value()] {
                 if (!self || self->m_generation != generation)
                     return;
-                if (error.isEmpty())
-                    emit self->opened(trace, layout);
-                else
+                if (!error.isEmpty())
                     emit self->failed(error);
+                else if (refresh)
+                    emit self->refreshed(trace, layout);
+                else
+                    emit self->opened(trace, layout);
             },
             Qt::QueuedConnection);
     });

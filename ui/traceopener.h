@@ -20,13 +20,20 @@ public:
     ~TraceOpener() override;
 
     void open(const storage::TraceId &traceId);
+    // Loads the trace again only when a commit changed it after `knownSeq` (a trace still
+    // arriving); the answer is `refreshed`, or nothing when it did not change.
+    void refresh(const storage::TraceId &traceId, std::int64_t knownSeq);
 
 signals:
     void opened(std::shared_ptr<const storage::TraceData> trace,
                 std::shared_ptr<const WaterfallLayout> layout);
+    void refreshed(std::shared_ptr<const storage::TraceData> trace,
+                   std::shared_ptr<const WaterfallLayout> layout);
     void failed(const QString &message);
 
 private:
+    void load(const storage::TraceId &traceId, std::optional<std::int64_t> knownSeq);
+
     TraceQueryThread *m_queries;
     quint64 m_generation = 0;
 };

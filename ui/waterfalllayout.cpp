@@ -196,6 +196,18 @@ void VisibleRows::setCollapsed(int row, bool collapsed)
     rebuild();
 }
 
+void VisibleRows::reveal(int row)
+{
+    bool changed = false;
+    for (int ancestor = row >= 0 ? m_layout.parent(row) : -1; ancestor >= 0;
+         ancestor = m_layout.parent(ancestor)) {
+        changed |= m_collapsed[ancestor] != 0;
+        m_collapsed[ancestor] = 0;
+    }
+    if (changed)
+        rebuild();
+}
+
 void VisibleRows::collapseAll()
 {
     for (int row = 0; row < m_layout.rowCount(); ++row)

@@ -67,6 +67,8 @@ public:
     const std::vector<int> &rows() const { return m_visible; }
     bool isCollapsed(int row) const { return m_collapsed[row] != 0; }
     void setCollapsed(int row, bool collapsed);
+    // Expands every collapsed ancestor of `row`, so it is shown.
+    void reveal(int row);
     void collapseAll();
     void expandAll();
 

@@ -1,5 +1,7 @@
 #include "waterfallview.h"
 
+#include "servicecolour.h"
+
 #include <tracetext.h>
 
 #include <QKeyEvent>
@@ -8,14 +10,22 @@
 #include <QWheelEvent>
 
 #include <cmath>
+#include <unordered_map>
 
 namespace spanscope::ui {
 
 namespace {
 
-constexpr int IndentPx = 12;
 constexpr int MinTickSpacingPx = 90;
+constexpr int MinDragPx = 4; // a shorter drag is a click
 const std::vector<int> NoRows;
+const QColor ErrorColour(220, 50, 47);
+const QColor MatchColour(255, 200, 40);
+
+std::string spanKey(const storage::Span &span)
+{
+    return std::string(reinterpret_cast<const char *>(span.spanId.data()), span.spanId.size());
+}
 
 } // namespace
 
@@ -26,30 +36,58 @@ WaterfallView::WaterfallView(QWidget *parent)
     viewport()->setAttribute(Qt::WA_OpaquePaintEvent);
     horizontalScrollBar()->hide();
     setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    setAccessibleName(tr("Waterfall"));
 }
 
 WaterfallView::~WaterfallView() = default;
 
-QColor WaterfallView::serviceColour(const std::string &service)
-{
-    // A stable hue per name, so a service keeps its colour across traces and views.
-    const std::size_t hash = std::hash<std::string>{}(service);
-    return QColor::fromHsv(static_cast<int>(hash % 360), 110, 215);
-}
-
 void WaterfallView::setTrace(std::shared_ptr<const storage::TraceData> trace,
-                             std::shared_ptr<const WaterfallLayout> layout)
+                             std::shared_ptr<const WaterfallLayout> layout, bool keepView)
 {
+    // What to carry over to the new layout, by span id: rows move as spans arrive.
+    std::string selectedSpan;
+    std::vector<std::string> collapsedSpans;
+    if (keepView && m_layout && m_trace) {
+        const auto keyOf = [this](int row) {
+            return m_layout->isPlaceholder(row) ? std::string()
+                                                : spanKey(m_trace->spans[m_layout->span(row)].span);
+        };
+        if (m_selected >= 0)
+            selectedSpan = keyOf(m_selected);
+        for (int row = 0; row < m_layout->rowCount(); ++row) {
+            if (m_rows->isCollapsed(row))
+                collapsedSpans.push_back(keyOf(row));
+        }
+    }
+    const TimeMapper previous = m_mapper;
+    const int previousScroll = verticalScrollBar()->value();
+
     m_trace = std::move(trace);
     m_layout = std::move(layout);
     m_rows = m_layout ? std::make_unique<VisibleRows>(*m_layout) : nullptr;
     m_selected = -1;
+    m_matches.clear();
+    m_isMatch.assign(m_layout ? m_layout->rowCount() : 0, 0);
+    m_criticalPath.clear();
     const std::int64_t duration = m_layout ? m_layout->durationNs() : 0;
     m_mapper = TimeMapper(0, std::max<std::int64_t>(duration, TimeMapper::MinVisibleNs),
                           timelineWidth());
-    verticalScrollBar()->setValue(0);
+    if (keepView && m_layout) {
+        std::unordered_map<std::string, int> rowOfSpan;
+        for (int i = 0; i < static_cast<int>(m_trace->spans.size()); ++i)
+            rowOfSpan.emplace(spanKey(m_trace->spans[i].span), m_layout->rowOfSpan(i));
+        for (const std::string &key : collapsedSpans) {
+            if (auto it = rowOfSpan.find(key); it != rowOfSpan.end())
+                m_rows->setCollapsed(it->second, true);
+        }
+        if (auto it = rowOfSpan.find(selectedSpan); it != rowOfSpan.end())
+            m_selected = it->second;
+        m_mapper = previous.resized(timelineWidth()).clampedTo(duration);
+    }
     updateScrollBars();
+    verticalScrollBar()->setValue(keepView ? previousScroll : 0);
     viewport()->update();
+    emit viewChanged();
 }
 
 const std::vector<int> &WaterfallView::visibleRows() const
@@ -66,6 +104,7 @@ void WaterfallView::setMapper(const TimeMapper &mapper)
 {
     m_mapper = m_layout ? mapper.clampedTo(m_layout->durationNs()) : mapper;
     viewport()->update();
+    emit viewChanged();
 }
 
 void WaterfallView::showRange(std::int64_t from, std::int64_t to)
@@ -73,13 +112,21 @@ void WaterfallView::showRange(std::int64_t from, std::int64_t to)
     setMapper(m_mapper.showing(from, to));
 }
 
+void WaterfallView::rowsChanged()
+{
+    updateScrollBars();
+    viewport()->update();
+    emit viewChanged();
+}
+
 void WaterfallView::collapseAll()
 {
     if (!m_rows)
         return;
     m_rows->collapseAll();
-    updateScrollBars();
-    viewport()->update();
+    if (m_selected >= 0 && visiblePosition(m_selected) < 0)
+        selectRow(visibleRows().front());
+    rowsChanged();
 }
 
 void WaterfallView::expandAll()
@@ -87,16 +134,54 @@ void WaterfallView::expandAll()
     if (!m_rows)
         return;
     m_rows->expandAll();
-    updateScrollBars();
+    rowsChanged();
+}
+
+void WaterfallView::setCollapsed(int layoutRow, bool collapsed)
+{
+    toggle(layoutRow, collapsed);
+}
+
+void WaterfallView::setMatches(std::vector<int> rows)
+{
+    m_matches = std::move(rows);
+    m_isMatch.assign(m_layout ? m_layout->rowCount() : 0, 0);
+    for (const int row : m_matches) {
+        if (row >= 0 && row < static_cast<int>(m_isMatch.size()))
+            m_isMatch[row] = 1;
+    }
     viewport()->update();
+}
+
+void WaterfallView::setCriticalPath(std::vector<std::uint8_t> onPath)
+{
+    m_criticalPath = std::move(onPath);
+    if (m_layout && !m_criticalPath.empty()
+        && static_cast<int>(m_criticalPath.size()) != m_layout->rowCount())
+        m_criticalPath.clear(); // computed for another layout
+    viewport()->update();
+}
+
+int WaterfallView::firstShownPosition() const
+{
+    return verticalScrollBar()->value();
+}
+
+int WaterfallView::shownRowCapacity() const
+{
+    return std::max(1, (viewport()->height() - AxisHeight) / RowHeight);
+}
+
+void WaterfallView::scrollToPosition(int position)
+{
+    verticalScrollBar()->setValue(position);
 }
 
 void WaterfallView::updateScrollBars()
 {
-    const int shown = std::max(0, (viewport()->height() - AxisHeight) / RowHeight);
     const int rows = static_cast<int>(visibleRows().size());
-    verticalScrollBar()->setRange(0, std::max(0, rows - shown));
-    verticalScrollBar()->setPageStep(std::max(1, shown));
+    verticalScrollBar()->setRange(0, std::max(0, rows - shownRowCapacity()));
+    verticalScrollBar()->setPageStep(shownRowCapacity());
 }
 
 int WaterfallView::visiblePosition(int layoutRow) const
@@ -139,6 +224,115 @@ QString WaterfallView::label(int row) const
     return QString::fromStdString(m_trace->spans[m_layout->span(row)].span.name);
 }
 
+void WaterfallView::paintAxis(QPainter &painter)
+{
+    const QPalette &pal = palette();
+    painter.fillRect(QRect(0, 0, viewport()->width(), AxisHeight), pal.window());
+    painter.setPen(pal.color(QPalette::WindowText));
+    painter.drawText(QRect(6, 0, LabelWidth - 12, AxisHeight), Qt::AlignVCenter | Qt::AlignLeft,
+                     tr("%n span(s)", nullptr, static_cast<int>(m_trace->spans.size())));
+    // 1-2-5 ticks with grid lines through the rows.
+    for (const std::int64_t tick : m_mapper.ticks(MinTickSpacingPx)) {
+        const int x = LabelWidth + static_cast<int>(std::lround(m_mapper.toX(tick)));
+        painter.setPen(pal.color(QPalette::Mid));
+        painter.drawLine(x, AxisHeight - 6, x, viewport()->height());
+        painter.setPen(pal.color(QPalette::WindowText));
+        painter.drawText(QRect(x + 3, 0, MinTickSpacingPx, AxisHeight),
+                         Qt::AlignVCenter | Qt::AlignLeft,
+                         tick == 0 ? QStringLiteral("0")
+                                   : QString::fromStdString(storage::formatDuration(tick)));
+    }
+}
+
+void WaterfallView::paintRow(QPainter &painter, int position, int row, const QFontMetrics &metrics)
+{
+    const QPalette &pal = palette();
+    const int width = viewport()->width();
+    const int y = AxisHeight + (position - verticalScrollBar()->value()) * RowHeight;
+    const bool selected = row == m_selected;
+    if (selected)
+        painter.fillRect(QRect(0, y, width, RowHeight), pal.highlight());
+    else if (position % 2)
+        painter.fillRect(QRect(0, y, width, RowHeight), pal.alternateBase());
+
+    // Label: indentation guides, the expander, the name (highlighted when it matches a search).
+    const int depth = m_layout->depth(row);
+    const int indent = 4 + depth * IndentPx;
+    painter.setPen(pal.color(QPalette::Mid));
+    for (int level = 0; level < depth && 4 + level * IndentPx < LabelWidth; ++level) {
+        const int x = 4 + level * IndentPx + IndentPx / 2;
+        painter.drawLine(x, y, x, y + RowHeight - 1);
+    }
+    const QColor text = selected ? pal.color(QPalette::HighlightedText) : pal.color(QPalette::Text);
+    painter.setPen(text);
+    if (m_layout->flags(row) & WaterfallLayout::HasChildren) {
+        painter.drawText(QRect(indent, y, IndentPx, RowHeight), Qt::AlignCenter,
+                         m_rows->isCollapsed(row) ? QStringLiteral("▸") : QStringLiteral("▾"));
+    }
+    const int nameLeft = indent + IndentPx;
+    const int nameWidth = LabelWidth - nameLeft - 4;
+    if (nameWidth > 0) {
+        const QString name = metrics.elidedText(label(row), Qt::ElideRight, nameWidth);
+        if (m_isMatch[row]) {
+            painter.fillRect(
+                QRect(nameLeft - 2, y + 2, metrics.horizontalAdvance(name) + 4, RowHeight - 4),
+                MatchColour);
+            painter.setPen(Qt::black);
+        } else if (m_layout->isPlaceholder(row)) {
+            painter.setPen(pal.color(QPalette::PlaceholderText));
+        }
+        painter.drawText(QRect(nameLeft, y, nameWidth, RowHeight), Qt::AlignVCenter | Qt::AlignLeft,
+                         name);
+    }
+
+    // Bar, coloured by service; errors are red with the service colour as a stripe. With the
+    // critical path shown, the spans off it are faded.
+    const QRect bar = barRect(row);
+    if (bar.right() < LabelWidth || bar.left() > width)
+        return;
+    const bool error = m_layout->flags(row) & WaterfallLayout::Error;
+    const bool faded = !m_criticalPath.empty() && !m_criticalPath[row];
+    if (m_layout->isPlaceholder(row)) {
+        painter.setPen(QPen(pal.color(QPalette::Mid), 1, Qt::DashLine));
+        painter.drawRect(bar.adjusted(0, 0, -1, -1));
+    } else {
+        QColor colour = serviceColour(m_layout->services()[m_layout->service(row)]);
+        QColor fill = error ? ErrorColour : colour;
+        if (faded) {
+            fill.setAlpha(60);
+            colour.setAlpha(60);
+        }
+        painter.fillRect(bar, fill);
+        if (error)
+            painter.fillRect(QRect(bar.left(), bar.bottom() - 2, bar.width(), 3), colour);
+        if (!faded && !m_criticalPath.empty())
+            painter.fillRect(QRect(bar.left(), bar.top() - 2, bar.width(), 2), pal.text());
+        // Span events as ticks on the bar.
+        painter.setPen(pal.color(QPalette::Text));
+        for (const storage::SpanEvent &event : m_trace->spans[m_layout->span(row)].span.events) {
+            const double x = LabelWidth
+                + m_mapper.toX(static_cast<std::int64_t>(event.timeUnixNano)
+                               - m_trace->summary.startNs);
+            if (x >= LabelWidth && x <= width)
+                painter.drawLine(QPointF(x, bar.top()), QPointF(x, bar.bottom()));
+        }
+    }
+    // Duration and service beside the bar, right of it when there is room, else left.
+    QString detail = QString::fromStdString(
+        storage::formatDuration(m_layout->end(row) - m_layout->start(row)));
+    if (!m_layout->isPlaceholder(row))
+        detail += QStringLiteral("  ")
+            + QString::fromStdString(m_layout->services()[m_layout->service(row)]);
+    const int textWidth = metrics.horizontalAdvance(detail);
+    painter.setPen(text);
+    if (bar.right() + 6 + textWidth < width)
+        painter.drawText(QRect(bar.right() + 6, y, textWidth + 2, RowHeight), Qt::AlignVCenter,
+                         detail);
+    else if (bar.left() - 6 - textWidth > LabelWidth)
+        painter.drawText(QRect(bar.left() - 6 - textWidth, y, textWidth + 2, RowHeight),
+                         Qt::AlignVCenter, detail);
+}
+
 void WaterfallView::paintEvent(QPaintEvent *)
 {
     QPainter painter(viewport());
@@ -146,92 +340,22 @@ void WaterfallView::paintEvent(QPaintEvent *)
     painter.fillRect(viewport()->rect(), pal.base());
     if (!m_layout)
         return;
-    const int width = viewport()->width();
-    const QColor grid = pal.color(QPalette::Mid);
-
-    // Time axis with 1-2-5 ticks and grid lines.
-    painter.fillRect(QRect(0, 0, width, AxisHeight), pal.window());
-    for (const std::int64_t tick : m_mapper.ticks(MinTickSpacingPx)) {
-        const int x = LabelWidth + static_cast<int>(std::lround(m_mapper.toX(tick)));
-        painter.setPen(grid);
-        painter.drawLine(x, AxisHeight - 6, x, viewport()->height());
-        painter.setPen(pal.color(QPalette::WindowText));
-        painter.drawText(QRect(x + 3, 0, MinTickSpacingPx, AxisHeight),
-                         Qt::AlignVCenter | Qt::AlignLeft,
-                         QString::fromStdString(storage::formatDuration(tick)));
-    }
-
+    paintAxis(painter);
     const auto &rows = visibleRows();
     const int first = verticalScrollBar()->value();
-    const int shown = (viewport()->height() - AxisHeight) / RowHeight + 1;
+    const int last = std::min<int>(first + shownRowCapacity() + 1, static_cast<int>(rows.size()));
     const QFontMetrics metrics(font());
-    for (int i = 0; i < shown && first + i < static_cast<int>(rows.size()); ++i) {
-        const int row = rows[first + i];
-        const int y = AxisHeight + i * RowHeight;
-        const QRect rowRect(0, y, width, RowHeight);
-        if (row == m_selected)
-            painter.fillRect(rowRect, pal.highlight());
-        else if ((first + i) % 2)
-            painter.fillRect(rowRect, pal.alternateBase());
-
-        // Label: indentation, expander, name.
-        const int indent = 4 + m_layout->depth(row) * IndentPx;
-        const QColor text
-            = row == m_selected ? pal.color(QPalette::HighlightedText) : pal.color(QPalette::Text);
-        painter.setPen(text);
-        if (m_layout->flags(row) & WaterfallLayout::HasChildren) {
-            painter.drawText(QRect(indent, y, IndentPx, RowHeight), Qt::AlignCenter,
-                             m_rows->isCollapsed(row) ? QStringLiteral("▸") : QStringLiteral("▾"));
-        }
-        QString name = label(row);
-        if (m_layout->isPlaceholder(row))
-            painter.setPen(pal.color(QPalette::PlaceholderText));
-        painter.drawText(
-            QRect(indent + IndentPx, y, LabelWidth - indent - IndentPx - 4, RowHeight),
-            Qt::AlignVCenter | Qt::AlignLeft,
-            metrics.elidedText(name, Qt::ElideRight, LabelWidth - indent - IndentPx - 4));
-
-        // Bar, coloured by service; errors are red with the service colour as a stripe.
-        const QRect bar = barRect(row);
-        if (bar.right() < LabelWidth || bar.left() > width)
-            continue;
-        const bool error = m_layout->flags(row) & WaterfallLayout::Error;
-        if (m_layout->isPlaceholder(row)) {
-            painter.setPen(QPen(grid, 1, Qt::DashLine));
-            painter.drawRect(bar.adjusted(0, 0, -1, -1));
-        } else {
-            const QColor colour = serviceColour(m_layout->services()[m_layout->service(row)]);
-            painter.fillRect(bar, error ? QColor(220, 50, 47) : colour);
-            if (error)
-                painter.fillRect(QRect(bar.left(), bar.bottom() - 2, bar.width(), 3), colour);
-            // Span events as ticks on the bar.
-            painter.setPen(pal.color(QPalette::Text));
-            for (const storage::SpanEvent &event :
-                 m_trace->spans[m_layout->span(row)].span.events) {
-                const double x = LabelWidth
-                    + m_mapper.toX(static_cast<std::int64_t>(event.timeUnixNano)
-                                   - m_trace->summary.startNs);
-                if (x >= LabelWidth && x <= width)
-                    painter.drawLine(QPointF(x, bar.top()), QPointF(x, bar.bottom()));
-            }
-        }
-        // Duration (and service) to the right of the bar when it fits.
-        const QString detail = QString::fromStdString(storage::formatDuration(
-                                   m_layout->end(row) - m_layout->start(row)))
-            + (m_layout->isPlaceholder(row) ? QString()
-                                            : QStringLiteral("  ")
-                       + QString::fromStdString(m_layout->services()[m_layout->service(row)]));
-        const int textWidth = metrics.horizontalAdvance(detail);
-        painter.setPen(text);
-        if (bar.right() + 6 + textWidth < width)
-            painter.drawText(QRect(bar.right() + 6, y, textWidth + 2, RowHeight), Qt::AlignVCenter,
-                             detail);
-        else if (bar.left() - 6 - textWidth > LabelWidth)
-            painter.drawText(QRect(bar.left() - 6 - textWidth, y, textWidth + 2, RowHeight),
-                             Qt::AlignVCenter, detail);
-    }
-    painter.setPen(grid);
+    for (int position = first; position < last; ++position)
+        paintRow(painter, position, rows[position], metrics);
+    painter.setPen(pal.color(QPalette::Mid));
     painter.drawLine(LabelWidth - 1, 0, LabelWidth - 1, viewport()->height());
+    if (m_dragFromX >= 0) {
+        QColor band = pal.color(QPalette::Highlight);
+        band.setAlpha(70);
+        const int left = std::min(m_dragFromX, m_dragToX);
+        painter.fillRect(QRect(left, 0, std::abs(m_dragToX - m_dragFromX), viewport()->height()),
+                         band);
+    }
 }
 
 void WaterfallView::resizeEvent(QResizeEvent *event)
@@ -239,11 +363,13 @@ void WaterfallView::resizeEvent(QResizeEvent *event)
     QAbstractScrollArea::resizeEvent(event);
     m_mapper = m_mapper.resized(timelineWidth());
     updateScrollBars();
+    emit viewChanged();
 }
 
 void WaterfallView::scrollContentsBy(int, int)
 {
     viewport()->update();
+    emit viewChanged();
 }
 
 void WaterfallView::wheelEvent(QWheelEvent *event)
@@ -267,8 +393,13 @@ void WaterfallView::selectRow(int layoutRow)
     if (!m_layout || layoutRow < -1 || layoutRow >= m_layout->rowCount() || layoutRow == m_selected)
         return;
     m_selected = layoutRow;
-    if (layoutRow >= 0)
+    if (layoutRow >= 0) {
+        if (visiblePosition(layoutRow) < 0) {
+            m_rows->reveal(layoutRow);
+            rowsChanged();
+        }
         ensureVisible(layoutRow);
+    }
     viewport()->update();
     emit spanSelected(layoutRow >= 0 ? m_layout->span(layoutRow) : -1);
 }
@@ -287,25 +418,40 @@ void WaterfallView::ensureVisible(int layoutRow)
 
 void WaterfallView::toggle(int layoutRow, bool collapse)
 {
-    if (!m_rows || layoutRow < 0 || !(m_layout->flags(layoutRow) & WaterfallLayout::HasChildren))
+    if (!m_rows || layoutRow < 0 || layoutRow >= m_layout->rowCount()
+        || !(m_layout->flags(layoutRow) & WaterfallLayout::HasChildren))
         return;
     m_rows->setCollapsed(layoutRow, collapse);
-    updateScrollBars();
-    viewport()->update();
+    rowsChanged();
 }
 
 void WaterfallView::keyPressEvent(QKeyEvent *event)
 {
     const auto &rows = visibleRows();
+    const int count = static_cast<int>(rows.size());
     const int position = m_selected >= 0 ? visiblePosition(m_selected) : -1;
+    const auto selectPosition = [&](int p) {
+        if (count > 0)
+            selectRow(rows[std::clamp(p, 0, count - 1)]);
+    };
     switch (event->key()) {
     case Qt::Key_Down:
-        if (!rows.empty())
-            selectRow(rows[std::min<int>(position + 1, static_cast<int>(rows.size()) - 1)]);
+        selectPosition(position + 1);
         break;
     case Qt::Key_Up:
-        if (!rows.empty())
-            selectRow(rows[std::max(position - 1, 0)]);
+        selectPosition(position - 1);
+        break;
+    case Qt::Key_PageDown:
+        selectPosition(position + shownRowCapacity());
+        break;
+    case Qt::Key_PageUp:
+        selectPosition(position - shownRowCapacity());
+        break;
+    case Qt::Key_Home:
+        selectPosition(0);
+        break;
+    case Qt::Key_End:
+        selectPosition(count - 1);
         break;
     case Qt::Key_Left:
         if (m_selected >= 0 && (m_layout->flags(m_selected) & WaterfallLayout::HasChildren)
@@ -342,14 +488,45 @@ void WaterfallView::keyPressEvent(QKeyEvent *event)
 
 void WaterfallView::mousePressEvent(QMouseEvent *event)
 {
-    const int row = rowAt(static_cast<int>(event->position().y()));
+    const int x = static_cast<int>(event->position().x());
+    const int y = static_cast<int>(event->position().y());
+    if (event->button() == Qt::LeftButton && x >= LabelWidth && m_layout) {
+        m_dragFromX = m_dragToX = x; // a click or the start of a range to zoom to
+        return;
+    }
+    const int row = rowAt(y);
     if (row < 0)
         return;
     const int indent = 4 + m_layout->depth(row) * IndentPx;
-    const int x = static_cast<int>(event->position().x());
     if (x >= indent && x < indent + IndentPx)
         toggle(row, !m_rows->isCollapsed(row)); // the expander
     selectRow(row);
+}
+
+void WaterfallView::mouseMoveEvent(QMouseEvent *event)
+{
+    if (m_dragFromX < 0)
+        return;
+    m_dragToX
+        = std::clamp(static_cast<int>(event->position().x()), LabelWidth, viewport()->width() - 1);
+    viewport()->update();
+}
+
+void WaterfallView::mouseReleaseEvent(QMouseEvent *event)
+{
+    if (m_dragFromX < 0)
+        return;
+    const int from = std::min(m_dragFromX, m_dragToX);
+    const int to = std::max(m_dragFromX, m_dragToX);
+    m_dragFromX = m_dragToX = -1;
+    viewport()->update();
+    if (to - from >= MinDragPx) {
+        showRange(m_mapper.toTime(from - LabelWidth), m_mapper.toTime(to - LabelWidth));
+        return;
+    }
+    const int row = rowAt(static_cast<int>(event->position().y()));
+    if (row >= 0)
+        selectRow(row);
 }
 
 void WaterfallView::mouseDoubleClickEvent(QMouseEvent *event)

@@ -9,10 +9,11 @@
 
 namespace spanscope::ui {
 
-// The waterfall: one row per span in tree order, a label column with indentation and the bar on
-// a time axis. Paints only the rows in view, so a million-span trace scrolls like a short one.
-// Keys: Up/Down select, Left/Right collapse/expand, Enter toggles, +/- zoom, 0 shows all;
-// Ctrl+wheel zooms at the pointer, Shift+wheel pans.
+// The waterfall: one row per span in tree order, a label column with indentation guides and the
+// bar on a time axis. Paints only the rows in view, so a million-span trace scrolls like a short
+// one. Keys: Up/Down select, Left/Right collapse/expand, Enter toggles, +/- zoom, 0 shows all,
+// Home/End and PageUp/PageDown move; Ctrl+wheel zooms at the pointer, Shift+wheel pans, and a
+// drag across the time axis or the bars zooms to that range.
 class WaterfallView : public QAbstractScrollArea
 {
     Q_OBJECT
@@ -20,28 +21,45 @@ public:
     static constexpr int RowHeight = 20;
     static constexpr int AxisHeight = 24;
     static constexpr int LabelWidth = 320;
+    static constexpr int IndentPx = 12;
 
     explicit WaterfallView(QWidget *parent = nullptr);
     ~WaterfallView() override;
 
-    // Shows a trace; the layout must have been built from it.
+    // Shows a trace; the layout must have been built from it. With `keepView` (the same trace,
+    // updated while arriving) the selection, collapsed rows, zoom and scroll position stay.
     void setTrace(std::shared_ptr<const storage::TraceData> trace,
-                  std::shared_ptr<const WaterfallLayout> layout);
+                  std::shared_ptr<const WaterfallLayout> layout, bool keepView = false);
+    const std::shared_ptr<const storage::TraceData> &trace() const { return m_trace; }
+    const std::shared_ptr<const WaterfallLayout> &layout() const { return m_layout; }
     const TimeMapper &timeMapper() const { return m_mapper; }
     // Zooms the time axis to [from, to] nanoseconds from the trace's start.
     void showRange(std::int64_t from, std::int64_t to);
     void collapseAll();
     void expandAll();
+    void setCollapsed(int layoutRow, bool collapsed);
     const std::vector<int> &visibleRows() const;
     int selectedRow() const { return m_selected; } // a layout row, or -1
+    // Selects a row, expanding its ancestors and scrolling it into view.
     void selectRow(int layoutRow);
     // Where the bar of a layout row is drawn, in viewport coordinates (empty when not shown).
     QRect barRect(int layoutRow) const;
-    // The fill colour of a service's bars, shared with other views for consistency.
-    static QColor serviceColour(const std::string &service);
+
+    // Rows to highlight as search matches (ascending layout rows).
+    void setMatches(std::vector<int> rows);
+    const std::vector<int> &matches() const { return m_matches; }
+    // A flag per layout row marking the critical path; empty turns the overlay off.
+    void setCriticalPath(std::vector<std::uint8_t> onPath);
+    bool showsCriticalPath() const { return !m_criticalPath.empty(); }
+
+    // The vertical window, in positions within visibleRows(), for the minimap.
+    int firstShownPosition() const;
+    int shownRowCapacity() const;
+    void scrollToPosition(int position);
 
 signals:
     void spanSelected(int spanIndex); // an index into TraceData::spans, or -1 for a placeholder
+    void viewChanged(); // zoom, scroll or collapsed rows changed
 
 protected:
     void paintEvent(QPaintEvent *event) override;
@@ -49,6 +67,8 @@ protected:
     void wheelEvent(QWheelEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
     void mouseDoubleClickEvent(QMouseEvent *event) override;
     void scrollContentsBy(int dx, int dy) override;
 
@@ -57,16 +77,24 @@ private:
     int rowAt(int y) const; // a layout row at viewport y, or -1
     int visiblePosition(int layoutRow) const;
     void toggle(int layoutRow, bool collapse);
+    void rowsChanged();
     void setMapper(const TimeMapper &mapper);
     void updateScrollBars();
     void ensureVisible(int layoutRow);
     QString label(int layoutRow) const;
+    void paintAxis(QPainter &painter);
+    void paintRow(QPainter &painter, int position, int row, const QFontMetrics &metrics);
 
     std::shared_ptr<const storage::TraceData> m_trace;
     std::shared_ptr<const WaterfallLayout> m_layout;
     std::unique_ptr<VisibleRows> m_rows;
     TimeMapper m_mapper;
     int m_selected = -1;
+    std::vector<int> m_matches;
+    std::vector<std::uint8_t> m_isMatch; // per layout row
+    std::vector<std::uint8_t> m_criticalPath; // per layout row, or empty
+    int m_dragFromX = -1; // where a range drag started, or -1
+    int m_dragToX = -1;
 };
 
 } // namespace spanscope::ui

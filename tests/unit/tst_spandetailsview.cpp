@@ -1,9 +1,16 @@
 // The span details pane: the exception first with its stack trace, typed attributes, events
-// relative to the span, resource and scope; values shown as text, never as markup.
+// relative to the span, resource and scope; values shown as text, never as markup; stack frames
+// and span links as links; the attribute filter; copying values and the span as OTLP-JSON.
 
+#include <otlpconvert.h>
+#include <otlpjson.h>
 #include <spandetailsview.h>
 
+#include <QClipboard>
+#include <QGuiApplication>
+#include <QSignalSpy>
 #include <QTest>
+#include <QTextDocumentFragment>
 
 using namespace spanscope;
 using ui::SpanDetailsView;
@@ -83,6 +90,115 @@ private slots:
         SpanDetailsView view;
         view.showSpan(failingTrace(), 0);
         QVERIFY(view.toPlainText().contains(QStringLiteral("<script>alert(1)</script>")));
+    }
+
+    void stackFramesBecomeLinks_data()
+    {
+        QTest::addColumn<QString>("line");
+        QTest::addColumn<QString>("file"); // empty: no link
+        QTest::addColumn<int>("lineNumber");
+        QTest::newRow("python") << QStringLiteral("  File \"/srv/app/orders.py\", line 88, in pay")
+                                << QStringLiteral("/srv/app/orders.py") << 88;
+        QTest::newRow("node") << QStringLiteral("    at charge (/app/src/pay.js:41:13)")
+                              << QStringLiteral("/app/src/pay.js") << 41;
+        QTest::newRow("node file url") << QStringLiteral("    at file:///app/src/pay.mjs:7:2")
+                                       << QStringLiteral("/app/src/pay.mjs") << 7;
+        QTest::newRow("go") << QStringLiteral("\t/home/dev/shop/pay.go:118 +0x1d")
+                            << QStringLiteral("/home/dev/shop/pay.go") << 118;
+        QTest::newRow("java has no path")
+            << QStringLiteral("\tat a.B.c(B.java:3)") << QString() << 0;
+        QTest::newRow("markup in a path is text")
+            << QStringLiteral("  File \"/tmp/<b>x.py\", line 2") << QStringLiteral("/tmp/<b>x.py")
+            << 2;
+    }
+
+    void stackFramesBecomeLinks()
+    {
+        QFETCH(QString, line);
+        QFETCH(QString, file);
+        QFETCH(int, lineNumber);
+        const QString html = SpanDetailsView::linkStackFrames(line);
+        QVERIFY(!html.contains(QStringLiteral("<b>")));
+        if (file.isEmpty()) {
+            QVERIFY(!html.contains(QStringLiteral("<a ")));
+            return;
+        }
+        // Clicking the link reports the file and line.
+        SpanDetailsView view;
+        QSignalSpy opened(&view, &SpanDetailsView::openFrame);
+        view.setHtml(QStringLiteral("<pre>") + html + QStringLiteral("</pre>"));
+        const QString href
+            = html.section(QStringLiteral("href=\""), 1).section(QLatin1Char('"'), 0, 0);
+        emit view.anchorClicked(
+            QUrl::fromEncoded(QTextDocumentFragment::fromHtml(href).toPlainText().toUtf8()));
+        QCOMPARE(opened.count(), 1);
+        QCOMPARE(opened.at(0).at(0).toString(), file);
+        QCOMPARE(opened.at(0).at(1).toInt(), lineNumber);
+        // The text reads as before.
+        QCOMPARE(QTextDocumentFragment::fromHtml(QStringLiteral("<pre>") + html
+                                                 + QStringLiteral("</pre>"))
+                     .toPlainText(),
+                 line);
+    }
+
+    void attributeFilterNarrowsEveryTable()
+    {
+        SpanDetailsView view;
+        view.showSpan(failingTrace(), 0);
+        view.setAttributeFilter(QStringLiteral("AMOUNT"));
+        const QString shown = view.toPlainText();
+        QVERIFY(shown.contains(QStringLiteral("payment.amount")));
+        QVERIFY(!shown.contains(QStringLiteral("retry")));
+        QVERIFY(shown.contains(QStringLiteral("none matching the filter"))); // the resource's
+        view.setAttributeFilter(QStringLiteral("visa")); // a value, in an event
+        QVERIFY(view.toPlainText().contains(QStringLiteral("issuer")));
+        view.setAttributeFilter(QString());
+        QVERIFY(view.toPlainText().contains(QStringLiteral("retry")));
+    }
+
+    void copiesValuesAndTheSpanAsOtlpJson()
+    {
+        SpanDetailsView view;
+        view.showSpan(failingTrace(), 0);
+        QSignalSpy copied(&view, &SpanDetailsView::copied);
+        // The key of an attribute is a link that copies its value.
+        const QString html = SpanDetailsView::html(*failingTrace(), 0);
+        const int key = html.indexOf(QStringLiteral(">payment.amount<"));
+        QVERIFY(key > 0);
+        const int href = html.lastIndexOf(QStringLiteral("copy:"), key);
+        const QString link = html.mid(href, html.indexOf(QLatin1Char('\''), href) - href);
+        emit view.anchorClicked(QUrl(link));
+        QCOMPARE(copied.count(), 1);
+        QCOMPARE(QGuiApplication::clipboard()->text(), QStringLiteral("99.5"));
+
+        // The span as OTLP-JSON parses back into the same span.
+        const QString json = view.spanAsOtlpJson();
+        opentelemetry::proto::trace::v1::TracesData data;
+        QCOMPARE(ingest::parseOtlpJson(json.toStdString(), data), std::string());
+        QCOMPARE(data.resource_spans_size(), 1);
+        const auto &span = data.resource_spans(0).scope_spans(0).spans(0);
+        QCOMPARE(span.name(), std::string("PaymentService/Charge"));
+        QCOMPARE(span.events_size(), 2);
+        QVERIFY(json.contains(QStringLiteral("\"spanId\": \"00f067aa0ba902b7\"")));
+    }
+
+    void spanLinksAreFollowed()
+    {
+        auto trace = failingTrace();
+        storage::SpanLink link;
+        storage::fromHex("0af7651916cd43dd8448eb211c80319c", link.traceId);
+        storage::fromHex("b7ad6b7169203331", link.spanId);
+        trace->spans[0].span.links.push_back(link);
+        SpanDetailsView view;
+        view.showSpan(trace, 0);
+        QSignalSpy followed(&view, &SpanDetailsView::followLink);
+        const QString html = SpanDetailsView::html(*trace, 0);
+        const int at = html.indexOf(QStringLiteral("span:0af7"));
+        QVERIFY(at > 0);
+        emit view.anchorClicked(QUrl(html.mid(at, html.indexOf(QLatin1Char('\''), at) - at)));
+        QCOMPARE(followed.count(), 1);
+        QCOMPARE(followed.at(0).at(0).value<storage::TraceId>(), link.traceId);
+        QCOMPARE(followed.at(0).at(1).value<storage::SpanId>(), link.spanId);
     }
 
     void placeholderExplainsTheMissingParent()

@@ -1,6 +1,9 @@
 // The waterfall's row structure: tree order with children by start time, collapse and expand,
-// spans whose parent never arrived under a placeholder, parent cycles, and the depth cap.
+// spans whose parent never arrived under a placeholder, parent cycles, and the depth cap; and
+// what is computed on it: the critical path and search matches.
 
+#include <criticalpath.h>
+#include <tracesearch.h>
 #include <waterfalllayout.h>
 
 #include <QTest>
@@ -159,6 +162,76 @@ private slots:
         QVERIFY(layout.flags(length - 1) & WaterfallLayout::DepthCapped);
         QVERIFY(!(layout.flags(WaterfallLayout::MaxDepth) & WaterfallLayout::DepthCapped));
         QCOMPARE(layout.subtreeEnd(0), length);
+    }
+
+    void revealExpandsTheAncestors()
+    {
+        const auto data = trace({{1, 0, 0, 100}, {2, 1, 10, 50}, {3, 2, 20, 30}, {4, 1, 60, 90}});
+        const auto layout = WaterfallLayout::build(data);
+        VisibleRows rows(layout);
+        rows.collapseAll();
+        QCOMPARE(rows.rows().size(), size_t(1));
+        rows.reveal(layout.rowOfSpan(2)); // span 3
+        QCOMPARE(outline(layout, data, rows.rows()), QStringLiteral("1 .2 ..3 .4"));
+    }
+
+    // From the root's end backwards: B finishes last, so it is on the path; C ran inside B's
+    // time and is not; A covers what is left before B started. Inside B, D is on the path.
+    void criticalPathFollowsTheLastFinishingChild()
+    {
+        const auto data = trace({{1, 0, 0, 100}, // root
+                                 {2, 1, 0, 40}, // A
+                                 {3, 1, 30, 90}, // B
+                                 {4, 1, 50, 60}, // C
+                                 {5, 3, 35, 85}, // D under B
+                                 {6, 3, 31, 33}}); // E under B, before D
+        const auto layout = WaterfallLayout::build(data);
+        const auto onPath = ui::criticalPath(layout);
+        QCOMPARE(onPath.size(), size_t(layout.rowCount()));
+        std::vector<int> path;
+        for (int row = 0; row < layout.rowCount(); ++row) {
+            if (onPath[row])
+                path.push_back(row);
+        }
+        QCOMPARE(outline(layout, data, path), QStringLiteral("1 .2 .3 ..6 ..5"));
+    }
+
+    void criticalPathCoversEveryTopLevelTree()
+    {
+        // Span 3's parent never arrived: its placeholder tree gets a path too.
+        const auto data = trace({{1, 0, 0, 100}, {2, 1, 10, 20}, {3, 9, 40, 70}});
+        const auto layout = WaterfallLayout::build(data);
+        const auto onPath = ui::criticalPath(layout);
+        QVERIFY(onPath[layout.rowOfSpan(2)]); // span 3
+        QVERIFY(onPath[layout.rowOfSpan(0)]);
+    }
+
+    void searchMatchesNamesAttributesEventsAndResources()
+    {
+        auto data = trace({{1, 0, 0, 100}, {2, 1, 10, 50}, {3, 1, 60, 90}, {4, 8, 5, 6}});
+        data.spans[0].span.name = "POST /Checkout";
+        data.spans[1].span.attributes = {{"db.query.text", {std::string("SELECT * FROM stock")}}};
+        data.spans[2].span.events.push_back({95, "cache.miss", {}, 0});
+        data.resources[1].attributes.push_back({"host.name", {std::string("box-7")}});
+        const auto layout = WaterfallLayout::build(data);
+        const auto rowsOf = [&](const char *needle) {
+            std::vector<int> spans;
+            for (const int row : ui::findMatchingRows(data, layout, QString::fromUtf8(needle)))
+                spans.push_back(data.spans[layout.span(row)].span.spanId[7]);
+            return spans;
+        };
+        QCOMPARE(rowsOf("checkout"), std::vector<int>{1}); // any case
+        QCOMPARE(rowsOf("from STOCK"), std::vector<int>{2}); // attribute value
+        QCOMPARE(rowsOf("query.text"), std::vector<int>{2}); // attribute key
+        QCOMPARE(rowsOf("cache.miss"), std::vector<int>{3}); // event name
+        QCOMPARE(rowsOf("box-7"), (std::vector<int>{1, 3})); // resource of the odd spans
+        QVERIFY(rowsOf("nothing like this").empty());
+        QVERIFY(rowsOf("  ").empty());
+        // Spans 2, 3 and 4 keep "span N" names; span 4's placeholder parent never matches.
+        const auto named = ui::findMatchingRows(data, layout, QStringLiteral("span "));
+        QCOMPARE(named.size(), size_t(3));
+        for (const int row : named)
+            QVERIFY(!layout.isPlaceholder(row));
     }
 
     void emptyTrace()

@@ -1,6 +1,7 @@
 // The waterfall, drawn offscreen: bars start and end where their times say (checked in pixels),
 // errors are red, collapse and zoom work from the keyboard, and only rows in view are painted.
 
+#include <servicecolour.h>
 #include <waterfallview.h>
 
 #include <QImage>
@@ -86,7 +87,7 @@ private slots:
         // The root is drawn in its service's colour across the whole timeline.
         const QRect root = shown.view.barRect(0);
         QCOMPARE(image.pixelColor(root.center().x(), root.top() + 2).rgb(),
-                 WaterfallView::serviceColour("checkout").rgb());
+                 ui::serviceColour("checkout").rgb());
     }
 
     void keyboardCollapseSelectAndZoom()
@@ -159,7 +160,7 @@ private slots:
         QVERIFY(zoomed.width() > 20);
         const QImage image = view.viewport()->grab().toImage();
         QCOMPARE(image.pixelColor(zoomed.center().x(), zoomed.top() + 2).rgb(),
-                 WaterfallView::serviceColour("unknown_service").rgb());
+                 ui::serviceColour("unknown_service").rgb());
     }
 };
 

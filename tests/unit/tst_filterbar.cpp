@@ -1,0 +1,119 @@
+// The trace filters: duration parsing (data-driven), the filter the fields describe, marking
+// fields that do not parse, and one debounced change per burst of typing.
+
+#include <filterbar.h>
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QTest>
+
+using spanscope::ui::FilterBar;
+
+class TestFilterBar : public QObject
+{
+    Q_OBJECT
+private slots:
+    void parseDuration_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<qint64>("nanos"); // -1: not a duration
+        QTest::newRow("ms") << QStringLiteral("250ms") << qint64(250'000'000);
+        QTest::newRow("bare number is ms") << QStringLiteral("40") << qint64(40'000'000);
+        QTest::newRow("fraction of s") << QStringLiteral("1.5s") << qint64(1'500'000'000);
+        QTest::newRow("us") << QStringLiteral("300us") << qint64(300'000);
+        QTest::newRow("µs") << QStringLiteral("300µs") << qint64(300'000);
+        QTest::newRow("ns") << QStringLiteral("40ns") << qint64(40);
+        QTest::newRow("minutes") << QStringLiteral("2m") << qint64(120'000'000'000);
+        QTest::newRow("hours with spaces") << QStringLiteral(" 1 h ") << qint64(3'600'000'000'000);
+        QTest::newRow("unknown unit") << QStringLiteral("3 parsecs") << qint64(-1);
+        QTest::newRow("negative") << QStringLiteral("-5ms") << qint64(-1);
+        QTest::newRow("empty") << QString() << qint64(-1);
+        QTest::newRow("overflow") << QStringLiteral("99999999999h") << qint64(-1);
+    }
+
+    void parseDuration()
+    {
+        QFETCH(QString, text);
+        QFETCH(qint64, nanos);
+        const auto parsed = FilterBar::parseDuration(text);
+        QCOMPARE(parsed.value_or(-1), nanos);
+    }
+
+    void fieldsMakeTheFilter()
+    {
+        FilterBar bar;
+        bar.setServices({QStringLiteral("checkout"), QStringLiteral("payments")});
+        auto *service = bar.findChild<QComboBox *>();
+        QCOMPARE(service->count(), 3); // "All services" first
+        service->setCurrentIndex(2);
+        bar.findChild<QCheckBox *>()->setChecked(true);
+        const auto edits = bar.findChildren<QLineEdit *>();
+        const auto field = [&](const char *placeholder) {
+            for (QLineEdit *edit : edits) {
+                if (edit->placeholderText().startsWith(QLatin1String(placeholder)))
+                    return edit;
+            }
+            return static_cast<QLineEdit *>(nullptr);
+        };
+        QTest::keyClicks(field("min"), QStringLiteral("100ms"));
+        QTest::keyClicks(field("attribute"), QStringLiteral("http.route = /orders"));
+        QTest::keyClicks(field("trace id"), QStringLiteral("4BF92F3577B34DA6A3CE929D0E0E4736"));
+        QTest::keyClicks(field("any operation"), QStringLiteral("GET /stock"));
+
+        const auto filter = bar.filter();
+        QCOMPARE(filter.service, std::string("payments"));
+        QCOMPARE(filter.spanName, std::string("GET /stock"));
+        QVERIFY(filter.errorsOnly);
+        QCOMPARE(filter.minDurationNs.value_or(0), 100'000'000);
+        QVERIFY(!filter.maxDurationNs);
+        QCOMPARE(filter.attributeKey, std::string("http.route"));
+        QCOMPARE(filter.attributeValue.value_or(""), std::string("/orders"));
+        QVERIFY(filter.traceId);
+        QCOMPARE(filter.traceId->at(0), std::uint8_t(0x4b));
+
+        bar.clear();
+        const auto cleared = bar.filter();
+        QVERIFY(cleared.service.empty() && cleared.spanName.empty() && !cleared.errorsOnly);
+        QVERIFY(!cleared.minDurationNs && !cleared.traceId && cleared.attributeKey.empty());
+    }
+
+    void badFieldsAreMarkedAndIgnored()
+    {
+        FilterBar bar;
+        QLineEdit *max = nullptr;
+        for (QLineEdit *edit : bar.findChildren<QLineEdit *>()) {
+            if (edit->placeholderText().startsWith(QLatin1String("max")))
+                max = edit;
+        }
+        QVERIFY(max);
+        QTest::keyClicks(max, QStringLiteral("soon"));
+        QVERIFY(max->property("invalid").toBool());
+        QVERIFY(max->toolTip().contains(QLatin1String("Not understood")));
+        QVERIFY(!bar.filter().maxDurationNs);
+        max->clear();
+        QTest::keyClicks(max, QStringLiteral("2s"));
+        QVERIFY(!max->property("invalid").toBool());
+        QCOMPARE(bar.filter().maxDurationNs.value_or(0), 2'000'000'000);
+    }
+
+    void typingIsDebouncedIntoOneChange()
+    {
+        FilterBar bar;
+        QSignalSpy changed(&bar, &FilterBar::filterChanged);
+        QLineEdit *attribute = nullptr;
+        for (QLineEdit *edit : bar.findChildren<QLineEdit *>()) {
+            if (edit->placeholderText().startsWith(QLatin1String("attribute")))
+                attribute = edit;
+        }
+        QTest::keyClicks(attribute, QStringLiteral("service.version=1.2"));
+        QCOMPARE(changed.count(), 0);
+        QVERIFY(changed.wait(4 * FilterBar::DebounceMs));
+        QTest::qWait(2 * FilterBar::DebounceMs);
+        QCOMPARE(changed.count(), 1);
+    }
+};
+
+QTEST_MAIN(TestFilterBar)
+#include "tst_filterbar.moc"

@@ -1,0 +1,437 @@
+// The real window over real receivers and a real database, offscreen: the welcome page and its
+// demo button, the live list with filters and sorting, opening a trace from the keyboard,
+// collapse and expand, drag-to-zoom, search with next/previous, the details pane, editor links,
+// span links across traces, the critical path, live updates of the open trace, the status bar,
+// the shortcut overlay, and state restored on the next start.
+
+#include <demotraffic.h>
+#include <filterbar.h>
+#include <ingestserver.h>
+#include <mainwindow.h>
+#include <shortcutoverlay.h>
+#include <spandetailsview.h>
+#include <statuspanel.h>
+#include <tracelistmodel.h>
+#include <traceview.h>
+#include <waterfallminimap.h>
+#include <waterfallview.h>
+#include <welcomepage.h>
+
+#include <QAbstractItemModelTester>
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+
+using namespace spanscope;
+
+namespace {
+
+storage::TraceId traceId(const std::string &hex)
+{
+    storage::TraceId id{};
+    storage::fromHex(hex, id);
+    return id;
+}
+
+int rowOfSpanNamed(const ui::WaterfallView &view, const std::string &name)
+{
+    const auto &trace = view.trace();
+    for (int i = 0; trace && i < static_cast<int>(trace->spans.size()); ++i) {
+        if (trace->spans[i].span.name == name)
+            return view.layout()->rowOfSpan(i);
+    }
+    return -1;
+}
+
+QAction *menuAction(QMainWindow &window, const QString &text)
+{
+    for (QAction *menu : window.menuBar()->actions()) {
+        for (QAction *action : menu->menu()->actions()) {
+            if (action->text().remove(QLatin1Char('&')) == text)
+                return action;
+        }
+    }
+    return nullptr;
+}
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<ingest::IngestServer> m_server;
+    std::unique_ptr<ui::MainWindow> m_window;
+    ingest::DemoSummary m_demo;
+
+    ui::Endpoints endpoints() const
+    {
+        ingest::IngestServer *server = m_server.get();
+        return {QString::fromStdString(server->grpcAddress()),
+                QString::fromStdString(server->httpAddress()),
+                QString::fromStdString(server->databasePath()), std::int64_t(64) << 20, [server] {
+                    return server->writer().recentRejections();
+                }};
+    }
+    ui::TraceView *traceView() const { return m_window->traceView(); }
+    ui::WaterfallView *waterfall() const { return traceView()->waterfall(); }
+
+    void openFromList(const std::string &hex)
+    {
+        QTableView *table = m_window->traceTable();
+        for (int row = 0; row < m_window->traceList()->rowCount(); ++row) {
+            if (storage::toHex(m_window->traceList()->summary(row).traceId) == hex) {
+                table->setFocus();
+                table->setCurrentIndex(table->model()->index(row, 0));
+                QSignalSpy opened(traceView(), &ui::TraceView::traceOpened);
+                QTest::keyClick(table, Qt::Key_Return);
+                QVERIFY(opened.wait(10000));
+                QCOMPARE(storage::toHex(waterfall()->trace()->summary.traceId), hex);
+                return;
+            }
+        }
+        QFAIL("the trace is not in the list");
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+        ingest::IngestConfig config;
+        config.databasePath = m_dir.filePath(QStringLiteral("window.db")).toStdString();
+        config.grpcAddress = "127.0.0.1:0";
+        config.httpPort = 0;
+        auto server = ingest::IngestServer::start(config);
+        QVERIFY2(server, server ? "" : server.error().c_str());
+        m_server = std::move(*server);
+        m_window = std::make_unique<ui::MainWindow>(endpoints());
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    }
+
+    void cleanupTestCase()
+    {
+        m_window.reset();
+        m_server->stop();
+    }
+
+    // An empty store shows how to connect; the demo button fills the list, which takes over.
+    void welcomePageThenDemoData()
+    {
+        QVERIFY(m_window->showsWelcome());
+        auto *welcome = m_window->findChild<ui::WelcomePage *>();
+        QVERIFY(welcome);
+        QVERIFY(welcome->currentSnippet().contains(
+            QStringLiteral("OTEL_EXPORTER_OTLP_ENDPOINT=http://") + endpoints().grpc));
+        QPushButton *demo = nullptr;
+        for (QPushButton *button : m_window->findChildren<QPushButton *>()) {
+            if (button->text().remove(QLatin1Char('&')) == QLatin1String("Send Demo Data"))
+                demo = button;
+        }
+        QVERIFY(demo);
+        QAbstractItemModelTester tester(m_window->traceList(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QTest::mouseClick(demo, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->traceList()->rowCount(), 11, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->showsWelcome(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_window->statusPanel()->countsText().startsWith(QStringLiteral("11 traces")), 5000);
+        QVERIFY(m_window->statusPanel()->sizeText().contains(QStringLiteral("of 64")));
+
+        // The ids the tests below open, read back from the store.
+        for (int row = 0; row < m_window->traceList()->rowCount(); ++row) {
+            const auto &summary = m_window->traceList()->summary(row);
+            if (summary.errorCount > 0)
+                m_demo.failedTraceId = storage::toHex(summary.traceId);
+            if (summary.spanCount >= 20000)
+                m_demo.largeTraceId = storage::toHex(summary.traceId);
+        }
+        QVERIFY(!m_demo.failedTraceId.empty() && !m_demo.largeTraceId.empty());
+    }
+
+    void endpointsMenuCopiesEachSdksSettings()
+    {
+        auto *button = m_window->statusPanel()->findChild<QToolButton *>();
+        QVERIFY(button && button->menu());
+        QAction *node = nullptr;
+        for (QAction *action : button->menu()->actions()) {
+            if (action->text().contains(QLatin1String("Node.js")))
+                node = action;
+        }
+        QVERIFY(node);
+        node->trigger();
+        const QString copied = QGuiApplication::clipboard()->text();
+        QVERIFY(copied.contains(QStringLiteral("http://") + endpoints().http));
+        QVERIFY(copied.contains(QStringLiteral("OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf")));
+    }
+
+    void filtersAndSortingDriveTheList()
+    {
+        ui::FilterBar *filters = m_window->filterBar();
+        filters->findChild<QCheckBox *>()->setChecked(true); // errors only
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->traceList()->rowCount(), 1, 5000);
+        QCOMPARE(storage::toHex(m_window->traceList()->summary(0).traceId), m_demo.failedTraceId);
+        menuAction(*m_window, QStringLiteral("Clear Filters"))->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->traceList()->rowCount(), 11, 5000);
+
+        // A click on the Spans header sorts by span count, biggest first on a second click.
+        QHeaderView *header = m_window->traceTable()->horizontalHeader();
+        const int x = header->sectionViewportPosition(ui::TraceListModel::SpansColumn) + 5;
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(x, 5));
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->traceList()->summary(0).spanCount, 1, 5000);
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(x, 5));
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->traceList()->summary(0).spanCount >= 20000, 5000);
+        m_window->traceTable()->sortByColumn(ui::TraceListModel::StartColumn, Qt::DescendingOrder);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->traceList()->summary(0).spanCount < 20000, 5000);
+    }
+
+    // Enter opens a trace; Left/Right collapse and expand; the menu collapses and expands all.
+    void openCollapseAndExpandFromTheKeyboard()
+    {
+        openFromList(m_demo.failedTraceId);
+        QCOMPARE(waterfall()->visibleRows().size(), size_t(11));
+        QCOMPARE(waterfall()->selectedRow(), 0); // the root, selected for the keyboard
+        waterfall()->setFocus();
+        QTest::keyClick(waterfall(), Qt::Key_Left);
+        QCOMPARE(waterfall()->visibleRows().size(), size_t(1));
+        QTest::keyClick(waterfall(), Qt::Key_Right);
+        QCOMPARE(waterfall()->visibleRows().size(), size_t(11));
+        QTest::keyClick(waterfall(), Qt::Key_Down);
+        QCOMPARE(waterfall()->selectedRow(), 1);
+        QVERIFY(traceView()->details()->toPlainText().startsWith(QStringLiteral("POST")));
+        menuAction(*m_window, QStringLiteral("Collapse All"))->trigger();
+        QCOMPARE(waterfall()->visibleRows().size(), size_t(1));
+        menuAction(*m_window, QStringLiteral("Expand All"))->trigger();
+        QCOMPARE(waterfall()->visibleRows().size(), size_t(11));
+        QVERIFY(m_window->windowTitle().contains(QStringLiteral("POST /checkout")));
+    }
+
+    void dragOnTheBarsZoomsToThatRange()
+    {
+        openFromList(m_demo.failedTraceId);
+        ui::WaterfallView *view = waterfall();
+        const ui::TimeMapper before = view->timeMapper();
+        const int from = ui::WaterfallView::LabelWidth + 100;
+        const int to = ui::WaterfallView::LabelWidth + 300;
+        const int y = ui::WaterfallView::AxisHeight + 5;
+        QTest::mousePress(view->viewport(), Qt::LeftButton, {}, QPoint(from, y));
+        QMouseEvent move(QEvent::MouseMove, QPointF(to, y),
+                         view->viewport()->mapToGlobal(QPointF(to, y)), Qt::NoButton,
+                         Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(view->viewport(), &move);
+        QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, QPoint(to, y));
+        const ui::TimeMapper after = view->timeMapper();
+        QVERIFY(std::abs(after.viewStart() - before.toTime(100)) <= before.viewDuration() / 1000);
+        QVERIFY(std::abs(after.viewEnd() - before.toTime(300)) <= before.viewDuration() / 1000);
+        // The minimap's window shrinks to the zoomed part; 0 shows everything again.
+        const QRect window = traceView()->minimap()->windowRect();
+        QVERIFY(window.width() < traceView()->minimap()->width() / 2);
+        view->setFocus();
+        QTest::keyClick(view, Qt::Key_0);
+        QCOMPARE(view->timeMapper().viewStart(), 0);
+    }
+
+    // Ctrl+F, type, F3: the match is selected (its collapsed ancestors expanded) and shown.
+    void searchFindsAndSelectsMatches()
+    {
+        openFromList(m_demo.failedTraceId);
+        menuAction(*m_window, QStringLiteral("Collapse All"))->trigger();
+        QTest::keyClick(m_window.get(), Qt::Key_F, Qt::ControlModifier);
+        QLineEdit *find = traceView()->findField();
+        QTRY_VERIFY(find->hasFocus());
+        QTest::keyClicks(find, QStringLiteral("postgres")); // an attribute value
+        QTRY_COMPARE_WITH_TIMEOUT(waterfall()->matches().size(), size_t(1), 5000);
+        QTest::keyClick(m_window.get(), Qt::Key_F3);
+        const int stock = rowOfSpanNamed(*waterfall(), "SELECT stock");
+        QCOMPARE(waterfall()->selectedRow(), stock);
+        QVERIFY(
+            std::find(waterfall()->visibleRows().begin(), waterfall()->visibleRows().end(), stock)
+            != waterfall()->visibleRows().end());
+        QVERIFY(traceView()->details()->toPlainText().contains(QStringLiteral("postgresql")));
+
+        find->clear();
+        QTest::keyClicks(find, QStringLiteral("checkout"));
+        QTRY_VERIFY_WITH_TIMEOUT(waterfall()->matches().size() > 2, 5000);
+        QTest::keyClick(m_window.get(), Qt::Key_F3);
+        const auto &matches = waterfall()->matches();
+        const auto first = std::find(matches.begin(), matches.end(), waterfall()->selectedRow());
+        QVERIFY(first != matches.end());
+        QTest::keyClick(m_window.get(), Qt::Key_F3); // the next match, wrapping at the end
+        const auto second = first + 1 == matches.end() ? matches.begin() : first + 1;
+        QCOMPARE(waterfall()->selectedRow(), *second);
+        QTest::keyClick(m_window.get(), Qt::Key_F3, Qt::ShiftModifier);
+        QCOMPARE(waterfall()->selectedRow(), *first);
+        find->clear();
+        QTRY_VERIFY_WITH_TIMEOUT(waterfall()->matches().empty(), 5000);
+    }
+
+    // The Python exception is shown first, and its frames open the configured editor.
+    void exceptionFramesOpenTheEditor()
+    {
+        openFromList(m_demo.failedTraceId);
+        waterfall()->selectRow(rowOfSpanNamed(*waterfall(), "process_payment"));
+        ui::SpanDetailsView *details = traceView()->details();
+        const QString text = details->toPlainText();
+        QVERIFY(text.indexOf(QStringLiteral("checkout.payments.PaymentDeclined"))
+                < text.indexOf(QStringLiteral("Attributes")));
+        QSettings().setValue(QStringLiteral("editor/command"),
+                             QStringLiteral("/bin/true {file} {line}"));
+        QSignalSpy frames(traceView(), &ui::TraceView::openFrame);
+        const QString html = details->toHtml();
+        const int at = html.indexOf(QStringLiteral("frame:"));
+        QVERIFY(at > 0);
+        emit details->anchorClicked(
+            QUrl::fromEncoded(html.mid(at, html.indexOf(QLatin1Char('"'), at) - at).toUtf8()));
+        QCOMPARE(frames.count(), 1);
+        QCOMPARE(frames.at(0).at(0).toString(), QStringLiteral("/srv/checkout/app/orders.py"));
+        QCOMPARE(frames.at(0).at(1).toInt(), 88);
+        QVERIFY(m_window->statusBar()->currentMessage().contains(
+            QStringLiteral("Opening /srv/checkout/app/orders.py:88")));
+    }
+
+    // The e-mail worker's span links to an order's confirmation: following it opens that trace
+    // with the linked span selected.
+    void followingASpanLinkOpensTheLinkedSpan()
+    {
+        std::string worker;
+        for (int row = 0; row < m_window->traceList()->rowCount(); ++row) {
+            if (m_window->traceList()->summary(row).rootService == "notifications")
+                worker = storage::toHex(m_window->traceList()->summary(row).traceId);
+        }
+        openFromList(worker);
+        waterfall()->selectRow(rowOfSpanNamed(*waterfall(), "order-emails process"));
+        const storage::SpanLink link
+            = waterfall()
+                  ->trace()
+                  ->spans[waterfall()->layout()->span(waterfall()->selectedRow())]
+                  .span.links.at(0);
+        ui::SpanDetailsView *details = traceView()->details();
+        const QString html = details->toHtml();
+        const int at = html.indexOf(QStringLiteral("span:")
+                                    + QString::fromStdString(storage::toHex(link.traceId)));
+        QVERIFY(at > 0);
+        const QUrl url(html.mid(at, html.indexOf(QLatin1Char('"'), at) - at));
+        emit details->anchorClicked(url);
+        QTRY_VERIFY_WITH_TIMEOUT(waterfall()->trace()->summary.traceId == link.traceId, 5000);
+        QTRY_VERIFY(waterfall()->selectedRow() >= 0);
+        const int span = waterfall()->layout()->span(waterfall()->selectedRow());
+        QCOMPARE(waterfall()->trace()->spans[span].span.spanId, link.spanId);
+        QCOMPARE(waterfall()->trace()->spans[span].span.name, std::string("send_confirmation"));
+    }
+
+    // Ctrl+K marks the critical path: a span off it is drawn faded.
+    void criticalPathFadesTheSpansOffIt()
+    {
+        openFromList(m_demo.failedTraceId);
+        QTest::keyClick(m_window.get(), Qt::Key_K, Qt::ControlModifier);
+        QVERIFY(waterfall()->showsCriticalPath());
+        // The Redis call ran while the stock check did, which took longer: not on the path.
+        const QRect bar = waterfall()->barRect(rowOfSpanNamed(*waterfall(), "HGETALL"));
+        const QImage image = waterfall()->viewport()->grab().toImage();
+        const QColor shown = image.pixelColor(bar.center());
+        QTest::keyClick(m_window.get(), Qt::Key_K, Qt::ControlModifier);
+        QVERIFY(!waterfall()->showsCriticalPath());
+        const QColor normal = waterfall()->viewport()->grab().toImage().pixelColor(bar.center());
+        QVERIFY2(shown.saturation() < normal.saturation(),
+                 qPrintable(shown.name() + QLatin1String(" vs ") + normal.name()));
+    }
+
+    // Spans arriving for the open trace appear in place; the selection stays.
+    void theOpenTraceUpdatesInPlace()
+    {
+        openFromList(m_demo.failedTraceId);
+        const int charge = rowOfSpanNamed(*waterfall(), "PaymentService/Charge");
+        waterfall()->selectRow(charge);
+        const storage::Span chargeSpan
+            = waterfall()->trace()->spans[waterfall()->layout()->span(charge)].span;
+        storage::TraceBatch batch;
+        batch.groups.emplace_back();
+        batch.groups[0].resource.attributes = {{"service.name", {std::string("payments")}}};
+        storage::Span late;
+        late.traceId = chargeSpan.traceId;
+        late.spanId[0] = 0xAB;
+        late.parentSpanId = chargeSpan.spanId;
+        late.name = "fraud check (late)";
+        late.startUnixNano = chargeSpan.startUnixNano + 1'000'000;
+        late.endUnixNano = late.startUnixNano + 5'000'000;
+        batch.groups[0].spans.push_back(late);
+        const std::string selectedName = chargeSpan.name;
+        QVERIFY(m_server->writer().writeTraces(std::move(batch)).committed());
+        QTRY_COMPARE_WITH_TIMEOUT(waterfall()->trace()->spans.size(), size_t(12), 5000);
+        QVERIFY(rowOfSpanNamed(*waterfall(), "fraud check (late)") >= 0);
+        const int selected = waterfall()->layout()->span(waterfall()->selectedRow());
+        QCOMPARE(waterfall()->trace()->spans[selected].span.name, selectedName);
+    }
+
+    // A malformed request is counted in the status bar, with its reason on click.
+    void rejectedRequestsShowTheirReasons()
+    {
+        QTcpSocket socket;
+        const QString http = endpoints().http;
+        socket.connectToHost(http.section(QLatin1Char(':'), 0, 0),
+                             static_cast<quint16>(http.section(QLatin1Char(':'), 1).toUInt()));
+        QVERIFY(socket.waitForConnected(5000));
+        socket.write("POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     "Content-Length: 9\r\nConnection: close\r\n\r\n{\"oops\":[");
+        QVERIFY(socket.waitForReadyRead(5000));
+        QVERIFY(socket.readAll().startsWith("HTTP/1.1 400"));
+        auto *rejected = m_window->statusPanel()->findChildren<QToolButton *>().value(1);
+        QVERIFY(rejected);
+        QTRY_VERIFY_WITH_TIMEOUT(rejected->isVisible(), 5000);
+        QVERIFY(rejected->text().startsWith(QStringLiteral("1 rejected")));
+        QVERIFY(m_window->statusPanel()->rejectionReport().contains(QStringLiteral("JSON")));
+    }
+
+    void f1ListsEveryShortcut()
+    {
+        QTest::keyClick(m_window.get(), Qt::Key_F1);
+        ui::ShortcutOverlay *overlay = m_window->shortcutOverlay();
+        QVERIFY(overlay->isVisible());
+        QStringList keys;
+        for (const auto &entry : overlay->entries())
+            keys << entry.first;
+        for (const char *expected : {"Ctrl+O", "Ctrl+F", "Ctrl+Q", "F1", "F3", "Ctrl+K", "Ctrl+L"})
+            QVERIFY2(keys.contains(QString::fromLatin1(expected)), expected);
+        QTest::keyClick(overlay, Qt::Key_Escape);
+        QVERIFY(!overlay->isVisible());
+    }
+
+    // Closing saves the layout; the next window starts with it.
+    void stateIsRestoredOnTheNextStart()
+    {
+        QSplitter *split = traceView()->splitter();
+        split->setSizes({700, 300});
+        const QList<int> sizes = split->sizes();
+        m_window->setTheme(ui::MainWindow::Theme::Dark);
+        m_window->close();
+        ui::MainWindow next(endpoints());
+        next.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&next));
+        QCOMPARE(next.traceView()->splitter()->sizes(), sizes);
+        QCOMPARE(QApplication::palette().color(QPalette::Window).lightness() < 100, true);
+        next.setTheme(ui::MainWindow::Theme::System);
+        QCOMPARE(QSettings().value(QStringLiteral("view/theme")).toString(),
+                 QStringLiteral("system"));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

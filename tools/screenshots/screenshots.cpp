@@ -1,0 +1,139 @@
+// Renders PNGs of the main views from the demo data, with real receivers, a real database and
+// the real window: the welcome page, the failing order with its exception, the large trace
+// with the critical path, search, the dark theme and the keyboard help.
+//
+//   spanscope_screenshots OUTPUT_DIR      (QT_QPA_PLATFORM=offscreen works)
+
+#include <demotraffic.h>
+#include <ingestserver.h>
+#include <mainwindow.h>
+#include <shortcutoverlay.h>
+#include <spandetailsview.h>
+#include <tracelistmodel.h>
+#include <traceview.h>
+#include <waterfallview.h>
+
+#include <QApplication>
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QLineEdit>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTextStream>
+#include <QThread>
+
+#include <functional>
+
+using namespace spanscope;
+
+namespace {
+
+bool waitUntil(const std::function<bool()> &done, int timeoutMs = 20000)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    while (!done()) {
+        if (deadline.hasExpired())
+            return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+        QThread::msleep(10);
+    }
+    // Let queued repaints and the last poll land.
+    for (int i = 0; i < 20; ++i)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    return true;
+}
+
+storage::TraceId traceId(const std::string &hex)
+{
+    storage::TraceId id{};
+    storage::fromHex(hex, id);
+    return id;
+}
+
+int fail(const QString &message)
+{
+    QTextStream(stderr) << "spanscope_screenshots: " << message << '\n';
+    return 1;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QApplication application(argc, argv);
+    QStandardPaths::setTestModeEnabled(true); // the user's settings stay untouched
+    const QString output
+        = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QStringLiteral("screenshots");
+    if (!QDir().mkpath(output))
+        return fail(QStringLiteral("cannot create %1").arg(output));
+    QTemporaryDir dir;
+    ingest::IngestConfig config;
+    config.databasePath = dir.filePath(QStringLiteral("demo.db")).toStdString();
+    config.grpcAddress = "127.0.0.1:0";
+    config.httpPort = 0;
+    auto server = ingest::IngestServer::start(config);
+    if (!server)
+        return fail(QString::fromStdString(server.error()));
+    ingest::IngestServer *running = server->get();
+
+    ui::MainWindow window({QString::fromStdString(running->grpcAddress()),
+                           QString::fromStdString(running->httpAddress()),
+                           QString::fromStdString(running->databasePath()),
+                           config.writer.retentionBytes, [running] {
+                               return running->writer().recentRejections();
+                           }});
+    window.resize(1400, 900);
+    window.show();
+    const auto save = [&](const char *name) {
+        const QString path = QDir(output).filePath(QString::fromLatin1(name));
+        window.grab().save(path);
+        QTextStream(stdout) << path << '\n';
+    };
+    waitUntil([] { return false; }, 500);
+    save("welcome.png");
+
+    auto sent = ingest::sendDemoTraffic(running->grpcAddress());
+    if (!sent)
+        return fail(QString::fromStdString(sent.error()));
+    if (!waitUntil([&] { return window.traceList()->rowCount() >= sent->traces; }))
+        return fail(QStringLiteral("the demo traces did not appear in the list"));
+
+    ui::TraceView *view = window.traceView();
+    view->open(traceId(sent->failedTraceId));
+    waitUntil([&] { return view->hasTrace(); });
+    const auto &trace = view->waterfall()->trace();
+    for (int i = 0; i < static_cast<int>(trace->spans.size()); ++i) {
+        if (trace->spans[i].span.name == "process_payment")
+            view->waterfall()->selectRow(view->waterfall()->layout()->rowOfSpan(i));
+    }
+    for (int row = 0; row < window.traceList()->rowCount(); ++row) {
+        if (storage::toHex(window.traceList()->summary(row).traceId) == sent->failedTraceId)
+            window.traceTable()->selectRow(row);
+    }
+    waitUntil([] { return false; }, 300);
+    save("failed-order.png");
+
+    view->open(traceId(sent->largeTraceId));
+    waitUntil([&] { return view->hasTrace() && view->waterfall()->trace()->spans.size() > 1000; });
+    view->setCriticalPathShown(true);
+    view->findField()->setText(QStringLiteral("batch 7"));
+    waitUntil([&] { return !view->waterfall()->matches().empty(); });
+    view->findNext();
+    waitUntil([] { return false; }, 300);
+    save("large-trace.png");
+
+    window.setTheme(ui::MainWindow::Theme::Dark);
+    view->open(traceId(sent->failedTraceId));
+    waitUntil([&] { return view->waterfall()->trace()->spans.size() < 1000; });
+    waitUntil([] { return false; }, 300);
+    save("dark.png");
+    window.setTheme(ui::MainWindow::Theme::Light);
+
+    window.shortcutOverlay()->showOver();
+    waitUntil([] { return false; }, 300);
+    save("shortcuts.png");
+    window.close();
+    running->stop();
+    return 0;
+}

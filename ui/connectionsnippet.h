@@ -1,0 +1,18 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace spanscope::ui {
+
+// The environment a service needs to send to this Spanscope, per SDK, using each SDK's default
+// protocol: gRPC for Python and Go, HTTP/protobuf for Node.js and the Java agent.
+enum class SdkLanguage { Python, Node, Go, Java };
+
+QString languageName(SdkLanguage language);
+QString connectionSnippet(SdkLanguage language, const QString &grpcAddress,
+                          const QString &httpAddress);
+inline constexpr SdkLanguage AllLanguages[]
+    = {SdkLanguage::Python, SdkLanguage::Node, SdkLanguage::Go, SdkLanguage::Java};
+
+} // namespace spanscope::ui

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <tracestore.h>
+
+#include <QTimer>
+#include <QWidget>
+
+#include <optional>
+
+class QCheckBox;
+class QComboBox;
+class QLineEdit;
+
+namespace spanscope::ui {
+
+// The trace list's filters in one row: service, operation, errors only, minimum and maximum
+// duration, a time range preset, an attribute `key=value` and a trace id. Typing is debounced;
+// a field that does not parse is marked and its tooltip says what it expects.
+class FilterBar : public QWidget
+{
+    Q_OBJECT
+public:
+    static constexpr int DebounceMs = 250;
+
+    explicit FilterBar(QWidget *parent = nullptr);
+
+    // The filter the fields describe now; fields that do not parse do not filter.
+    storage::TraceFilter filter() const;
+    void setServices(const QStringList &services);
+    void setOperations(const QString &service, const QStringList &operations);
+    void clear();
+    // Puts the keyboard focus in the first field (Ctrl+F).
+    void focusFirstField();
+
+    // "250ms", "1.5s", "300us", "2m", "40ns"; a bare number is milliseconds.
+    static std::optional<std::int64_t> parseDuration(const QString &text);
+
+signals:
+    void filterChanged();
+    void serviceChosen(const QString &service); // empty for all services
+
+private:
+    void fieldEdited();
+    void validate(QLineEdit *field, bool valid, const QString &expected);
+
+    QComboBox *m_service;
+    QComboBox *m_operation;
+    QCheckBox *m_errors;
+    QLineEdit *m_minDuration;
+    QLineEdit *m_maxDuration;
+    QComboBox *m_timeRange;
+    QLineEdit *m_attribute;
+    QLineEdit *m_traceId;
+    QTimer m_debounce;
+};
+
+} // namespace spanscope::ui

@@ -1,0 +1,477 @@
+#include "mainwindow.h"
+
+#include "editorlauncher.h"
+#include "filterbar.h"
+#include "servicesdelegate.h"
+#include "shortcutoverlay.h"
+#include "spandetailsview.h"
+#include "statisticspoller.h"
+#include "tracelistmodel.h"
+#include "tracequerythread.h"
+#include "traceview.h"
+#include "waterfallview.h"
+#include "welcomepage.h"
+
+#include <demotraffic.h>
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPointer>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QStyle>
+#include <QStyleFactory>
+#include <QTableView>
+#include <QToolButton>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace spanscope::ui {
+
+namespace {
+
+QPalette darkPalette()
+{
+    QPalette p;
+    const QColor window(45, 45, 48), base(30, 30, 32), text(230, 230, 230);
+    p.setColor(QPalette::Window, window);
+    p.setColor(QPalette::WindowText, text);
+    p.setColor(QPalette::Base, base);
+    p.setColor(QPalette::AlternateBase, QColor(40, 40, 43));
+    p.setColor(QPalette::ToolTipBase, window);
+    p.setColor(QPalette::ToolTipText, text);
+    p.setColor(QPalette::Text, text);
+    p.setColor(QPalette::PlaceholderText, QColor(150, 150, 150));
+    p.setColor(QPalette::Button, window);
+    p.setColor(QPalette::ButtonText, text);
+    p.setColor(QPalette::BrightText, Qt::red);
+    p.setColor(QPalette::Mid, QColor(80, 80, 85));
+    p.setColor(QPalette::Highlight, QColor(38, 110, 200));
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::Link, QColor(100, 170, 255));
+    p.setColor(QPalette::Disabled, QPalette::Text, QColor(120, 120, 120));
+    p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(120, 120, 120));
+    return p;
+}
+
+const char *themeName(MainWindow::Theme theme)
+{
+    switch (theme) {
+    case MainWindow::Theme::Light:
+        return "light";
+    case MainWindow::Theme::Dark:
+        return "dark";
+    case MainWindow::Theme::System:
+        break;
+    }
+    return "system";
+}
+
+} // namespace
+
+MainWindow::MainWindow(const Endpoints &endpoints, QWidget *parent)
+    : QMainWindow(parent)
+    , m_endpoints(endpoints)
+    , m_pages(new QStackedWidget(this))
+    , m_welcome(new WelcomePage(endpoints, m_pages))
+    , m_split(new QSplitter(Qt::Vertical, m_pages))
+    , m_filters(new FilterBar(this))
+    , m_model(new TraceListModel(endpoints.database, 200, this))
+    , m_table(new QTableView(this))
+    , m_pause(new QToolButton(this))
+    , m_listInfo(new QLabel(this))
+    , m_traceView(new TraceView(endpoints.database, m_split))
+    , m_status(new StatusPanel(endpoints, this))
+    , m_overlay(nullptr)
+    , m_poller(new StatisticsPoller(endpoints.database, 1000, this))
+    , m_queries(new TraceQueryThread(endpoints.database, this))
+    , m_systemPalette(QApplication::palette())
+    , m_systemStyle(QApplication::style()->name())
+{
+    setWindowTitle(QStringLiteral("Spanscope"));
+
+    // The list pane: filters, the pause switch and what is shown, then the table.
+    auto *listPane = new QWidget(m_split);
+    auto *listLayout = new QVBoxLayout(listPane);
+    listLayout->setContentsMargins(4, 4, 4, 0);
+    listLayout->addWidget(m_filters);
+    m_table->setModel(m_model);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setAlternatingRowColors(true);
+    m_table->setWordWrap(false);
+    m_table->setSortingEnabled(true);
+    m_table->horizontalHeader()->setSortIndicator(TraceListModel::StartColumn, Qt::DescendingOrder);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setSectionResizeMode(TraceListModel::OperationColumn,
+                                                      QHeaderView::Stretch);
+    m_table->setItemDelegateForColumn(TraceListModel::ServicesColumn,
+                                      new ServicesDelegate(m_table));
+    m_table->setAccessibleName(tr("Traces"));
+    listLayout->addWidget(m_table, 1);
+    auto *listFooter = new QHBoxLayout;
+    m_pause->setText(tr("Pause"));
+    m_pause->setCheckable(true);
+    m_pause->setToolTip(tr("Freeze the list while you read it (Ctrl+P)"));
+    listFooter->addWidget(m_pause);
+    listFooter->addWidget(m_listInfo, 1);
+    listLayout->addLayout(listFooter);
+
+    m_split->addWidget(listPane);
+    m_split->addWidget(m_traceView);
+    m_split->setStretchFactor(0, 2);
+    m_split->setStretchFactor(1, 3);
+    m_pages->addWidget(m_welcome);
+    m_pages->addWidget(m_split);
+    setCentralWidget(m_pages);
+    statusBar()->addPermanentWidget(m_status);
+    m_overlay = new ShortcutOverlay(this);
+
+    connect(m_table, &QAbstractItemView::activated, this, &MainWindow::openSelectedTrace);
+    connect(m_pause, &QToolButton::toggled, m_model, &TraceListModel::setPaused);
+    connect(m_pause, &QToolButton::toggled, this, [this](bool paused) {
+        m_listInfo->setText(paused ? tr("Paused: new traces wait until you resume.")
+                                   : tr("Live: new traces appear at once."));
+    });
+    m_listInfo->setText(tr("Live: new traces appear at once."));
+    connect(m_filters, &FilterBar::filterChanged, this,
+            [this] { m_model->setFilter(m_filters->filter()); });
+    connect(m_filters, &FilterBar::serviceChosen, this, [this](const QString &service) {
+        QPointer<MainWindow> self(this);
+        m_queries->run([self, service](storage::TraceStore &store) {
+            auto operations = store.operations(service.toStdString());
+            QStringList names;
+            if (operations) {
+                for (const storage::Operation &operation : *operations)
+                    names << QString::fromStdString(operation.name);
+            }
+            names.removeDuplicates();
+            names.sort();
+            QMetaObject::invokeMethod(
+                self.data(),
+                [self, service, names] {
+                    if (self)
+                        self->m_filters->setOperations(service, names);
+                },
+                Qt::QueuedConnection);
+        });
+    });
+    connect(m_model, &TraceListModel::failed, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 8000); });
+    connect(m_traceView, &TraceView::message, statusBar(), &QStatusBar::showMessage);
+    connect(m_traceView, &TraceView::openFrame, this, &MainWindow::openFrame);
+    connect(m_traceView, &TraceView::traceOpened, this,
+            [this](const QString &title) { setWindowTitle(tr("%1 — Spanscope").arg(title)); });
+    const auto copiedMessage = [this](const QString &what) {
+        statusBar()->showMessage(tr("Copied the %1 to the clipboard.").arg(what), 3000);
+    };
+    connect(m_status, &StatusPanel::copied, this, copiedMessage);
+    connect(m_welcome, &WelcomePage::copied, this, copiedMessage);
+    connect(m_welcome, &WelcomePage::demoRequested, this, &MainWindow::sendDemoData);
+    connect(m_poller, &StatisticsPoller::statisticsReady, this, &MainWindow::showStatistics);
+    connect(m_poller, &StatisticsPoller::failed, this,
+            [this](const QString &message) { statusBar()->showMessage(message); });
+
+    createMenus();
+    resize(1200, 860);
+    restoreState();
+}
+
+MainWindow::~MainWindow() = default;
+
+bool MainWindow::showsWelcome() const
+{
+    return m_pages->currentWidget() == m_welcome;
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *openTrace
+        = file->addAction(tr("&Open Trace by ID…"), this, &MainWindow::openTraceById);
+    openTrace->setShortcut(QKeySequence::Open);
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(Qt::CTRL | Qt::Key_Q); // QKeySequence::Quit is empty on some platforms
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QAction *find = edit->addAction(tr("&Find in Trace"), m_traceView, &TraceView::focusFind);
+    find->setShortcut(QKeySequence::Find);
+    QAction *next = edit->addAction(tr("Find &Next"), m_traceView, &TraceView::findNext);
+    next->setShortcut(QKeySequence::FindNext);
+    QAction *previous
+        = edit->addAction(tr("Find &Previous"), m_traceView, &TraceView::findPrevious);
+    previous->setShortcut(QKeySequence::FindPrevious);
+    edit->addSeparator();
+    QAction *filter = edit->addAction(tr("Filter &Traces"), m_filters, &FilterBar::focusFirstField);
+    filter->setShortcut(Qt::CTRL | Qt::Key_L);
+    QAction *clear = edit->addAction(tr("&Clear Filters"), m_filters, &FilterBar::clear);
+    clear->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_L);
+    edit->addSeparator();
+    QAction *copyId = edit->addAction(tr("Copy Trace &ID"), this, [this] {
+        if (const auto id = m_traceView->traceId()) {
+            QApplication::clipboard()->setText(QString::fromStdString(storage::toHex(*id)));
+            statusBar()->showMessage(tr("Copied the trace id."), 3000);
+        }
+    });
+    copyId->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_I);
+    QAction *copySpan = edit->addAction(tr("Copy &Span as OTLP-JSON"), m_traceView,
+                                        &TraceView::copySpanAsOtlpJson);
+    copySpan->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_C);
+    edit->addSeparator();
+    edit->addAction(tr("&Editor Command…"), this, &MainWindow::editEditorCommand);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    QAction *pause = view->addAction(tr("&Pause Trace List"));
+    pause->setCheckable(true);
+    pause->setShortcut(Qt::CTRL | Qt::Key_P);
+    connect(pause, &QAction::toggled, m_pause, &QToolButton::setChecked);
+    connect(m_pause, &QToolButton::toggled, pause, &QAction::setChecked);
+    QAction *critical = view->addAction(tr("&Critical Path"));
+    critical->setCheckable(true);
+    critical->setShortcut(Qt::CTRL | Qt::Key_K);
+    connect(critical, &QAction::toggled, m_traceView, &TraceView::setCriticalPathShown);
+    QAction *expand
+        = view->addAction(tr("&Expand All"), m_traceView->waterfall(), &WaterfallView::expandAll);
+    expand->setShortcut(Qt::CTRL | Qt::Key_BracketRight);
+    QAction *collapse = view->addAction(tr("C&ollapse All"), m_traceView->waterfall(),
+                                        &WaterfallView::collapseAll);
+    collapse->setShortcut(Qt::CTRL | Qt::Key_BracketLeft);
+    QAction *fit = view->addAction(tr("Show &Whole Trace"), this, [this] {
+        if (const auto &layout = m_traceView->waterfall()->layout())
+            m_traceView->waterfall()->showRange(0, layout->durationNs());
+    });
+    fit->setShortcut(Qt::CTRL | Qt::Key_0);
+    view->addSeparator();
+    const std::pair<QString, QWidget *> focusTargets[] = {
+        {tr("Go to Trace &List"), m_table},
+        {tr("Go to &Waterfall"), m_traceView->waterfall()},
+        {tr("Go to Span &Details"), m_traceView->details()},
+    };
+    int key = Qt::Key_1;
+    for (const auto &[label, target] : focusTargets) {
+        QAction *go = view->addAction(label, target,
+                                      [target] { target->setFocus(Qt::ShortcutFocusReason); });
+        go->setShortcut(Qt::ALT | static_cast<Qt::Key>(key++));
+    }
+    view->addSeparator();
+    QMenu *theme = view->addMenu(tr("&Theme"));
+    m_themes = new QActionGroup(this);
+    for (const auto &[label, value] : {std::pair{tr("&System"), Theme::System},
+                                       {tr("&Light"), Theme::Light},
+                                       {tr("&Dark"), Theme::Dark}}) {
+        QAction *action = theme->addAction(label, this, [this, value] { setTheme(value); });
+        action->setCheckable(true);
+        action->setData(QString::fromLatin1(themeName(value)));
+        m_themes->addAction(action);
+    }
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *keys
+        = help->addAction(tr("&Keyboard Shortcuts"), m_overlay, &ShortcutOverlay::showOver);
+    keys->setShortcut(QKeySequence::HelpContents);
+    help->addAction(tr("Send &Demo Data"), this, &MainWindow::sendDemoData);
+    help->addSeparator();
+    help->addAction(tr("&About Spanscope"), this, &MainWindow::showAbout);
+
+    // The overlay lists the menus' shortcuts and the waterfall's own keys.
+    QList<ShortcutOverlay::Entry> entries;
+    for (QMenu *menu : {file, edit, view, help}) {
+        for (QAction *action : menu->actions()) {
+            if (!action->shortcut().isEmpty())
+                entries.append(
+                    {action->shortcut().toString(QKeySequence::NativeText),
+                     action->text().remove(QLatin1Char('&')).remove(QStringLiteral("…"))});
+        }
+    }
+    entries.append({tr("Enter"), tr("Trace list: open the trace")});
+    entries.append({tr("Up / Down"), tr("Waterfall: previous / next span")});
+    entries.append({tr("Left / Right"), tr("Waterfall: collapse / expand (Left again: parent)")});
+    entries.append({tr("Home / End, PgUp / PgDn"), tr("Waterfall: first / last, page")});
+    entries.append({tr("+ / - / 0"), tr("Waterfall: zoom in / out / whole trace")});
+    entries.append({tr("Ctrl+Wheel, Shift+Wheel"), tr("Waterfall: zoom at pointer / pan")});
+    entries.append({tr("Drag on the bars"), tr("Waterfall: zoom to that time range")});
+    m_overlay->setEntries(entries);
+}
+
+void MainWindow::showStatistics(const storage::StoreStatistics &statistics)
+{
+    m_status->showStatistics(statistics);
+    // The welcome page stays until the first trace arrives, then the browser takes over.
+    if (statistics.traces > 0 && showsWelcome())
+        m_pages->setCurrentWidget(m_split);
+    if (statistics.traces == m_knownTraces)
+        return;
+    m_knownTraces = statistics.traces;
+    QPointer<MainWindow> self(this);
+    m_queries->run([self](storage::TraceStore &store) {
+        auto services = store.services();
+        QStringList names;
+        if (services) {
+            for (const std::string &name : *services)
+                names << QString::fromStdString(name);
+        }
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, names] {
+                if (self)
+                    self->m_filters->setServices(names);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void MainWindow::openSelectedTrace()
+{
+    const QModelIndex index = m_table->currentIndex();
+    if (index.isValid())
+        m_traceView->open(m_model->summary(index.row()).traceId);
+}
+
+void MainWindow::openTraceById()
+{
+    bool ok = false;
+    const QString text
+        = QInputDialog::getText(this, tr("Open Trace"), tr("Trace id (32 hexadecimal digits):"),
+                                QLineEdit::Normal, QString(), &ok)
+              .trimmed();
+    if (!ok || text.isEmpty())
+        return;
+    storage::TraceId id{};
+    if (!storage::fromHex(text.toStdString(), id)) {
+        QMessageBox::warning(
+            this, tr("Open Trace"),
+            tr("'%1' is not a trace id: a trace id is 32 hexadecimal digits.").arg(text));
+        return;
+    }
+    if (showsWelcome())
+        m_pages->setCurrentWidget(m_split);
+    m_traceView->open(id);
+}
+
+void MainWindow::sendDemoData()
+{
+    if (m_sendingDemo)
+        return;
+    m_sendingDemo = true;
+    statusBar()->showMessage(tr("Sending demo data to %1…").arg(m_endpoints.grpc));
+    const std::string address = m_endpoints.grpc.toStdString();
+    QPointer<MainWindow> self(this);
+    QtConcurrent::run([address] {
+        return ingest::sendDemoTraffic(address);
+    }).then(this, [self](storage::Result<ingest::DemoSummary> sent) {
+        if (!self)
+            return;
+        self->m_sendingDemo = false;
+        if (!sent) {
+            self->statusBar()->showMessage(
+                tr("Demo data could not be sent: %1").arg(QString::fromStdString(sent.error())),
+                10000);
+            return;
+        }
+        self->statusBar()->showMessage(tr("Sent %1 demo traces with %2 spans and %3 log records.")
+                                           .arg(sent->traces)
+                                           .arg(sent->spans)
+                                           .arg(sent->logRecords),
+                                       8000);
+    });
+}
+
+void MainWindow::editEditorCommand()
+{
+    bool ok = false;
+    const QString command = QInputDialog::getText(
+        this, tr("Editor Command"),
+        tr("The command that opens a stack-trace frame; {file} and {line} are replaced.\n"
+           "Examples: code --goto {file}:{line} · kate {file} --line {line} · "
+           "idea --line {line} {file}"),
+        QLineEdit::Normal, EditorLauncher::command(), &ok);
+    if (ok)
+        EditorLauncher::setCommand(command);
+}
+
+void MainWindow::openFrame(const QString &file, int line)
+{
+    QString error;
+    if (EditorLauncher::open(file, line, error))
+        statusBar()->showMessage(tr("Opening %1:%2 in the editor…").arg(file).arg(line), 4000);
+    else
+        QMessageBox::warning(this, tr("Cannot open the editor"), error);
+}
+
+void MainWindow::setTheme(Theme theme)
+{
+    // Light and dark use Fusion, which follows the palette everywhere; System restores the
+    // style and palette the desktop gave us.
+    if (theme == Theme::System) {
+        QApplication::setStyle(QStyleFactory::create(m_systemStyle));
+        QApplication::setPalette(m_systemPalette);
+    } else {
+        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+        QApplication::setPalette(theme == Theme::Dark ? darkPalette()
+                                                      : QApplication::style()->standardPalette());
+    }
+    for (QAction *action : m_themes->actions())
+        action->setChecked(action->data().toString() == QLatin1String(themeName(theme)));
+    QSettings().setValue(QStringLiteral("view/theme"), QString::fromLatin1(themeName(theme)));
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(
+        this, tr("About Spanscope"),
+        tr("<h3>Spanscope %1</h3><p>A desktop trace viewer for OpenTelemetry with its own local "
+           "backend.</p><p>Receiving on %2 (gRPC) and %3 (HTTP).<br>Database: %4</p>"
+           "<p>Licensed under the Apache License 2.0. Built with Qt %5.</p>")
+            .arg(QApplication::applicationVersion(), m_endpoints.grpc, m_endpoints.http,
+                 m_endpoints.database.toHtmlEscaped(), QString::fromLatin1(qVersion())));
+}
+
+void MainWindow::restoreState()
+{
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    QMainWindow::restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_split->restoreState(settings.value(QStringLiteral("window/split")).toByteArray());
+    m_traceView->splitter()->restoreState(
+        settings.value(QStringLiteral("window/traceSplit")).toByteArray());
+    m_table->horizontalHeader()->restoreState(
+        settings.value(QStringLiteral("window/columns")).toByteArray());
+    const QString theme = settings.value(QStringLiteral("view/theme")).toString();
+    if (theme == QLatin1String("dark"))
+        setTheme(Theme::Dark);
+    else if (theme == QLatin1String("light"))
+        setTheme(Theme::Light);
+    else
+        m_themes->actions().constFirst()->setChecked(true); // the desktop's, as it is
+}
+
+void MainWindow::saveState() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), QMainWindow::saveState());
+    settings.setValue(QStringLiteral("window/split"), m_split->saveState());
+    settings.setValue(QStringLiteral("window/traceSplit"), m_traceView->splitter()->saveState());
+    settings.setValue(QStringLiteral("window/columns"), m_table->horizontalHeader()->saveState());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveState();
+    event->accept();
+}
+
+} // namespace spanscope::ui

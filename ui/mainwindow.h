@@ -1,0 +1,84 @@
+#pragma once
+
+#include "statuspanel.h"
+
+#include <QMainWindow>
+
+class QActionGroup;
+class QLabel;
+class QSplitter;
+class QStackedWidget;
+class QTableView;
+class QToolButton;
+
+namespace spanscope::ui {
+
+class FilterBar;
+class ShortcutOverlay;
+class StatisticsPoller;
+class TraceListModel;
+class TraceQueryThread;
+class TraceView;
+class WelcomePage;
+
+// Spanscope's window: the live trace list with its filters above, the open trace below, the
+// receivers' status at the bottom, and a welcome page while nothing has arrived. Menus carry
+// every command with its shortcut; F1 lists them. Geometry, splits, columns and the theme are
+// restored on the next start.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    enum class Theme { System, Light, Dark };
+
+    explicit MainWindow(const Endpoints &endpoints, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    TraceListModel *traceList() const { return m_model; }
+    QTableView *traceTable() const { return m_table; }
+    FilterBar *filterBar() const { return m_filters; }
+    TraceView *traceView() const { return m_traceView; }
+    StatusPanel *statusPanel() const { return m_status; }
+    ShortcutOverlay *shortcutOverlay() const { return m_overlay; }
+    bool showsWelcome() const;
+
+    // Sends the demo data set to this window's receivers, in the background.
+    void sendDemoData();
+    void setTheme(Theme theme);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createMenus();
+    void showStatistics(const storage::StoreStatistics &statistics);
+    void openSelectedTrace();
+    void openTraceById();
+    void editEditorCommand();
+    void openFrame(const QString &file, int line);
+    void showAbout();
+    void restoreState();
+    void saveState() const;
+
+    Endpoints m_endpoints;
+    QStackedWidget *m_pages;
+    WelcomePage *m_welcome;
+    QSplitter *m_split;
+    FilterBar *m_filters;
+    TraceListModel *m_model;
+    QTableView *m_table;
+    QToolButton *m_pause;
+    QLabel *m_listInfo;
+    TraceView *m_traceView;
+    StatusPanel *m_status;
+    ShortcutOverlay *m_overlay;
+    StatisticsPoller *m_poller;
+    TraceQueryThread *m_queries; // services and operations for the filters
+    QActionGroup *m_themes = nullptr;
+    QPalette m_systemPalette;
+    QString m_systemStyle;
+    std::int64_t m_knownTraces = -1;
+    bool m_sendingDemo = false;
+};
+
+} // namespace spanscope::ui

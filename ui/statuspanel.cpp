@@ -1,0 +1,146 @@
+#include "statuspanel.h"
+
+#include "connectionsnippet.h"
+
+#include <QClipboard>
+#include <QGuiApplication>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QMenu>
+#include <QMessageBox>
+#include <QToolButton>
+
+namespace spanscope::ui {
+
+namespace {
+
+std::uint64_t counter(const storage::StoreStatistics &statistics, const std::string &name)
+{
+    const auto it = statistics.counters.find(name);
+    return it == statistics.counters.end() ? 0 : it->second;
+}
+
+std::uint64_t sumOver(const storage::StoreStatistics &statistics, const char *suffix)
+{
+    std::uint64_t total = 0;
+    for (const char *signal : {"traces.", "logs.", "metrics."})
+        total += counter(statistics, std::string(signal) + suffix);
+    return total;
+}
+
+} // namespace
+
+StatusPanel::StatusPanel(const Endpoints &endpoints, QWidget *parent)
+    : QWidget(parent)
+    , m_endpoints(endpoints)
+    , m_endpointsButton(new QToolButton(this))
+    , m_rate(new QLabel(this))
+    , m_counts(new QLabel(this))
+    , m_size(new QLabel(this))
+    , m_evictions(new QLabel(this))
+    , m_rejected(new QToolButton(this))
+{
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_endpointsButton->setText(tr("gRPC %1 · HTTP %2").arg(endpoints.grpc, endpoints.http));
+    m_endpointsButton->setToolTip(tr("Where the OTLP receivers listen; click to copy the "
+                                     "settings for a service"));
+    m_endpointsButton->setPopupMode(QToolButton::InstantPopup);
+    m_endpointsButton->setAutoRaise(true);
+    auto *menu = new QMenu(m_endpointsButton);
+    for (const SdkLanguage language : AllLanguages) {
+        menu->addAction(tr("Copy Settings for %1").arg(languageName(language)), this,
+                        [this, language] {
+                            QGuiApplication::clipboard()->setText(
+                                connectionSnippet(language, m_endpoints.grpc, m_endpoints.http));
+                            emit copied(tr("settings for %1").arg(languageName(language)));
+                        });
+    }
+    m_endpointsButton->setMenu(menu);
+    m_rejected->setAutoRaise(true);
+    m_rejected->setToolTip(tr("Requests refused as malformed or too large; click for the reasons"));
+    m_rejected->setStyleSheet(QStringLiteral("QToolButton { color: #dc322f; }"));
+    m_rejected->hide();
+    m_evictions->hide();
+    m_evictions->setToolTip(
+        tr("Oldest traces removed to keep the database within its size budget"));
+    connect(m_rejected, &QToolButton::clicked, this, &StatusPanel::showRejections);
+    for (QWidget *w : std::initializer_list<QWidget *>{m_endpointsButton, m_rate, m_counts, m_size,
+                                                       m_evictions, m_rejected})
+        layout->addWidget(w);
+    m_rate->setText(tr("0 spans/s"));
+}
+
+void StatusPanel::showStatistics(const storage::StoreStatistics &statistics)
+{
+    const QLocale locale;
+    // The rate is the change of the accepted-spans counter between two polls.
+    const std::uint64_t accepted = counter(statistics, "traces.accepted");
+    if (m_haveLast && m_sinceLast.elapsed() > 0) {
+        const double perSecond = double(accepted - std::min(accepted, m_lastAccepted)) * 1000.0
+            / double(m_sinceLast.elapsed());
+        m_rate->setText(tr("%1 spans/s").arg(locale.toString(qRound64(perSecond))));
+    }
+    m_lastAccepted = accepted;
+    m_haveLast = true;
+    m_sinceLast.restart();
+
+    m_counts->setText(tr("%1 traces · %2 spans · %3 logs")
+                          .arg(locale.toString(statistics.traces),
+                               locale.toString(statistics.spans),
+                               locale.toString(statistics.logs)));
+    m_size->setText(m_endpoints.retentionBytes > 0
+                        ? tr("%1 of %2")
+                              .arg(locale.formattedDataSize(statistics.usedBytes),
+                                   locale.formattedDataSize(m_endpoints.retentionBytes))
+                        : locale.formattedDataSize(statistics.usedBytes));
+    m_size->setToolTip(
+        tr("Database %1 (%2 on disk)")
+            .arg(m_endpoints.database, locale.formattedDataSize(statistics.fileBytes)));
+    const std::uint64_t evicted = counter(statistics, "evicted.traces");
+    m_evictions->setVisible(evicted > 0);
+    m_evictions->setText(tr("%1 traces evicted").arg(locale.toString(qulonglong(evicted))));
+    m_rejectedCount = sumOver(statistics, "bad_requests");
+    m_rejected->setVisible(m_rejectedCount > 0);
+    m_rejected->setText(
+        tr("%1 rejected requests").arg(locale.toString(qulonglong(m_rejectedCount))));
+}
+
+QString StatusPanel::rateText() const
+{
+    return m_rate->text();
+}
+
+QString StatusPanel::countsText() const
+{
+    return m_counts->text();
+}
+
+QString StatusPanel::sizeText() const
+{
+    return m_size->text();
+}
+
+QString StatusPanel::rejectionReport() const
+{
+    QString report
+        = tr("%1 requests were rejected since the database was created.").arg(m_rejectedCount);
+    const std::deque<std::string> reasons
+        = m_endpoints.recentRejections ? m_endpoints.recentRejections() : std::deque<std::string>{};
+    if (reasons.empty())
+        return report + QLatin1Char('\n') + tr("No reasons were recorded since Spanscope started.");
+    report += QLatin1Char('\n') + tr("The latest, newest last:") + QLatin1Char('\n');
+    for (const std::string &reason : reasons)
+        report += QStringLiteral("• ") + QString::fromStdString(reason) + QLatin1Char('\n');
+    return report;
+}
+
+void StatusPanel::showRejections()
+{
+    QMessageBox box(QMessageBox::Warning, tr("Rejected requests"), rejectionReport(),
+                    QMessageBox::Close, window());
+    box.exec();
+}
+
+} // namespace spanscope::ui

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <tracestore.h>
+
+#include <QElapsedTimer>
+#include <QWidget>
+
+#include <deque>
+#include <functional>
+#include <string>
+
+class QLabel;
+class QToolButton;
+
+namespace spanscope::ui {
+
+// What the window needs to know about the running receivers.
+struct Endpoints
+{
+    QString grpc; // host:port
+    QString http; // host:port
+    QString database; // file path
+    std::int64_t retentionBytes = 0; // the database's budget; 0 when unknown
+    // The reasons of the latest rejected requests (newest last); may be empty.
+    std::function<std::deque<std::string>()> recentRejections;
+};
+
+// The status bar's permanent part: the endpoints (click to copy the settings for an SDK), the
+// ingest rate, stored counts, the database size against its budget, evictions, and rejected
+// requests (click for the reasons).
+class StatusPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit StatusPanel(const Endpoints &endpoints, QWidget *parent = nullptr);
+
+    void showStatistics(const storage::StoreStatistics &statistics);
+    QString rateText() const;
+    QString countsText() const;
+    QString sizeText() const;
+    // The reasons shown when the rejected-requests button is clicked.
+    QString rejectionReport() const;
+
+signals:
+    void copied(const QString &what);
+
+private:
+    void showRejections();
+
+    Endpoints m_endpoints;
+    QToolButton *m_endpointsButton;
+    QLabel *m_rate;
+    QLabel *m_counts;
+    QLabel *m_size;
+    QLabel *m_evictions;
+    QToolButton *m_rejected;
+    QElapsedTimer m_sinceLast;
+    std::uint64_t m_lastAccepted = 0;
+    bool m_haveLast = false;
+    std::uint64_t m_rejectedCount = 0;
+};
+
+} // namespace spanscope::ui

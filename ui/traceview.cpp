@@ -1,0 +1,313 @@
+#include "traceview.h"
+
+#include "criticalpath.h"
+#include "spandetailsview.h"
+#include "traceopener.h"
+#include "tracesearch.h"
+#include "waterfallminimap.h"
+#include "waterfallview.h"
+
+#include <tracetext.h>
+
+#include <QClipboard>
+#include <QGuiApplication>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPointer>
+#include <QSplitter>
+#include <QToolButton>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace spanscope::ui {
+
+namespace {
+
+QToolButton *toolButton(const QString &text, const QString &tip, QWidget *parent)
+{
+    auto *button = new QToolButton(parent);
+    button->setText(text);
+    button->setToolTip(tip);
+    button->setAutoRaise(true);
+    return button;
+}
+
+} // namespace
+
+TraceView::TraceView(const QString &databasePath, QWidget *parent)
+    : QWidget(parent)
+    , m_opener(new TraceOpener(databasePath, this))
+    , m_title(new QLabel(
+          tr("<i>No trace open: choose one in the list (Enter or double-click).</i>"), this))
+    , m_find(new QLineEdit(this))
+    , m_matchLabel(new QLabel(this))
+    , m_criticalPath(toolButton(tr("Critical path"),
+                                tr("Highlight the spans that decide when the trace ends (Ctrl+K)"),
+                                this))
+    , m_waterfall(new WaterfallView(this))
+    , m_details(new SpanDetailsView(this))
+    , m_split(new QSplitter(Qt::Horizontal, this))
+{
+    m_minimap = new WaterfallMinimap(m_waterfall, this);
+    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_find->setPlaceholderText(tr("Find in trace: span name, attribute, event (Ctrl+F)"));
+    m_find->setClearButtonEnabled(true);
+    m_find->setAccessibleName(tr("Find in trace"));
+    m_criticalPath->setCheckable(true);
+    auto *previous = toolButton(QStringLiteral("▲"), tr("Previous match (Shift+F3)"), this);
+    auto *next = toolButton(QStringLiteral("▼"), tr("Next match (F3)"), this);
+    auto *expand = toolButton(tr("Expand all"), tr("Expand every span (Ctrl+])"), this);
+    auto *collapse = toolButton(tr("Collapse all"), tr("Collapse every span (Ctrl+[)"), this);
+    auto *fit = toolButton(tr("Fit"), tr("Show the whole trace (0)"), this);
+
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(m_find, 1);
+    bar->addWidget(m_matchLabel);
+    bar->addWidget(previous);
+    bar->addWidget(next);
+    bar->addSpacing(12);
+    bar->addWidget(m_criticalPath);
+    bar->addWidget(expand);
+    bar->addWidget(collapse);
+    bar->addWidget(fit);
+
+    auto *detailsPane = new QWidget(m_split);
+    auto *detailsLayout = new QVBoxLayout(detailsPane);
+    detailsLayout->setContentsMargins(0, 0, 0, 0);
+    auto *attributeFilter = new QLineEdit(detailsPane);
+    attributeFilter->setPlaceholderText(tr("Filter attributes"));
+    attributeFilter->setClearButtonEnabled(true);
+    attributeFilter->setAccessibleName(tr("Filter attributes"));
+    detailsLayout->addWidget(attributeFilter);
+    detailsLayout->addWidget(m_details, 1);
+    m_split->addWidget(m_waterfall);
+    m_split->addWidget(detailsPane);
+    m_split->setStretchFactor(0, 3);
+    m_split->setStretchFactor(1, 2);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_title);
+    layout->addLayout(bar);
+    layout->addWidget(m_minimap);
+    layout->addWidget(m_split, 1);
+
+    connect(m_opener, &TraceOpener::opened, this,
+            [this](auto trace, auto layout) { show(std::move(trace), std::move(layout), false); });
+    connect(m_opener, &TraceOpener::refreshed, this,
+            [this](auto trace, auto layout) { show(std::move(trace), std::move(layout), true); });
+    connect(m_opener, &TraceOpener::failed, this,
+            [this](const QString &text) { emit message(text, 5000); });
+    connect(m_waterfall, &WaterfallView::spanSelected, this,
+            [this](int span) { m_details->showSpan(m_waterfall->trace(), span); });
+    connect(m_details, &SpanDetailsView::followLink, this, &TraceView::followLink);
+    connect(m_details, &SpanDetailsView::openFrame, this, &TraceView::openFrame);
+    connect(m_details, &SpanDetailsView::copied, this,
+            [this](const QString &what) { emit message(tr("Copied the %1.").arg(what), 3000); });
+    connect(attributeFilter, &QLineEdit::textChanged, m_details,
+            &SpanDetailsView::setAttributeFilter);
+    connect(previous, &QToolButton::clicked, this, &TraceView::findPrevious);
+    connect(next, &QToolButton::clicked, this, &TraceView::findNext);
+    connect(m_find, &QLineEdit::returnPressed, this, &TraceView::findNext);
+    connect(expand, &QToolButton::clicked, m_waterfall, &WaterfallView::expandAll);
+    connect(collapse, &QToolButton::clicked, m_waterfall, &WaterfallView::collapseAll);
+    connect(fit, &QToolButton::clicked, this, [this] {
+        if (m_waterfall->layout())
+            m_waterfall->showRange(0, m_waterfall->layout()->durationNs());
+    });
+    connect(m_criticalPath, &QToolButton::toggled, this, &TraceView::setCriticalPathShown);
+
+    m_findDebounce.setSingleShot(true);
+    m_findDebounce.setInterval(150);
+    connect(m_find, &QLineEdit::textChanged, &m_findDebounce, qOverload<>(&QTimer::start));
+    connect(&m_findDebounce, &QTimer::timeout, this, &TraceView::startSearch);
+    m_refreshTimer.setInterval(RefreshIntervalMs);
+    connect(&m_refreshTimer, &QTimer::timeout, this, [this] {
+        if (const auto &trace = m_waterfall->trace())
+            m_opener->refresh(trace->summary.traceId, trace->summary.updatedSeq);
+    });
+}
+
+TraceView::~TraceView() = default;
+
+bool TraceView::hasTrace() const
+{
+    return m_waterfall->trace() != nullptr;
+}
+
+std::optional<storage::TraceId> TraceView::traceId() const
+{
+    if (const auto &trace = m_waterfall->trace())
+        return trace->summary.traceId;
+    return std::nullopt;
+}
+
+void TraceView::open(const storage::TraceId &traceId, std::optional<storage::SpanId> span)
+{
+    m_pendingSpan = span;
+    m_opener->open(traceId);
+}
+
+void TraceView::show(std::shared_ptr<const storage::TraceData> trace,
+                     std::shared_ptr<const WaterfallLayout> layout, bool refreshed)
+{
+    const storage::TraceSummary &s = trace->summary;
+    m_waterfall->setTrace(trace, layout, refreshed);
+    if (!refreshed)
+        m_details->clearSpan();
+    else if (m_waterfall->selectedRow() >= 0)
+        m_details->showSpan(trace, layout->span(m_waterfall->selectedRow()));
+    if (m_criticalPath->isChecked())
+        m_waterfall->setCriticalPath(criticalPath(*layout));
+    const QString title = QStringLiteral("%1: %2").arg(QString::fromStdString(s.rootService),
+                                                       QString::fromStdString(s.rootName));
+    m_title->setText(tr("<b>%1</b> · %2 · %n span(s) · %3 error(s) · trace <code>%4</code>",
+                        nullptr, static_cast<int>(trace->spans.size()))
+                         .arg(title.toHtmlEscaped(),
+                              QString::fromStdString(storage::formatDuration(s.durationNs())))
+                         .arg(s.errorCount)
+                         .arg(QString::fromStdString(storage::toHex(s.traceId))));
+    m_refreshTimer.start();
+    startSearch();
+    if (m_pendingSpan) {
+        if (!selectSpan(*m_pendingSpan))
+            emit message(tr("The linked span %1 is not in this trace (yet).")
+                             .arg(QString::fromStdString(storage::toHex(*m_pendingSpan))),
+                         5000);
+        m_pendingSpan.reset();
+    } else if (!refreshed && layout->rowCount() > 0) {
+        m_waterfall->selectRow(0);
+    }
+    if (!refreshed)
+        emit traceOpened(title);
+}
+
+bool TraceView::selectSpan(const storage::SpanId &spanId)
+{
+    const auto &trace = m_waterfall->trace();
+    if (!trace)
+        return false;
+    for (int i = 0; i < static_cast<int>(trace->spans.size()); ++i) {
+        if (trace->spans[i].span.spanId == spanId) {
+            m_waterfall->selectRow(m_waterfall->layout()->rowOfSpan(i));
+            m_waterfall->setFocus();
+            return true;
+        }
+    }
+    return false;
+}
+
+void TraceView::followLink(const storage::TraceId &traceId, const storage::SpanId &spanId)
+{
+    if (traceId == this->traceId()) {
+        if (!selectSpan(spanId))
+            emit message(tr("The span %1 has not arrived.")
+                             .arg(QString::fromStdString(storage::toHex(spanId))),
+                         5000);
+        return;
+    }
+    open(traceId, spanId);
+}
+
+void TraceView::focusFind()
+{
+    m_find->setFocus(Qt::ShortcutFocusReason);
+    m_find->selectAll();
+}
+
+void TraceView::startSearch()
+{
+    const auto trace = m_waterfall->trace();
+    const auto layout = m_waterfall->layout();
+    const QString needle = m_find->text();
+    const quint64 generation = ++m_searchGeneration;
+    if (!trace || needle.trimmed().isEmpty()) {
+        m_waterfall->setMatches({});
+        m_currentMatch = -1;
+        updateMatchLabel();
+        return;
+    }
+    // Off the GUI thread: a million spans take a while to read through.
+    QPointer<TraceView> self(this);
+    QtConcurrent::run([trace, layout, needle] {
+        return findMatchingRows(*trace, *layout, needle);
+    }).then(this, [self, generation, layout](std::vector<int> rows) {
+        if (!self || generation != self->m_searchGeneration
+            || self->m_waterfall->layout() != layout)
+            return; // a newer search, or another trace, replaced this one
+        self->m_waterfall->setMatches(std::move(rows));
+        self->m_currentMatch = -1;
+        self->updateMatchLabel();
+    });
+}
+
+void TraceView::findNext()
+{
+    showMatch(+1);
+}
+
+void TraceView::findPrevious()
+{
+    showMatch(-1);
+}
+
+void TraceView::showMatch(int step)
+{
+    const auto &matches = m_waterfall->matches();
+    if (matches.empty()) {
+        if (!m_find->text().trimmed().isEmpty())
+            emit message(tr("No span matches '%1'.").arg(m_find->text().trimmed()), 3000);
+        return;
+    }
+    const int count = static_cast<int>(matches.size());
+    if (m_currentMatch < 0) {
+        // Start from the selection, so F3 continues from where the user is.
+        const int selected = m_waterfall->selectedRow();
+        const auto after = std::upper_bound(matches.begin(), matches.end(), selected);
+        m_currentMatch = step > 0 ? static_cast<int>(after - matches.begin()) % count
+                                  : (static_cast<int>(after - matches.begin()) - 1 + count) % count;
+        if (step < 0 && selected >= 0 && m_currentMatch < count
+            && matches[m_currentMatch] == selected)
+            m_currentMatch = (m_currentMatch - 1 + count) % count;
+    } else {
+        m_currentMatch = (m_currentMatch + step + count) % count;
+    }
+    m_waterfall->selectRow(matches[m_currentMatch]);
+    updateMatchLabel();
+}
+
+void TraceView::updateMatchLabel()
+{
+    const auto &matches = m_waterfall->matches();
+    if (m_find->text().trimmed().isEmpty())
+        m_matchLabel->clear();
+    else if (matches.empty())
+        m_matchLabel->setText(tr("no matches"));
+    else if (m_currentMatch < 0)
+        m_matchLabel->setText(tr("%n match(es)", nullptr, static_cast<int>(matches.size())));
+    else
+        m_matchLabel->setText(tr("%1 of %2").arg(m_currentMatch + 1).arg(matches.size()));
+}
+
+void TraceView::setCriticalPathShown(bool shown)
+{
+    if (m_criticalPath->isChecked() != shown)
+        return m_criticalPath->setChecked(shown); // comes back here through toggled
+    const auto &layout = m_waterfall->layout();
+    m_waterfall->setCriticalPath(shown && layout ? criticalPath(*layout)
+                                                 : std::vector<std::uint8_t>{});
+}
+
+void TraceView::copySpanAsOtlpJson()
+{
+    const QString json = m_details->spanAsOtlpJson();
+    if (json.isEmpty()) {
+        emit message(tr("Select a span first."), 3000);
+        return;
+    }
+    QGuiApplication::clipboard()->setText(json);
+    emit message(tr("Copied the span as OTLP-JSON."), 3000);
+}
+
+} // namespace spanscope::ui

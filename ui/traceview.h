@@ -1,0 +1,83 @@
+#pragma once
+
+#include <tracestore.h>
+
+#include <QTimer>
+#include <QWidget>
+
+#include <memory>
+#include <optional>
+
+class QLabel;
+class QLineEdit;
+class QSplitter;
+class QToolButton;
+
+namespace spanscope::ui {
+
+class SpanDetailsView;
+class TraceOpener;
+class WaterfallLayout;
+class WaterfallMinimap;
+class WaterfallView;
+
+// One trace: a title line, a find bar (matches highlighted, next and previous), the critical
+// path switch, the minimap, the waterfall and the selected span's details with an attribute
+// filter. A trace still arriving is reloaded in place while it is open.
+class TraceView : public QWidget
+{
+    Q_OBJECT
+public:
+    static constexpr int RefreshIntervalMs = 500;
+
+    explicit TraceView(const QString &databasePath, QWidget *parent = nullptr);
+    ~TraceView() override;
+
+    // Opens a trace, then selects `span` in it when given.
+    void open(const storage::TraceId &traceId, std::optional<storage::SpanId> span = {});
+    bool hasTrace() const;
+    std::optional<storage::TraceId> traceId() const;
+
+    void focusFind();
+    void findNext();
+    void findPrevious();
+    void setCriticalPathShown(bool shown);
+    void copySpanAsOtlpJson();
+
+    WaterfallView *waterfall() const { return m_waterfall; }
+    SpanDetailsView *details() const { return m_details; }
+    WaterfallMinimap *minimap() const { return m_minimap; }
+    QSplitter *splitter() const { return m_split; }
+    QLineEdit *findField() const { return m_find; }
+
+signals:
+    void message(const QString &text, int timeoutMs);
+    void openFrame(const QString &file, int line);
+    void traceOpened(const QString &title);
+
+private:
+    void show(std::shared_ptr<const storage::TraceData> trace,
+              std::shared_ptr<const WaterfallLayout> layout, bool refreshed);
+    void startSearch();
+    void showMatch(int step);
+    void updateMatchLabel();
+    void followLink(const storage::TraceId &traceId, const storage::SpanId &spanId);
+    bool selectSpan(const storage::SpanId &spanId);
+
+    TraceOpener *m_opener;
+    QLabel *m_title;
+    QLineEdit *m_find;
+    QLabel *m_matchLabel;
+    QToolButton *m_criticalPath;
+    WaterfallMinimap *m_minimap;
+    WaterfallView *m_waterfall;
+    SpanDetailsView *m_details;
+    QSplitter *m_split;
+    QTimer m_refreshTimer;
+    QTimer m_findDebounce;
+    std::optional<storage::SpanId> m_pendingSpan; // to select once the trace is shown
+    quint64 m_searchGeneration = 0;
+    int m_currentMatch = -1; // index into the waterfall's matches
+};
+
+} // namespace spanscope::ui
