@@ -35,8 +35,8 @@ QString connectionSnippet(SdkLanguage language, const QString &grpcAddress,
     case SdkLanguage::Go:
         return QStringLiteral("export OTEL_SERVICE_NAME=my-service\n"
                               "export OTEL_EXPORTER_OTLP_ENDPOINT=http://%1\n"
-                              "export OTEL_EXPORTER_OTLP_INSECURE=true\n")
-            .arg(grpcAddress);
+                              "export OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf\n")
+            .arg(httpAddress);
     case SdkLanguage::Java:
         return QStringLiteral("export OTEL_SERVICE_NAME=my-service\n"
                               "export OTEL_EXPORTER_OTLP_ENDPOINT=http://%1\n"

@@ -6,7 +6,7 @@
 namespace spanscope::ui {
 
 // The environment a service needs to send to this Spanscope, per SDK, using each SDK's default
-// protocol: gRPC for Python and Go, HTTP/protobuf for Node.js and the Java agent.
+// protocol: gRPC for Python, HTTP/protobuf for Node.js, Go (autoexport) and the Java agent 2.x.
 enum class SdkLanguage { Python, Node, Go, Java };
 
 QString languageName(SdkLanguage language);

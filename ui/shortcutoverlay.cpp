@@ -41,12 +41,15 @@ void ShortcutOverlay::paintEvent(QPaintEvent *)
     QPainter painter(this);
     painter.fillRect(rect(), QColor(0, 0, 0, 170));
     const QFontMetrics metrics(font());
+    QFont bold = font();
+    bold.setBold(true);
+    const QFontMetrics boldMetrics(bold); // the keys are drawn bold
     const int line = metrics.lineSpacing() + 4;
     // Two columns of entries in a panel centred on the window.
     const int perColumn = (static_cast<int>(m_entries.size()) + 1) / 2;
     int keysWidth = 0, textWidth = 0;
     for (const Entry &entry : m_entries) {
-        keysWidth = std::max(keysWidth, metrics.horizontalAdvance(entry.first));
+        keysWidth = std::max(keysWidth, boldMetrics.horizontalAdvance(entry.first));
         textWidth = std::max(textWidth, metrics.horizontalAdvance(entry.second));
     }
     const int columnWidth = keysWidth + 16 + textWidth;
@@ -56,8 +59,6 @@ void ShortcutOverlay::paintEvent(QPaintEvent *)
                       panelHeight);
     painter.fillRect(panel, palette().window());
     painter.setPen(palette().color(QPalette::WindowText));
-    QFont bold = font();
-    bold.setBold(true);
     painter.setFont(bold);
     painter.drawText(panel.adjusted(24, 8, -24, 0), Qt::AlignTop | Qt::AlignLeft,
                      tr("Keyboard shortcuts (any key closes this)"));
