@@ -112,6 +112,21 @@ MainWindow::MainWindow(const Endpoints &endpoints, QWidget *parent)
     m_table->setWordWrap(false);
     m_table->setSortingEnabled(true);
     m_table->horizontalHeader()->setSortIndicator(TraceListModel::StartColumn, Qt::DescendingOrder);
+    // Only time and size columns sort; a click on another keeps the current order and says so.
+    connect(m_table->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this,
+            [this](int column, Qt::SortOrder order) {
+                if (TraceListModel::isSortable(column)) {
+                    m_sortColumn = column;
+                    m_sortOrder = order;
+                    return;
+                }
+                const QSignalBlocker blocker(m_table->horizontalHeader());
+                m_table->horizontalHeader()->setSortIndicator(m_sortColumn, m_sortOrder);
+                statusBar()->showMessage(
+                    tr("The list sorts by start, duration, spans or errors; use the filters to "
+                       "narrow by service or operation."),
+                    4000);
+            });
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->horizontalHeader()->setStretchLastSection(true);
@@ -301,6 +316,7 @@ void MainWindow::createMenus()
     entries.append({tr("Left / Right"), tr("Waterfall: collapse / expand (Left again: parent)")});
     entries.append({tr("Home / End, PgUp / PgDn"), tr("Waterfall: first / last, page")});
     entries.append({tr("+ / - / 0"), tr("Waterfall: zoom in / out / whole trace")});
+    entries.append({tr("Shift+Left / Right"), tr("Waterfall: pan")});
     entries.append({tr("Ctrl+Wheel, Shift+Wheel"), tr("Waterfall: zoom at pointer / pan")});
     entries.append({tr("Drag on the bars"), tr("Waterfall: zoom to that time range")});
     m_overlay->setEntries(entries);

@@ -78,6 +78,8 @@ private:
     QPalette m_systemPalette;
     QString m_systemStyle;
     std::int64_t m_knownTraces = -1;
+    int m_sortColumn = 0; // the list's current sort, kept when a text column is clicked
+    Qt::SortOrder m_sortOrder = Qt::DescendingOrder;
     bool m_sendingDemo = false;
 };
 

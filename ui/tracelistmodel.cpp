@@ -77,15 +77,29 @@ void TraceListModel::setFilter(const storage::TraceFilter &filter)
     reload();
 }
 
+namespace {
+
+const std::map<int, storage::TraceOrder> &orderOfColumn()
+{
+    static const std::map<int, storage::TraceOrder> orders{
+        {TraceListModel::StartColumn, storage::TraceOrder::Start},
+        {TraceListModel::DurationColumn, storage::TraceOrder::Duration},
+        {TraceListModel::SpansColumn, storage::TraceOrder::Spans},
+        {TraceListModel::ErrorsColumn, storage::TraceOrder::Errors}};
+    return orders;
+}
+
+} // namespace
+
+bool TraceListModel::isSortable(int column)
+{
+    return orderOfColumn().count(column) > 0;
+}
+
 void TraceListModel::sort(int column, Qt::SortOrder order)
 {
-    static const std::map<int, storage::TraceOrder> orderOfColumn{
-        {StartColumn, storage::TraceOrder::Start},
-        {DurationColumn, storage::TraceOrder::Duration},
-        {SpansColumn, storage::TraceOrder::Spans},
-        {ErrorsColumn, storage::TraceOrder::Errors}};
-    const auto it = orderOfColumn.find(column);
-    if (it == orderOfColumn.end())
+    const auto it = orderOfColumn().find(column);
+    if (it == orderOfColumn().end())
         return; // text columns are not sortable: a trace list is browsed by time and size
     m_filter.order = it->second;
     m_filter.descending = order == Qt::DescendingOrder;

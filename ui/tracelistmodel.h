@@ -49,6 +49,7 @@ public:
     // Start, duration, spans and errors sort in the database, so paging and live updates keep
     // the order; the text columns do not sort.
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+    static bool isSortable(int column);
     void fetchMore(const QModelIndex &parent) override;
 
     // Shows the traces matching `filter` (its limit, order and paging fields are ignored).

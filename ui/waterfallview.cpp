@@ -454,14 +454,19 @@ void WaterfallView::keyPressEvent(QKeyEvent *event)
         selectPosition(count - 1);
         break;
     case Qt::Key_Left:
-        if (m_selected >= 0 && (m_layout->flags(m_selected) & WaterfallLayout::HasChildren)
-            && !m_rows->isCollapsed(m_selected))
+        if (event->modifiers() & Qt::ShiftModifier)
+            setMapper(m_mapper.panned(timelineWidth() / 4.0));
+        else if (m_selected >= 0 && (m_layout->flags(m_selected) & WaterfallLayout::HasChildren)
+                 && !m_rows->isCollapsed(m_selected))
             toggle(m_selected, true);
         else if (m_selected >= 0 && m_layout->parent(m_selected) >= 0)
             selectRow(m_layout->parent(m_selected));
         break;
     case Qt::Key_Right:
-        toggle(m_selected, false);
+        if (event->modifiers() & Qt::ShiftModifier)
+            setMapper(m_mapper.panned(-timelineWidth() / 4.0));
+        else
+            toggle(m_selected, false);
         break;
     case Qt::Key_Return:
     case Qt::Key_Enter:

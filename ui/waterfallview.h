@@ -12,8 +12,8 @@ namespace spanscope::ui {
 // The waterfall: one row per span in tree order, a label column with indentation guides and the
 // bar on a time axis. Paints only the rows in view, so a million-span trace scrolls like a short
 // one. Keys: Up/Down select, Left/Right collapse/expand, Enter toggles, +/- zoom, 0 shows all,
-// Home/End and PageUp/PageDown move; Ctrl+wheel zooms at the pointer, Shift+wheel pans, and a
-// drag across the time axis or the bars zooms to that range.
+// Shift+Left/Right pan, Home/End and PageUp/PageDown move; Ctrl+wheel zooms at the pointer,
+// Shift+wheel pans, and a drag across the time axis or the bars zooms to that range.
 class WaterfallView : public QAbstractScrollArea
 {
     Q_OBJECT

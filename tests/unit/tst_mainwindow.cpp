@@ -199,6 +199,11 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(m_window->traceList()->summary(0).spanCount, 1, 5000);
         QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(x, 5));
         QTRY_VERIFY_WITH_TIMEOUT(m_window->traceList()->summary(0).spanCount >= 20000, 5000);
+        // A text column keeps the order (and the header's indicator).
+        const int service = header->sectionViewportPosition(ui::TraceListModel::ServiceColumn) + 5;
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(service, 5));
+        QCOMPARE(header->sortIndicatorSection(), int(ui::TraceListModel::SpansColumn));
+        QVERIFY(m_window->statusBar()->currentMessage().contains(QStringLiteral("sorts by")));
         m_window->traceTable()->sortByColumn(ui::TraceListModel::StartColumn, Qt::DescendingOrder);
         QTRY_VERIFY_WITH_TIMEOUT(m_window->traceList()->summary(0).spanCount < 20000, 5000);
     }

@@ -108,6 +108,12 @@ private slots:
         const std::int64_t before = shown.view.timeMapper().viewDuration();
         QTest::keyClick(&shown.view, Qt::Key_Plus);
         QCOMPARE(shown.view.timeMapper().viewDuration(), before / 2);
+        const std::int64_t start = shown.view.timeMapper().viewStart();
+        QTest::keyClick(&shown.view, Qt::Key_Right, Qt::ShiftModifier); // pans later
+        QCOMPARE(shown.view.timeMapper().viewStart(), start + before / 8);
+        QCOMPARE(shown.view.visibleRows().size(), size_t(3)); // and does not expand or collapse
+        QTest::keyClick(&shown.view, Qt::Key_Left, Qt::ShiftModifier);
+        QCOMPARE(shown.view.timeMapper().viewStart(), start);
         QTest::keyClick(&shown.view, Qt::Key_0);
         QCOMPARE(shown.view.timeMapper().viewDuration(), before);
     }
