@@ -42,13 +42,6 @@ using namespace spanscope;
 
 namespace {
 
-storage::TraceId traceId(const std::string &hex)
-{
-    storage::TraceId id{};
-    storage::fromHex(hex, id);
-    return id;
-}
-
 int rowOfSpanNamed(const ui::WaterfallView &view, const std::string &name)
 {
     const auto &trace = view.trace();
