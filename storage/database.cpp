@@ -103,6 +103,12 @@ CREATE TABLE counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROW
 ALTER TABLE traces ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE traces ADD COLUMN source TEXT NOT NULL DEFAULT '';
 )sql",
+    // Version 3: a full-text index of log bodies, keyed by log_key. Bodies are stored encoded, so
+    // the writer fills the index for existing records when it sees the pending marker.
+    R"sql(
+CREATE VIRTUAL TABLE logs_text USING fts5(body, tokenize = 'unicode61 remove_diacritics 2');
+INSERT INTO counters(name, value) SELECT 'schema.logs_text_pending', 1 WHERE EXISTS (SELECT 1 FROM logs);
+)sql",
 };
 static_assert(std::size(Migrations) == Database::SchemaVersion);
 

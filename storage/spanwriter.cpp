@@ -1,6 +1,8 @@
 #include "spanwriter.h"
 
 #include "database.h"
+#include "dictionaryreader.h"
+#include "tracetext.h"
 #include "valuecodec.h"
 
 #include <QLoggingCategory>
@@ -43,6 +45,15 @@ constexpr std::size_t MaxCachedTraces = 200'000;
 constexpr std::size_t MaxInternedValueLength = 64;
 constexpr std::size_t MaxRememberedRejections = 50;
 constexpr auto MaintenanceInterval = std::chrono::seconds(2);
+
+// What the full-text index holds for a log body: strings as they are, structured bodies as
+// the text a user sees.
+std::string searchableText(const AnyValue &body)
+{
+    if (const auto *text = std::get_if<std::string>(&body.value))
+        return *text;
+    return formatValue(body);
+}
 
 std::int64_t nowNanos()
 {
@@ -181,6 +192,7 @@ public:
                       "severity_number, severity_text, body, attributes, "
                       "dropped_attributes, flags, event_name, resource_id, scope_id) "
                       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+        , m_insertLogText(*m_db, "INSERT INTO logs_text(rowid, body) VALUES (?, ?)")
         , m_insertOperation(*m_db,
                             "INSERT OR IGNORE INTO operations(service_name, span_name, "
                             "kind) VALUES (?,?,?)")
@@ -193,13 +205,41 @@ public:
             m_commitSeq = last.integer(0);
     }
 
+    // Indexes the bodies of log records stored before the text index existed (schema 3). Runs
+    // once, when the migration left its marker.
+    Result<bool> indexStoredLogText()
+    {
+        Statement pending(*m_db, "SELECT 1 FROM counters WHERE name = 'schema.logs_text_pending'");
+        if (!pending.next())
+            return true;
+        pending.reset();
+        DictionaryReader dictionary(*m_db);
+        if (auto begin = m_db->exec("BEGIN IMMEDIATE"); !begin)
+            return Error{begin.error()};
+        Statement logs(*m_db, "SELECT log_key, body FROM logs");
+        AnyValue body;
+        while (logs.next()) {
+            body = {};
+            if (!decodeAnyValue(logs.blob(1), dictionary, body))
+                continue; // a damaged body stays unsearchable; the record itself is kept
+            m_insertLogText.bind(1, logs.integer(0)).bindText(2, searchableText(body)).run();
+        }
+        logs.reset();
+        m_db->exec("DELETE FROM counters WHERE name = 'schema.logs_text_pending'");
+        if (auto done = m_db->exec("COMMIT"); !done) {
+            m_db->exec("ROLLBACK");
+            return Error{"Cannot index the stored log records: " + done.error()};
+        }
+        return true;
+    }
+
     // Returns the first statement that could not be prepared, if any, as an error sentence.
     std::string prepareError() const
     {
         for (const Statement *statement :
              {&m_findString, &m_insertString, &m_findResource, &m_insertResource, &m_findScope,
               &m_insertScope, &m_findTrace, &m_insertTrace, &m_readSummary, &m_writeSummary,
-              &m_insertSpan, &m_insertLog, &m_insertOperation, &m_addCounter}) {
+              &m_insertSpan, &m_insertLog, &m_insertLogText, &m_insertOperation, &m_addCounter}) {
             if (!statement->prepared())
                 return statement->prepareError();
         }
@@ -256,8 +296,14 @@ public:
                          "ORDER BY trace_key LIMIT ?");
         Statement total(*m_db, "SELECT count(*) FROM traces WHERE pinned = 0");
         Statement deleteSpans(*m_db, "DELETE FROM spans WHERE trace_key = ?");
+        Statement deleteLogText(
+            *m_db,
+            "DELETE FROM logs_text WHERE rowid IN (SELECT log_key FROM logs WHERE trace_key = ?)");
         Statement deleteLogs(*m_db, "DELETE FROM logs WHERE trace_key = ?");
         Statement deleteTrace(*m_db, "DELETE FROM traces WHERE trace_key = ?");
+        Statement deleteLooseLogText(*m_db,
+                                     "DELETE FROM logs_text WHERE rowid IN (SELECT log_key FROM "
+                                     "logs WHERE trace_key IS NULL AND time_ns < ?)");
         Statement deleteLooseLogs(*m_db,
                                   "DELETE FROM logs WHERE trace_key IS NULL AND time_ns < ?");
         while (m_db->usedBytes() > budgetBytes * 9 / 10) {
@@ -281,10 +327,12 @@ public:
             oldest.reset();
             for (const std::int64_t key : keys) {
                 deleteSpans.bind(1, key).run();
+                deleteLogText.bind(1, key).run();
                 deleteLogs.bind(1, key).run();
                 deleteTrace.bind(1, key).run();
                 ++traces;
             }
+            deleteLooseLogText.bind(1, newestStart).run();
             deleteLooseLogs.bind(1, newestStart).run();
             m_addCounter.bindText(1, "evicted.traces").bind(2, traces).run();
             m_addCounter.bindText(1, "evicted.spans").bind(2, spans).run();
@@ -592,6 +640,9 @@ private:
                     .bind(12, resource)
                     .bind(13, scope);
                 check(m_insertLog.run());
+                check(m_insertLogText.bind(1, sqlite3LastRowId())
+                          .bindText(2, searchableText(record.body))
+                          .run());
             }
         }
     }
@@ -650,7 +701,7 @@ private:
     std::unique_ptr<Database> m_db;
     Statement m_findString, m_insertString, m_findResource, m_insertResource, m_findScope,
         m_insertScope, m_findTrace, m_insertTrace, m_readSummary, m_writeSummary, m_insertSpan,
-        m_insertLog, m_insertOperation, m_addCounter;
+        m_insertLog, m_insertLogText, m_insertOperation, m_addCounter;
     std::string m_error;
     std::uint64_t m_duplicates = 0;
     std::int64_t m_commitSeq = 0; // numbers commits for traces.updated_seq
@@ -670,6 +721,8 @@ Result<std::unique_ptr<SpanWriter>> SpanWriter::open(const std::string &path, Wr
     auto session = std::make_unique<Session>(std::move(*db));
     if (const std::string error = session->prepareError(); !error.empty())
         return Error{"The database " + path + " cannot be used: " + error};
+    if (auto indexed = session->indexStoredLogText(); !indexed)
+        return Error{"The database " + path + " cannot be upgraded: " + indexed.error()};
     return std::unique_ptr<SpanWriter>(new SpanWriter(std::move(session), path, options));
 }
 

@@ -1,48 +1,18 @@
 #include "tracestore.h"
 
 #include "database.h"
+#include "dictionaryreader.h"
+#include "tracetext.h"
 #include "valuecodec.h"
 
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <unordered_map>
 
 namespace spanscope::storage {
-
-// Resolves dictionary ids with a cache; the dictionary only grows, so entries never go stale.
-class DictionaryReader final : public StringResolver
-{
-public:
-    explicit DictionaryReader(const Database &db)
-        : m_lookup(db, "SELECT value FROM strings WHERE id = ?")
-    {}
-
-    bool resolve(std::uint64_t id, std::string &out) override
-    {
-        if (auto it = m_cache.find(id); it != m_cache.end()) {
-            out = it->second;
-            return true;
-        }
-        bool found = false;
-        if (m_lookup.bind(1, id).next()) {
-            out = std::string(m_lookup.text(0));
-            found = true;
-        }
-        m_lookup.reset();
-        if (found) {
-            if (m_cache.size() > 200'000)
-                m_cache.clear();
-            m_cache.emplace(id, out);
-        }
-        return found;
-    }
-
-private:
-    Statement m_lookup;
-    std::unordered_map<std::uint64_t, std::string> m_cache;
-};
 
 namespace {
 
@@ -363,12 +333,39 @@ Result<std::optional<TraceData>> TraceStore::loadTrace(const TraceId &traceId)
     return std::optional<TraceData>(std::move(data));
 }
 
+std::string logTextQuery(std::string_view text)
+{
+    // Words are runs of letters and digits; bytes of multi-byte UTF-8 characters count as
+    // letters, which is what the index's unicode61 tokenizer does for them too.
+    std::string query, word;
+    const auto flush = [&] {
+        if (word.empty())
+            return;
+        query += (query.empty() ? "\"" : " \"") + word + "\"*";
+        word.clear();
+    };
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte >= 0x80 || std::isalnum(byte))
+            word += c;
+        else
+            flush();
+    }
+    flush();
+    return query;
+}
+
 Result<LogPage> TraceStore::findLogs(const LogFilter &filter)
 {
     std::string sql = "SELECT l.log_key, t.trace_id, l.span_id, l.time_ns, l.observed_ns, "
                       "l.severity_number, l.severity_text, l.body, l.attributes, "
                       "l.dropped_attributes, l.flags, l.event_name, l.resource_id, l.scope_id "
-                      "FROM logs l LEFT JOIN traces t ON t.trace_key = l.trace_key WHERE 1";
+                      "FROM ";
+    // With words, the text index drives the query: it yields matches in key order, so a page
+    // of the newest matches costs the same among a million records as among ten.
+    sql += logTextQuery(filter.text).empty() ? "logs l"
+                                             : "logs_text f JOIN logs l ON l.log_key = f.rowid";
+    sql += " LEFT JOIN traces t ON t.trace_key = l.trace_key WHERE 1";
     if (filter.traceId)
         sql += " AND l.trace_key = (SELECT trace_key FROM traces WHERE trace_id = ?1)";
     if (filter.spanId)
@@ -381,10 +378,22 @@ Result<LogPage> TraceStore::findLogs(const LogFilter &filter)
         sql += " AND l.time_ns >= ?5";
     if (filter.toNs)
         sql += " AND l.time_ns < ?6";
-    if (filter.beforeKey)
-        sql += " AND l.log_key < ?7";
-    // The body's text is scanned in C++ below: it is stored encoded.
-    sql += " ORDER BY l.time_ns DESC, l.log_key DESC";
+    const bool newest = filter.order == LogOrder::NewestFirst;
+    if (filter.afterKey && filter.order != LogOrder::ByTime)
+        sql += newest ? " AND l.log_key < ?7" : " AND l.log_key > ?7";
+    // Words go through the index; text without words is scanned in C++ below, as bodies are
+    // stored encoded.
+    const std::string words = logTextQuery(filter.text);
+    const bool scanText = !filter.text.empty() && words.empty();
+    if (!words.empty())
+        sql += " AND f.logs_text MATCH ?8";
+    if (filter.order == LogOrder::ByTime)
+        sql += " ORDER BY l.time_ns, l.log_key";
+    else
+        sql += std::string(" ORDER BY ") + (words.empty() ? "l.log_key" : "f.rowid")
+            + (newest ? " DESC" : " ASC");
+    if (!scanText)
+        sql += " LIMIT ?9";
     Statement query(*m_db, sql);
     if (!query.prepared())
         return Error{"Cannot query logs: " + m_db->lastError()};
@@ -394,7 +403,10 @@ Result<LogPage> TraceStore::findLogs(const LogFilter &filter)
         query.bindBlob(2, filter.spanId->data(), filter.spanId->size());
     query.bind(3, filter.minSeverity).bindText(4, filter.service);
     query.bind(5, filter.fromNs.value_or(0)).bind(6, filter.toNs.value_or(0));
-    query.bind(7, filter.beforeKey.value_or(0));
+    query.bind(7, filter.afterKey.value_or(0));
+    if (!words.empty())
+        query.bindText(8, words);
+    query.bind(9, std::max(1, filter.limit));
 
     LogPage page;
     std::unordered_map<std::int64_t, int> resources, scopes;
@@ -411,7 +423,7 @@ Result<LogPage> TraceStore::findLogs(const LogFilter &filter)
         if (!decodeAnyValue(query.blob(7), *m_dictionary, record.body)
             || !decodeAttributes(query.blob(8), *m_dictionary, record.attributes))
             return Error{"A stored log record is damaged; the database may be corrupt."};
-        if (!filter.text.empty() && scalarText(record.body).find(filter.text) == std::string::npos)
+        if (scanText && formatValue(record.body).find(filter.text) == std::string::npos)
             continue;
         record.droppedAttributesCount = static_cast<std::uint32_t>(query.integer(9));
         record.flags = static_cast<std::uint32_t>(query.integer(10));

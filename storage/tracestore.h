@@ -87,17 +87,29 @@ struct StoredLog
     int scope = 0;
 };
 
+// Newest first is arrival order, newest at the top: what a live log view shows and what the
+// text index can page through without sorting. By time is for a trace's own records.
+enum class LogOrder { NewestFirst, OldestFirst, ByTime };
+
 struct LogFilter
 {
     std::optional<TraceId> traceId;
     std::optional<SpanId> spanId;
     int minSeverity = 0;
     std::string service;
-    std::string text; // substring of the body
+    // Words of the body, each matched as a word prefix ("charge fail" finds "charge failed"),
+    // through the full-text index. Text without a word character is matched as a substring.
+    std::string text;
     std::optional<std::int64_t> fromNs, toNs;
     int limit = 200;
-    std::optional<std::int64_t> beforeKey; // paging, newest first
+    LogOrder order = LogOrder::NewestFirst;
+    // Paging and live updates in arrival order: continue after this record (StoredLog::key).
+    std::optional<std::int64_t> afterKey;
 };
+
+// The full-text query for `text`: each word as a quoted prefix, all required. Empty when the
+// text has no word characters.
+std::string logTextQuery(std::string_view text);
 
 struct LogPage
 {

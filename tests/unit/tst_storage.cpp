@@ -493,6 +493,77 @@ private slots:
         QCOMPARE(trace->front().source, std::string());
     }
 
+    // Word-prefix search through the full-text index, paged in arrival order both ways.
+    void logTextSearchAndPaging()
+    {
+        const QString path = newDatabase();
+        auto writer = openWriter(path);
+        storage::LogBatch batch;
+        batch.groups.emplace_back();
+        batch.groups[0].resource.attributes = {{"service.name", {std::string("pay")}}};
+        for (int n = 0; n < 30; ++n) {
+            storage::LogRecord record;
+            record.timeUnixNano = 1'700'000'000'000'000'000ull + std::uint64_t(n) * 1000;
+            record.body.value = n % 3 == 0 ? std::string("charge ok")
+                : n % 3 == 1               ? "charge failed for order " + std::to_string(n)
+                                           : std::string("Überweisung abgelehnt!!");
+            batch.groups[0].records.push_back(record);
+        }
+        QVERIFY(writer->writeLogs(std::move(batch)).committed());
+        writer->shutdown();
+        auto store = openStore(path);
+
+        storage::LogFilter failed;
+        failed.text = "Charge FAIL";
+        failed.limit = 4;
+        std::vector<std::int64_t> keys;
+        while (true) {
+            auto page = store->findLogs(failed);
+            QVERIFY(page);
+            if (page->logs.empty())
+                break;
+            for (const auto &log : page->logs) {
+                QVERIFY(std::get<std::string>(log.record.body.value).starts_with("charge failed"));
+                keys.push_back(log.key);
+            }
+            failed.afterKey = page->logs.back().key;
+        }
+        QCOMPARE(keys.size(), size_t(10));
+        QVERIFY(std::is_sorted(keys.rbegin(), keys.rend())); // newest first, each once
+        QCOMPARE(std::set<std::int64_t>(keys.begin(), keys.end()).size(), size_t(10));
+
+        storage::LogFilter oldest;
+        oldest.text = "uberweisung"; // case and diacritics folded
+        oldest.order = storage::LogOrder::OldestFirst;
+        auto ascending = store->findLogs(oldest);
+        QCOMPARE(ascending->logs.size(), size_t(10));
+        QVERIFY(ascending->logs.front().key < ascending->logs.back().key);
+        storage::LogFilter punctuation; // no word characters: a substring scan
+        punctuation.text = "!!";
+        QCOMPARE(store->findLogs(punctuation)->logs.size(), size_t(10));
+        QCOMPARE(storage::logTextQuery("a-b \"c\""), std::string("\"a\"* \"b\"* \"c\"*"));
+    }
+
+    // Records stored before schema 3 are indexed when the writer first opens the file.
+    void logTextIndexCoversOlderRecords()
+    {
+        const QString path = newDatabase();
+        auto writer = openWriter(path);
+        QVERIFY(writer->writeLogs(goldenLogs()).committed());
+        writer->shutdown();
+        {
+            auto db
+                = storage::Database::open(path.toStdString(), storage::Database::Mode::ReadWrite);
+            QVERIFY((*db)->exec("DROP TABLE logs_text; PRAGMA user_version = 2;"));
+        }
+        openWriter(path)->shutdown(); // migrates and indexes
+        storage::LogFilter text;
+        text.text = "cart";
+        QCOMPARE(openStore(path)->findLogs(text)->logs.size(), size_t(1));
+        QCOMPARE(openStore(path)->statistics()->counters.count("schema.logs_text_pending"),
+                 size_t(0));
+    }
+
     void newerDatabaseIsRefusedUntouched()
     {
         const QString path = newDatabase();
