@@ -284,6 +284,11 @@ int runShow(const QStringList &arguments)
 
 int runLogs(const QStringList &arguments)
 {
+    if (arguments.value(1) == QLatin1String("ingest")) {
+        QStringList rest = arguments;
+        rest.removeAt(1);
+        return runLogsIngest(rest);
+    }
     Command command;
     QCommandLineParser &p = command.parser;
     p.addOption({QStringLiteral("trace"), QStringLiteral("Only records of this trace."),

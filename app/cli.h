@@ -8,6 +8,8 @@ namespace spanscope::app {
 int runTraces(const QStringList &arguments);
 int runShow(const QStringList &arguments);
 int runLogs(const QStringList &arguments);
+// `logs ingest FILE|-`: reads log lines and stores them as log records.
+int runLogsIngest(const QStringList &arguments);
 int runStats(const QStringList &arguments);
 // Sends the demo telemetry set to a running receiver.
 int runDemo(const QStringList &arguments);

@@ -1,10 +1,10 @@
 #include "demotraffic.h"
 
+#include "otlpclient.h"
+
 #include <opentelemetry/proto/collector/logs/v1/logs_service.grpc.pb.h>
 #include <opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h>
 #include <telemetry.h>
-
-#include <grpcpp/grpcpp.h>
 
 #include <chrono>
 #include <map>
@@ -108,9 +108,7 @@ public:
     // Sends everything built so far, in requests of at most `maxSpans` spans per service.
     storage::Result<bool> send(const std::string &address)
     {
-        auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
-        auto traces = pb_collector_trace::TraceService::NewStub(channel);
-        auto logs = pb_collector_logs::LogsService::NewStub(channel);
+        OtlpGrpcClient client(address);
         for (auto &[service, resourceSpans] : m_spans) {
             const pb_trace::ScopeSpans &all = resourceSpans.scope_spans(0);
             for (int first = 0; first < all.spans_size(); first += MaxSpansPerRequest) {
@@ -121,41 +119,21 @@ public:
                 *ss->mutable_scope() = all.scope();
                 for (int i = first; i < std::min(all.spans_size(), first + MaxSpansPerRequest); ++i)
                     *ss->add_spans() = all.spans(i);
-                pb_collector_trace::ExportTraceServiceResponse response;
-                if (auto error = call([&](grpc::ClientContext &context) {
-                        return traces->Export(&context, request, &response);
-                    });
-                    !error.empty())
-                    return storage::Error{error};
+                if (auto sent = client.exportTraces(request); !sent)
+                    return storage::Error{sent.error()};
             }
         }
         for (auto &[service, resourceLogs] : m_logs) {
             pb_collector_logs::ExportLogsServiceRequest request;
             *request.add_resource_logs() = resourceLogs;
-            pb_collector_logs::ExportLogsServiceResponse response;
-            if (auto error = call([&](grpc::ClientContext &context) {
-                    return logs->Export(&context, request, &response);
-                });
-                !error.empty())
-                return storage::Error{error};
+            if (auto sent = client.exportLogs(request); !sent)
+                return storage::Error{sent.error()};
         }
         return true;
     }
 
 private:
     static constexpr int MaxSpansPerRequest = 512;
-
-    template<typename Call>
-    std::string call(Call exportCall)
-    {
-        grpc::ClientContext context;
-        context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-        const grpc::Status status = exportCall(context);
-        if (status.ok())
-            return {};
-        return "The receiver refused the demo data (" + status.error_message()
-            + "). Is Spanscope running and listening there?";
-    }
 
     std::string randomBytes(int n)
     {

@@ -1,5 +1,7 @@
 #include "logline.h"
 
+#include <tracetext.h>
+
 #include <QDateTime>
 
 #include <nlohmann/json.hpp>
@@ -189,7 +191,7 @@ bool takeKnownKey(const std::string &key, const Json &value, ParsedLogLine &pars
     if (isOneOf(key, LevelKeys) && (value.is_string() || value.is_number())) {
         if (value.is_number()) {
             record.severityNumber = severityNumberOfPino(value.get<double>());
-            record.severityText = value.dump();
+            record.severityText = storage::severityName(record.severityNumber);
         } else {
             record.severityText = value.get<std::string>();
             record.severityNumber = severityNumberOf(record.severityText);

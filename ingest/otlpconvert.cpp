@@ -425,22 +425,39 @@ void encodeLogs(const storage::LogPage &page, pb_logs::LogsData &out)
             encodeScope(page.scopes[stored.scope], *sl->mutable_scope());
             sl->set_schema_url(page.scopes[stored.scope].schemaUrl);
         }
-        const storage::LogRecord &r = stored.record;
-        pb_logs::LogRecord *pb = sl->add_log_records();
-        pb->set_time_unix_nano(r.timeUnixNano);
-        pb->set_observed_time_unix_nano(r.observedTimeUnixNano);
-        pb->set_severity_number(static_cast<pb_logs::SeverityNumber>(r.severityNumber));
-        pb->set_severity_text(r.severityText);
-        encodeValue(r.body, *pb->mutable_body());
-        encodeAttributes(r.attributes, *pb->mutable_attributes());
-        pb->set_dropped_attributes_count(r.droppedAttributesCount);
-        pb->set_flags(r.flags);
-        if (storage::isValid(r.traceId))
-            pb->set_trace_id(idBytes(r.traceId));
-        if (storage::isValid(r.spanId))
-            pb->set_span_id(idBytes(r.spanId));
-        pb->set_event_name(r.eventName);
+        encodeLogRecord(stored.record, *sl->add_log_records());
     }
+}
+
+void encodeLogs(const storage::LogBatch &batch, pb_logs::LogsData &out)
+{
+    for (const storage::ScopedLogs &group : batch.groups) {
+        pb_logs::ResourceLogs *rl = out.add_resource_logs();
+        encodeResource(group.resource, *rl->mutable_resource());
+        rl->set_schema_url(group.resource.schemaUrl);
+        pb_logs::ScopeLogs *sl = rl->add_scope_logs();
+        encodeScope(group.scope, *sl->mutable_scope());
+        sl->set_schema_url(group.scope.schemaUrl);
+        for (const storage::LogRecord &record : group.records)
+            encodeLogRecord(record, *sl->add_log_records());
+    }
+}
+
+void encodeLogRecord(const storage::LogRecord &r, pb_logs::LogRecord &out)
+{
+    out.set_time_unix_nano(r.timeUnixNano);
+    out.set_observed_time_unix_nano(r.observedTimeUnixNano);
+    out.set_severity_number(static_cast<pb_logs::SeverityNumber>(r.severityNumber));
+    out.set_severity_text(r.severityText);
+    encodeValue(r.body, *out.mutable_body());
+    encodeAttributes(r.attributes, *out.mutable_attributes());
+    out.set_dropped_attributes_count(r.droppedAttributesCount);
+    out.set_flags(r.flags);
+    if (storage::isValid(r.traceId))
+        out.set_trace_id(idBytes(r.traceId));
+    if (storage::isValid(r.spanId))
+        out.set_span_id(idBytes(r.spanId));
+    out.set_event_name(r.eventName);
 }
 
 } // namespace spanscope::ingest

@@ -38,5 +38,8 @@ std::uint64_t countDataPoints(const otlp_metrics::ExportMetricsServiceRequest &r
 // Stored data back to OTLP messages, for `--json` output and export.
 void encodeTrace(const storage::TraceData &trace, opentelemetry::proto::trace::v1::TracesData &out);
 void encodeLogs(const storage::LogPage &page, opentelemetry::proto::logs::v1::LogsData &out);
+void encodeLogs(const storage::LogBatch &batch, opentelemetry::proto::logs::v1::LogsData &out);
+void encodeLogRecord(const storage::LogRecord &record,
+                     opentelemetry::proto::logs::v1::LogRecord &out);
 
 } // namespace spanscope::ingest

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <batchsink.h>
+#include <result.h>
+#include <telemetry.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <string>
+
+namespace spanscope::ingest {
+
+// Reads a service's log output (a file, or "-" for standard input) line by line, turns each
+// line into a log record (parseLogLine) and hands them over in batches, grouped by service.
+// Following, it keeps reading a growing file, starts again when it is truncated and reopens it
+// when it is replaced (log rotation).
+class LogFileReader
+{
+public:
+    struct Options
+    {
+        std::string defaultService = "unknown_service"; // for lines that name none
+        bool follow = false;
+        std::size_t batchRecords = 4096;
+        std::chrono::milliseconds flushInterval{200}; // the longest a read line waits
+    };
+    struct Progress
+    {
+        std::uint64_t lines = 0; // non-blank lines read
+        std::uint64_t structured = 0; // lines that were JSON objects
+        std::uint64_t linked = 0; // records with a trace id
+        std::uint64_t bytes = 0;
+    };
+    // Takes one batch; an error stops the reading and is returned by run().
+    using Deliver = std::function<storage::Result<bool>(storage::LogBatch batch)>;
+
+    LogFileReader(std::string path, Options options);
+
+    // Reads until the end (or, following, until `stop` is set) and delivers everything read.
+    storage::Result<Progress> run(const Deliver &deliver, const std::atomic<bool> &stop);
+
+private:
+    void add(std::string_view line);
+    storage::Result<bool> flush(const Deliver &deliver);
+
+    std::string m_path;
+    Options m_options;
+    Progress m_progress;
+    storage::LogBatch m_batch;
+    std::size_t m_pending = 0;
+};
+
+} // namespace spanscope::ingest
