@@ -2,6 +2,7 @@
 // relative to the span, resource and scope; values shown as text, never as markup; stack frames
 // and span links as links; the attribute filter; copying values and the span as OTLP-JSON.
 
+#include <detailshtml.h>
 #include <otlpconvert.h>
 #include <otlpjson.h>
 #include <spandetailsview.h>
@@ -117,7 +118,7 @@ private slots:
         QFETCH(QString, line);
         QFETCH(QString, file);
         QFETCH(int, lineNumber);
-        const QString html = SpanDetailsView::linkStackFrames(line);
+        const QString html = ui::DetailsHtml::linkStackFrames(line);
         QVERIFY(!html.contains(QStringLiteral("<b>")));
         if (file.isEmpty()) {
             QVERIFY(!html.contains(QStringLiteral("<a ")));

@@ -1,0 +1,138 @@
+#include "detailshtml.h"
+
+#include <tracetext.h>
+
+#include <QObject>
+#include <QRegularExpression>
+#include <QUrl>
+
+namespace spanscope::ui {
+
+DetailsHtml::DetailsHtml(const QString &filter, QStringList *copyValues)
+    : m_filter(filter.trimmed())
+    , m_copyValues(copyValues)
+{}
+
+QString DetailsHtml::text(const std::string &s)
+{
+    return QString::fromStdString(s).toHtmlEscaped();
+}
+
+QString DetailsHtml::plainValue(const storage::AnyValue &value)
+{
+    if (const auto *s = std::get_if<std::string>(&value.value))
+        return QString::fromStdString(*s);
+    return QString::fromStdString(storage::formatValue(value));
+}
+
+QString DetailsHtml::spanLink(const storage::TraceId &trace, const storage::SpanId &span)
+{
+    return QStringLiteral("span:%1/%2")
+        .arg(QString::fromStdString(storage::toHex(trace)),
+             QString::fromStdString(storage::toHex(span)));
+}
+
+QString DetailsHtml::offset(std::int64_t nanos)
+{
+    return text((nanos >= 0 ? "+" : "") + storage::formatDuration(nanos));
+}
+
+const storage::AnyValue *DetailsHtml::attributeNamed(const storage::Attributes &attributes,
+                                                     const char *key)
+{
+    for (const storage::KeyValue &kv : attributes) {
+        if (kv.key == key)
+            return &kv.value;
+    }
+    return nullptr;
+}
+
+bool DetailsHtml::hasException(const storage::Attributes &attributes)
+{
+    return attributeNamed(attributes, "exception.type")
+        || attributeNamed(attributes, "exception.message")
+        || attributeNamed(attributes, "exception.stacktrace");
+}
+
+QString DetailsHtml::copyLink(const QString &value)
+{
+    if (m_copyValues)
+        m_copyValues->append(value);
+    return QStringLiteral("<a href='copy:%1'>%2</a>").arg(m_nextCopy++).arg(value.toHtmlEscaped());
+}
+
+QString DetailsHtml::attributeTable(const storage::Attributes &attributes)
+{
+    if (attributes.empty())
+        return QStringLiteral("<p><i>none</i></p>");
+    QString html = QStringLiteral("<table cellspacing='0' cellpadding='2'>");
+    int shown = 0;
+    for (const storage::KeyValue &kv : attributes) {
+        const QString key = QString::fromStdString(kv.key);
+        const QString value = plainValue(kv.value);
+        if (!m_filter.isEmpty() && !key.contains(m_filter, Qt::CaseInsensitive)
+            && !value.contains(m_filter, Qt::CaseInsensitive))
+            continue;
+        ++shown;
+        if (m_copyValues)
+            m_copyValues->append(value);
+        html += QStringLiteral("<tr><td><a href='copy:%1' title='%2'><b>%3</b></a></td>"
+                               "<td>%4</td><td><small>%5</small></td></tr>")
+                    .arg(m_nextCopy++)
+                    .arg(QObject::tr("Click to copy the value"), key.toHtmlEscaped(),
+                         value.toHtmlEscaped(),
+                         QString::fromLatin1(storage::typeName(kv.value.type())));
+    }
+    if (shown == 0)
+        return QObject::tr("<p><i>%n attribute(s), none matching the filter</i></p>", nullptr,
+                           static_cast<int>(attributes.size()));
+    return html + QStringLiteral("</table>");
+}
+
+QString DetailsHtml::exception(const storage::Attributes &attributes, const QString &when)
+{
+    const auto *type = attributeNamed(attributes, "exception.type");
+    const auto *message = attributeNamed(attributes, "exception.message");
+    const auto *stack = attributeNamed(attributes, "exception.stacktrace");
+    QString html = QStringLiteral(
+        "<div style='background:#fdf0ef; color:#222; border:1px solid #dc322f; padding:4px'>");
+    html += QStringLiteral("<p style='color:#dc322f'><b>%1</b>: %2 <small>%3</small></p>")
+                .arg(type ? plainValue(*type).toHtmlEscaped() : QObject::tr("Exception"),
+                     message ? plainValue(*message).toHtmlEscaped() : QString(), when);
+    if (stack)
+        html += QStringLiteral("<pre style='white-space: pre-wrap'>%1</pre>")
+                    .arg(linkStackFrames(plainValue(*stack)));
+    return html + QStringLiteral("</div>");
+}
+
+QString DetailsHtml::linkStackFrames(const QString &stackTrace)
+{
+    // Python's `File "x.py", line 3`, then any absolute path with a line: Node's
+    // `(/app/x.js:3:7)`, Go's `/app/x.go:3 +0x1d`.
+    static const QRegularExpression python(QStringLiteral("File \"([^\"]+)\", line (\\d+)"));
+    static const QRegularExpression absolute(
+        QStringLiteral("(?:file://)?((?:/|[A-Za-z]:\\\\)[^\\s:\"'()]+):(\\d+)(?::\\d+)?"));
+    QString html;
+    for (const QString &line : stackTrace.split(QLatin1Char('\n'))) {
+        QRegularExpressionMatch match = python.match(line);
+        if (!match.hasMatch())
+            match = absolute.match(line);
+        if (!match.hasMatch()) {
+            html += line.toHtmlEscaped() + QLatin1Char('\n');
+            continue;
+        }
+        QUrl url;
+        url.setScheme(QStringLiteral("frame"));
+        url.setPath(match.captured(1));
+        url.setQuery(QStringLiteral("line=") + match.captured(2));
+        html += line.left(match.capturedStart()).toHtmlEscaped()
+            + QStringLiteral("<a href=\"%1\">%2</a>")
+                  .arg(QString::fromUtf8(url.toEncoded()).toHtmlEscaped(),
+                       match.captured().toHtmlEscaped())
+            + line.mid(match.capturedEnd()).toHtmlEscaped() + QLatin1Char('\n');
+    }
+    html.chop(1);
+    return html;
+}
+
+} // namespace spanscope::ui
