@@ -1,8 +1,11 @@
 #include "filterbar.h"
 
+#include "filterfields.h"
+#include "timerangecombo.h"
+#include "traceidtext.h"
+
 #include <QCheckBox>
 #include <QComboBox>
-#include <QDateTime>
 #include <QHBoxLayout>
 #include <QLineEdit>
 #include <QRegularExpression>
@@ -12,44 +15,25 @@
 
 namespace spanscope::ui {
 
-namespace {
-
-// Time range presets: label and length in minutes (0: any time).
-const std::pair<const char *, int> TimeRanges[] = {
-    {QT_TRANSLATE_NOOP("FilterBar", "Any time"), 0},
-    {QT_TRANSLATE_NOOP("FilterBar", "Last 5 minutes"), 5},
-    {QT_TRANSLATE_NOOP("FilterBar", "Last 15 minutes"), 15},
-    {QT_TRANSLATE_NOOP("FilterBar", "Last hour"), 60},
-    {QT_TRANSLATE_NOOP("FilterBar", "Last 24 hours"), 24 * 60},
-};
-
-std::optional<storage::TraceId> parseTraceId(const QString &text)
-{
-    storage::TraceId id{};
-    const QByteArray hex = text.trimmed().toLatin1();
-    if (!storage::fromHex(std::string_view(hex.constData(), hex.size()), id))
-        return std::nullopt;
-    return id;
-}
-
-} // namespace
-
 FilterBar::FilterBar(QWidget *parent)
     : QWidget(parent)
-    , m_service(new QComboBox(this))
+    , m_service(new ServiceCombo(this))
     , m_operation(new QComboBox(this))
     , m_errors(new QCheckBox(tr("&Errors only"), this))
-    , m_minDuration(new QLineEdit(this))
-    , m_maxDuration(new QLineEdit(this))
-    , m_timeRange(new QComboBox(this))
+    , m_minDuration(
+          new CheckedLineEdit([](const QString &t) { return parseDuration(t).has_value(); },
+                              tr("a duration such as 100ms"), this))
+    , m_maxDuration(
+          new CheckedLineEdit([](const QString &t) { return parseDuration(t).has_value(); },
+                              tr("a duration such as 2s"), this))
+    , m_timeRange(new TimeRangeCombo(this))
     , m_attribute(new QLineEdit(this))
-    , m_traceId(new QLineEdit(this))
+    , m_traceId(new CheckedLineEdit([](const QString &t) { return traceIdFromText(t).has_value(); },
+                                    tr("32 hexadecimal digits"), this))
 {
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    m_service->setAccessibleName(tr("Service"));
     m_service->setToolTip(tr("Traces that involve this service"));
-    m_service->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_operation->setEditable(true);
     m_operation->setAccessibleName(tr("Operation"));
     m_operation->setToolTip(tr("Traces with a span of this name"));
@@ -57,13 +41,10 @@ FilterBar::FilterBar(QWidget *parent)
     m_operation->setMinimumContentsLength(14);
     m_minDuration->setPlaceholderText(tr("min, e.g. 100ms"));
     m_maxDuration->setPlaceholderText(tr("max, e.g. 2s"));
-    for (QLineEdit *field : {m_minDuration, m_maxDuration}) {
+    for (CheckedLineEdit *field : {m_minDuration, m_maxDuration}) {
         field->setMaximumWidth(fontMetrics().horizontalAdvance(QLatin1Char('m')) * 9);
         field->setToolTip(tr("Trace duration: 250ms, 1.5s, 300us, 2m (a bare number is ms)"));
     }
-    for (const auto &[label, minutes] : TimeRanges)
-        m_timeRange->addItem(tr(label), minutes);
-    m_timeRange->setAccessibleName(tr("Time range"));
     m_attribute->setPlaceholderText(tr("attribute key=value"));
     m_attribute->setToolTip(
         tr("A span or resource attribute: http.route=/orders, or a key alone for its presence"));
@@ -84,20 +65,20 @@ FilterBar::FilterBar(QWidget *parent)
     layout->addWidget(m_attribute, 2);
     layout->addWidget(m_traceId, 2);
     layout->addWidget(clearButton);
-    setServices({});
 
     m_debounce.setSingleShot(true);
     m_debounce.setInterval(DebounceMs);
     connect(&m_debounce, &QTimer::timeout, this, &FilterBar::filterChanged);
     connect(m_service, &QComboBox::activated, this, [this] {
-        emit serviceChosen(m_service->currentData().toString());
+        emit serviceChosen(m_service->service());
         emit filterChanged();
     });
-    connect(m_operation, &QComboBox::currentTextChanged, this, &FilterBar::fieldEdited);
+    connect(m_operation, &QComboBox::currentTextChanged, &m_debounce, qOverload<>(&QTimer::start));
     connect(m_errors, &QCheckBox::toggled, this, &FilterBar::filterChanged);
     connect(m_timeRange, &QComboBox::activated, this, &FilterBar::filterChanged);
-    for (QLineEdit *field : {m_minDuration, m_maxDuration, m_attribute, m_traceId})
-        connect(field, &QLineEdit::textEdited, this, &FilterBar::fieldEdited);
+    for (QLineEdit *field :
+         std::initializer_list<QLineEdit *>{m_minDuration, m_maxDuration, m_attribute, m_traceId})
+        connect(field, &QLineEdit::textEdited, &m_debounce, qOverload<>(&QTimer::start));
 }
 
 void FilterBar::focusFirstField()
@@ -108,23 +89,12 @@ void FilterBar::focusFirstField()
 
 void FilterBar::setServices(const QStringList &services)
 {
-    const QString current = m_service->currentData().toString();
-    QStringList items;
-    for (int i = 1; i < m_service->count(); ++i)
-        items << m_service->itemData(i).toString();
-    if (items == services && m_service->count() > 0)
-        return; // unchanged: keep the popup and the user's place
-    m_service->clear();
-    m_service->addItem(tr("All services"), QString());
-    for (const QString &service : services)
-        m_service->addItem(service, service);
-    const int index = m_service->findData(current);
-    m_service->setCurrentIndex(std::max(index, 0));
+    m_service->setServices(services);
 }
 
 void FilterBar::setOperations(const QString &service, const QStringList &operations)
 {
-    if (service != m_service->currentData().toString())
+    if (service != m_service->service())
         return; // an answer for a service no longer chosen
     const QString typed = m_operation->currentText();
     const QSignalBlocker blocker(m_operation);
@@ -141,53 +111,24 @@ void FilterBar::clear()
         m_operation->setCurrentText(QString());
         m_errors->setChecked(false);
         m_timeRange->setCurrentIndex(0);
-        for (QLineEdit *field : {m_minDuration, m_maxDuration, m_attribute, m_traceId}) {
-            field->clear();
-            validate(field, true, QString());
-        }
+        m_attribute->clear();
+        for (CheckedLineEdit *field : {m_minDuration, m_maxDuration, m_traceId})
+            field->clearAndReset();
     }
     m_debounce.stop();
     emit serviceChosen(QString());
     emit filterChanged();
 }
 
-void FilterBar::fieldEdited()
-{
-    validate(m_minDuration,
-             m_minDuration->text().trimmed().isEmpty()
-                 || parseDuration(m_minDuration->text()).has_value(),
-             tr("a duration such as 100ms"));
-    validate(m_maxDuration,
-             m_maxDuration->text().trimmed().isEmpty()
-                 || parseDuration(m_maxDuration->text()).has_value(),
-             tr("a duration such as 2s"));
-    validate(m_traceId,
-             m_traceId->text().trimmed().isEmpty() || parseTraceId(m_traceId->text()).has_value(),
-             tr("32 hexadecimal digits"));
-    m_debounce.start();
-}
-
-void FilterBar::validate(QLineEdit *field, bool valid, const QString &expected)
-{
-    // Marked, not refused: the user may be half-way through typing.
-    field->setStyleSheet(valid ? QString() : QStringLiteral("QLineEdit { color: #dc322f; }"));
-    field->setProperty("invalid", !valid);
-    if (!valid)
-        field->setToolTip(tr("Not understood: expected %1; this field is ignored.").arg(expected));
-}
-
 storage::TraceFilter FilterBar::filter() const
 {
     storage::TraceFilter filter;
-    filter.service = m_service->currentData().toString().toStdString();
+    filter.service = m_service->service().toStdString();
     filter.spanName = m_operation->currentText().trimmed().toStdString();
     filter.errorsOnly = m_errors->isChecked();
     filter.minDurationNs = parseDuration(m_minDuration->text());
     filter.maxDurationNs = parseDuration(m_maxDuration->text());
-    if (const int minutes = m_timeRange->currentData().toInt(); minutes > 0) {
-        filter.startFromNs
-            = (QDateTime::currentMSecsSinceEpoch() - qint64(minutes) * 60'000) * 1'000'000;
-    }
+    filter.startFromNs = m_timeRange->startNs();
     const QString attribute = m_attribute->text().trimmed();
     if (!attribute.isEmpty()) {
         const qsizetype equals = attribute.indexOf(QLatin1Char('='));
@@ -195,7 +136,7 @@ storage::TraceFilter FilterBar::filter() const
         if (equals >= 0)
             filter.attributeValue = attribute.mid(equals + 1).trimmed().toStdString();
     }
-    filter.traceId = parseTraceId(m_traceId->text());
+    filter.traceId = traceIdFromText(m_traceId->text());
     return filter;
 }
 

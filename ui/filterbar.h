@@ -16,6 +16,10 @@ namespace spanscope::ui {
 // The trace list's filters in one row: service, operation, errors only, minimum and maximum
 // duration, a time range preset, an attribute `key=value` and a trace id. Typing is debounced;
 // a field that does not parse is marked and its tooltip says what it expects.
+class CheckedLineEdit;
+class ServiceCombo;
+class TimeRangeCombo;
+
 class FilterBar : public QWidget
 {
     Q_OBJECT
@@ -40,17 +44,14 @@ signals:
     void serviceChosen(const QString &service); // empty for all services
 
 private:
-    void fieldEdited();
-    void validate(QLineEdit *field, bool valid, const QString &expected);
-
-    QComboBox *m_service;
+    ServiceCombo *m_service;
     QComboBox *m_operation;
     QCheckBox *m_errors;
-    QLineEdit *m_minDuration;
-    QLineEdit *m_maxDuration;
-    QComboBox *m_timeRange;
+    CheckedLineEdit *m_minDuration;
+    CheckedLineEdit *m_maxDuration;
+    TimeRangeCombo *m_timeRange;
     QLineEdit *m_attribute;
-    QLineEdit *m_traceId;
+    CheckedLineEdit *m_traceId;
     QTimer m_debounce;
 };
 

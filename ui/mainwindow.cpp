@@ -2,10 +2,12 @@
 
 #include "editorlauncher.h"
 #include "filterbar.h"
+#include "logspane.h"
 #include "servicesdelegate.h"
 #include "shortcutoverlay.h"
 #include "spandetailsview.h"
 #include "statisticspoller.h"
+#include "traceidtext.h"
 #include "tracelistmodel.h"
 #include "tracequerythread.h"
 #include "traceview.h"
@@ -13,12 +15,16 @@
 #include "welcomepage.h"
 
 #include <demotraffic.h>
+#include <logdelivery.h>
+#include <otlpclient.h>
 
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
@@ -31,6 +37,7 @@
 #include <QStatusBar>
 #include <QStyle>
 #include <QStyleFactory>
+#include <QTabWidget>
 #include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -85,11 +92,13 @@ MainWindow::MainWindow(const Endpoints &endpoints, QWidget *parent)
     , m_pages(new QStackedWidget(this))
     , m_welcome(new WelcomePage(endpoints, m_pages))
     , m_split(new QSplitter(Qt::Vertical, m_pages))
+    , m_tabs(new QTabWidget(m_split))
     , m_filters(new FilterBar(this))
     , m_model(new TraceListModel(endpoints.database, 200, this))
     , m_table(new QTableView(this))
     , m_pause(new QToolButton(this))
     , m_listInfo(new QLabel(this))
+    , m_logs(new LogsPane(endpoints.database, m_tabs))
     , m_traceView(new TraceView(endpoints.database, m_split))
     , m_status(new StatusPanel(endpoints, this))
     , m_overlay(nullptr)
@@ -101,7 +110,7 @@ MainWindow::MainWindow(const Endpoints &endpoints, QWidget *parent)
     setWindowTitle(QStringLiteral("Spanscope"));
 
     // The list pane: filters, the pause switch and what is shown, then the table.
-    auto *listPane = new QWidget(m_split);
+    auto *listPane = new QWidget(m_tabs);
     auto *listLayout = new QVBoxLayout(listPane);
     listLayout->setContentsMargins(4, 4, 4, 0);
     listLayout->addWidget(m_filters);
@@ -144,7 +153,10 @@ MainWindow::MainWindow(const Endpoints &endpoints, QWidget *parent)
     listFooter->addWidget(m_listInfo, 1);
     listLayout->addLayout(listFooter);
 
-    m_split->addWidget(listPane);
+    m_tabs->addTab(listPane, tr("&Traces"));
+    m_tabs->addTab(m_logs, tr("L&ogs"));
+    m_tabs->setDocumentMode(true);
+    m_split->addWidget(m_tabs);
     m_split->addWidget(m_traceView);
     m_split->setStretchFactor(0, 2);
     m_split->setStretchFactor(1, 3);
@@ -187,6 +199,9 @@ MainWindow::MainWindow(const Endpoints &endpoints, QWidget *parent)
             [this](const QString &message) { statusBar()->showMessage(message, 8000); });
     connect(m_traceView, &TraceView::message, statusBar(), &QStatusBar::showMessage);
     connect(m_traceView, &TraceView::openFrame, this, &MainWindow::openFrame);
+    connect(m_logs, &LogsPane::openFrame, this, &MainWindow::openFrame);
+    connect(m_logs, &LogsPane::message, statusBar(), &QStatusBar::showMessage);
+    connect(m_logs, &LogsPane::openSpan, m_traceView, &TraceView::openSpan);
     connect(m_traceView, &TraceView::traceOpened, this,
             [this](const QString &title) { setWindowTitle(tr("%1 — Spanscope").arg(title)); });
     const auto copiedMessage = [this](const QString &what) {
@@ -217,6 +232,14 @@ void MainWindow::createMenus()
     QAction *openTrace
         = file->addAction(tr("&Open Trace by ID…"), this, &MainWindow::openTraceById);
     openTrace->setShortcut(QKeySequence::Open);
+    file->addSeparator();
+    QAction *openLogs
+        = file->addAction(tr("Open &Log File…"), this, [this] { chooseLogFile(false); });
+    openLogs->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_O);
+    file->addAction(tr("&Follow Log File…"), this, [this] { chooseLogFile(true); });
+    m_stopLogsAction
+        = file->addAction(tr("&Stop Reading Log File"), this, &MainWindow::stopReadingLogFile);
+    m_stopLogsAction->setEnabled(false);
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(Qt::CTRL | Qt::Key_Q); // QKeySequence::Quit is empty on some platforms
@@ -272,13 +295,20 @@ void MainWindow::createMenus()
     view->addSeparator();
     const std::pair<QString, QWidget *> focusTargets[] = {
         {tr("Go to Trace &List"), m_table},
+        {tr("Go to L&ogs"), m_logs->table()},
         {tr("Go to &Waterfall"), m_traceView->waterfall()},
         {tr("Go to Span &Details"), m_traceView->details()},
     };
     int key = Qt::Key_1;
     for (const auto &[label, target] : focusTargets) {
-        QAction *go = view->addAction(label, target,
-                                      [target] { target->setFocus(Qt::ShortcutFocusReason); });
+        QAction *go = view->addAction(label, target, [this, target] {
+            // The list and the logs share the upper half: bring the tab forward first.
+            for (int tab = 0; tab < m_tabs->count(); ++tab) {
+                if (m_tabs->widget(tab)->isAncestorOf(target))
+                    m_tabs->setCurrentIndex(tab);
+            }
+            target->setFocus(Qt::ShortcutFocusReason);
+        });
         go->setShortcut(Qt::ALT | static_cast<Qt::Key>(key++));
     }
     view->addSeparator();
@@ -342,8 +372,10 @@ void MainWindow::showStatistics(const storage::StoreStatistics &statistics)
         QMetaObject::invokeMethod(
             self.data(),
             [self, names] {
-                if (self)
-                    self->m_filters->setServices(names);
+                if (!self)
+                    return;
+                self->m_filters->setServices(names);
+                self->m_logs->setServices(names);
             },
             Qt::QueuedConnection);
     });
@@ -365,8 +397,8 @@ void MainWindow::openTraceById()
               .trimmed();
     if (!ok || text.isEmpty())
         return;
-    storage::TraceId id{};
-    if (!storage::fromHex(text.toStdString(), id)) {
+    const auto id = traceIdFromText(text);
+    if (!id) {
         QMessageBox::warning(
             this, tr("Open Trace"),
             tr("'%1' is not a trace id: a trace id is 32 hexadecimal digits.").arg(text));
@@ -374,7 +406,7 @@ void MainWindow::openTraceById()
     }
     if (showsWelcome())
         m_pages->setCurrentWidget(m_split);
-    m_traceView->open(id);
+    m_traceView->open(*id);
 }
 
 void MainWindow::sendDemoData()
@@ -403,6 +435,69 @@ void MainWindow::sendDemoData()
                                            .arg(sent->logRecords),
                                        8000);
     });
+}
+
+void MainWindow::chooseLogFile(bool follow)
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, follow ? tr("Follow Log File") : tr("Open Log File"), QString(),
+        tr("Log files (*.log *.json *.jsonl *.ndjson *.txt);;All files (*)"));
+    if (!path.isEmpty())
+        readLogFile(path, follow);
+}
+
+void MainWindow::readLogFile(const QString &path, bool follow)
+{
+    if (m_readingLogs) {
+        statusBar()->showMessage(tr("A log file is already being read; stop it first (File ▸ "
+                                    "Stop Reading Log File)."),
+                                 6000);
+        return;
+    }
+    m_readingLogs = true;
+    m_stopLogsAction->setEnabled(true);
+    m_stopLogs = std::make_shared<std::atomic<bool>>(false);
+    statusBar()->showMessage(
+        follow ? tr("Following %1: new lines are stored as they are written…").arg(path)
+               : tr("Reading %1…").arg(path));
+    m_tabs->setCurrentWidget(m_logs);
+    ingest::LogFileReader::Options options;
+    options.follow = follow;
+    options.defaultService = QFileInfo(path).completeBaseName().toStdString();
+    // Through this window's own receiver, exactly as `spanscope logs ingest` does.
+    const std::string address = m_endpoints.grpc.toStdString();
+    const std::string file = path.toStdString();
+    auto stop = m_stopLogs;
+    QPointer<MainWindow> self(this);
+    QtConcurrent::run([address, file, options, stop] {
+        auto rejected = std::make_shared<std::atomic<std::uint64_t>>(0);
+        ingest::LogFileReader reader(file, options);
+        return reader.run(
+            ingest::deliverToReceiver(std::make_shared<ingest::OtlpGrpcClient>(address), rejected),
+            *stop);
+    }).then(this, [self, path](storage::Result<ingest::LogFileReader::Progress> read) {
+        if (!self)
+            return;
+        self->m_readingLogs = false;
+        self->m_stopLogsAction->setEnabled(false);
+        if (!read) {
+            QMessageBox::warning(self, tr("Cannot read the log file"),
+                                 QString::fromStdString(read.error()));
+            return;
+        }
+        self->statusBar()->showMessage(tr("Read %1 lines from %2 (%3 JSON, %4 linked to a trace).")
+                                           .arg(read->lines)
+                                           .arg(path)
+                                           .arg(read->structured)
+                                           .arg(read->linked),
+                                       10000);
+    });
+}
+
+void MainWindow::stopReadingLogFile()
+{
+    if (m_stopLogs)
+        *m_stopLogs = true;
 }
 
 void MainWindow::editEditorCommand()
@@ -463,6 +558,8 @@ void MainWindow::restoreState()
     m_split->restoreState(settings.value(QStringLiteral("window/split")).toByteArray());
     m_traceView->splitter()->restoreState(
         settings.value(QStringLiteral("window/traceSplit")).toByteArray());
+    m_logs->splitter()->restoreState(
+        settings.value(QStringLiteral("window/logsSplit")).toByteArray());
     m_table->horizontalHeader()->restoreState(
         settings.value(QStringLiteral("window/columns")).toByteArray());
     const QString theme = settings.value(QStringLiteral("view/theme")).toString();
@@ -481,11 +578,13 @@ void MainWindow::saveState() const
     settings.setValue(QStringLiteral("window/state"), QMainWindow::saveState());
     settings.setValue(QStringLiteral("window/split"), m_split->saveState());
     settings.setValue(QStringLiteral("window/traceSplit"), m_traceView->splitter()->saveState());
+    settings.setValue(QStringLiteral("window/logsSplit"), m_logs->splitter()->saveState());
     settings.setValue(QStringLiteral("window/columns"), m_table->horizontalHeader()->saveState());
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    stopReadingLogFile();
     saveState();
     event->accept();
 }

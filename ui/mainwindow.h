@@ -4,16 +4,21 @@
 
 #include <QMainWindow>
 
+#include <atomic>
+#include <memory>
+
 class QActionGroup;
 class QLabel;
 class QSplitter;
 class QStackedWidget;
+class QTabWidget;
 class QTableView;
 class QToolButton;
 
 namespace spanscope::ui {
 
 class FilterBar;
+class LogsPane;
 class ShortcutOverlay;
 class StatisticsPoller;
 class TraceListModel;
@@ -38,12 +43,18 @@ public:
     QTableView *traceTable() const { return m_table; }
     FilterBar *filterBar() const { return m_filters; }
     TraceView *traceView() const { return m_traceView; }
+    LogsPane *logsPane() const { return m_logs; }
+    QTabWidget *tabs() const { return m_tabs; }
     StatusPanel *statusPanel() const { return m_status; }
     ShortcutOverlay *shortcutOverlay() const { return m_overlay; }
     bool showsWelcome() const;
 
     // Sends the demo data set to this window's receivers, in the background.
     void sendDemoData();
+    // Reads a file of log lines into the store in the background; following, until stopped.
+    void readLogFile(const QString &path, bool follow);
+    void stopReadingLogFile();
+    bool isReadingLogFile() const { return m_readingLogs; }
     void setTheme(Theme theme);
 
 protected:
@@ -56,6 +67,7 @@ private:
     void openTraceById();
     void editEditorCommand();
     void openFrame(const QString &file, int line);
+    void chooseLogFile(bool follow);
     void showAbout();
     void restoreState();
     void saveState() const;
@@ -64,11 +76,13 @@ private:
     QStackedWidget *m_pages;
     WelcomePage *m_welcome;
     QSplitter *m_split;
+    QTabWidget *m_tabs;
     FilterBar *m_filters;
     TraceListModel *m_model;
     QTableView *m_table;
     QToolButton *m_pause;
     QLabel *m_listInfo;
+    LogsPane *m_logs;
     TraceView *m_traceView;
     StatusPanel *m_status;
     ShortcutOverlay *m_overlay;
@@ -81,6 +95,9 @@ private:
     int m_sortColumn = 0; // the list's current sort, kept when a text column is clicked
     Qt::SortOrder m_sortOrder = Qt::DescendingOrder;
     bool m_sendingDemo = false;
+    bool m_readingLogs = false;
+    std::shared_ptr<std::atomic<bool>> m_stopLogs; // set to end the log file being read
+    QAction *m_stopLogsAction = nullptr;
 };
 
 } // namespace spanscope::ui

@@ -6,7 +6,6 @@
 
 #include <QColor>
 #include <QDateTime>
-#include <QPointer>
 
 #include <algorithm>
 #include <limits>
@@ -51,19 +50,11 @@ template<typename Result>
 void TraceListModel::request(std::function<Result(storage::TraceStore &)> query,
                              std::function<void(Result)> apply)
 {
+    // A result for a filter that was replaced since is dropped.
     const quint64 generation = m_generation;
-    QPointer<TraceListModel> self(this);
-    m_queries->run([self, generation, query = std::move(query),
-                    apply = std::move(apply)](storage::TraceStore &store) {
-        auto result = std::make_shared<Result>(query(store));
-        QMetaObject::invokeMethod(
-            self.data(),
-            [self, generation, result, apply] {
-                // A result for a filter that was replaced since is dropped.
-                if (self && self->m_generation == generation)
-                    apply(std::move(*result));
-            },
-            Qt::QueuedConnection);
+    m_queries->request<Result>(this, std::move(query), [this, generation, apply](Result result) {
+        if (m_generation == generation)
+            apply(std::move(result));
     });
 }
 
@@ -164,21 +155,22 @@ void TraceListModel::fetchMore(const QModelIndex &parent)
 
 void TraceListModel::appendPage(std::vector<storage::TraceSummary> page)
 {
-    m_fetching = false;
     m_hasMore = static_cast<int>(page.size()) == m_pageSize;
     // Live updates may have brought some of these in already.
     page.erase(std::remove_if(
                    page.begin(), page.end(),
                    [this](const storage::TraceSummary &s) { return m_rowOfKey.count(s.key) > 0; }),
                page.end());
-    if (page.empty())
-        return;
-    const int first = rowCount();
-    beginInsertRows({}, first, first + static_cast<int>(page.size()) - 1);
-    m_rows.insert(m_rows.end(), std::make_move_iterator(page.begin()),
-                  std::make_move_iterator(page.end()));
-    reindex();
-    endInsertRows();
+    if (!page.empty()) {
+        const int first = rowCount();
+        beginInsertRows({}, first, first + static_cast<int>(page.size()) - 1);
+        m_rows.insert(m_rows.end(), std::make_move_iterator(page.begin()),
+                      std::make_move_iterator(page.end()));
+        reindex();
+        endInsertRows();
+    }
+    // Only now: views ask for more from inside the insertion, and must continue after it.
+    m_fetching = false;
 }
 
 void TraceListModel::setPaused(bool paused)

@@ -40,8 +40,7 @@ void TraceOpener::load(const storage::TraceId &traceId, std::optional<std::int64
                 return; // unchanged (or gone: the open view keeps what it shows)
         }
         auto loaded = store.loadTrace(traceId);
-        std::shared_ptr<const storage::TraceData> trace;
-        std::shared_ptr<const WaterfallLayout> layout;
+        OpenedTrace opened;
         QString error;
         if (!loaded)
             error = QString::fromStdString(loaded.error());
@@ -50,20 +49,27 @@ void TraceOpener::load(const storage::TraceId &traceId, std::optional<std::int64
                         .arg(QString::fromStdString(storage::toHex(traceId)));
         else {
             auto data = std::make_shared<storage::TraceData>(std::move(**loaded));
-            layout = std::make_shared<WaterfallLayout>(WaterfallLayout::build(*data));
-            trace = std::move(data);
+            opened.layout = std::make_shared<WaterfallLayout>(WaterfallLayout::build(*data));
+            opened.trace = std::move(data);
+            storage::LogFilter logs;
+            logs.traceId = traceId;
+            logs.order = storage::LogOrder::ByTime;
+            logs.limit = MaxLogRecords;
+            auto page = store.findLogs(logs);
+            opened.logs = std::make_shared<const std::vector<LogRow>>(
+                page ? logRows(std::move(*page)) : std::vector<LogRow>{});
         }
         QMetaObject::invokeMethod(
             self.data(),
-            [self, generation, trace, layout, error, refresh = knownSeq.has_value()] {
+            [self, generation, opened, error, refresh = knownSeq.has_value()] {
                 if (!self || self->m_generation != generation)
                     return;
                 if (!error.isEmpty())
                     emit self->failed(error);
                 else if (refresh)
-                    emit self->refreshed(trace, layout);
+                    emit self->refreshed(opened);
                 else
-                    emit self->opened(trace, layout);
+                    emit self->opened(opened);
             },
             Qt::QueuedConnection);
     });

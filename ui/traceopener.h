@@ -1,5 +1,6 @@
 #pragma once
 
+#include "logrowsmodel.h"
 #include "waterfalllayout.h"
 
 #include <QObject>
@@ -10,12 +11,25 @@ namespace spanscope::ui {
 
 class TraceQueryThread;
 
-// Loads a trace and builds its waterfall layout off the GUI thread. Opening another trace
-// before the first arrives makes the first one's result stale, and it is dropped.
+// A trace as the trace view shows it: its spans, their layout and its log records in time order.
+struct OpenedTrace
+{
+    std::shared_ptr<const storage::TraceData> trace;
+    std::shared_ptr<const WaterfallLayout> layout;
+    std::shared_ptr<const std::vector<LogRow>> logs;
+};
+
+// Loads a trace with its log records and builds its waterfall layout off the GUI thread.
+// Opening another trace before the first arrives makes the first one's result stale, and it is
+// dropped.
 class TraceOpener : public QObject
 {
     Q_OBJECT
 public:
+    // A trace's records beyond this many are not loaded into the trace view (the log view has
+    // them all).
+    static constexpr int MaxLogRecords = 20'000;
+
     explicit TraceOpener(const QString &databasePath, QObject *parent = nullptr);
     ~TraceOpener() override;
 
@@ -25,10 +39,8 @@ public:
     void refresh(const storage::TraceId &traceId, std::int64_t knownSeq);
 
 signals:
-    void opened(std::shared_ptr<const storage::TraceData> trace,
-                std::shared_ptr<const WaterfallLayout> layout);
-    void refreshed(std::shared_ptr<const storage::TraceData> trace,
-                   std::shared_ptr<const WaterfallLayout> layout);
+    void opened(const spanscope::ui::OpenedTrace &trace);
+    void refreshed(const spanscope::ui::OpenedTrace &trace);
     void failed(const QString &message);
 
 private:

@@ -3,6 +3,7 @@
 #include <tracestore.h>
 
 #include <QObject>
+#include <QPointer>
 #include <QString>
 #include <QThread>
 
@@ -25,6 +26,26 @@ public:
     ~TraceQueryThread() override;
 
     void run(Job job);
+
+    // Runs `query` here and hands its result to `apply` on `receiver`'s thread, unless the
+    // receiver is gone by then.
+    template<typename Result, typename Receiver>
+    void request(Receiver *receiver, std::function<Result(storage::TraceStore &)> query,
+                 std::function<void(Result)> apply)
+    {
+        QPointer<Receiver> target(receiver);
+        run([target, query = std::move(query),
+             apply = std::move(apply)](storage::TraceStore &store) {
+            auto result = std::make_shared<Result>(query(store));
+            QMetaObject::invokeMethod(
+                target.data(),
+                [target, result, apply] {
+                    if (target)
+                        apply(std::move(*result));
+                },
+                Qt::QueuedConnection);
+        });
+    }
 
 signals:
     void failed(const QString &message);

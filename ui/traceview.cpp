@@ -1,7 +1,9 @@
 #include "traceview.h"
 
 #include "criticalpath.h"
+#include "logdetailsview.h"
 #include "spandetailsview.h"
+#include "tracelogsview.h"
 #include "traceopener.h"
 #include "tracesearch.h"
 #include "waterfallminimap.h"
@@ -19,6 +21,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <unordered_map>
 
 namespace spanscope::ui {
 
@@ -47,6 +51,8 @@ TraceView::TraceView(const QString &databasePath, QWidget *parent)
                                 this))
     , m_waterfall(new WaterfallView(this))
     , m_details(new SpanDetailsView(this))
+    , m_logs(new TraceLogsView(this))
+    , m_logDetails(new LogDetailsView(this))
     , m_split(new QSplitter(Qt::Horizontal, this))
 {
     m_minimap = new WaterfallMinimap(m_waterfall, this);
@@ -72,7 +78,13 @@ TraceView::TraceView(const QString &databasePath, QWidget *parent)
     bar->addWidget(collapse);
     bar->addWidget(fit);
 
-    auto *detailsPane = new QWidget(m_split);
+    auto *left = new QSplitter(Qt::Vertical, m_split);
+    left->addWidget(m_waterfall);
+    left->addWidget(m_logs);
+    left->setStretchFactor(0, 3);
+    left->setStretchFactor(1, 1);
+    auto *right = new QSplitter(Qt::Vertical, m_split);
+    auto *detailsPane = new QWidget(right);
     auto *detailsLayout = new QVBoxLayout(detailsPane);
     detailsLayout->setContentsMargins(0, 0, 0, 0);
     auto *attributeFilter = new QLineEdit(detailsPane);
@@ -81,8 +93,12 @@ TraceView::TraceView(const QString &databasePath, QWidget *parent)
     attributeFilter->setAccessibleName(tr("Filter attributes"));
     detailsLayout->addWidget(attributeFilter);
     detailsLayout->addWidget(m_details, 1);
-    m_split->addWidget(m_waterfall);
-    m_split->addWidget(detailsPane);
+    right->addWidget(detailsPane);
+    right->addWidget(m_logDetails);
+    right->setStretchFactor(0, 3);
+    right->setStretchFactor(1, 1);
+    m_split->addWidget(left);
+    m_split->addWidget(right);
     m_split->setStretchFactor(0, 3);
     m_split->setStretchFactor(1, 2);
 
@@ -94,17 +110,25 @@ TraceView::TraceView(const QString &databasePath, QWidget *parent)
     layout->addWidget(m_split, 1);
 
     connect(m_opener, &TraceOpener::opened, this,
-            [this](auto trace, auto layout) { show(std::move(trace), std::move(layout), false); });
+            [this](const OpenedTrace &opened) { show(opened, false); });
     connect(m_opener, &TraceOpener::refreshed, this,
-            [this](auto trace, auto layout) { show(std::move(trace), std::move(layout), true); });
+            [this](const OpenedTrace &opened) { show(opened, true); });
     connect(m_opener, &TraceOpener::failed, this,
             [this](const QString &text) { emit message(text, 5000); });
-    connect(m_waterfall, &WaterfallView::spanSelected, this,
-            [this](int span) { m_details->showSpan(m_waterfall->trace(), span); });
-    connect(m_details, &SpanDetailsView::followLink, this, &TraceView::followLink);
-    connect(m_details, &SpanDetailsView::openFrame, this, &TraceView::openFrame);
-    connect(m_details, &SpanDetailsView::copied, this,
-            [this](const QString &what) { emit message(tr("Copied the %1.").arg(what), 3000); });
+    connect(m_waterfall, &WaterfallView::spanSelected, this, &TraceView::spanSelected);
+    connect(m_waterfall, &WaterfallView::logMarkerClicked, this, [this](int log) {
+        m_logs->selectLog(log);
+        m_logDetails->showLog((*m_logRows)[log]);
+    });
+    connect(m_logs, &TraceLogsView::logPicked, this, &TraceView::pickLog);
+    for (DetailsBrowser *page :
+         {static_cast<DetailsBrowser *>(m_details), static_cast<DetailsBrowser *>(m_logDetails)}) {
+        connect(page, &DetailsBrowser::followLink, this, &TraceView::openSpan);
+        connect(page, &DetailsBrowser::openFrame, this, &TraceView::openFrame);
+        connect(page, &DetailsBrowser::copied, this, [this](const QString &what) {
+            emit message(tr("Copied the %1.").arg(what), 3000);
+        });
+    }
     connect(attributeFilter, &QLineEdit::textChanged, m_details,
             &SpanDetailsView::setAttributeFilter);
     connect(previous, &QToolButton::clicked, this, &TraceView::findPrevious);
@@ -149,15 +173,40 @@ void TraceView::open(const storage::TraceId &traceId, std::optional<storage::Spa
     m_opener->open(traceId);
 }
 
-void TraceView::show(std::shared_ptr<const storage::TraceData> trace,
-                     std::shared_ptr<const WaterfallLayout> layout, bool refreshed)
+void TraceView::show(const OpenedTrace &opened, bool refreshed)
 {
+    const auto &trace = opened.trace;
+    const auto &layout = opened.layout;
     const storage::TraceSummary &s = trace->summary;
     m_waterfall->setTrace(trace, layout, refreshed);
-    if (!refreshed)
+    m_logRows = opened.logs;
+    m_logs->setLogs(m_logRows, s.startNs);
+    // Each record with a span that arrived is marked on that span's row.
+    std::unordered_map<std::string, int> rowOfSpan;
+    for (int i = 0; i < static_cast<int>(trace->spans.size()); ++i) {
+        const storage::SpanId &id = trace->spans[i].span.spanId;
+        rowOfSpan.emplace(std::string(reinterpret_cast<const char *>(id.data()), id.size()),
+                          layout->rowOfSpan(i));
+    }
+    std::vector<LogMarker> markers;
+    for (int i = 0; i < static_cast<int>(m_logRows->size()); ++i) {
+        const storage::LogRecord &record = (*m_logRows)[i].record;
+        const storage::SpanId &id = record.spanId;
+        const auto row
+            = rowOfSpan.find(std::string(reinterpret_cast<const char *>(id.data()), id.size()));
+        if (row == rowOfSpan.end())
+            continue;
+        const auto time = static_cast<std::int64_t>(
+            record.timeUnixNano ? record.timeUnixNano : record.observedTimeUnixNano);
+        markers.push_back({row->second, time - s.startNs, record.severityNumber, i});
+    }
+    m_waterfall->setLogMarkers(std::move(markers));
+    if (!refreshed) {
         m_details->clearSpan();
-    else if (m_waterfall->selectedRow() >= 0)
-        m_details->showSpan(trace, layout->span(m_waterfall->selectedRow()));
+        m_logDetails->clearLog();
+    } else if (m_waterfall->selectedRow() >= 0) {
+        spanSelected(layout->span(m_waterfall->selectedRow()));
+    }
     if (m_criticalPath->isChecked())
         m_waterfall->setCriticalPath(criticalPath(*layout));
     const QString title = QStringLiteral("%1: %2").arg(QString::fromStdString(s.rootService),
@@ -183,7 +232,41 @@ void TraceView::show(std::shared_ptr<const storage::TraceData> trace,
         emit traceOpened(title);
 }
 
-bool TraceView::selectSpan(const storage::SpanId &spanId)
+void TraceView::spanSelected(int spanIndex)
+{
+    const auto &trace = m_waterfall->trace();
+    m_details->showSpan(trace, spanIndex);
+    // The logs view narrows to the span (and its subtree) when asked to.
+    std::set<std::string> subtree;
+    std::string span;
+    const int selected = m_waterfall->selectedRow();
+    const auto &layout = m_waterfall->layout();
+    if (trace && layout && selected >= 0) {
+        for (int row = selected; row < layout->subtreeEnd(selected); ++row) {
+            if (layout->isPlaceholder(row))
+                continue;
+            const storage::SpanId &id = trace->spans[layout->span(row)].span.spanId;
+            subtree.emplace(reinterpret_cast<const char *>(id.data()), id.size());
+        }
+        if (spanIndex >= 0) {
+            const storage::SpanId &id = trace->spans[spanIndex].span.spanId;
+            span.assign(reinterpret_cast<const char *>(id.data()), id.size());
+        }
+    }
+    m_logs->setSelectedSpans(std::move(subtree), std::move(span));
+}
+
+void TraceView::pickLog(int log)
+{
+    if (!m_logRows || log < 0 || log >= static_cast<int>(m_logRows->size()))
+        return;
+    const LogRow &row = (*m_logRows)[log];
+    m_logDetails->showLog(row);
+    if (storage::isValid(row.record.spanId) && selectSpan(row.record.spanId, false))
+        m_logs->selectLog(log); // selecting the span may have narrowed the list
+}
+
+bool TraceView::selectSpan(const storage::SpanId &spanId, bool focusWaterfall)
 {
     const auto &trace = m_waterfall->trace();
     if (!trace)
@@ -191,14 +274,15 @@ bool TraceView::selectSpan(const storage::SpanId &spanId)
     for (int i = 0; i < static_cast<int>(trace->spans.size()); ++i) {
         if (trace->spans[i].span.spanId == spanId) {
             m_waterfall->selectRow(m_waterfall->layout()->rowOfSpan(i));
-            m_waterfall->setFocus();
+            if (focusWaterfall)
+                m_waterfall->setFocus();
             return true;
         }
     }
     return false;
 }
 
-void TraceView::followLink(const storage::TraceId &traceId, const storage::SpanId &spanId)
+void TraceView::openSpan(const storage::TraceId &traceId, const storage::SpanId &spanId)
 {
     if (traceId == this->traceId()) {
         if (!selectSpan(spanId))

@@ -15,15 +15,20 @@ class QToolButton;
 
 namespace spanscope::ui {
 
+class LogDetailsView;
 class SpanDetailsView;
+class TraceLogsView;
 class TraceOpener;
+struct LogRow;
+struct OpenedTrace;
 class WaterfallLayout;
 class WaterfallMinimap;
 class WaterfallView;
 
 // One trace: a title line, a find bar (matches highlighted, next and previous), the critical
-// path switch, the minimap, the waterfall and the selected span's details with an attribute
-// filter. A trace still arriving is reloaded in place while it is open.
+// path switch, the minimap, the waterfall with the trace's log records under it (and marked on
+// the rows), the selected span's details with an attribute filter, and the selected log record.
+// A trace still arriving is reloaded in place while it is open.
 class TraceView : public QWidget
 {
     Q_OBJECT
@@ -35,6 +40,8 @@ public:
 
     // Opens a trace, then selects `span` in it when given.
     void open(const storage::TraceId &traceId, std::optional<storage::SpanId> span = {});
+    // Selects a span, opening its trace first unless it is the one shown.
+    void openSpan(const storage::TraceId &traceId, const storage::SpanId &spanId);
     bool hasTrace() const;
     std::optional<storage::TraceId> traceId() const;
 
@@ -46,6 +53,8 @@ public:
 
     WaterfallView *waterfall() const { return m_waterfall; }
     SpanDetailsView *details() const { return m_details; }
+    TraceLogsView *logs() const { return m_logs; }
+    LogDetailsView *logDetails() const { return m_logDetails; }
     WaterfallMinimap *minimap() const { return m_minimap; }
     QSplitter *splitter() const { return m_split; }
     QLineEdit *findField() const { return m_find; }
@@ -56,13 +65,13 @@ signals:
     void traceOpened(const QString &title);
 
 private:
-    void show(std::shared_ptr<const storage::TraceData> trace,
-              std::shared_ptr<const WaterfallLayout> layout, bool refreshed);
+    void show(const OpenedTrace &opened, bool refreshed);
+    void spanSelected(int spanIndex);
+    void pickLog(int log);
     void startSearch();
     void showMatch(int step);
     void updateMatchLabel();
-    void followLink(const storage::TraceId &traceId, const storage::SpanId &spanId);
-    bool selectSpan(const storage::SpanId &spanId);
+    bool selectSpan(const storage::SpanId &spanId, bool focusWaterfall = true);
 
     TraceOpener *m_opener;
     QLabel *m_title;
@@ -72,6 +81,9 @@ private:
     WaterfallMinimap *m_minimap;
     WaterfallView *m_waterfall;
     SpanDetailsView *m_details;
+    TraceLogsView *m_logs;
+    LogDetailsView *m_logDetails;
+    std::shared_ptr<const std::vector<LogRow>> m_logRows;
     QSplitter *m_split;
     QTimer m_refreshTimer;
     QTimer m_findDebounce;

@@ -1,5 +1,6 @@
 #include "waterfallview.h"
 
+#include "logrowsmodel.h"
 #include "servicecolour.h"
 
 #include <tracetext.h>
@@ -69,6 +70,7 @@ void WaterfallView::setTrace(std::shared_ptr<const storage::TraceData> trace,
     m_matches.clear();
     m_isMatch.assign(m_layout ? m_layout->rowCount() : 0, 0);
     m_criticalPath.clear();
+    m_markers.clear();
     const std::int64_t duration = m_layout ? m_layout->durationNs() : 0;
     m_mapper = TimeMapper(0, std::max<std::int64_t>(duration, TimeMapper::MinVisibleNs),
                           timelineWidth());
@@ -160,6 +162,31 @@ void WaterfallView::setCriticalPath(std::vector<std::uint8_t> onPath)
         && static_cast<int>(m_criticalPath.size()) != m_layout->rowCount())
         m_criticalPath.clear(); // computed for another layout
     viewport()->update();
+}
+
+void WaterfallView::setLogMarkers(std::vector<LogMarker> markers)
+{
+    std::stable_sort(markers.begin(), markers.end(),
+                     [](const LogMarker &a, const LogMarker &b) { return a.row < b.row; });
+    m_markers = std::move(markers);
+    viewport()->update();
+}
+
+std::pair<std::vector<LogMarker>::const_iterator, std::vector<LogMarker>::const_iterator>
+WaterfallView::markersOf(int row) const
+{
+    return std::equal_range(m_markers.begin(), m_markers.end(), LogMarker{row, 0, 0, 0},
+                            [](const LogMarker &a, const LogMarker &b) { return a.row < b.row; });
+}
+
+QRect WaterfallView::markerRect(const LogMarker &marker) const
+{
+    const int position = m_layout ? visiblePosition(marker.row) : -1;
+    if (position < 0)
+        return {};
+    const int y = AxisHeight + (position - verticalScrollBar()->value()) * RowHeight;
+    const int x = LabelWidth + static_cast<int>(std::lround(m_mapper.toX(marker.time)));
+    return QRect(x - 2, y + RowHeight - 7, 5, 6);
 }
 
 int WaterfallView::firstShownPosition() const
@@ -315,6 +342,15 @@ void WaterfallView::paintRow(QPainter &painter, int position, int row, const QFo
                                - m_trace->summary.startNs);
             if (x >= LabelWidth && x <= width)
                 painter.drawLine(QPointF(x, bar.top()), QPointF(x, bar.bottom()));
+        }
+    }
+    // Log records on the row, as small marks at their time along the bottom edge.
+    const auto [firstMarker, lastMarker] = markersOf(row);
+    for (auto marker = firstMarker; marker != lastMarker; ++marker) {
+        const QRect mark = markerRect(*marker);
+        if (mark.left() >= LabelWidth && mark.right() <= width) {
+            painter.fillRect(mark.adjusted(-1, -1, 1, 1), pal.base());
+            painter.fillRect(mark, severityColour(marker->severity));
         }
     }
     // Duration and service beside the bar, right of it when there is room, else left.
@@ -530,8 +566,19 @@ void WaterfallView::mouseReleaseEvent(QMouseEvent *event)
         return;
     }
     const int row = rowAt(static_cast<int>(event->position().y()));
-    if (row >= 0)
-        selectRow(row);
+    if (row < 0)
+        return;
+    selectRow(row);
+    // A click on a log marker (or within a few pixels of one) also picks that record.
+    const auto [firstMarker, lastMarker] = markersOf(row);
+    for (auto marker = firstMarker; marker != lastMarker; ++marker) {
+        if (markerRect(*marker)
+                .adjusted(-3, -RowHeight, 3, 0)
+                .contains(event->position().toPoint())) {
+            emit logMarkerClicked(marker->log);
+            break;
+        }
+    }
 }
 
 void WaterfallView::mouseDoubleClickEvent(QMouseEvent *event)

@@ -9,6 +9,15 @@
 
 namespace spanscope::ui {
 
+// A log record drawn on its span's row at its time, coloured by severity.
+struct LogMarker
+{
+    int row = 0; // layout row
+    std::int64_t time = 0; // nanoseconds from the trace's start
+    int severity = 0;
+    int log = 0; // the caller's index of the record
+};
+
 // The waterfall: one row per span in tree order, a label column with indentation guides and the
 // bar on a time axis. Paints only the rows in view, so a million-span trace scrolls like a short
 // one. Keys: Up/Down select, Left/Right collapse/expand, Enter toggles, +/- zoom, 0 shows all,
@@ -51,6 +60,10 @@ public:
     // A flag per layout row marking the critical path; empty turns the overlay off.
     void setCriticalPath(std::vector<std::uint8_t> onPath);
     bool showsCriticalPath() const { return !m_criticalPath.empty(); }
+    void setLogMarkers(std::vector<LogMarker> markers);
+    const std::vector<LogMarker> &logMarkers() const { return m_markers; }
+    // Where a marker is drawn, in viewport coordinates (empty when its row is not shown).
+    QRect markerRect(const LogMarker &marker) const;
 
     // The vertical window, in positions within visibleRows(), for the minimap.
     int firstShownPosition() const;
@@ -60,6 +73,7 @@ public:
 signals:
     void spanSelected(int spanIndex); // an index into TraceData::spans, or -1 for a placeholder
     void viewChanged(); // zoom, scroll or collapsed rows changed
+    void logMarkerClicked(int log);
 
 protected:
     void paintEvent(QPaintEvent *event) override;
@@ -84,6 +98,8 @@ private:
     QString label(int layoutRow) const;
     void paintAxis(QPainter &painter);
     void paintRow(QPainter &painter, int position, int row, const QFontMetrics &metrics);
+    std::pair<std::vector<LogMarker>::const_iterator, std::vector<LogMarker>::const_iterator>
+    markersOf(int row) const;
 
     std::shared_ptr<const storage::TraceData> m_trace;
     std::shared_ptr<const WaterfallLayout> m_layout;
@@ -93,6 +109,7 @@ private:
     std::vector<int> m_matches;
     std::vector<std::uint8_t> m_isMatch; // per layout row
     std::vector<std::uint8_t> m_criticalPath; // per layout row, or empty
+    std::vector<LogMarker> m_markers; // sorted by row
     int m_dragFromX = -1; // where a range drag started, or -1
     int m_dragToX = -1;
 };

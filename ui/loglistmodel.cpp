@@ -1,0 +1,133 @@
+#include "loglistmodel.h"
+
+#include "tracequerythread.h"
+
+namespace spanscope::ui {
+
+namespace {
+
+std::vector<LogRow> findRows(storage::TraceStore &store, const storage::LogFilter &filter)
+{
+    auto page = store.findLogs(filter);
+    return page ? logRows(std::move(*page)) : std::vector<LogRow>{};
+}
+
+} // namespace
+
+LogListModel::LogListModel(const QString &databasePath, int pageSize, QObject *parent)
+    : LogRowsModel(parent)
+    , m_pageSize(std::max(pageSize, 1))
+    , m_queries(new TraceQueryThread(databasePath, this))
+{
+    connect(m_queries, &TraceQueryThread::failed, this, &LogListModel::failed);
+    m_pollTimer.setInterval(PollIntervalMs);
+    connect(&m_pollTimer, &QTimer::timeout, this, &LogListModel::poll);
+    m_pollTimer.start();
+    setFilter({});
+}
+
+LogListModel::~LogListModel() = default;
+
+template<typename Result>
+void LogListModel::request(std::function<Result(storage::TraceStore &)> query,
+                           std::function<void(Result)> apply)
+{
+    const quint64 generation = m_generation;
+    m_queries->request<Result>(this, std::move(query), [this, generation, apply](Result result) {
+        if (m_generation == generation) // not for a filter replaced since
+            apply(std::move(result));
+    });
+}
+
+void LogListModel::setFilter(const storage::LogFilter &filter)
+{
+    m_filter = filter;
+    m_filter.order = storage::LogOrder::NewestFirst;
+    m_filter.afterKey.reset();
+    m_filter.limit = m_pageSize;
+    ++m_generation;
+    m_loading = true;
+    m_fetching = m_polling = false;
+    const storage::LogFilter first = m_filter;
+    request<std::vector<LogRow>>(
+        [first](storage::TraceStore &store) { return findRows(store, first); },
+        [this](std::vector<LogRow> rows) {
+            m_hasMore = static_cast<int>(rows.size()) == m_pageSize;
+            m_newestKey = rows.empty() ? 0 : rows.front().key;
+            setRows(std::move(rows));
+            m_loading = false;
+            emit loaded();
+        });
+}
+
+bool LogListModel::canFetchMore(const QModelIndex &parent) const
+{
+    return !parent.isValid() && m_hasMore && !m_loading;
+}
+
+void LogListModel::fetchMore(const QModelIndex &parent)
+{
+    if (!canFetchMore(parent) || m_fetching || m_rows.empty())
+        return;
+    m_fetching = true;
+    storage::LogFilter next = m_filter;
+    next.afterKey = m_rows.back().key;
+    request<std::vector<LogRow>>(
+        [next](storage::TraceStore &store) { return findRows(store, next); },
+        [this](std::vector<LogRow> rows) { appendPage(std::move(rows)); });
+}
+
+void LogListModel::appendPage(std::vector<LogRow> rows)
+{
+    m_hasMore = static_cast<int>(rows.size()) == m_pageSize;
+    if (!rows.empty()) {
+        const int first = rowCount();
+        beginInsertRows({}, first, first + static_cast<int>(rows.size()) - 1);
+        m_rows.insert(m_rows.end(), std::make_move_iterator(rows.begin()),
+                      std::make_move_iterator(rows.end()));
+        endInsertRows();
+    }
+    // Only now: views ask for more from inside the insertion, and must continue after it.
+    m_fetching = false;
+}
+
+void LogListModel::setPaused(bool paused)
+{
+    m_paused = paused;
+    if (!paused)
+        poll();
+}
+
+void LogListModel::poll()
+{
+    if (m_paused || m_loading || m_polling)
+        return;
+    m_polling = true;
+    storage::LogFilter fresh = m_filter;
+    fresh.order = storage::LogOrder::OldestFirst;
+    fresh.afterKey = m_newestKey;
+    fresh.limit = 5000;
+    request<std::vector<LogRow>>(
+        [fresh](storage::TraceStore &store) { return findRows(store, fresh); },
+        [this](std::vector<LogRow> rows) {
+            m_polling = false;
+            if (rows.empty() || m_paused)
+                return;
+            m_newestKey = rows.back().key;
+            // Oldest first from the query; the list shows newest first: one insertion on top.
+            const int count = static_cast<int>(rows.size());
+            beginInsertRows({}, 0, count - 1);
+            m_rows.insert(m_rows.begin(), std::make_move_iterator(rows.rbegin()),
+                          std::make_move_iterator(rows.rend()));
+            endInsertRows();
+            if (rowCount() > MaxRows) {
+                beginRemoveRows({}, MaxRows, rowCount() - 1);
+                m_rows.resize(MaxRows);
+                endRemoveRows();
+                m_hasMore = true;
+            }
+            emit liveUpdate(count);
+        });
+}
+
+} // namespace spanscope::ui

@@ -1,0 +1,55 @@
+#pragma once
+
+#include "logrowsmodel.h"
+
+#include <QTimer>
+
+namespace spanscope::ui {
+
+class TraceQueryThread;
+
+// Every stored log record matching a filter, newest first, paged lazily and kept live: each poll
+// inserts what arrived since as one batch at the top, so selection and scroll position hold.
+class LogListModel : public LogRowsModel
+{
+    Q_OBJECT
+public:
+    static constexpr int PollIntervalMs = 250;
+    static constexpr int MaxRows = 100'000; // beyond this the oldest leave memory (and page back)
+
+    explicit LogListModel(const QString &databasePath, int pageSize = 200,
+                          QObject *parent = nullptr);
+    ~LogListModel() override;
+
+    // Its order, limit and paging fields are ignored.
+    void setFilter(const storage::LogFilter &filter);
+    void setPaused(bool paused);
+    bool canFetchMore(const QModelIndex &parent) const override;
+    void fetchMore(const QModelIndex &parent) override;
+
+signals:
+    void loaded();
+    void liveUpdate(int inserted);
+    void failed(const QString &message);
+
+private:
+    void poll();
+    void appendPage(std::vector<LogRow> rows);
+    template<typename Result>
+    void request(std::function<Result(storage::TraceStore &)> query,
+                 std::function<void(Result)> apply);
+
+    int m_pageSize;
+    TraceQueryThread *m_queries;
+    QTimer m_pollTimer;
+    storage::LogFilter m_filter;
+    quint64 m_generation = 0;
+    std::int64_t m_newestKey = 0; // polls ask for records after it
+    bool m_loading = false;
+    bool m_fetching = false;
+    bool m_polling = false;
+    bool m_hasMore = false;
+    bool m_paused = false;
+};
+
+} // namespace spanscope::ui
