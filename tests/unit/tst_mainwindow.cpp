@@ -7,11 +7,16 @@
 #include <demotraffic.h>
 #include <filterbar.h>
 #include <ingestserver.h>
+#include <logdetailsview.h>
+#include <logfilterbar.h>
+#include <loglistmodel.h>
+#include <logspane.h>
 #include <mainwindow.h>
 #include <shortcutoverlay.h>
 #include <spandetailsview.h>
 #include <statuspanel.h>
 #include <tracelistmodel.h>
+#include <tracelogsview.h>
 #include <traceview.h>
 #include <waterfallminimap.h>
 #include <waterfallview.h>
@@ -22,6 +27,8 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
+#include <QComboBox>
+#include <QFile>
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QMenu>
@@ -377,6 +384,104 @@ private slots:
         QVERIFY(rowOfSpanNamed(*waterfall(), "fraud check (late)") >= 0);
         const int selected = waterfall()->layout()->span(waterfall()->selectedRow());
         QCOMPARE(waterfall()->trace()->spans[selected].span.name, selectedName);
+    }
+
+    // The Logs tab lists every record; Enter on one shows the span that wrote it.
+    void logsTabOpensTheSpanOfARecord()
+    {
+        ui::LogsPane *logs = m_window->logsPane();
+        m_window->tabs()->setCurrentWidget(logs);
+        QAbstractItemModelTester tester(logs->model(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QTRY_VERIFY_WITH_TIMEOUT(logs->model()->rowCount() >= 20, 5000);
+        auto *severity = logs->filterBar()->findChild<QComboBox *>();
+        severity->setCurrentIndex(severity->findData(17));
+        emit severity->activated(severity->currentIndex());
+        QTRY_COMPARE_WITH_TIMEOUT(logs->model()->rowCount(), 1, 5000);
+        QVERIFY(logs->model()->lineText(0).contains(QStringLiteral("charge failed")));
+        logs->table()->setFocus();
+        logs->table()->setCurrentIndex(logs->model()->index(0, 0));
+        QVERIFY(logs->details()->toPlainText().contains(QStringLiteral("charge failed")));
+        QTest::keyClick(logs->table(), Qt::Key_Return);
+        QTRY_VERIFY_WITH_TIMEOUT(waterfall()->trace()
+                                     && storage::toHex(waterfall()->trace()->summary.traceId)
+                                         == m_demo.failedTraceId
+                                     && waterfall()->selectedRow() >= 0,
+                                 5000);
+        QTRY_COMPARE(waterfall()->selectedRow(),
+                     rowOfSpanNamed(*waterfall(), "PaymentService/Charge"));
+        logs->filterBar()->clear();
+        QTRY_VERIFY_WITH_TIMEOUT(logs->model()->rowCount() >= 20, 5000);
+        m_window->tabs()->setCurrentIndex(0);
+    }
+
+    // Under the waterfall: the trace's records, narrowed to the selected span on request, and a
+    // marker per record on its span's row; a click on a marker picks the record and back.
+    void traceLogsAndTheirMarkers()
+    {
+        openFromList(m_demo.failedTraceId);
+        ui::TraceLogsView *logs = traceView()->logs();
+        QCOMPARE(logs->shownCount(), 3);
+        QCOMPARE(waterfall()->logMarkers().size(), size_t(3));
+        const int charge = rowOfSpanNamed(*waterfall(), "PaymentService/Charge");
+        const auto error
+            = std::find_if(waterfall()->logMarkers().begin(), waterfall()->logMarkers().end(),
+                           [](const ui::LogMarker &m) { return m.severity == 17; });
+        QVERIFY(error != waterfall()->logMarkers().end());
+        QCOMPARE(error->row, charge);
+        const QRect mark = waterfall()->markerRect(*error);
+        QVERIFY(!mark.isEmpty());
+        const QImage image = waterfall()->viewport()->grab().toImage();
+        QCOMPARE(image.pixelColor(mark.center()), ui::severityColour(17));
+
+        QTest::mouseClick(waterfall()->viewport(), Qt::LeftButton, {}, mark.center());
+        QCOMPARE(waterfall()->selectedRow(), charge);
+        QVERIFY(traceView()->logDetails()->toPlainText().contains(QStringLiteral("charge failed")));
+        QVERIFY(logs->table()->currentIndex().data().isValid());
+
+        logs->setScope(ui::TraceLogsView::Scope::Span); // the Charge span wrote one
+        QCOMPARE(logs->shownCount(), 1);
+        waterfall()->selectRow(rowOfSpanNamed(*waterfall(), "process_order"));
+        QCOMPARE(logs->shownCount(), 1); // "processing order"
+        logs->setScope(ui::TraceLogsView::Scope::SpanAndChildren);
+        QCOMPARE(logs->shownCount(), 3); // and its children's
+
+        // Picking a record selects the span that wrote it.
+        const auto *model = logs->table()->model();
+        for (int row = 0; row < model->rowCount(); ++row) {
+            if (model->index(row, ui::LogRowsModel::BodyColumn).data().toString()
+                == QLatin1String("order validated"))
+                logs->table()->setCurrentIndex(model->index(row, 0));
+        }
+        QCOMPARE(waterfall()->selectedRow(), rowOfSpanNamed(*waterfall(), "validate_order"));
+        logs->setScope(ui::TraceLogsView::Scope::Trace);
+    }
+
+    // File > Open Log File reads JSON lines through the window's own receiver.
+    void openingALogFileStoresItsLines()
+    {
+        QTemporaryDir dir;
+        QFile file(dir.filePath(QStringLiteral("worker.log")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("{\"event\": \"job started\", \"level\": \"info\"}\n"
+                   "{\"event\": \"job failed\", \"level\": \"error\", \"exception\": "
+                   "\"Traceback (most recent call last):\\n  File \\\"/srv/w.py\\\", line 9, in run"
+                   "\\nRuntimeError: no disk\"}\n");
+        file.close();
+        m_window->readLogFile(file.fileName(), false);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->isReadingLogFile(), 10000);
+        QVERIFY(m_window->statusBar()->currentMessage().startsWith(QStringLiteral("Read 2 lines")));
+        ui::LogsPane *logs = m_window->logsPane();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            logs->model()->rowCount() > 0
+                && logs->model()->lineText(0).contains(QStringLiteral("job failed")),
+            5000);
+        QCOMPARE(logs->model()->row(0).service, QStringLiteral("worker"));
+        logs->table()->setCurrentIndex(logs->model()->index(0, 0));
+        // The exception is rendered with its frame linked, as on a span.
+        QVERIFY(logs->details()->toPlainText().contains(QStringLiteral("RuntimeError: no disk")));
+        QVERIFY(logs->details()->toHtml().contains(QStringLiteral("frame:/srv/w.py")));
+        m_window->tabs()->setCurrentIndex(0);
     }
 
     // A malformed request is counted in the status bar, with its reason on click.
