@@ -94,14 +94,25 @@ void LogFileReader::add(std::string_view line)
     ++m_pending;
 }
 
+storage::Result<bool> LogFileReader::waitForDelivery()
+{
+    if (!m_inFlight.valid())
+        return true;
+    return m_inFlight.get();
+}
+
 storage::Result<bool> LogFileReader::flush(const Deliver &deliver)
 {
     if (m_pending == 0)
         return true;
-    storage::LogBatch batch = std::move(m_batch);
+    if (auto previous = waitForDelivery(); !previous)
+        return previous;
+    m_inFlight = std::async(std::launch::async, [deliver, batch = std::move(m_batch)]() mutable {
+        return deliver(std::move(batch));
+    });
     m_batch = {};
     m_pending = 0;
-    return deliver(std::move(batch));
+    return true;
 }
 
 storage::Result<LogFileReader::Progress> LogFileReader::run(const Deliver &deliver,
@@ -146,6 +157,10 @@ storage::Result<LogFileReader::Progress> LogFileReader::run(const Deliver &deliv
                 return storage::Error{sent.error()};
             lastFlush = std::chrono::steady_clock::now();
         }
+        if (idle) { // everything read so far is stored before waiting for more
+            if (auto sent = waitForDelivery(); !sent)
+                return storage::Error{sent.error()};
+        }
         if (!idle)
             continue;
         if (!m_options.follow || m_path == "-")
@@ -166,6 +181,8 @@ storage::Result<LogFileReader::Progress> LogFileReader::run(const Deliver &deliv
     if (!buffer.empty())
         add(buffer); // the last line may have no newline
     if (auto sent = flush(deliver); !sent)
+        return storage::Error{sent.error()};
+    if (auto sent = waitForDelivery(); !sent)
         return storage::Error{sent.error()};
     return m_progress;
 }

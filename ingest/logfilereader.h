@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <future>
 #include <string>
 
 namespace spanscope::ingest {
@@ -14,7 +15,8 @@ namespace spanscope::ingest {
 // Reads a service's log output (a file, or "-" for standard input) line by line, turns each
 // line into a log record (parseLogLine) and hands them over in batches, grouped by service.
 // Following, it keeps reading a growing file, starts again when it is truncated and reopens it
-// when it is replaced (log rotation).
+// when it is replaced (log rotation). Delivery overlaps with reading: while one batch is being
+// stored, the next is parsed.
 class LogFileReader
 {
 public:
@@ -42,13 +44,17 @@ public:
 
 private:
     void add(std::string_view line);
+    // Hands the pending records over on a thread of their own, so the next batch is read and
+    // parsed while this one is stored; one batch at a time is in flight.
     storage::Result<bool> flush(const Deliver &deliver);
+    storage::Result<bool> waitForDelivery();
 
     std::string m_path;
     Options m_options;
     Progress m_progress;
     storage::LogBatch m_batch;
     std::size_t m_pending = 0;
+    std::future<storage::Result<bool>> m_inFlight;
 };
 
 } // namespace spanscope::ingest
