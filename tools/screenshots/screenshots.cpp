@@ -5,6 +5,9 @@
 //   spanscope_screenshots OUTPUT_DIR      (QT_QPA_PLATFORM=offscreen works)
 
 #include <demotraffic.h>
+#include <loglistmodel.h>
+#include <logspane.h>
+#include <tracelogsview.h>
 #include <ingestserver.h>
 #include <mainwindow.h>
 #include <shortcutoverlay.h>
@@ -17,6 +20,7 @@
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QLineEdit>
+#include <QTabWidget>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -111,8 +115,27 @@ int main(int argc, char **argv)
         if (storage::toHex(window.traceList()->summary(row).traceId) == sent->failedTraceId)
             window.traceTable()->selectRow(row);
     }
+    // The payment's error record, picked under the waterfall.
+    const auto &markers = view->waterfall()->logMarkers();
+    for (const ui::LogMarker &marker : markers) {
+        if (marker.severity >= 17) { // as a click on the marker does
+            view->waterfall()->selectRow(marker.row);
+            emit view->waterfall()->logMarkerClicked(marker.log);
+        }
+    }
     waitUntil([] { return false; }, 300);
     save("failed-order.png");
+
+    ui::LogsPane *logs = window.logsPane();
+    window.tabs()->setCurrentWidget(logs);
+    waitUntil([&] { return logs->model()->rowCount() >= static_cast<int>(sent->logRecords); });
+    for (int row = 0; row < logs->model()->rowCount(); ++row) {
+        if (logs->model()->row(row).record.severityNumber >= 17)
+            logs->table()->selectRow(row);
+    }
+    waitUntil([] { return false; }, 300);
+    save("logs.png");
+    window.tabs()->setCurrentIndex(0);
 
     view->open(traceId(sent->largeTraceId));
     waitUntil([&] { return view->hasTrace() && view->waterfall()->trace()->spans.size() > 1000; });
