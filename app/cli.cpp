@@ -110,30 +110,6 @@ int severityFromName(const QString &text)
 
 } // namespace
 
-bool parseDuration(const QString &text, qint64 &nanos)
-{
-    static const QRegularExpression pattern(
-        QStringLiteral("^\\s*([0-9]+(?:\\.[0-9]+)?)\\s*(ns|us|µs|ms|s|m|h)?\\s*$"));
-    const auto match = pattern.match(text);
-    if (!match.hasMatch())
-        return false;
-    const double value = match.captured(1).toDouble();
-    const QString unit = match.captured(2).isEmpty() ? QStringLiteral("ms") : match.captured(2);
-    double scale = 1e6;
-    if (unit == QLatin1String("ns"))
-        scale = 1;
-    else if (unit == QLatin1String("us") || unit == QStringLiteral("µs"))
-        scale = 1e3;
-    else if (unit == QLatin1String("s"))
-        scale = 1e9;
-    else if (unit == QLatin1String("m"))
-        scale = 60e9;
-    else if (unit == QLatin1String("h"))
-        scale = 3600e9;
-    nanos = static_cast<qint64>(value * scale);
-    return true;
-}
-
 int runTraces(const QStringList &arguments)
 {
     Command command;
@@ -174,10 +150,11 @@ int runTraces(const QStringList &arguments)
         const QString option = QString::fromLatin1(name);
         if (!p.isSet(option))
             continue;
-        qint64 nanos = 0;
-        if (!parseDuration(p.value(option), nanos))
+        const auto parsed = storage::parseDuration(p.value(option).toStdString());
+        if (!parsed)
             return usageError(
                 QStringLiteral("--%1 needs a duration such as 250ms or 2m.").arg(option));
+        const qint64 nanos = *parsed;
         if (option == QLatin1String("min-duration"))
             filter.minDurationNs = nanos;
         else if (option == QLatin1String("max-duration"))

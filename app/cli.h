@@ -14,7 +14,4 @@ int runStats(const QStringList &arguments);
 // Sends the demo telemetry set to a running receiver.
 int runDemo(const QStringList &arguments);
 
-// Parses "250ms", "1.5s", "2m", "900us", "10ns" (a bare number is milliseconds) into nanoseconds.
-bool parseDuration(const QString &text, qint64 &nanos);
-
 } // namespace spanscope::app

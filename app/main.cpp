@@ -103,13 +103,7 @@ int runWindow(int argc, char **argv)
         return 1;
     }
     printEndpoints(**server);
-    ingest::IngestServer *running = server->get();
-    ui::MainWindow window({QString::fromStdString(running->grpcAddress()),
-                           QString::fromStdString(running->httpAddress()),
-                           QString::fromStdString(running->databasePath()),
-                           config.writer.retentionBytes, [running] {
-                               return running->writer().recentRejections();
-                           }});
+    ui::MainWindow window(ui::Endpoints::of(**server));
     window.show();
     const int code = application.exec();
     (*server)->stop();

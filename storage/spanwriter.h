@@ -45,6 +45,7 @@ public:
     // Reasons of the most recent rejected requests, newest last.
     std::deque<std::string> recentRejections() const;
     const std::string &path() const { return m_path; }
+    const WriterOptions &options() const { return m_options; }
 
     class Session;
 

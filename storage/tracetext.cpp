@@ -1,5 +1,8 @@
 #include "tracetext.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "valuecodec.h"
 
 #include <algorithm>
@@ -104,6 +107,39 @@ const char *typeName(AnyValue::Type type)
         return "map";
     }
     return "empty";
+}
+
+std::optional<std::int64_t> parseDuration(std::string_view text)
+{
+    const auto isSpace = [](char c) {
+        return c == ' ' || c == '\t';
+    };
+    while (!text.empty() && isSpace(text.front()))
+        text.remove_prefix(1);
+    while (!text.empty() && isSpace(text.back()))
+        text.remove_suffix(1);
+    std::size_t at = 0;
+    while (at < text.size() && ((text[at] >= '0' && text[at] <= '9') || text[at] == '.'))
+        ++at;
+    const std::string_view number = text.substr(0, at);
+    if (number.empty() || number.front() == '.' || number.back() == '.'
+        || std::count(number.begin(), number.end(), '.') > 1)
+        return std::nullopt;
+    std::string_view unit = text.substr(at);
+    while (!unit.empty() && isSpace(unit.front()))
+        unit.remove_prefix(1);
+    static const std::pair<std::string_view, double> units[]
+        = {{"", 1e6},  {"ns", 1},   {"us", 1e3},   {"\u00b5s", 1e3}, {"ms", 1e6},
+           {"s", 1e9}, {"m", 60e9}, {"min", 60e9}, {"h", 3600e9}};
+    for (const auto &[name, scale] : units) {
+        if (unit != name)
+            continue;
+        const double nanos = std::stod(std::string(number)) * scale;
+        if (nanos > 9.2e18)
+            return std::nullopt;
+        return static_cast<std::int64_t>(std::llround(nanos));
+    }
+    return std::nullopt;
 }
 
 std::string formatDuration(std::int64_t nanos)

@@ -4,28 +4,34 @@
 #include "timerangecombo.h"
 #include "traceidtext.h"
 
+#include <tracetext.h>
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLineEdit>
-#include <QRegularExpression>
 #include <QToolButton>
 
-#include <cmath>
-
 namespace spanscope::ui {
+
+namespace {
+
+std::optional<std::int64_t> durationOf(const QString &text)
+{
+    return storage::parseDuration(text.toStdString());
+}
+
+} // namespace
 
 FilterBar::FilterBar(QWidget *parent)
     : QWidget(parent)
     , m_service(new ServiceCombo(this))
     , m_operation(new QComboBox(this))
     , m_errors(new QCheckBox(tr("&Errors only"), this))
-    , m_minDuration(
-          new CheckedLineEdit([](const QString &t) { return parseDuration(t).has_value(); },
-                              tr("a duration such as 100ms"), this))
-    , m_maxDuration(
-          new CheckedLineEdit([](const QString &t) { return parseDuration(t).has_value(); },
-                              tr("a duration such as 2s"), this))
+    , m_minDuration(new CheckedLineEdit([](const QString &t) { return durationOf(t).has_value(); },
+                                        tr("a duration such as 100ms"), this))
+    , m_maxDuration(new CheckedLineEdit([](const QString &t) { return durationOf(t).has_value(); },
+                                        tr("a duration such as 2s"), this))
     , m_timeRange(new TimeRangeCombo(this))
     , m_attribute(new QLineEdit(this))
     , m_traceId(new CheckedLineEdit([](const QString &t) { return traceIdFromText(t).has_value(); },
@@ -126,8 +132,8 @@ storage::TraceFilter FilterBar::filter() const
     filter.service = m_service->service().toStdString();
     filter.spanName = m_operation->currentText().trimmed().toStdString();
     filter.errorsOnly = m_errors->isChecked();
-    filter.minDurationNs = parseDuration(m_minDuration->text());
-    filter.maxDurationNs = parseDuration(m_maxDuration->text());
+    filter.minDurationNs = durationOf(m_minDuration->text());
+    filter.maxDurationNs = durationOf(m_maxDuration->text());
     filter.startFromNs = m_timeRange->startNs();
     const QString attribute = m_attribute->text().trimmed();
     if (!attribute.isEmpty()) {
@@ -138,31 +144,6 @@ storage::TraceFilter FilterBar::filter() const
     }
     filter.traceId = traceIdFromText(m_traceId->text());
     return filter;
-}
-
-std::optional<std::int64_t> FilterBar::parseDuration(const QString &text)
-{
-    static const QRegularExpression pattern(
-        QStringLiteral("^\\s*(\\d+(?:\\.\\d+)?)\\s*(ns|us|µs|ms|s|m|min|h)?\\s*$"));
-    const QRegularExpressionMatch match = pattern.match(text);
-    if (!match.hasMatch())
-        return std::nullopt;
-    const QString unit = match.captured(2);
-    double scale = 1e6; // milliseconds by default
-    if (unit == QLatin1String("ns"))
-        scale = 1;
-    else if (unit == QLatin1String("us") || unit == QStringLiteral("µs"))
-        scale = 1e3;
-    else if (unit == QLatin1String("s"))
-        scale = 1e9;
-    else if (unit == QLatin1String("m") || unit == QLatin1String("min"))
-        scale = 60e9;
-    else if (unit == QLatin1String("h"))
-        scale = 3600e9;
-    const double nanos = match.captured(1).toDouble() * scale;
-    if (nanos > 9.2e18)
-        return std::nullopt;
-    return static_cast<std::int64_t>(std::llround(nanos));
 }
 
 } // namespace spanscope::ui

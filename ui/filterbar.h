@@ -36,9 +36,6 @@ public:
     // Puts the keyboard focus in the first field (Ctrl+F).
     void focusFirstField();
 
-    // "250ms", "1.5s", "300us", "2m", "40ns"; a bare number is milliseconds.
-    static std::optional<std::int64_t> parseDuration(const QString &text);
-
 signals:
     void filterChanged();
     void serviceChosen(const QString &service); // empty for all services

@@ -2,6 +2,8 @@
 
 #include "connectionsnippet.h"
 
+#include <ingestserver.h>
+
 #include <QClipboard>
 #include <QGuiApplication>
 #include <QHBoxLayout>
@@ -30,6 +32,16 @@ std::uint64_t sumOver(const storage::StoreStatistics &statistics, const char *su
 }
 
 } // namespace
+
+Endpoints Endpoints::of(ingest::IngestServer &server)
+{
+    return {QString::fromStdString(server.grpcAddress()),
+            QString::fromStdString(server.httpAddress()),
+            QString::fromStdString(server.databasePath()), server.writer().options().retentionBytes,
+            [&server] {
+                return server.writer().recentRejections();
+            }};
+}
 
 StatusPanel::StatusPanel(const Endpoints &endpoints, QWidget *parent)
     : QWidget(parent)

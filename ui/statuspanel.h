@@ -12,6 +12,10 @@
 class QLabel;
 class QToolButton;
 
+namespace spanscope::ingest {
+class IngestServer;
+}
+
 namespace spanscope::ui {
 
 // What the window needs to know about the running receivers.
@@ -23,6 +27,9 @@ struct Endpoints
     std::int64_t retentionBytes = 0; // the database's budget; 0 when unknown
     // The reasons of the latest rejected requests (newest last); may be empty.
     std::function<std::deque<std::string>()> recentRejections;
+
+    // Those of a running server; it must outlive the window.
+    static Endpoints of(ingest::IngestServer &server);
 };
 
 // The status bar's permanent part: the endpoints (click to copy the settings for an SDK), the

@@ -81,15 +81,7 @@ private:
     std::unique_ptr<ui::MainWindow> m_window;
     ingest::DemoSummary m_demo;
 
-    ui::Endpoints endpoints() const
-    {
-        ingest::IngestServer *server = m_server.get();
-        return {QString::fromStdString(server->grpcAddress()),
-                QString::fromStdString(server->httpAddress()),
-                QString::fromStdString(server->databasePath()), std::int64_t(64) << 20, [server] {
-                    return server->writer().recentRejections();
-                }};
-    }
+    ui::Endpoints endpoints() const { return ui::Endpoints::of(*m_server); }
     ui::TraceView *traceView() const { return m_window->traceView(); }
     ui::WaterfallView *waterfall() const { return traceView()->waterfall(); }
 
@@ -119,6 +111,7 @@ private slots:
         config.databasePath = m_dir.filePath(QStringLiteral("window.db")).toStdString();
         config.grpcAddress = "127.0.0.1:0";
         config.httpPort = 0;
+        config.writer.retentionBytes = std::int64_t(64) << 20;
         auto server = ingest::IngestServer::start(config);
         QVERIFY2(server, server ? "" : server.error().c_str());
         m_server = std::move(*server);

@@ -285,6 +285,33 @@ private slots:
         QCOMPARE(store->findTraces({})->front().logCount, 2);
     }
 
+    // Durations as users type them, the inverse of formatDuration.
+    void parseDuration_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<qint64>("nanos"); // -1: not a duration
+        QTest::newRow("ms") << QStringLiteral("250ms") << qint64(250'000'000);
+        QTest::newRow("bare number is ms") << QStringLiteral("40") << qint64(40'000'000);
+        QTest::newRow("fraction of s") << QStringLiteral("1.5s") << qint64(1'500'000'000);
+        QTest::newRow("us") << QStringLiteral("300us") << qint64(300'000);
+        QTest::newRow("µs") << QStringLiteral("300µs") << qint64(300'000);
+        QTest::newRow("ns") << QStringLiteral("40ns") << qint64(40);
+        QTest::newRow("minutes") << QStringLiteral("2m") << qint64(120'000'000'000);
+        QTest::newRow("hours with spaces") << QStringLiteral(" 1 h ") << qint64(3'600'000'000'000);
+        QTest::newRow("unknown unit") << QStringLiteral("3 parsecs") << qint64(-1);
+        QTest::newRow("negative") << QStringLiteral("-5ms") << qint64(-1);
+        QTest::newRow("empty") << QString() << qint64(-1);
+        QTest::newRow("overflow") << QStringLiteral("99999999999h") << qint64(-1);
+    }
+
+    void parseDuration()
+    {
+        QFETCH(QString, text);
+        QFETCH(qint64, nanos);
+        const auto parsed = storage::parseDuration(text.toStdString());
+        QCOMPARE(parsed.value_or(-1), nanos);
+    }
+
     void pagingVisitsEveryTraceOnce()
     {
         const QString path = newDatabase();

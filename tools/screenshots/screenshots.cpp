@@ -5,14 +5,14 @@
 //   spanscope_screenshots OUTPUT_DIR      (QT_QPA_PLATFORM=offscreen works)
 
 #include <demotraffic.h>
+#include <ingestserver.h>
 #include <loglistmodel.h>
 #include <logspane.h>
-#include <tracelogsview.h>
-#include <ingestserver.h>
 #include <mainwindow.h>
 #include <shortcutoverlay.h>
 #include <spandetailsview.h>
 #include <tracelistmodel.h>
+#include <tracelogsview.h>
 #include <traceview.h>
 #include <waterfallview.h>
 
@@ -20,8 +20,8 @@
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QLineEdit>
-#include <QTabWidget>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTextStream>
@@ -81,12 +81,7 @@ int main(int argc, char **argv)
         return fail(QString::fromStdString(server.error()));
     ingest::IngestServer *running = server->get();
 
-    ui::MainWindow window({QString::fromStdString(running->grpcAddress()),
-                           QString::fromStdString(running->httpAddress()),
-                           QString::fromStdString(running->databasePath()),
-                           config.writer.retentionBytes, [running] {
-                               return running->writer().recentRejections();
-                           }});
+    ui::MainWindow window(ui::Endpoints::of(*running));
     window.resize(1400, 900);
     window.show();
     const auto save = [&](const char *name) {
