@@ -13,6 +13,7 @@ namespace spanscope::ui {
 
 LogFilterBar::LogFilterBar(QWidget *parent)
     : QWidget(parent)
+    , m_order(new QComboBox(this))
     , m_severity(new QComboBox(this))
     , m_service(new ServiceCombo(this))
     , m_text(new QLineEdit(this))
@@ -28,6 +29,10 @@ LogFilterBar::LogFilterBar(QWidget *parent)
     for (const auto &[label, number] : severities)
         m_severity->addItem(label, number);
     m_severity->setAccessibleName(tr("Minimum severity"));
+    m_order->addItem(tr("Newest first"), int(storage::LogOrder::NewestFirst));
+    m_order->addItem(tr("Oldest first"), int(storage::LogOrder::OldestFirst));
+    m_order->setAccessibleName(tr("Order"));
+    m_order->setToolTip(tr("In the order the records were received"));
     m_service->setToolTip(tr("Records of this service"));
     m_text->setPlaceholderText(tr("search words in messages"));
     m_text->setToolTip(
@@ -41,6 +46,7 @@ LogFilterBar::LogFilterBar(QWidget *parent)
 
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_order);
     layout->addWidget(m_severity);
     layout->addWidget(m_service);
     layout->addWidget(m_text, 3);
@@ -52,8 +58,8 @@ LogFilterBar::LogFilterBar(QWidget *parent)
     m_debounce.setInterval(DebounceMs);
     connect(&m_debounce, &QTimer::timeout, this, &LogFilterBar::filterChanged);
     connect(clearButton, &QToolButton::clicked, this, &LogFilterBar::clear);
-    for (QComboBox *combo :
-         {m_severity, static_cast<QComboBox *>(m_service), static_cast<QComboBox *>(m_timeRange)})
+    for (QComboBox *combo : {m_order, m_severity, static_cast<QComboBox *>(m_service),
+                             static_cast<QComboBox *>(m_timeRange)})
         connect(combo, &QComboBox::activated, this, &LogFilterBar::filterChanged);
     for (QLineEdit *field : {m_text, static_cast<QLineEdit *>(m_traceId)})
         connect(field, &QLineEdit::textEdited, &m_debounce, qOverload<>(&QTimer::start));
@@ -66,6 +72,7 @@ LogFilterBar::LogFilterBar(QWidget *parent)
 storage::LogFilter LogFilterBar::filter() const
 {
     storage::LogFilter filter;
+    filter.order = static_cast<storage::LogOrder>(m_order->currentData().toInt());
     filter.minSeverity = m_severity->currentData().toInt();
     filter.service = m_service->service().toStdString();
     filter.text = m_text->text().trimmed().toStdString();
@@ -88,6 +95,7 @@ void LogFilterBar::setTraceId(const QString &hex)
 
 void LogFilterBar::clear()
 {
+    m_order->setCurrentIndex(0);
     m_severity->setCurrentIndex(0);
     m_service->setCurrentIndex(0);
     m_text->clear();

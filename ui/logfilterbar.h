@@ -34,6 +34,7 @@ signals:
     void filterChanged();
 
 private:
+    QComboBox *m_order;
     QComboBox *m_severity;
     ServiceCombo *m_service;
     QLineEdit *m_text;

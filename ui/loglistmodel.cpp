@@ -42,7 +42,8 @@ void LogListModel::request(std::function<Result(storage::TraceStore &)> query,
 void LogListModel::setFilter(const storage::LogFilter &filter)
 {
     m_filter = filter;
-    m_filter.order = storage::LogOrder::NewestFirst;
+    if (m_filter.order == storage::LogOrder::ByTime)
+        m_filter.order = storage::LogOrder::NewestFirst; // a live list pages in arrival order
     m_filter.afterKey.reset();
     m_filter.limit = m_pageSize;
     ++m_generation;
@@ -53,7 +54,7 @@ void LogListModel::setFilter(const storage::LogFilter &filter)
         [first](storage::TraceStore &store) { return findRows(store, first); },
         [this](std::vector<LogRow> rows) {
             m_hasMore = static_cast<int>(rows.size()) == m_pageSize;
-            m_newestKey = rows.empty() ? 0 : rows.front().key;
+            m_newestKey = rows.empty() ? 0 : newestFirst() ? rows.front().key : rows.back().key;
             setRows(std::move(rows));
             m_loading = false;
             emit loaded();
@@ -87,6 +88,8 @@ void LogListModel::appendPage(std::vector<LogRow> rows)
                       std::make_move_iterator(rows.end()));
         endInsertRows();
     }
+    if (!newestFirst() && !m_rows.empty())
+        m_newestKey = std::max(m_newestKey, m_rows.back().key);
     // Only now: views ask for more from inside the insertion, and must continue after it.
     m_fetching = false;
 }
@@ -100,7 +103,8 @@ void LogListModel::setPaused(bool paused)
 
 void LogListModel::poll()
 {
-    if (m_paused || m_loading || m_polling)
+    // Oldest first, new records belong after the end: nothing to add before paging reaches it.
+    if (m_paused || m_loading || m_polling || (!newestFirst() && m_hasMore))
         return;
     m_polling = true;
     storage::LogFilter fresh = m_filter;
@@ -114,13 +118,19 @@ void LogListModel::poll()
             if (rows.empty() || m_paused)
                 return;
             m_newestKey = rows.back().key;
-            // Oldest first from the query; the list shows newest first: one insertion on top.
+            // Oldest first from the query: reversed for a newest-first list, one insertion either
+            // way.
             const int count = static_cast<int>(rows.size());
-            beginInsertRows({}, 0, count - 1);
-            m_rows.insert(m_rows.begin(), std::make_move_iterator(rows.rbegin()),
-                          std::make_move_iterator(rows.rend()));
+            const int at = newestFirst() ? 0 : rowCount();
+            beginInsertRows({}, at, at + count - 1);
+            if (newestFirst())
+                m_rows.insert(m_rows.begin(), std::make_move_iterator(rows.rbegin()),
+                              std::make_move_iterator(rows.rend()));
+            else
+                m_rows.insert(m_rows.end(), std::make_move_iterator(rows.begin()),
+                              std::make_move_iterator(rows.end()));
             endInsertRows();
-            if (rowCount() > MaxRows) {
+            if (newestFirst() && rowCount() > MaxRows) {
                 beginRemoveRows({}, MaxRows, rowCount() - 1);
                 m_rows.resize(MaxRows);
                 endRemoveRows();

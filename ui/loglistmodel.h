@@ -8,8 +8,9 @@ namespace spanscope::ui {
 
 class TraceQueryThread;
 
-// Every stored log record matching a filter, newest first, paged lazily and kept live: each poll
-// inserts what arrived since as one batch at the top, so selection and scroll position hold.
+// Every stored log record matching a filter, newest or oldest first (in arrival order), paged
+// lazily and kept live: each poll inserts what arrived since as one batch, at the top (newest
+// first) or at the end once it is reached (oldest first); selection and scroll position hold.
 class LogListModel : public LogRowsModel
 {
     Q_OBJECT
@@ -21,7 +22,7 @@ public:
                           QObject *parent = nullptr);
     ~LogListModel() override;
 
-    // Its order, limit and paging fields are ignored.
+    // Its limit and paging fields are ignored; its order is NewestFirst or OldestFirst.
     void setFilter(const storage::LogFilter &filter);
     void setPaused(bool paused);
     bool canFetchMore(const QModelIndex &parent) const override;
@@ -34,6 +35,7 @@ signals:
 
 private:
     void poll();
+    bool newestFirst() const { return m_filter.order == storage::LogOrder::NewestFirst; }
     void appendPage(std::vector<LogRow> rows);
     template<typename Result>
     void request(std::function<Result(storage::TraceStore &)> query,

@@ -132,6 +132,34 @@ private slots:
         QCOMPARE(model.rowCount(), 3);
     }
 
+    // Oldest first: pages continue forward, and live records join at the end once it is loaded.
+    void oldestFirstAppendsLiveRecordsAtTheEnd()
+    {
+        QVERIFY(m_writer->writeLogs(records(0, 15)).committed());
+        LogListModel model(m_path, 10);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy loaded(&model, &LogListModel::loaded);
+        QVERIFY(loaded.wait(5000));
+        storage::LogFilter oldest;
+        oldest.order = storage::LogOrder::OldestFirst;
+        model.setFilter(oldest);
+        QVERIFY(loaded.wait(5000));
+        QCOMPARE(body(model, 0), QStringLiteral("record 0"));
+        QCOMPARE(model.rowCount(), 10);
+        QVERIFY(m_writer->writeLogs(records(20, 3)).committed()); // while the end is not loaded
+        QTest::qWait(3 * LogListModel::PollIntervalMs);
+        QCOMPARE(model.rowCount(), 10);
+        model.fetchMore({});
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 18, 5000);
+        QCOMPARE(body(model, 17), QStringLiteral("record 22"));
+        QVERIFY(m_writer->writeLogs(records(30, 2)).committed());
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 20, 5000);
+        QCOMPARE(body(model, 19), QStringLiteral("record 31"));
+        QTest::qWait(3 * LogListModel::PollIntervalMs);
+        QCOMPARE(model.rowCount(), 20); // each record once
+    }
+
     void pauseHoldsTheListAndResumeCatchesUp()
     {
         LogListModel model(m_path, 50);
