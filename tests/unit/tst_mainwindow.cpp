@@ -387,7 +387,12 @@ private slots:
         QAbstractItemModelTester tester(logs->model(),
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         QTRY_VERIFY_WITH_TIMEOUT(logs->model()->rowCount() >= 20, 5000);
-        auto *severity = logs->filterBar()->findChild<QComboBox *>();
+        QComboBox *severity = nullptr;
+        for (QComboBox *combo : logs->filterBar()->findChildren<QComboBox *>()) {
+            if (combo->accessibleName() == QLatin1String("Minimum severity"))
+                severity = combo;
+        }
+        QVERIFY(severity);
         severity->setCurrentIndex(severity->findData(17));
         emit severity->activated(severity->currentIndex());
         QTRY_COMPARE_WITH_TIMEOUT(logs->model()->rowCount(), 1, 5000);
