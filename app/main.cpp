@@ -34,13 +34,16 @@ constexpr const char *Usage
       "Common options: --db PATH, --grpc HOST:PORT, --http HOST:PORT, --json, --help, --version.\n"
       "Run 'spanscope COMMAND --help' for a command's options.\n";
 
-void printEndpoints(const ingest::IngestServer &server)
+void printEndpoints(ingest::IngestServer &server)
 {
     QTextStream out(stdout);
     out << "Spanscope " << SPANSCOPE_VERSION << " is receiving OpenTelemetry\n"
         << "  OTLP/gRPC  " << QString::fromStdString(server.grpcAddress()) << '\n'
         << "  OTLP/HTTP  " << QString::fromStdString(server.httpAddress()) << '\n'
         << "  database   " << QString::fromStdString(server.databasePath()) << '\n';
+    if (const auto policy = server.sampling().policy();
+        !policy.keepsEverything() || policy.keepErrors)
+        out << "  sampling   " << QString::fromStdString(policy.summary()) << '\n';
     out.flush();
 }
 

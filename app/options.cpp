@@ -1,6 +1,7 @@
 #include "options.h"
 
 #include <QDir>
+#include <QFile>
 #include <QStandardPaths>
 #include <QTextStream>
 
@@ -49,6 +50,10 @@ void addServerOptions(QCommandLineParser &parser)
         {QStringLiteral("max-request-bytes"),
          QStringLiteral("Refuse requests larger than this, after decompression (default 64 MiB)."),
          QStringLiteral("bytes")});
+    parser.addOption({QStringLiteral("sampling"),
+                      QStringLiteral("Apply the sampling policy in this JSON file before storing "
+                                     "(default: keep everything)."),
+                      QStringLiteral("file")});
 }
 
 bool serverConfig(const QCommandLineParser &parser, ingest::IngestConfig &config, QString &error)
@@ -88,6 +93,24 @@ bool serverConfig(const QCommandLineParser &parser, ingest::IngestConfig &config
             return false;
         }
         config.limits.maxRequestBytes = static_cast<std::size_t>(bytes);
+    }
+    if (parser.isSet(QStringLiteral("sampling"))) {
+        const QString path = parser.value(QStringLiteral("sampling"));
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly)) {
+            error
+                = QStringLiteral("--sampling: cannot read %1 (%2).").arg(path, file.errorString());
+            return false;
+        }
+        const QByteArray json = file.readAll();
+        auto policy
+            = ingest::SamplingPolicy::fromJson(std::string_view(json.constData(), json.size()));
+        if (!policy) {
+            error = QStringLiteral("--sampling: %1 %2")
+                        .arg(path, QString::fromStdString(policy.error()));
+            return false;
+        }
+        config.sampling = std::move(*policy);
     }
     return true;
 }

@@ -9,7 +9,9 @@ storage::Result<std::unique_ptr<IngestServer>> IngestServer::start(const IngestC
     if (!writer)
         return storage::Error{writer.error()};
     server->m_writer = std::move(*writer);
-    server->m_handler = std::make_unique<ExportHandler>(*server->m_writer, config.limits);
+    server->m_sampling = std::make_unique<SamplingSink>(*server->m_writer);
+    server->m_sampling->setPolicy(config.sampling);
+    server->m_handler = std::make_unique<ExportHandler>(*server->m_sampling, config.limits);
 
     auto grpc = GrpcReceiver::start(*server->m_handler,
                                     {config.grpcAddress, config.limits.maxRequestBytes});
@@ -40,6 +42,8 @@ void IngestServer::stop()
         m_http->stop();
     if (m_grpc)
         m_grpc->stop();
+    if (m_sampling)
+        m_sampling->flush(); // spans still waiting for their root are decided and stored
     if (m_writer)
         m_writer->shutdown();
 }

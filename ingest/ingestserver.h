@@ -2,6 +2,7 @@
 
 #include "grpcreceiver.h"
 #include "httpreceiver.h"
+#include "samplingsink.h"
 
 #include <result.h>
 #include <spanwriter.h>
@@ -22,6 +23,7 @@ struct IngestConfig
     std::vector<std::string> corsOrigins;
     storage::WriterOptions writer;
     IngestLimits limits;
+    SamplingPolicy sampling; // keeps everything unless told otherwise
 };
 
 // The running backend: the writer and both receivers, started together and stopped in order
@@ -37,11 +39,13 @@ public:
     std::string httpAddress() const { return m_http->address(); }
     const std::string &databasePath() const { return m_writer->path(); }
     storage::SpanWriter &writer() { return *m_writer; }
+    SamplingSink &sampling() { return *m_sampling; }
 
 private:
     IngestServer() = default;
 
     std::unique_ptr<storage::SpanWriter> m_writer;
+    std::unique_ptr<SamplingSink> m_sampling; // between the receivers and the writer
     std::unique_ptr<ExportHandler> m_handler;
     std::unique_ptr<GrpcReceiver> m_grpc;
     std::unique_ptr<HttpReceiver> m_http;

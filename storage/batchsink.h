@@ -36,6 +36,7 @@ public:
         Accepted, // items accepted without storing them (metrics, for now)
         Rejected, // items dropped as invalid (bad ids) inside an otherwise good request
         Truncated, // attributes or values cut to the ingest limits
+        SampledOut, // items a sampling policy chose not to store
     };
     virtual void count(Signal signal, Tally what, std::uint64_t items) = 0;
     // Whole requests refused: malformed, too large, wrong type, or no room in the queue.

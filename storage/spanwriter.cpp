@@ -799,7 +799,8 @@ WriteOutcome SpanWriter::enqueue(std::unique_ptr<Job> job)
 
 void SpanWriter::count(Signal signal, Tally what, std::uint64_t items)
 {
-    static constexpr const char *suffixes[] = {".accepted", ".rejected", ".truncated"};
+    static constexpr const char *suffixes[] = {".accepted", ".rejected", ".truncated",
+                                               ".sampled_out"};
     addCounter(toString(signal) + std::string(suffixes[static_cast<int>(what)]), items);
 }
 

@@ -1,0 +1,126 @@
+#pragma once
+
+#include "samplingpolicy.h"
+
+#include <batchsink.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+namespace spanscope::ingest {
+
+// Applies the receiver-side sampling policy between the receivers and storage: spans and log
+// records the policy drops are counted (per rule here, and as `*.sampled_out` in the store),
+// never silently lost; the rest go on to `next`. A trace is decided once and the decision is
+// remembered (for the most recent traces), so it is kept or dropped whole.
+//
+// Rules that look at the root (trace drop rules, keep errors, keep slow) decide when the root
+// arrives; until then the trace's other spans wait in memory (bounded), and a trace that stays
+// quiet for the policy's wait without its root is decided by the ratio. Senders are answered at
+// once, so waiting spans are lost if the process dies: the one exception to "acknowledged means
+// committed", and only while such rules are set. The policy can be replaced while receivers run.
+class SamplingSink final : public storage::BatchSink
+{
+public:
+    static constexpr std::size_t RememberedTraces = 100'000;
+    static constexpr std::size_t MaxWaitingSpans = 200'000;
+
+    explicit SamplingSink(storage::BatchSink &next);
+    ~SamplingSink() override;
+
+    // Replaces the policy; waiting spans are decided first, and decisions and counts made under
+    // the old policy are forgotten.
+    void setPolicy(SamplingPolicy policy);
+    SamplingPolicy policy() const;
+    // Decides every waiting trace now and hands it on (at shutdown, before the writer stops).
+    void flush();
+    std::size_t waitingSpans() const;
+
+    struct RuleCount
+    {
+        std::string rule;
+        std::uint64_t keptTraces = 0, droppedTraces = 0, keptSpans = 0, droppedSpans = 0;
+    };
+    // What each rule decided since the policy was set: the ratio, the rate limit, keep errors,
+    // keep slow, then each drop rule.
+    std::vector<RuleCount> counts() const;
+
+    storage::WriteOutcome writeTraces(storage::TraceBatch batch) override;
+    storage::WriteOutcome writeLogs(storage::LogBatch batch) override;
+    void count(storage::Signal signal, Tally what, std::uint64_t items) override;
+    void countRejectedRequest(storage::Signal signal, const std::string &reason) override;
+
+private:
+    enum Rule : int { RatioRule, RateLimitRule, KeepErrorsRule, KeepSlowRule, FirstDropRule };
+    struct Decision
+    {
+        bool keep = true;
+        int rule = RatioRule;
+    };
+    struct Bucket
+    {
+        double tokens = 0;
+        std::chrono::steady_clock::time_point filled;
+    };
+    struct TraceIdHash
+    {
+        std::size_t operator()(const storage::TraceId &id) const;
+    };
+    // A span waiting for its trace's root, with its group's resource and scope.
+    struct WaitingSpan
+    {
+        std::shared_ptr<const storage::Resource> resource;
+        std::shared_ptr<const storage::Scope> scope;
+        storage::Span span;
+    };
+    struct Waiting
+    {
+        std::vector<WaitingSpan> spans;
+        std::chrono::steady_clock::time_point lastSeen;
+    };
+    // Spans decided while the lock was held, to hand on after it is released.
+    struct Outcome
+    {
+        storage::TraceBatch kept;
+        std::uint64_t dropped = 0;
+    };
+
+    // All called with m_mutex held.
+    const Decision *decided(const storage::TraceId &traceId) const;
+    void remember(const storage::TraceId &traceId, Decision decision);
+    Decision decideByRatio(const storage::Span &span, const storage::Resource &resource);
+    Decision decideAtRoot(const storage::Span &root, const storage::Resource &resource);
+    bool takeToken(const std::string &service);
+    void resetCounts();
+    void countSpan(const Decision &decision);
+    // Applies the trace's decision to its waiting spans.
+    void release(const storage::TraceId &traceId, Outcome &outcome);
+    // Decides waiting traces quiet since `before` (all of them when `everything`), and the oldest
+    // ones beyond the memory bound.
+    void decideWaiting(std::chrono::steady_clock::time_point before, bool everything,
+                       Outcome &outcome);
+
+    storage::WriteOutcome handOn(Outcome outcome);
+    void waitLoop();
+
+    storage::BatchSink &m_next;
+    mutable std::mutex m_mutex;
+    SamplingPolicy m_policy;
+    std::unordered_map<storage::TraceId, Decision, TraceIdHash> m_decisions;
+    std::deque<storage::TraceId> m_decisionOrder; // oldest first, for forgetting
+    std::unordered_map<storage::TraceId, Waiting, TraceIdHash> m_waiting;
+    std::deque<storage::TraceId> m_waitingOrder; // first seen first; may hold released ids
+    std::size_t m_waitingSpans = 0;
+    std::vector<RuleCount> m_counts;
+    std::unordered_map<std::string, Bucket> m_buckets;
+    std::condition_variable m_wake;
+    bool m_stopping = false;
+    std::thread m_waiter; // decides traces whose root did not come in time
+};
+
+} // namespace spanscope::ingest
