@@ -37,9 +37,13 @@ Endpoints Endpoints::of(ingest::IngestServer &server)
 {
     return {QString::fromStdString(server.grpcAddress()),
             QString::fromStdString(server.httpAddress()),
-            QString::fromStdString(server.databasePath()), server.writer().options().retentionBytes,
+            QString::fromStdString(server.databasePath()),
+            server.writer().options().retentionBytes,
+            [&server] { return server.writer().recentRejections(); },
             [&server] {
-                return server.writer().recentRejections();
+                const auto policy = server.sampling().policy();
+                return policy.keepsEverything() && !policy.decidesAtRoot() ? std::string()
+                                                                           : policy.summary();
             }};
 }
 
@@ -51,6 +55,7 @@ StatusPanel::StatusPanel(const Endpoints &endpoints, QWidget *parent)
     , m_counts(new QLabel(this))
     , m_size(new QLabel(this))
     , m_evictions(new QLabel(this))
+    , m_sampling(new QLabel(this))
     , m_rejected(new QToolButton(this))
 {
     auto *layout = new QHBoxLayout(this);
@@ -78,8 +83,9 @@ StatusPanel::StatusPanel(const Endpoints &endpoints, QWidget *parent)
     m_evictions->setToolTip(
         tr("Oldest traces removed to keep the database within its size budget"));
     connect(m_rejected, &QToolButton::clicked, this, &StatusPanel::showRejections);
+    m_sampling->hide();
     for (QWidget *w : std::initializer_list<QWidget *>{m_endpointsButton, m_rate, m_counts, m_size,
-                                                       m_evictions, m_rejected})
+                                                       m_evictions, m_sampling, m_rejected})
         layout->addWidget(w);
     m_rate->setText(tr("0 spans/s"));
 }
@@ -113,6 +119,13 @@ void StatusPanel::showStatistics(const storage::StoreStatistics &statistics)
     const std::uint64_t evicted = counter(statistics, "evicted.traces");
     m_evictions->setVisible(evicted > 0);
     m_evictions->setText(tr("%1 traces evicted").arg(locale.toString(qulonglong(evicted))));
+    // An active sampling policy is always visible, with what it dropped.
+    const std::string policy = m_endpoints.samplingSummary ? m_endpoints.samplingSummary() : "";
+    m_sampling->setVisible(!policy.empty());
+    m_sampling->setText(
+        tr("Sampling: %1 spans dropped")
+            .arg(locale.toString(qulonglong(counter(statistics, "traces.sampled_out")))));
+    m_sampling->setToolTip(tr("Sampling policy: %1").arg(QString::fromStdString(policy)));
     m_rejectedCount = sumOver(statistics, "bad_requests");
     m_rejected->setVisible(m_rejectedCount > 0);
     m_rejected->setText(

@@ -27,6 +27,8 @@ struct Endpoints
     std::int64_t retentionBytes = 0; // the database's budget; 0 when unknown
     // The reasons of the latest rejected requests (newest last); may be empty.
     std::function<std::deque<std::string>()> recentRejections;
+    // The receiver-side sampling policy in a few words; empty when everything is kept.
+    std::function<std::string()> samplingSummary;
 
     // Those of a running server; it must outlive the window.
     static Endpoints of(ingest::IngestServer &server);
@@ -60,6 +62,7 @@ private:
     QLabel *m_counts;
     QLabel *m_size;
     QLabel *m_evictions;
+    QLabel *m_sampling;
     QToolButton *m_rejected;
     QElapsedTimer m_sinceLast;
     std::uint64_t m_lastAccepted = 0;

@@ -30,6 +30,7 @@
 #include <QComboBox>
 #include <QFile>
 #include <QHeaderView>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
@@ -499,6 +500,37 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(rejected->isVisible(), 5000);
         QVERIFY(rejected->text().startsWith(QStringLiteral("1 rejected")));
         QVERIFY(m_window->statusPanel()->rejectionReport().contains(QStringLiteral("JSON")));
+    }
+
+    // A policy other than "keep everything" shows in the status bar with what it dropped.
+    void statusBarShowsAnActiveSamplingPolicy()
+    {
+        const auto samplingLabel = [this]() -> QLabel * {
+            for (QLabel *label : m_window->statusPanel()->findChildren<QLabel *>()) {
+                if (label->text().startsWith(QLatin1String("Sampling")))
+                    return label;
+            }
+            return nullptr;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(!samplingLabel() || !samplingLabel()->isVisible(), 3000);
+        ingest::SamplingPolicy dropAll;
+        dropAll.ratio = 0;
+        m_server->sampling().setPolicy(dropAll);
+        storage::TraceBatch batch;
+        batch.groups.emplace_back();
+        storage::Span span;
+        span.traceId[0] = 0x5a;
+        span.spanId[0] = 1;
+        span.name = "GET /";
+        batch.groups[0].spans.push_back(span);
+        QVERIFY(m_server->sampling().writeTraces(std::move(batch)).committed());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            samplingLabel() && samplingLabel()->isVisible()
+                && samplingLabel()->text().contains(QStringLiteral("1 spans dropped")),
+            5000);
+        QVERIFY(samplingLabel()->toolTip().contains(QStringLiteral("ratio 0 %")));
+        m_server->sampling().setPolicy({});
+        QTRY_VERIFY_WITH_TIMEOUT(!samplingLabel()->isVisible(), 5000);
     }
 
     void f1ListsEveryShortcut()
