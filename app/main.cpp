@@ -41,9 +41,18 @@ void printEndpoints(ingest::IngestServer &server)
         << "  OTLP/gRPC  " << QString::fromStdString(server.grpcAddress()) << '\n'
         << "  OTLP/HTTP  " << QString::fromStdString(server.httpAddress()) << '\n'
         << "  database   " << QString::fromStdString(server.databasePath()) << '\n';
+    if (const auto *remote = server.remoteSampling()) {
+        for (const auto &[label, address] :
+             {std::pair{"HTTP", remote->httpAddress()}, std::pair{"gRPC", remote->grpcAddress()}}) {
+            if (!address.empty())
+                out << "  remote sampling (" << label << ")  " << QString::fromStdString(address)
+                    << '\n';
+        }
+    }
     if (const auto policy = server.sampling().policy();
         !policy.keepsEverything() || policy.keepErrors)
         out << "  sampling   " << QString::fromStdString(policy.summary()) << '\n';
+    out << "Ready.\n";
     out.flush();
 }
 

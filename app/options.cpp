@@ -50,6 +50,14 @@ void addServerOptions(QCommandLineParser &parser)
         {QStringLiteral("max-request-bytes"),
          QStringLiteral("Refuse requests larger than this, after decompression (default 64 MiB)."),
          QStringLiteral("bytes")});
+    parser.addOption({QStringLiteral("sampling-http"),
+                      QStringLiteral("Serve Jaeger remote sampling strategies to SDKs over HTTP "
+                                     "here (default 127.0.0.1:5778; \"off\" to not serve)."),
+                      QStringLiteral("host:port"), QStringLiteral("127.0.0.1:5778")});
+    parser.addOption({QStringLiteral("sampling-grpc"),
+                      QStringLiteral("... and over gRPC here (default 127.0.0.1:14250, the Java "
+                                     "sampler's default; \"off\" to not serve)."),
+                      QStringLiteral("host:port"), QStringLiteral("127.0.0.1:14250")});
     parser.addOption({QStringLiteral("sampling"),
                       QStringLiteral("Apply the sampling policy in this JSON file before storing "
                                      "(default: keep everything)."),
@@ -93,6 +101,20 @@ bool serverConfig(const QCommandLineParser &parser, ingest::IngestConfig &config
             return false;
         }
         config.limits.maxRequestBytes = static_cast<std::size_t>(bytes);
+    }
+    for (const auto &[option, target] :
+         {std::pair{QStringLiteral("sampling-http"), &config.remoteSamplingHttp},
+          std::pair{QStringLiteral("sampling-grpc"), &config.remoteSamplingGrpc}}) {
+        const QString value = parser.value(option);
+        if (value == QLatin1String("off"))
+            continue;
+        std::string samplingHost;
+        int samplingPort = 0;
+        if (!ingest::splitHostPort(value.toStdString(), samplingHost, samplingPort)) {
+            error = QStringLiteral("--%1 needs HOST:PORT or off, not '%2'.").arg(option, value);
+            return false;
+        }
+        *target = value.toStdString();
     }
     if (parser.isSet(QStringLiteral("sampling"))) {
         const QString path = parser.value(QStringLiteral("sampling"));

@@ -1,5 +1,7 @@
 #include "httpreceiver.h"
 
+#include "httplisten.h"
+
 #include "otlpjson.h"
 
 #include <google/protobuf/arena.h>
@@ -133,40 +135,17 @@ storage::Result<std::unique_ptr<HttpReceiver>> HttpReceiver::start(ExportHandler
     server.new_task_queue = [threads] {
         return new httplib::ThreadPool(static_cast<size_t>(threads));
     };
-    // SO_REUSEADDR only: httplib's default also sets SO_REUSEPORT, which would let a second
-    // instance bind the same port and silently take half the traffic.
-    int listenSocket = -1;
-    server.set_socket_options([&listenSocket](socket_t sock) {
-        const int yes = 1;
-        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-        listenSocket = sock;
-    });
     // Small responses must not wait for the client's delayed ACK (40 ms per request otherwise).
     server.set_tcp_nodelay(true);
     server.set_keep_alive_max_count(100000);
     server.set_read_timeout(30);
     receiver->installRoutes(handler);
 
-    const std::string where = options.host + ":" + std::to_string(options.port);
-    if (options.port == 0)
-        receiver->m_port = server.bind_to_any_port(options.host);
-    else
-        receiver->m_port = server.bind_to_port(options.host, options.port) ? options.port : -1;
-    if (receiver->m_port <= 0) {
-        return storage::Error{"Cannot listen for OTLP/HTTP on " + where
-                              + ": the address is in use or not available. Stop the other program "
-                                "or choose another address with --http HOST:PORT."};
-    }
-    // The packaged httplib listens with a backlog of 5; a burst of new connections (services
-    // starting together) would have SYNs dropped and wait a second to retry. Linux lets a
-    // second listen() raise it.
-    ::listen(listenSocket, SOMAXCONN);
-    server.set_socket_options(nullptr);
-    receiver->m_thread = std::thread([&server] { server.listen_after_bind(); });
-    // httplib's stop() is a no-op until the listening thread is running, so a stop that came
-    // first would leave it listening forever; start() returns only once it runs.
-    for (int waited = 0; waited < 5000 && !server.is_running(); ++waited)
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    auto port = listenHttp(server, options.host, options.port, receiver->m_thread, "OTLP/HTTP",
+                           "--http HOST:PORT");
+    if (!port)
+        return storage::Error{port.error()};
+    receiver->m_port = *port;
     return receiver;
 }
 

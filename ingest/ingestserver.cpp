@@ -27,7 +27,22 @@ storage::Result<std::unique_ptr<IngestServer>> IngestServer::start(const IngestC
     if (!httpReceiver)
         return storage::Error{httpReceiver.error()};
     server->m_http = std::move(*httpReceiver);
+
+    if (!config.remoteSamplingHttp.empty() || !config.remoteSamplingGrpc.empty()) {
+        auto remote = RemoteSamplingServer::start(
+            {config.remoteSamplingHttp, config.remoteSamplingGrpc}, config.sampling.remote);
+        if (!remote)
+            return storage::Error{remote.error()};
+        server->m_remoteSampling = std::move(*remote);
+    }
     return server;
+}
+
+void IngestServer::setSamplingPolicy(const SamplingPolicy &policy)
+{
+    m_sampling->setPolicy(policy);
+    if (m_remoteSampling)
+        m_remoteSampling->setConfig(policy.remote);
 }
 
 IngestServer::~IngestServer()
@@ -42,6 +57,8 @@ void IngestServer::stop()
         m_http->stop();
     if (m_grpc)
         m_grpc->stop();
+    if (m_remoteSampling)
+        m_remoteSampling->stop();
     if (m_sampling)
         m_sampling->flush(); // spans still waiting for their root are decided and stored
     if (m_writer)

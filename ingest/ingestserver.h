@@ -24,6 +24,8 @@ struct IngestConfig
     storage::WriterOptions writer;
     IngestLimits limits;
     SamplingPolicy sampling; // keeps everything unless told otherwise
+    // Where SDKs fetch their head-sampling strategies (Jaeger remote sampling); empty: not served.
+    std::string remoteSamplingHttp, remoteSamplingGrpc;
 };
 
 // The running backend: the writer and both receivers, started together and stopped in order
@@ -40,6 +42,10 @@ public:
     const std::string &databasePath() const { return m_writer->path(); }
     storage::SpanWriter &writer() { return *m_writer; }
     SamplingSink &sampling() { return *m_sampling; }
+    // Null when remote sampling is not served.
+    RemoteSamplingServer *remoteSampling() { return m_remoteSampling.get(); }
+    // Replaces the receiver-side policy and what SDKs are told, while running.
+    void setSamplingPolicy(const SamplingPolicy &policy);
 
 private:
     IngestServer() = default;
@@ -49,6 +55,7 @@ private:
     std::unique_ptr<ExportHandler> m_handler;
     std::unique_ptr<GrpcReceiver> m_grpc;
     std::unique_ptr<HttpReceiver> m_http;
+    std::unique_ptr<RemoteSamplingServer> m_remoteSampling;
 };
 
 // Splits "HOST:PORT" ("[::1]:4317" too); false when it is not of that form.

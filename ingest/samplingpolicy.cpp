@@ -221,6 +221,11 @@ storage::Result<SamplingPolicy> SamplingPolicy::fromJson(std::string_view text)
             policy.keepErrors = value.get<bool>();
         } else if (key == "maxTracesPerSecond" && value.is_number() && value.get<double>() >= 0) {
             policy.maxTracesPerSecond = value.get<double>();
+        } else if (key == "remote") {
+            auto remote = RemoteSamplingConfig::fromJson(value.dump());
+            if (!remote)
+                return storage::Error{remote.error()};
+            policy.remote = std::move(*remote);
         } else if (key == "keepSlowerThanMs" && value.is_number() && value.get<double>() >= 0) {
             policy.keepSlowerThanNs = static_cast<std::int64_t>(value.get<double>() * 1e6);
         } else if (key == "decisionWaitMs" && value.is_number_integer()
@@ -254,6 +259,7 @@ std::string SamplingPolicy::toJson() const
     json["keepSlowerThanMs"] = static_cast<double>(keepSlowerThanNs) / 1e6;
     json["maxTracesPerSecond"] = maxTracesPerSecond;
     json["decisionWaitMs"] = decisionWaitMs;
+    json["remote"] = Json::parse(remote.toJson());
     return json.dump(2);
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "remotesampling.h"
+
 #include <result.h>
 #include <telemetry.h>
 
@@ -62,6 +64,8 @@ struct SamplingPolicy
     // Rules that look at the root (trace drop rules, keep errors, keep slow) need it before the
     // trace is decided: other spans wait for it in memory until the trace has been quiet this long.
     int decisionWaitMs = 5000;
+    // What SDKs with a jaeger_remote sampler are told (head sampling, before anything is sent).
+    RemoteSamplingConfig remote;
 
     bool keepsEverything() const;
     bool decidesAtRoot() const;
@@ -72,7 +76,7 @@ struct SamplingPolicy
     // {"ratio": 0.1, "algorithm": "low64" | "consistent", "serviceRatios": {"svc": 0.5},
     //  "dropRules": [{"field": "attribute", "key": "http.route", "value": "/healthz",
     //                 "scope": "trace" | "span"}], "keepErrors": true, "keepSlowerThanMs": 500,
-    //  "maxTracesPerSecond": 100, "decisionWaitMs": 5000}
+    //  "maxTracesPerSecond": 100, "decisionWaitMs": 5000, "remote": {...RemoteSamplingConfig}}
     static storage::Result<SamplingPolicy> fromJson(std::string_view json);
     std::string toJson() const;
 };

@@ -7,7 +7,8 @@ bin=${1:-build/app/spanscope}
 dir=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
 QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen} XDG_CONFIG_HOME="$dir/config" \
-    "$bin" --db "$dir/idle.db" --grpc 127.0.0.1:0 --http 127.0.0.1:0 >"$dir/out" 2>&1 &
+    "$bin" --db "$dir/idle.db" --grpc 127.0.0.1:0 --http 127.0.0.1:0 \
+    --sampling-http 127.0.0.1:0 --sampling-grpc 127.0.0.1:0 >"$dir/out" 2>&1 &
 pid=$!
 sleep "${SETTLE_SECONDS:-5}"
 if ! kill -0 "$pid" 2>/dev/null; then

@@ -179,7 +179,8 @@ Server startServer(const Options &options, const std::string &db)
         dup2(pipeFds[1], STDOUT_FILENO);
         close(pipeFds[0]);
         execl(options.spanscope.c_str(), options.spanscope.c_str(), "serve", "--db", db.c_str(),
-              "--grpc", "127.0.0.1:0", "--http", "127.0.0.1:0", static_cast<char *>(nullptr));
+              "--grpc", "127.0.0.1:0", "--http", "127.0.0.1:0", "--sampling-http", "off",
+              "--sampling-grpc", "off", static_cast<char *>(nullptr));
         std::perror("exec spanscope");
         _exit(127);
     }

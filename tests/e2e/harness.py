@@ -35,10 +35,10 @@ class SpanscopeServer:
     def __enter__(self):
         self.process = subprocess.Popen(
             [SPANSCOPE, "serve", "--db", self.db, "--grpc", "127.0.0.1:0", "--http", "127.0.0.1:0",
-             *self.extra_args],
+             "--sampling-http", "127.0.0.1:0", "--sampling-grpc", "127.0.0.1:0", *self.extra_args],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         lines = []
-        while len(lines) < 4:
+        while not lines or lines[-1] != "Ready.\n":
             line = self.process.stdout.readline()
             if not line:
                 raise AssertionError("spanscope serve exited early: " + self.process.stderr.read())
@@ -46,6 +46,8 @@ class SpanscopeServer:
         text = "".join(lines)
         self.grpc = re.search(r"OTLP/gRPC\s+(\S+)", text).group(1)
         self.http = re.search(r"OTLP/HTTP\s+(\S+)", text).group(1)
+        self.sampling_http = re.search(r"remote sampling \(HTTP\)\s+(\S+)", text).group(1)
+        self.sampling_grpc = re.search(r"remote sampling \(gRPC\)\s+(\S+)", text).group(1)
         return self
 
     def __exit__(self, *exc):

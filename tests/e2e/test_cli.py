@@ -20,7 +20,8 @@ def sha256(path):
 
 
 def serve(*args, db):
-    return subprocess.run([SPANSCOPE, "serve", "--db", db, *args], capture_output=True, text=True, timeout=30)
+    return subprocess.run([SPANSCOPE, "serve", "--db", db, "--sampling-http", "off", "--sampling-grpc", "off", *args],
+                          capture_output=True, text=True, timeout=30)
 
 
 def post_json(server, body):

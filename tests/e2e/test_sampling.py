@@ -31,6 +31,25 @@ class SamplingTest(E2ETestCase):
                 dropped_spans = 3 * (len(sent["all"]) - len(expected))
                 self.assertEqual(server.wait_for_counter("traces.sampled_out", dropped_spans), dropped_spans)
 
+    def test_a_node_sdk_follows_the_remote_probabilities(self):
+        """The JS SDK's JaegerRemoteSampler polls /sampling and samples as told: 20 % of the
+        service's operations, and none of its health checks (a per-operation probability)."""
+        with tempfile.TemporaryDirectory() as tmp:
+            policy = os.path.join(tmp, "sampling.json")
+            with open(policy, "w") as f:
+                json.dump({"remote": {"defaultProbability": 1,
+                                      "services": {"web": {"probability": 0.2,
+                                                           "operations": {"GET /healthz": 0}}}}}, f)
+            with SpanscopeServer("--sampling", policy) as server:
+                sampled = run_client(["node", "node/remote_sampling.cjs", "--otlp", server.http_url,
+                                      "--sampling", "http://" + server.sampling_http, "--count", "500"])
+                self.assertEqual(sampled["healthz"], 0)
+                self.assertGreater(sampled["orders"], 50)   # binomial(500, 0.2): 100 +- 9
+                self.assertLess(sampled["orders"], 150)
+                stored = cli_json(server.db, "traces", "--limit", "1000")
+                self.assertEqual(len(stored), sampled["orders"])
+                self.assertEqual({t["rootName"] for t in stored}, {"GET /orders"})
+
     def test_bad_policy_files_are_refused_with_the_reason(self):
         with tempfile.TemporaryDirectory() as tmp:
             policy = os.path.join(tmp, "bad.json")
