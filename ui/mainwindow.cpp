@@ -3,6 +3,7 @@
 #include "editorlauncher.h"
 #include "filterbar.h"
 #include "logspane.h"
+#include "samplingpanel.h"
 #include "servicesdelegate.h"
 #include "shortcutoverlay.h"
 #include "spandetailsview.h"
@@ -15,6 +16,7 @@
 #include "welcomepage.h"
 
 #include <demotraffic.h>
+#include <ingestserver.h>
 #include <logdelivery.h>
 #include <otlpclient.h>
 
@@ -217,6 +219,14 @@ MainWindow::MainWindow(const Endpoints &endpoints, QWidget *parent)
     createMenus();
     resize(1200, 860);
     restoreState();
+    // The policy applied last time, unless this start was given one (--sampling).
+    if (auto *server = m_endpoints.server) {
+        const auto current = server->sampling().policy();
+        const auto saved = SamplingPanel::savedPolicy();
+        if (current.keepsEverything() && !current.decidesAtRoot()
+            && saved.toJson() != current.toJson())
+            server->setSamplingPolicy(saved);
+    }
 }
 
 MainWindow::~MainWindow() = default;
@@ -311,6 +321,10 @@ void MainWindow::createMenus()
         });
         go->setShortcut(Qt::ALT | static_cast<Qt::Key>(key++));
     }
+    view->addSeparator();
+    QAction *sampling = view->addAction(tr("&Sampling…"), this, &MainWindow::showSamplingPanel);
+    sampling->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_S);
+    sampling->setEnabled(m_endpoints.server != nullptr);
     view->addSeparator();
     QMenu *theme = view->addMenu(tr("&Theme"));
     m_themes = new QActionGroup(this);
@@ -435,6 +449,22 @@ void MainWindow::sendDemoData()
                                            .arg(sent->logRecords),
                                        8000);
     });
+}
+
+SamplingPanel *MainWindow::showSamplingPanel()
+{
+    if (!m_endpoints.server)
+        return nullptr;
+    if (!m_samplingPanel) {
+        m_samplingPanel = new SamplingPanel(*m_endpoints.server, this);
+        connect(m_samplingPanel, &SamplingPanel::applied, this, [this](const QString &summary) {
+            statusBar()->showMessage(tr("Sampling policy applied: %1").arg(summary), 6000);
+        });
+    }
+    m_samplingPanel->show();
+    m_samplingPanel->raise();
+    m_samplingPanel->activateWindow();
+    return m_samplingPanel;
 }
 
 void MainWindow::chooseLogFile(bool follow)

@@ -19,6 +19,7 @@ namespace spanscope::ui {
 
 class FilterBar;
 class LogsPane;
+class SamplingPanel;
 class ShortcutOverlay;
 class StatisticsPoller;
 class TraceListModel;
@@ -55,6 +56,8 @@ public:
     void readLogFile(const QString &path, bool follow);
     void stopReadingLogFile();
     bool isReadingLogFile() const { return m_readingLogs; }
+    // The sampling controls (View > Sampling); null without a server.
+    SamplingPanel *showSamplingPanel();
     void setTheme(Theme theme);
 
 protected:
@@ -98,6 +101,7 @@ private:
     bool m_readingLogs = false;
     std::shared_ptr<std::atomic<bool>> m_stopLogs; // set to end the log file being read
     QAction *m_stopLogsAction = nullptr;
+    SamplingPanel *m_samplingPanel = nullptr;
 };
 
 } // namespace spanscope::ui

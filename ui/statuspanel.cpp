@@ -44,7 +44,8 @@ Endpoints Endpoints::of(ingest::IngestServer &server)
                 const auto policy = server.sampling().policy();
                 return policy.keepsEverything() && !policy.decidesAtRoot() ? std::string()
                                                                            : policy.summary();
-            }};
+            },
+            &server};
 }
 
 StatusPanel::StatusPanel(const Endpoints &endpoints, QWidget *parent)

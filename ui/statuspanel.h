@@ -29,6 +29,8 @@ struct Endpoints
     std::function<std::deque<std::string>()> recentRejections;
     // The receiver-side sampling policy in a few words; empty when everything is kept.
     std::function<std::string()> samplingSummary;
+    // The running server, for the sampling panel; null when the window has none.
+    ingest::IngestServer *server = nullptr;
 
     // Those of a running server; it must outlive the window.
     static Endpoints of(ingest::IngestServer &server);

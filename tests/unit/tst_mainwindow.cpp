@@ -12,6 +12,7 @@
 #include <loglistmodel.h>
 #include <logspane.h>
 #include <mainwindow.h>
+#include <samplingpanel.h>
 #include <shortcutoverlay.h>
 #include <spandetailsview.h>
 #include <statuspanel.h>
@@ -28,12 +29,14 @@
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QFile>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -41,6 +44,7 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
@@ -531,6 +535,62 @@ private slots:
         QVERIFY(samplingLabel()->toolTip().contains(QStringLiteral("ratio 0 %")));
         m_server->sampling().setPolicy({});
         QTRY_VERIFY_WITH_TIMEOUT(!samplingLabel()->isVisible(), 5000);
+    }
+
+    // View > Sampling: the form and the JSON edit one policy; Apply makes it live and saves
+    // it; the counters show what each rule did.
+    void samplingPanelEditsAppliesAndCounts()
+    {
+        QTest::keyClick(m_window.get(), Qt::Key_S, Qt::ControlModifier | Qt::ShiftModifier);
+        auto *panel = m_window->findChild<ui::SamplingPanel *>();
+        QVERIFY(panel && panel->isVisible());
+        auto *ratio = panel->findChild<QDoubleSpinBox *>();
+        QVERIFY(ratio);
+        ratio->setValue(0);
+        QVERIFY(panel->jsonEditor()->toPlainText().contains(QStringLiteral("\"ratio\": 0.0")));
+        // The JSON holds what the form does not: a drop rule, and it reads back into the form.
+        auto edited = panel->editedPolicy();
+        QVERIFY(edited);
+        edited->keepErrors = true;
+        edited->dropRules.push_back(
+            {{ingest::SpanMatch::Field::SpanName, {}, "GET /healthz"}, true});
+        panel->jsonEditor()->setPlainText(QString::fromStdString(edited->toJson()));
+        QVERIFY(panel->findChild<QCheckBox *>()->isChecked());
+        panel->jsonEditor()->setPlainText(QStringLiteral("{\"ratio\": 7}"));
+        QVERIFY(!panel->findChild<QPushButton *>()->isEnabled()); // Apply
+        panel->jsonEditor()->setPlainText(QString::fromStdString(edited->toJson()));
+        QVERIFY(panel->findChild<QPushButton *>()->isEnabled());
+        panel->apply();
+        QCOMPARE(m_server->sampling().policy().ratio, 0.0);
+        QCOMPARE(m_server->sampling().policy().dropRules.size(), size_t(1));
+        QVERIFY(QSettings()
+                    .value(QStringLiteral("sampling/policy"))
+                    .toString()
+                    .contains(QStringLiteral("GET /healthz")));
+        QVERIFY(m_window->statusBar()->currentMessage().startsWith(
+            QStringLiteral("Sampling policy applied: ratio 0 %")));
+
+        storage::TraceBatch batch;
+        batch.groups.emplace_back();
+        storage::Span span;
+        span.traceId[0] = 0x77;
+        span.spanId[0] = 1;
+        span.name = "GET /orders";
+        batch.groups[0].spans.push_back(span);
+        QVERIFY(m_server->sampling().writeTraces(std::move(batch)).committed());
+        QTableWidget *counters = panel->countersTable();
+        QTRY_VERIFY_WITH_TIMEOUT(counters->rowCount() > 0 && counters->item(0, 2)
+                                     && counters->item(0, 2)->text() == QLatin1String("1"),
+                                 5000);
+        QCOMPARE(counters->item(0, 0)->text(), QStringLiteral("ratio"));
+        QCOMPARE(counters->rowCount(), 5); // ratio, rate limit, errors, slow, the drop rule
+        QVERIFY(panel->pollsLabel()->text().contains(QStringLiteral("not served")));
+
+        panel->keepEverything();
+        QVERIFY(m_server->sampling().policy().keepsEverything());
+        panel->close();
+        m_window->activateWindow(); // shortcuts go to the active window
+        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
     }
 
     void f1ListsEveryShortcut()

@@ -9,6 +9,7 @@
 #include <loglistmodel.h>
 #include <logspane.h>
 #include <mainwindow.h>
+#include <samplingpanel.h>
 #include <shortcutoverlay.h>
 #include <spandetailsview.h>
 #include <tracelistmodel.h>
@@ -20,6 +21,7 @@
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
@@ -76,6 +78,8 @@ int main(int argc, char **argv)
     config.databasePath = dir.filePath(QStringLiteral("demo.db")).toStdString();
     config.grpcAddress = "127.0.0.1:0";
     config.httpPort = 0;
+    config.remoteSamplingHttp = "127.0.0.1:0";
+    config.remoteSamplingGrpc = "127.0.0.1:0";
     auto server = ingest::IngestServer::start(config);
     if (!server)
         return fail(QString::fromStdString(server.error()));
@@ -147,6 +151,21 @@ int main(int argc, char **argv)
     waitUntil([] { return false; }, 300);
     save("dark.png");
     window.setTheme(ui::MainWindow::Theme::Light);
+
+    // The sampling panel with a policy that drops health checks, after the demo's traffic.
+    auto policy = ingest::SamplingPolicy::fromJson(
+        R"({"ratio": 0.5, "keepErrors": true,
+            "dropRules": [{"field": "attribute", "key": "http.route", "value": "/healthz"}],
+            "remote": {"defaultProbability": 1, "services": {"web-frontend": {"probability": 0.25}}}})");
+    ui::SamplingPanel *panel = window.showSamplingPanel();
+    panel->jsonEditor()->setPlainText(QString::fromStdString(policy->toJson()));
+    panel->apply();
+    ingest::sendDemoTraffic(running->grpcAddress(), 200);
+    waitUntil([] { return false; }, 1500);
+    const QString panelPath = QDir(output).filePath(QStringLiteral("sampling.png"));
+    panel->grab().save(panelPath);
+    QTextStream(stdout) << panelPath << '\n';
+    panel->close();
 
     window.shortcutOverlay()->showOver();
     waitUntil([] { return false; }, 300);
