@@ -460,6 +460,8 @@ SamplingPanel *MainWindow::showSamplingPanel()
         connect(m_samplingPanel, &SamplingPanel::applied, this, [this](const QString &summary) {
             statusBar()->showMessage(tr("Sampling policy applied: %1").arg(summary), 6000);
         });
+        connect(m_samplingPanel, &SamplingPanel::previewReady, m_model,
+                &TraceListModel::setPreview);
     }
     m_samplingPanel->show();
     m_samplingPanel->raise();

@@ -1,6 +1,9 @@
 #include "samplingpanel.h"
 
+#include "tracequerythread.h"
+
 #include <ingestserver.h>
+#include <samplingpreview.h>
 
 #include <QApplication>
 #include <QCheckBox>
@@ -44,6 +47,8 @@ SamplingPanel::SamplingPanel(ingest::IngestServer &server, QWidget *parent)
     , m_apply(new QPushButton(tr("&Apply"), this))
     , m_counters(new QTableWidget(0, 5, this))
     , m_polls(new QLabel(this))
+    , m_previewText(new QLabel(this))
+    , m_queries(new TraceQueryThread(QString::fromStdString(server.databasePath()), this))
 {
     setWindowTitle(tr("Sampling — Spanscope"));
     m_active->setWordWrap(true);
@@ -83,7 +88,13 @@ SamplingPanel::SamplingPanel(ingest::IngestServer &server, QWidget *parent)
     form->addRow(tr("Rate limit:"), m_rateLimit);
     auto *keepAll = new QPushButton(tr("&Keep Everything"), this);
     auto *copySnippet = new QPushButton(tr("Copy &SDK Settings"), this);
+    auto *previewButton = new QPushButton(tr("&Preview on Stored Traces"), this);
+    previewButton->setToolTip(tr("What this policy would have kept and dropped of the traces "
+                                 "already stored; the trace list greys out the dropped ones"));
+    auto *clearPreview = new QPushButton(tr("C&lear Preview"), this);
     auto *buttons = new QHBoxLayout;
+    buttons->addWidget(previewButton);
+    buttons->addWidget(clearPreview);
     buttons->addWidget(m_apply);
     buttons->addWidget(keepAll);
     buttons->addWidget(copySnippet);
@@ -98,6 +109,8 @@ SamplingPanel::SamplingPanel(ingest::IngestServer &server, QWidget *parent)
     layout->addWidget(m_json, 2);
     layout->addWidget(m_jsonError);
     layout->addLayout(buttons);
+    m_previewText->setWordWrap(true);
+    layout->addWidget(m_previewText);
     layout->addWidget(new QLabel(tr("What each rule decided since the policy was applied:"), this));
     layout->addWidget(m_counters, 1);
     layout->addWidget(m_polls);
@@ -120,6 +133,13 @@ SamplingPanel::SamplingPanel(ingest::IngestServer &server, QWidget *parent)
                        remote ? QString::fromStdString(remote->httpAddress()) : QString(),
                        remote ? QString::fromStdString(remote->grpcAddress()) : QString()));
     });
+    connect(previewButton, &QPushButton::clicked, this, &SamplingPanel::preview);
+    connect(clearPreview, &QPushButton::clicked, this, [this] {
+        ++m_previewGeneration;
+        m_previewText->clear();
+        emit previewReady({});
+    });
+    connect(m_queries, &TraceQueryThread::failed, m_previewText, &QLabel::setText);
     connect(&m_refresh, &QTimer::timeout, this, &SamplingPanel::refresh);
     m_refresh.start(RefreshMs);
     showPolicy(m_server.sampling().policy());
@@ -188,6 +208,9 @@ void SamplingPanel::apply()
     }
     m_server.setSamplingPolicy(*policy);
     QSettings().setValue(SettingsKey, QString::fromStdString(policy->toJson()));
+    ++m_previewGeneration; // a preview is about a candidate; this one is live now
+    m_previewText->clear();
+    emit previewReady({});
     refresh();
     emit applied(QString::fromStdString(policy->summary()));
 }
@@ -198,6 +221,41 @@ void SamplingPanel::keepEverything()
     everything.remote = m_server.sampling().policy().remote; // what SDKs are told stays
     showPolicy(everything);
     apply();
+}
+
+void SamplingPanel::preview()
+{
+    const auto policy = editedPolicy();
+    if (!policy) {
+        m_jsonError->setText(QString::fromStdString(policy.error()));
+        return;
+    }
+    m_previewText->setText(tr("Replaying the policy over the stored traces…"));
+    const quint64 generation = ++m_previewGeneration;
+    using Preview = storage::Result<ingest::SamplingPreview>;
+    m_queries->request<Preview>(
+        this,
+        [candidate = *policy](storage::TraceStore &store) {
+            return ingest::previewPolicy(store, candidate);
+        },
+        [this, generation](Preview result) {
+            if (generation != m_previewGeneration)
+                return; // cleared, applied or asked again since
+            if (!result) {
+                m_previewText->setText(QString::fromStdString(result.error()));
+                return;
+            }
+            QString text = tr("Of the newest %1 stored traces, this policy would keep %2 and drop "
+                              "%3.")
+                               .arg(result->traces)
+                               .arg(result->kept)
+                               .arg(result->dropped);
+            for (const auto &[rule, count] : result->droppedBy)
+                text += QLatin1Char('\n')
+                    + tr("  %1: %2 dropped").arg(QString::fromStdString(rule)).arg(count);
+            m_previewText->setText(text);
+            emit previewReady(result->droppedKeys);
+        });
 }
 
 ingest::SamplingPolicy SamplingPanel::savedPolicy()

@@ -5,6 +5,8 @@
 #include <QDialog>
 #include <QTimer>
 
+#include <map>
+
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
@@ -19,6 +21,8 @@ class IngestServer;
 }
 
 namespace spanscope::ui {
+
+class TraceQueryThread;
 
 // The sampling controls: the receiver-side policy (ratio and its algorithm, keep errors, keep
 // slow traces, a rate limit, and in JSON everything else: per-service ratios, drop rules, the
@@ -36,6 +40,10 @@ public:
     storage::Result<ingest::SamplingPolicy> editedPolicy() const;
     void apply();
     void keepEverything();
+    // Replays the edited policy over the stored traces (off the GUI thread); the answer comes
+    // as previewReady and in the preview label.
+    void preview();
+    QLabel *previewLabel() const { return m_previewText; }
     // Rows of the counters table, for tests: rule, kept traces, dropped traces.
     QTableWidget *countersTable() const { return m_counters; }
     QPlainTextEdit *jsonEditor() const { return m_json; }
@@ -49,6 +57,8 @@ public:
 
 signals:
     void applied(const QString &summary);
+    // Trace keys the previewed policy would drop, with the rule; empty clears the preview.
+    void previewReady(const std::map<std::int64_t, std::string> &droppedKeys);
 
 private:
     void showPolicy(const ingest::SamplingPolicy &policy);
@@ -68,6 +78,9 @@ private:
     QPushButton *m_apply;
     QTableWidget *m_counters;
     QLabel *m_polls;
+    QLabel *m_previewText;
+    TraceQueryThread *m_queries;
+    quint64 m_previewGeneration = 0;
     QTimer m_refresh;
     bool m_updating = false; // the form and the JSON are being synchronised
 };

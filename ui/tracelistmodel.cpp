@@ -6,6 +6,7 @@
 
 #include <QColor>
 #include <QDateTime>
+#include <QFont>
 
 #include <algorithm>
 #include <limits>
@@ -297,6 +298,13 @@ void TraceListModel::reindex()
         m_rowOfKey.emplace(m_rows[row].key, row);
 }
 
+void TraceListModel::setPreview(std::map<std::int64_t, std::string> droppedKeys)
+{
+    m_previewDropped = std::move(droppedKeys);
+    if (rowCount() > 0)
+        emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+}
+
 int TraceListModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
@@ -330,7 +338,20 @@ QVariant TraceListModel::data(const QModelIndex &index, int role) const
         case ServicesColumn:
             return data(index, ServicesRole).toStringList().join(QStringLiteral(", "));
         }
-    } else if (role == ServicesRole) {
+    } else if (const auto dropped = m_previewDropped.find(s.key);
+               dropped != m_previewDropped.end() && role != Qt::DisplayRole) {
+        if (role == Qt::ForegroundRole)
+            return QColor(150, 150, 150);
+        if (role == Qt::ToolTipRole)
+            return tr("The previewed sampling policy would drop this trace (%1)")
+                .arg(QString::fromStdString(dropped->second));
+        if (role == Qt::FontRole) {
+            QFont italic;
+            italic.setItalic(true);
+            return italic;
+        }
+    }
+    if (role == ServicesRole) {
         QStringList services;
         for (const std::string &service : s.services)
             services << QString::fromStdString(service);

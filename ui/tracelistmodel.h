@@ -5,6 +5,7 @@
 #include <QAbstractTableModel>
 #include <QTimer>
 
+#include <map>
 #include <unordered_map>
 #include <vector>
 
@@ -58,6 +59,9 @@ public:
     void setPaused(bool paused);
     bool isPaused() const { return m_paused; }
     const storage::TraceSummary &summary(int row) const { return m_rows[row]; }
+    // Traces a previewed sampling policy would drop (by key, with the rule), shown greyed out
+    // with the rule as their tooltip; empty ends the preview.
+    void setPreview(std::map<std::int64_t, std::string> droppedKeys);
 
 signals:
     void loaded(); // the first page for the current filter is shown
@@ -85,6 +89,7 @@ private:
     storage::TraceFilter m_filter;
     std::vector<storage::TraceSummary> m_rows;
     std::unordered_map<std::int64_t, int> m_rowOfKey;
+    std::map<std::int64_t, std::string> m_previewDropped;
     quint64 m_generation = 0;
     // The last change applied, as (updatedSeq, key); polls continue after it.
     std::pair<std::int64_t, std::int64_t> m_seen{0, 0};

@@ -586,7 +586,27 @@ private slots:
         QCOMPARE(counters->rowCount(), 5); // ratio, rate limit, errors, slow, the drop rule
         QVERIFY(panel->pollsLabel()->text().contains(QStringLiteral("not served")));
 
-        panel->keepEverything();
+        // Preview a candidate on the stored traces: counts, and greyed rows in the list.
+        ui::TraceListModel *list = m_window->traceList();
+        list->setFilter({});
+        QTRY_VERIFY_WITH_TIMEOUT(list->rowCount() >= 11, 5000);
+        auto candidate = ingest::SamplingPolicy::fromJson(
+            R"({"dropRules": [{"field": "name", "value": "GET /healthz"}]})");
+        panel->jsonEditor()->setPlainText(QString::fromStdString(candidate->toJson()));
+        panel->preview();
+        QTRY_VERIFY_WITH_TIMEOUT(panel->previewLabel()->text().contains(QStringLiteral("drop 1.")),
+                                 5000);
+        int greyed = 0;
+        for (int row = 0; row < list->rowCount(); ++row) {
+            if (list->data(list->index(row, 0), Qt::ForegroundRole).isValid()) {
+                ++greyed;
+                QCOMPARE(list->summary(row).rootName, std::string("GET /healthz"));
+            }
+        }
+        QCOMPARE(greyed, 1);
+        panel->keepEverything(); // applying ends the preview
+        QVERIFY(!list->data(list->index(0, 0), Qt::ForegroundRole).isValid()
+                || list->summary(0).errorCount > 0);
         QVERIFY(m_server->sampling().policy().keepsEverything());
         panel->close();
         m_window->activateWindow(); // shortcuts go to the active window

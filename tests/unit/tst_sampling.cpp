@@ -3,8 +3,12 @@
 // recording sink: traces kept or dropped whole, drop rules for traces and spans, keep errors,
 // the rate limit, per-rule counts, and log records following their traces.
 
+#include <samplingpreview.h>
 #include <samplingsink.h>
+#include <spanwriter.h>
+#include <tracestore.h>
 
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <random>
@@ -395,6 +399,51 @@ private slots:
         QCOMPARE(tracesOf(store.spans), std::set<storage::TraceId>{slow});
         QCOMPARE(store.spans.size(), size_t(2));
         QCOMPARE(sink.counts()[3].keptTraces, 1u);
+    }
+
+    // The preview over stored traces decides as the live sink would have.
+    void previewAgreesWithTheLiveDecisions()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("preview.db")).toStdString();
+        auto writer = storage::SpanWriter::open(path, {});
+        QVERIFY(writer);
+        auto policy = SamplingPolicy::fromJson(
+            R"({"ratio": 0.5, "keepErrors": true,
+                "dropRules": [{"field": "attribute", "key": "http.route", "value": "/healthz"},
+                              {"field": "service", "value": "poller"}]})");
+        RecordingSink live;
+        SamplingSink sink(live);
+        sink.setPolicy(*policy);
+        std::mt19937_64 rng(21);
+        for (int i = 0; i < 300; ++i) {
+            const auto trace = randomTrace(rng);
+            auto root = span(trace, 1, 0, i % 10 == 0 ? "GET /healthz" : "GET /orders", i % 7 == 0);
+            root.startUnixNano = 1'700'000'000'000'000'000ull + std::uint64_t(i) * 1'000'000;
+            root.endUnixNano = root.startUnixNano + 1'000'000;
+            if (i % 10 == 0)
+                root.attributes = {{"http.route", {std::string("/healthz")}}};
+            const std::string service = i % 25 == 1 ? "poller" : "api";
+            QVERIFY((*writer)->writeTraces(batchOf({root}, service)).committed());
+            QVERIFY(sink.writeTraces(batchOf({root}, service)).committed());
+        }
+        (*writer)->shutdown();
+        auto store = storage::TraceStore::open(path);
+        QVERIFY(store);
+        auto preview = ingest::previewPolicy(**store, *policy);
+        QVERIFY(preview);
+        QCOMPARE(preview->traces, 300);
+        QCOMPARE(preview->kept, static_cast<int>(tracesOf(live.spans).size()));
+        QCOMPARE(preview->droppedBy["drop traces with root http.route = /healthz"], 30);
+        QCOMPARE(preview->droppedBy["drop traces with root service = poller"], 12);
+        storage::TraceFilter all;
+        all.limit = 1000;
+        const auto summaries = (*store)->findTraces(all);
+        QVERIFY(summaries);
+        const auto keptLive = tracesOf(live.spans);
+        for (const auto &summary : *summaries) // trace by trace
+            QCOMPARE(preview->droppedKeys.count(summary.key) == 0,
+                     keptLive.count(summary.traceId) > 0);
     }
 
     void aNewPolicyStartsAfresh()
