@@ -1,5 +1,6 @@
 #include "samplingpanel.h"
 
+#include "samplingruleseditor.h"
 #include "tracequerythread.h"
 
 #include <ingestserver.h>
@@ -42,6 +43,7 @@ SamplingPanel::SamplingPanel(ingest::IngestServer &server, QWidget *parent)
     , m_keepErrors(new QCheckBox(tr("Keep every trace with an error"), this))
     , m_keepSlowerMs(new QSpinBox(this))
     , m_rateLimit(new QDoubleSpinBox(this))
+    , m_rules(new SamplingRulesEditor(this))
     , m_json(new QPlainTextEdit(this))
     , m_jsonError(new QLabel(this))
     , m_apply(new QPushButton(tr("&Apply"), this))
@@ -105,8 +107,10 @@ SamplingPanel::SamplingPanel(ingest::IngestServer &server, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_active);
     layout->addLayout(form);
-    layout->addWidget(new QLabel(tr("The whole policy (JSON):"), this));
-    layout->addWidget(m_json, 2);
+    layout->addWidget(m_rules, 2);
+    layout->addWidget(
+        new QLabel(tr("The whole policy (JSON; edits here and above are the same):"), this));
+    layout->addWidget(m_json, 1);
     layout->addWidget(m_jsonError);
     layout->addLayout(buttons);
     m_previewText->setWordWrap(true);
@@ -115,13 +119,14 @@ SamplingPanel::SamplingPanel(ingest::IngestServer &server, QWidget *parent)
     layout->addWidget(m_counters, 1);
     layout->addWidget(m_polls);
     layout->addWidget(close);
-    resize(720, 760);
+    resize(760, 900);
 
     for (auto *spin : {m_ratio, m_rateLimit})
         connect(spin, &QDoubleSpinBox::valueChanged, this, &SamplingPanel::formEdited);
     connect(m_keepSlowerMs, &QSpinBox::valueChanged, this, &SamplingPanel::formEdited);
     connect(m_algorithm, &QComboBox::currentIndexChanged, this, &SamplingPanel::formEdited);
     connect(m_keepErrors, &QCheckBox::toggled, this, &SamplingPanel::formEdited);
+    connect(m_rules, &SamplingRulesEditor::edited, this, &SamplingPanel::formEdited);
     connect(m_json, &QPlainTextEdit::textChanged, this, &SamplingPanel::jsonEdited);
     connect(m_apply, &QPushButton::clicked, this, &SamplingPanel::apply);
     connect(keepAll, &QPushButton::clicked, this, &SamplingPanel::keepEverything);
@@ -151,14 +156,20 @@ storage::Result<ingest::SamplingPolicy> SamplingPanel::editedPolicy() const
     return ingest::SamplingPolicy::fromJson(m_json->toPlainText().toStdString());
 }
 
-void SamplingPanel::showPolicy(const ingest::SamplingPolicy &policy)
+void SamplingPanel::showInForm(const ingest::SamplingPolicy &policy)
 {
-    m_updating = true;
     m_ratio->setValue(policy.ratio * 100);
     m_algorithm->setCurrentIndex(m_algorithm->findData(int(policy.algorithm)));
     m_keepErrors->setChecked(policy.keepErrors);
     m_keepSlowerMs->setValue(static_cast<int>(policy.keepSlowerThanNs / 1'000'000));
     m_rateLimit->setValue(policy.maxTracesPerSecond);
+    m_rules->showPolicy(policy);
+}
+
+void SamplingPanel::showPolicy(const ingest::SamplingPolicy &policy)
+{
+    m_updating = true;
+    showInForm(policy);
     m_json->setPlainText(QString::fromStdString(policy.toJson()));
     m_jsonError->clear();
     m_apply->setEnabled(true);
@@ -178,7 +189,17 @@ void SamplingPanel::formEdited()
     policy->keepErrors = m_keepErrors->isChecked();
     policy->keepSlowerThanNs = std::int64_t(m_keepSlowerMs->value()) * 1'000'000;
     policy->maxTracesPerSecond = m_rateLimit->value();
-    showPolicy(*policy);
+    if (auto read = m_rules->readInto(*policy); !read) {
+        m_jsonError->setText(QString::fromStdString(read.error()));
+        m_apply->setEnabled(false);
+        return;
+    }
+    // Only the JSON follows: rewriting the tables would disturb the cell being edited.
+    m_updating = true;
+    m_json->setPlainText(QString::fromStdString(policy->toJson()));
+    m_jsonError->clear();
+    m_apply->setEnabled(true);
+    m_updating = false;
 }
 
 void SamplingPanel::jsonEdited()
@@ -191,11 +212,7 @@ void SamplingPanel::jsonEdited()
     if (!policy)
         return;
     m_updating = true;
-    m_ratio->setValue(policy->ratio * 100);
-    m_algorithm->setCurrentIndex(m_algorithm->findData(int(policy->algorithm)));
-    m_keepErrors->setChecked(policy->keepErrors);
-    m_keepSlowerMs->setValue(static_cast<int>(policy->keepSlowerThanNs / 1'000'000));
-    m_rateLimit->setValue(policy->maxTracesPerSecond);
+    showInForm(*policy);
     m_updating = false;
 }
 

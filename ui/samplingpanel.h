@@ -22,6 +22,7 @@ class IngestServer;
 
 namespace spanscope::ui {
 
+class SamplingRulesEditor;
 class TraceQueryThread;
 
 // The sampling controls: the receiver-side policy (ratio and its algorithm, keep errors, keep
@@ -46,6 +47,7 @@ public:
     QLabel *previewLabel() const { return m_previewText; }
     // Rows of the counters table, for tests: rule, kept traces, dropped traces.
     QTableWidget *countersTable() const { return m_counters; }
+    SamplingRulesEditor *rulesEditor() const { return m_rules; }
     QPlainTextEdit *jsonEditor() const { return m_json; }
     QLabel *pollsLabel() const { return m_polls; }
 
@@ -62,6 +64,7 @@ signals:
 
 private:
     void showPolicy(const ingest::SamplingPolicy &policy);
+    void showInForm(const ingest::SamplingPolicy &policy);
     void formEdited();
     void jsonEdited();
     void refresh();
@@ -73,6 +76,7 @@ private:
     QCheckBox *m_keepErrors;
     QSpinBox *m_keepSlowerMs;
     QDoubleSpinBox *m_rateLimit;
+    SamplingRulesEditor *m_rules;
     QPlainTextEdit *m_json;
     QLabel *m_jsonError;
     QPushButton *m_apply;

@@ -13,6 +13,7 @@
 #include <logspane.h>
 #include <mainwindow.h>
 #include <samplingpanel.h>
+#include <samplingruleseditor.h>
 #include <shortcutoverlay.h>
 #include <spandetailsview.h>
 #include <statuspanel.h>
@@ -560,8 +561,25 @@ private slots:
         QVERIFY(!panel->findChild<QPushButton *>()->isEnabled()); // Apply
         panel->jsonEditor()->setPlainText(QString::fromStdString(edited->toJson()));
         QVERIFY(panel->findChild<QPushButton *>()->isEnabled());
+        // The tables edit the same policy: a per-operation strategy for SDKs, and a bad cell.
+        ui::SamplingRulesEditor *rules = panel->rulesEditor();
+        QCOMPARE(rules->dropRules()->rowCount(), 1);
+        QTableWidget *strategies = rules->sdkStrategies();
+        strategies->insertRow(0);
+        strategies->setItem(0, 1, new QTableWidgetItem(QStringLiteral("20")));
+        strategies->setItem(0, 3, new QTableWidgetItem(QStringLiteral("GET /healthz=0")));
+        strategies->setItem(0, 0, new QTableWidgetItem(QStringLiteral("web")));
+        auto withStrategy = panel->editedPolicy();
+        QVERIFY(withStrategy);
+        QCOMPARE(withStrategy->remote.services.at("web").probability.value_or(-1), 0.2);
+        QCOMPARE(withStrategy->remote.services.at("web").operations.at("GET /healthz"), 0.0);
+        strategies->item(0, 1)->setText(QStringLiteral("lots"));
+        QVERIFY(!panel->findChild<QPushButton *>()->isEnabled());
+        strategies->item(0, 1)->setText(QStringLiteral("20 %"));
+        QVERIFY(panel->findChild<QPushButton *>()->isEnabled());
         panel->apply();
         QCOMPARE(m_server->sampling().policy().ratio, 0.0);
+        QCOMPARE(m_server->sampling().policy().remote.services.size(), size_t(1));
         QCOMPARE(m_server->sampling().policy().dropRules.size(), size_t(1));
         QVERIFY(QSettings()
                     .value(QStringLiteral("sampling/policy"))

@@ -22,6 +22,7 @@
 #include <QDir>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QSettings>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
@@ -69,6 +70,7 @@ int main(int argc, char **argv)
 {
     QApplication application(argc, argv);
     QStandardPaths::setTestModeEnabled(true); // the user's settings stay untouched
+    QSettings().clear(); // and the last run's (a saved sampling policy) do not carry over
     const QString output
         = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QStringLiteral("screenshots");
     if (!QDir().mkpath(output))
