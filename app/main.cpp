@@ -5,6 +5,7 @@
 
 #include <ingestserver.h>
 #include <mainwindow.h>
+#include <policyfilewatcher.h>
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -86,8 +87,27 @@ int runServe(const QStringList &arguments)
         return 1;
     }
     printEndpoints(**server);
+    // The policy file is re-read when it changes, so rules can be tuned without a restart.
+    std::unique_ptr<ingest::PolicyFileWatcher> policyFile;
+    if (parser.isSet(QStringLiteral("sampling"))) {
+        ingest::IngestServer *running = server->get();
+        policyFile = std::make_unique<ingest::PolicyFileWatcher>(
+            parser.value(QStringLiteral("sampling")).toStdString(),
+            [running](storage::Result<ingest::SamplingPolicy> policy) {
+                if (!policy) {
+                    QTextStream(stderr) << "spanscope: the sampling policy was not changed: "
+                                        << QString::fromStdString(policy.error()) << '\n';
+                    return;
+                }
+                running->setSamplingPolicy(*policy);
+                QTextStream(stdout)
+                    << "Sampling policy reloaded: " << QString::fromStdString(policy->summary())
+                    << '\n';
+            });
+    }
     int received = 0;
     sigwait(&stopSignals, &received);
+    policyFile.reset();
     QTextStream(stdout) << "Stopping: committing everything received...\n";
     (*server)->stop();
     QTextStream(stdout) << "Stopped.\n";

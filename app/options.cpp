@@ -1,7 +1,8 @@
 #include "options.h"
 
+#include <policyfilewatcher.h>
+
 #include <QDir>
-#include <QFile>
 #include <QStandardPaths>
 #include <QTextStream>
 
@@ -117,19 +118,10 @@ bool serverConfig(const QCommandLineParser &parser, ingest::IngestConfig &config
         *target = value.toStdString();
     }
     if (parser.isSet(QStringLiteral("sampling"))) {
-        const QString path = parser.value(QStringLiteral("sampling"));
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly)) {
-            error
-                = QStringLiteral("--sampling: cannot read %1 (%2).").arg(path, file.errorString());
-            return false;
-        }
-        const QByteArray json = file.readAll();
         auto policy
-            = ingest::SamplingPolicy::fromJson(std::string_view(json.constData(), json.size()));
+            = ingest::loadSamplingPolicy(parser.value(QStringLiteral("sampling")).toStdString());
         if (!policy) {
-            error = QStringLiteral("--sampling: %1 %2")
-                        .arg(path, QString::fromStdString(policy.error()));
+            error = QStringLiteral("--sampling: %1").arg(QString::fromStdString(policy.error()));
             return false;
         }
         config.sampling = std::move(*policy);

@@ -2,6 +2,7 @@
 
 #include <QLoggingCategory>
 
+#include <algorithm>
 #include <cstring>
 
 Q_LOGGING_CATEGORY(lcSampling, "spanscope.sampling", QtWarningMsg)
@@ -194,8 +195,14 @@ void SamplingSink::decideWaiting(std::chrono::steady_clock::time_point before, b
         if (waiting == m_waiting.end())
             return;
         if (!decided(traceId)) {
-            const WaitingSpan &first = waiting->second.spans.front();
-            remember(traceId, decideByRatio(first.span, *first.resource));
+            // With the root (held by tail rules) everything is known; without it, the ratio.
+            const auto &spans = waiting->second.spans;
+            const auto root = std::find_if(spans.begin(), spans.end(),
+                                           [](const WaitingSpan &w) { return w.span.isRoot(); });
+            remember(traceId,
+                     root != spans.end()
+                         ? decideAtRoot(root->span, *root->resource)
+                         : decideByRatio(spans.front().span, *spans.front().resource));
         }
         release(traceId, outcome);
     };
@@ -226,15 +233,29 @@ storage::WriteOutcome SamplingSink::writeTraces(storage::TraceBatch batch)
             lock.unlock();
             return m_next.writeTraces(std::move(batch));
         }
-        // Roots first: they decide their traces (drop rules, errors, slow, or the ratio).
+        // Roots first: they decide their traces (drop rules, errors, slow, or the ratio). Tail
+        // rules (keep errors, keep slow) wait until the trace is quiet, as an error may still come
+        // from another service: then only a drop rule decides at once.
+        const bool tail = m_policy.keepErrors || m_policy.keepSlowerThanNs > 0;
         for (const storage::ScopedSpans &group : batch.groups) {
             for (const storage::Span &span : group.spans) {
-                if (span.isRoot() && !decided(span.traceId)) {
-                    remember(span.traceId,
-                             atRoot ? decideAtRoot(span, group.resource)
-                                    : decideByRatio(span, group.resource));
-                    release(span.traceId, outcome);
+                if (!span.isRoot() || decided(span.traceId))
+                    continue;
+                if (tail) {
+                    for (std::size_t r = 0; r < m_policy.dropRules.size(); ++r) {
+                        const DropRule &rule = m_policy.dropRules[r];
+                        if (rule.wholeTrace && rule.match.matches(span, group.resource)) {
+                            remember(span.traceId, {false, FirstDropRule + static_cast<int>(r)});
+                            release(span.traceId, outcome);
+                            break;
+                        }
+                    }
+                    continue; // otherwise held with the rest of its trace
                 }
+                remember(span.traceId,
+                         atRoot ? decideAtRoot(span, group.resource)
+                                : decideByRatio(span, group.resource));
+                release(span.traceId, outcome);
             }
         }
         // Then errors: their traces are kept from here on, unless a drop rule said otherwise.

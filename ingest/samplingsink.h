@@ -19,9 +19,10 @@ namespace spanscope::ingest {
 // never silently lost; the rest go on to `next`. A trace is decided once and the decision is
 // remembered (for the most recent traces), so it is kept or dropped whole.
 //
-// Rules that look at the root (trace drop rules, keep errors, keep slow) decide when the root
-// arrives; until then the trace's other spans wait in memory (bounded), and a trace that stays
-// quiet for the policy's wait without its root is decided by the ratio. Senders are answered at
+// Trace drop rules decide when the root arrives; until then the trace's other spans wait in
+// memory (bounded). Tail rules (keep errors, keep slow) hold every span of a trace, root included,
+// until the trace has been quiet for the policy's wait; a span in error decides at once. A trace
+// without its root is decided by the ratio when it has been quiet. Senders are answered at
 // once, so waiting spans are lost if the process dies: the one exception to "acknowledged means
 // committed", and only while such rules are set. The policy can be replaced while receivers run.
 class SamplingSink final : public storage::BatchSink

@@ -6,8 +6,9 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
-from harness import SPANSCOPE, E2ETestCase, SpanscopeServer, cli_json, run_client
+from harness import HERE, SPANSCOPE, E2ETestCase, SpanscopeServer, cli_json, run_client
 
 
 class SamplingTest(E2ETestCase):
@@ -49,6 +50,35 @@ class SamplingTest(E2ETestCase):
                 stored = cli_json(server.db, "traces", "--limit", "1000")
                 self.assertEqual(len(stored), sampled["orders"])
                 self.assertEqual({t["rootName"] for t in stored}, {"GET /orders"})
+
+    def test_an_sdk_follows_a_policy_changed_while_running(self):
+        """serve re-reads its policy file: an SDK polling for its strategy samples everything,
+        then a tenth once the file says so, without a restart."""
+        with tempfile.TemporaryDirectory() as tmp:
+            policy = os.path.join(tmp, "sampling.json")
+            with open(policy, "w") as f:
+                json.dump({"remote": {"services": {"web": {"probability": 1}}}}, f)
+            with SpanscopeServer("--sampling", policy) as server:
+                node = subprocess.Popen(["node", "node/remote_sampling.cjs", "--otlp", server.http_url,
+                                         "--sampling", "http://" + server.sampling_http, "--count", "400",
+                                         "--rounds", "2"],
+                                        cwd=HERE, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                try:
+                    first = json.loads(node.stdout.readline())
+                    self.assertEqual(first["orders"], 400)
+                    with open(policy + ".new", "w") as f:
+                        json.dump({"remote": {"services": {"web": {"probability": 0.1}}}}, f)
+                    os.replace(policy + ".new", policy)  # as an editor saves
+                    time.sleep(1.0)  # the server notices within 250 ms
+                    node.stdin.write("next\n")
+                    node.stdin.flush()
+                    second = json.loads(node.stdout.readline())
+                    self.assertGreater(second["orders"], 15)  # binomial(400, 0.1): 40 +- 6
+                    self.assertLess(second["orders"], 75)
+                    self.assertEqual(node.wait(timeout=60), 0)
+                finally:
+                    if node.poll() is None:
+                        node.kill()
 
     def test_bad_policy_files_are_refused_with_the_reason(self):
         with tempfile.TemporaryDirectory() as tmp:

@@ -553,6 +553,7 @@ private slots:
         auto edited = panel->editedPolicy();
         QVERIFY(edited);
         edited->keepErrors = true;
+        edited->decisionWaitMs = 100; // keep errors holds a trace until it is quiet this long
         edited->dropRules.push_back(
             {{ingest::SpanMatch::Field::SpanName, {}, "GET /healthz"}, true});
         panel->jsonEditor()->setPlainText(QString::fromStdString(edited->toJson()));

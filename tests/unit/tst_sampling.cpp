@@ -3,11 +3,13 @@
 // recording sink: traces kept or dropped whole, drop rules for traces and spans, keep errors,
 // the rate limit, per-rule counts, and log records following their traces.
 
+#include <policyfilewatcher.h>
 #include <samplingpreview.h>
 #include <samplingsink.h>
 #include <spanwriter.h>
 #include <tracestore.h>
 
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -286,6 +288,18 @@ private slots:
         QCOMPARE(tracesOf(store.spans), std::set<storage::TraceId>{failed});
         QCOMPARE(store.spans.size(), size_t(3));
         QCOMPARE(sink.counts()[2].keptTraces, 1u);
+
+        // The root first (its service exports sooner), the error later from another service:
+        // the root waited, so the whole trace is kept.
+        const auto late = randomTrace(rng);
+        QVERIFY(sink.writeTraces(batchOf({span(late, 1, 0, "GET /checkout")})).committed());
+        QVERIFY(
+            sink.writeTraces(batchOf({span(late, 2, 1, "charge", true)}, "payments")).committed());
+        QCOMPARE(tracesOf(store.spans), (std::set<storage::TraceId>{failed, late}));
+        QCOMPARE(store.spans.size(), size_t(5));
+        sink.flush(); // the quiet error-free trace is dropped by the ratio
+        QCOMPARE(store.spans.size(), size_t(5));
+        QCOMPARE(sink.counts()[0].droppedTraces, 1u);
     }
 
     void rateLimitCapsNewTracesPerService()
@@ -396,6 +410,10 @@ private slots:
         fastRoot.endUnixNano = fastRoot.startUnixNano + 3'000'000;
         QVERIFY(sink.writeTraces(batchOf({span(slow, 2, 1, "render"), slowRoot, fastRoot}))
                     .committed());
+        // A tail rule: the trace waits until it is quiet (here: until flushed) in case an error
+        // or a slow root is still to come.
+        QVERIFY(store.spans.empty());
+        sink.flush();
         QCOMPARE(tracesOf(store.spans), std::set<storage::TraceId>{slow});
         QCOMPARE(store.spans.size(), size_t(2));
         QCOMPARE(sink.counts()[3].keptTraces, 1u);
@@ -428,6 +446,7 @@ private slots:
             QVERIFY(sink.writeTraces(batchOf({root}, service)).committed());
         }
         (*writer)->shutdown();
+        sink.flush(); // keep errors is a tail rule: traces wait until they are quiet
         auto store = storage::TraceStore::open(path);
         QVERIFY(store);
         auto preview = ingest::previewPolicy(**store, *policy);
@@ -444,6 +463,47 @@ private slots:
         for (const auto &summary : *summaries) // trace by trace
             QCOMPARE(preview->droppedKeys.count(summary.key) == 0,
                      keptLive.count(summary.traceId) > 0);
+    }
+
+    // `serve --sampling FILE` re-reads the file when it changes; a broken version is reported
+    // and not applied.
+    void policyFilesAreWatched()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("policy.json"));
+        const auto write = [&](const char *json) {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            file.write(json);
+        };
+        write(R"({"ratio": 1})");
+        QCOMPARE(ingest::loadSamplingPolicy(path.toStdString())->ratio, 1.0);
+        std::mutex mutex;
+        std::vector<std::string> seen; // summaries, or errors
+        ingest::PolicyFileWatcher watcher(path.toStdString(), [&](auto policy) {
+            std::lock_guard lock(mutex);
+            seen.push_back(policy ? policy->summary() : "error: " + policy.error());
+        });
+        QTest::qWait(2 * ingest::PolicyFileWatcher::PollMs);
+        write(R"({"ratio": 0.5, "extra": true})");
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                std::lock_guard lock(mutex);
+                return seen.size() == 1;
+            }(),
+            3000);
+        QVERIFY(seen[0].find("error: ") == 0);
+        QVERIFY(seen[0].find("policy.json") != std::string::npos);
+        write(R"({"ratio": 0.25})");
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                std::lock_guard lock(mutex);
+                return seen.size() == 2;
+            }(),
+            3000);
+        QCOMPARE(seen[1], std::string("ratio 25 % (low 64 bits)"));
+        QVERIFY(
+            !ingest::loadSamplingPolicy(dir.filePath(QStringLiteral("none.json")).toStdString()));
     }
 
     void aNewPolicyStartsAfresh()

@@ -3,7 +3,9 @@
 // "GET /healthz" root spans, exporting what the sampler keeps over OTLP/HTTP.
 //
 // Usage: node remote_sampling.cjs --otlp http://HOST:PORT --sampling http://HOST:PORT --count N
-// Prints one JSON line: {"orders": N, "healthz": N} (the spans the SDK sampled).
+//                                 [--rounds R]
+// Prints one JSON line per round: {"orders": N, "healthz": N} (the spans the SDK sampled).
+// Between rounds it waits for a line on stdin, so the test can change the strategy.
 'use strict';
 
 const { AlwaysOnSampler, TracerProvider, BatchSpanProcessor } = require('@opentelemetry/sdk-trace');
@@ -32,17 +34,27 @@ async function main() {
   // Wait for the first strategy: until then the initial sampler (always on) decides.
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const count = Number(arg('--count'));
-  const sampled = { orders: 0, healthz: 0 };
-  for (let i = 0; i < count; i++) {
-    for (const [name, key] of [['GET /orders', 'orders'], ['GET /healthz', 'healthz']]) {
-      const span = tracer.startSpan(name);
-      if (span.isRecording()) sampled[key]++;
-      span.end();
+  const rounds = Number(arg('--rounds') || 1);
+  const lines = require('node:readline').createInterface({ input: process.stdin });
+  const nextLine = () => new Promise((resolve) => lines.once('line', resolve));
+  for (let round = 0; round < rounds; round++) {
+    if (round > 0) {
+      await nextLine();
+      await new Promise((resolve) => setTimeout(resolve, 500)); // a few polls
     }
+    const sampled = { orders: 0, healthz: 0 };
+    for (let i = 0; i < count; i++) {
+      for (const [name, key] of [['GET /orders', 'orders'], ['GET /healthz', 'healthz']]) {
+        const span = tracer.startSpan(name);
+        if (span.isRecording()) sampled[key]++;
+        span.end();
+      }
+    }
+    await provider.forceFlush();
+    console.log(JSON.stringify(sampled));
   }
-  await provider.forceFlush();
+  lines.close();
   await provider.shutdown();
-  console.log(JSON.stringify(sampled));
   process.exit(0); // the sampler's polling timer would keep the process alive
 }
 
