@@ -11,6 +11,9 @@ int runLogs(const QStringList &arguments);
 // `logs ingest FILE|-`: reads log lines and stores them as log records.
 int runLogsIngest(const QStringList &arguments);
 int runStats(const QStringList &arguments);
+// Bundles: `export TRACE_ID... -o FILE` and `import FILE...`.
+int runExport(const QStringList &arguments);
+int runImport(const QStringList &arguments);
 // Sends the demo telemetry set to a running receiver.
 int runDemo(const QStringList &arguments);
 

@@ -31,6 +31,8 @@ constexpr const char *Usage
       "  logs            List stored log records (--trace, --span, --min-severity, ...).\n"
       "  stats           Show stored counts and ingest counters.\n"
       "  demo            Send demo telemetry to a running Spanscope (--grpc HOST:PORT).\n"
+      "  export ID... -o FILE  Write traces and their logs to a redacted bundle for a bug report.\n"
+      "  import FILE...  Store bundles and OTLP-JSON files (single, JSON lines, arrays).\n"
       "\n"
       "Common options: --db PATH, --grpc HOST:PORT, --http HOST:PORT, --json, --help, --version.\n"
       "Run 'spanscope COMMAND --help' for a command's options.\n";
@@ -153,8 +155,9 @@ int main(int argc, char **argv)
     const QString command = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QString();
     using Runner = int (*)(const QStringList &);
     const std::pair<const char *, Runner> commands[] = {
-        {"serve", runServe},    {"traces", app::runTraces}, {"show", app::runShow},
-        {"logs", app::runLogs}, {"stats", app::runStats},   {"demo", app::runDemo},
+        {"serve", runServe},        {"traces", app::runTraces}, {"show", app::runShow},
+        {"logs", app::runLogs},     {"stats", app::runStats},   {"demo", app::runDemo},
+        {"export", app::runExport}, {"import", app::runImport},
     };
     for (const auto &[name, run] : commands) {
         if (command == QLatin1String(name)) {

@@ -1,0 +1,428 @@
+#include "bundle.h"
+
+#include "otlpconvert.h"
+#include "otlpjson.h"
+#include "ziparchive.h"
+
+#include <tracetext.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+namespace spanscope::ingest {
+
+namespace {
+
+using Json = nlohmann::json;
+
+std::string escape(std::string_view text)
+{
+    std::string out;
+    out.reserve(text.size());
+    for (const char c : text) {
+        switch (c) {
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        case '\'':
+            out += "&#39;";
+            break;
+        default:
+            out += c;
+        }
+    }
+    return out;
+}
+
+std::string attributeRows(const storage::Attributes &attributes)
+{
+    std::string html;
+    for (const storage::KeyValue &kv : attributes)
+        html += "<tr><th>" + escape(kv.key) + "</th><td>" + escape(storage::formatValue(kv.value))
+            + "</td></tr>";
+    return html.empty() ? std::string() : "<table class=attrs>" + html + "</table>";
+}
+
+// Spans in tree order with their depth; spans whose parent is missing start new trees.
+std::vector<std::pair<int, int>> treeOrder(const storage::TraceData &trace)
+{
+    std::map<std::string, int> byId;
+    for (int i = 0; i < static_cast<int>(trace.spans.size()); ++i) {
+        const auto &id = trace.spans[i].span.spanId;
+        byId.emplace(std::string(reinterpret_cast<const char *>(id.data()), id.size()), i);
+    }
+    std::vector<std::vector<int>> children(trace.spans.size());
+    std::vector<int> roots;
+    for (int i = 0; i < static_cast<int>(trace.spans.size()); ++i) {
+        const storage::Span &span = trace.spans[i].span;
+        const auto parent = byId.find(std::string(
+            reinterpret_cast<const char *>(span.parentSpanId.data()), span.parentSpanId.size()));
+        if (span.isRoot() || parent == byId.end() || parent->second == i)
+            roots.push_back(i);
+        else
+            children[parent->second].push_back(i);
+    }
+    std::vector<std::pair<int, int>> order;
+    std::vector<std::uint8_t> seen(trace.spans.size(), 0);
+    std::vector<std::pair<int, int>> stack;
+    for (auto root = roots.rbegin(); root != roots.rend(); ++root)
+        stack.push_back({*root, 0});
+    while (!stack.empty()) {
+        const auto [span, depth] = stack.back();
+        stack.pop_back();
+        if (seen[span]++)
+            continue;
+        order.push_back({span, depth});
+        for (auto child = children[span].rbegin(); child != children[span].rend(); ++child)
+            stack.push_back({*child, depth + 1});
+    }
+    return order;
+}
+
+std::string traceHtml(const storage::TraceData &trace, const storage::LogPage &logs)
+{
+    const storage::TraceSummary &s = trace.summary;
+    const double total = std::max<std::int64_t>(1, s.durationNs());
+    std::string html = "<section><h2>" + escape(s.rootService) + ": " + escape(s.rootName)
+        + "</h2><p>" + escape(storage::formatDuration(s.durationNs())) + " · "
+        + std::to_string(trace.spans.size()) + " spans · " + std::to_string(s.errorCount)
+        + " errors · trace <code>" + escape(storage::toHex(s.traceId)) + "</code></p>";
+    html += "<div class=wf>";
+    for (const auto &[index, depth] : treeOrder(trace)) {
+        const storage::StoredSpan &stored = trace.spans[index];
+        const storage::Span &span = stored.span;
+        const double left
+            = (static_cast<std::int64_t>(span.startUnixNano) - s.startNs) / total * 100;
+        const double width = std::max(
+            0.2, (static_cast<double>(span.endUnixNano) - span.startUnixNano) / total * 100);
+        const bool error = span.statusCode == storage::StatusCode::Error;
+        char bar[160];
+        std::snprintf(bar, sizeof bar,
+                      "<span class='bar%s' style='left:%.3f%%;width:%.3f%%'></span>",
+                      error ? " err" : "", std::clamp(left, 0.0, 100.0), std::min(width, 100.0));
+        html += "<details style='margin-left:" + std::to_string(depth * 14) + "px'><summary>"
+            + "<span class=name>" + escape(span.name) + "</span> <small>"
+            + escape(trace.resources[stored.resource].serviceName()) + " · "
+            + escape(storage::formatDuration(
+                static_cast<std::int64_t>(span.endUnixNano - span.startUnixNano)))
+            + "</small><span class=track>" + bar + "</span></summary>";
+        if (error)
+            html += "<p class=error>error: " + escape(span.statusMessage) + "</p>";
+        for (const storage::SpanEvent &event : span.events) {
+            html += "<p><b>" + escape(event.name) + "</b></p>";
+            for (const storage::KeyValue &kv : event.attributes) {
+                if (kv.key == "exception.stacktrace")
+                    html += "<pre>" + escape(storage::formatValue(kv.value)) + "</pre>";
+            }
+            html += attributeRows(event.attributes);
+        }
+        html += attributeRows(span.attributes) + "</details>";
+    }
+    html += "</div>";
+    if (!logs.logs.empty()) {
+        html += "<h3>Logs</h3><table class=logs>";
+        for (const storage::StoredLog &log : logs.logs) {
+            const auto &r = log.record;
+            const std::uint64_t time = r.timeUnixNano ? r.timeUnixNano : r.observedTimeUnixNano;
+            html += "<tr><td>"
+                + escape(storage::formatDuration(static_cast<std::int64_t>(time) - s.startNs))
+                + "</td><td>"
+                + escape(r.severityText.empty() ? storage::severityName(r.severityNumber)
+                                                : r.severityText)
+                + "</td><td>" + escape(logs.resources[log.resource].serviceName())
+                + "</td><td><pre>" + escape(storage::formatValue(r.body)) + "</pre></td></tr>";
+        }
+        html += "</table>";
+    }
+    return html + "</section>";
+}
+
+constexpr const char *PageStyle
+    = "body{font:14px system-ui,sans-serif;margin:1.5em;color:#222}"
+      "details{border-bottom:1px solid #eee;padding:2px 0}summary{cursor:pointer;position:relative}"
+      ".track{position:absolute;left:45%;right:0;top:4px;height:10px;background:#f4f4f4}"
+      ".bar{position:absolute;top:0;height:10px;background:#6c9bd2}.bar.err{background:#dc322f}"
+      ".name{display:inline-block;max-width:40%;overflow:hidden;vertical-align:bottom}"
+      "small{color:#777}.error{color:#dc322f}pre{white-space:pre-wrap;background:#fafafa;padding:"
+      "4px}"
+      "table.attrs th{text-align:left;padding-right:1em;font-weight:600}"
+      "table.logs td{vertical-align:top;padding:2px 8px}table.logs pre{margin:0;background:none}";
+
+storage::Result<bool> writeFileAtomically(const std::string &path, const std::string &data)
+{
+    const std::string temporary = path + ".part";
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        if (!out)
+            return storage::Error{"Cannot write " + path + "."};
+        out.write(data.data(), static_cast<std::streamsize>(data.size()));
+        out.close();
+        if (!out) {
+            std::filesystem::remove(temporary);
+            return storage::Error{"Cannot write " + path + " (is the disk full?)."};
+        }
+    }
+    std::error_code ec;
+    std::filesystem::rename(temporary, path, ec);
+    if (ec)
+        return storage::Error{"Cannot write " + path + ": " + ec.message() + "."};
+    return true;
+}
+
+} // namespace
+
+storage::Result<BundleSummary> writeBundle(storage::TraceStore &store,
+                                           const std::vector<storage::TraceId> &traceIds,
+                                           const BundleOptions &options, const std::string &path)
+{
+    std::unique_ptr<Redactor> redactor;
+    if (options.redaction) {
+        auto created = Redactor::create(*options.redaction);
+        if (!created)
+            return storage::Error{created.error()};
+        redactor = std::move(*created);
+    }
+    BundleSummary summary;
+    opentelemetry::proto::trace::v1::TracesData traces;
+    opentelemetry::proto::logs::v1::LogsData logs;
+    Json manifestTraces = Json::array();
+    std::string body;
+    for (const storage::TraceId &id : traceIds) {
+        auto loaded = store.loadTrace(id);
+        if (!loaded)
+            return storage::Error{loaded.error()};
+        if (!*loaded || (*loaded)->spans.empty())
+            return storage::Error{"No trace " + storage::toHex(id) + " is stored."};
+        storage::TraceData &trace = **loaded;
+        storage::LogPage page;
+        if (options.logs) {
+            storage::LogFilter filter;
+            filter.traceId = id;
+            filter.order = storage::LogOrder::ByTime;
+            filter.limit = 100'000;
+            auto found = store.findLogs(filter);
+            if (!found)
+                return storage::Error{found.error()};
+            page = std::move(*found);
+        }
+        if (redactor) {
+            redactor->redact(trace);
+            redactor->redact(page);
+        }
+        encodeTrace(trace, traces);
+        encodeLogs(page, logs);
+        if (options.html)
+            body += traceHtml(trace, page);
+        ++summary.traces;
+        summary.spans += trace.spans.size();
+        summary.logs += page.logs.size();
+        manifestTraces.push_back({{"traceId", storage::toHex(id)},
+                                  {"rootService", trace.summary.rootService},
+                                  {"rootName", trace.summary.rootName},
+                                  {"spans", trace.spans.size()},
+                                  {"logs", page.logs.size()},
+                                  {"startTimeUnixNano", std::to_string(trace.summary.startNs)}});
+    }
+    if (redactor)
+        summary.masked = redactor->counts();
+
+    const auto now = std::chrono::system_clock::now();
+    const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+    char created[32];
+    std::strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&seconds));
+    Json manifest{
+        {"format", "spanscope-bundle"},
+        {"formatVersion", 1},
+        {"createdBy", "Spanscope " + options.appVersion},
+        {"created", created},
+        {"traces", manifestTraces},
+        {"counts", {{"traces", summary.traces}, {"spans", summary.spans}, {"logs", summary.logs}}},
+        {"note", options.note}};
+    if (options.redaction) {
+        // The rules applied and how often each matched; never the values.
+        manifest["redaction"] = {{"keys", options.redaction->keyPatterns},
+                                 {"values", options.redaction->valuePatterns},
+                                 {"masked", summary.masked}};
+    } else {
+        manifest["redaction"] = nullptr;
+    }
+
+    ZipWriter zip;
+    zip.add("manifest.json", manifest.dump(2));
+    zip.add("traces.json", printOtlpJson(traces, true));
+    if (options.logs)
+        zip.add("logs.json", printOtlpJson(logs, true));
+    if (options.html) {
+        zip.add("index.html",
+                "<!DOCTYPE html><html><head><meta charset=utf-8>"
+                "<meta http-equiv=Content-Security-Policy content=\"default-src 'none'; style-src "
+                "'unsafe-inline'\"><title>Spanscope bundle</title><style>"
+                    + std::string(PageStyle) + "</style></head><body><h1>Spanscope bundle</h1><p>"
+                    + escape(options.note) + "</p>" + body + "</body></html>");
+    }
+    if (auto written = writeFileAtomically(path, zip.finish()); !written)
+        return storage::Error{written.error()};
+    return summary;
+}
+
+namespace {
+
+struct Parsed
+{
+    std::vector<storage::TraceBatch> traces;
+    std::vector<storage::LogBatch> logs;
+};
+
+// One OTLP-JSON object (a request, TracesData or LogsData) into batches.
+storage::Result<bool> parseObject(std::string_view text, const std::string &where, Parsed &out,
+                                  ImportSummary &summary)
+{
+    const auto json = Json::parse(text.begin(), text.end(), nullptr, false);
+    if (!json.is_object())
+        return storage::Error{where + ": not a JSON object"};
+    const IngestLimits limits;
+    if (json.contains("resourceSpans") || json.contains("resource_spans")) {
+        otlp_trace::ExportTraceServiceRequest request;
+        if (const std::string error = parseOtlpJson(text, request); !error.empty())
+            return storage::Error{where + ": " + error};
+        auto decoded = decodeTraces(request, limits);
+        summary.spans += decoded.batch.spanCount();
+        out.traces.push_back(std::move(decoded.batch));
+    } else if (json.contains("resourceLogs") || json.contains("resource_logs")) {
+        otlp_logs::ExportLogsServiceRequest request;
+        if (const std::string error = parseOtlpJson(text, request); !error.empty())
+            return storage::Error{where + ": " + error};
+        auto decoded = decodeLogs(request, limits);
+        summary.logs += decoded.batch.recordCount();
+        out.logs.push_back(std::move(decoded.batch));
+    } else if (!json.contains("resourceMetrics") && !json.contains("resource_metrics")) {
+        return storage::Error{where + ": not OTLP-JSON (no resourceSpans or resourceLogs)"};
+    }
+    return true;
+}
+
+// A document: one object, an array of objects, or JSON lines.
+storage::Result<bool> parseDocument(std::string_view text, const std::string &name, Parsed &out,
+                                    ImportSummary &summary)
+{
+    const std::size_t first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos)
+        return storage::Error{name + " is empty"};
+    if (text[first] == '[') {
+        const auto array = Json::parse(text.begin(), text.end(), nullptr, false);
+        if (!array.is_array())
+            return storage::Error{name + " is not valid JSON"};
+        summary.format = "OTLP-JSON array";
+        for (std::size_t i = 0; i < array.size(); ++i) {
+            if (auto parsed = parseObject(array[i].dump(), name + " item " + std::to_string(i + 1),
+                                          out, summary);
+                !parsed)
+                return parsed;
+        }
+        return true;
+    }
+    if (Json::accept(text.begin(), text.end())) {
+        summary.format = summary.format.empty() ? "OTLP-JSON" : summary.format;
+        return parseObject(text, name, out, summary);
+    }
+    summary.format = "OTLP-JSON lines";
+    std::size_t line = 0, start = 0;
+    while (start < text.size()) {
+        const std::size_t end = std::min(text.find('\n', start), text.size());
+        ++line;
+        const std::string_view row = text.substr(start, end - start);
+        if (row.find_first_not_of(" \t\r") != std::string_view::npos) {
+            if (auto parsed
+                = parseObject(row, name + " line " + std::to_string(line), out, summary);
+                !parsed)
+                return parsed;
+        }
+        start = end + 1;
+    }
+    return true;
+}
+
+template<typename Batch, typename Write>
+storage::Result<bool> writeAll(std::vector<Batch> &batches, Write write)
+{
+    for (Batch &batch : batches) {
+        for (int attempt = 0;; ++attempt) {
+            const storage::WriteOutcome outcome = write(batch);
+            if (outcome.committed())
+                break;
+            if (outcome.status == storage::WriteOutcome::Status::Closed || attempt == 200)
+                return storage::Error{"The database did not take the data: " + outcome.error};
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+storage::Result<ImportSummary> importFile(const std::string &path, storage::BatchSink &sink,
+                                          std::uint64_t maxBytes)
+{
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec)
+        return storage::Error{"Cannot read " + path + ": " + ec.message() + "."};
+    if (size > maxBytes)
+        return storage::Error{path + " is larger than " + std::to_string(maxBytes >> 20)
+                              + " MiB; Spanscope does not import files that large."};
+    std::ifstream in(path, std::ios::binary);
+    std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof())
+        return storage::Error{"Cannot read " + path + "."};
+
+    ImportSummary summary;
+    Parsed parsed;
+    if (data.rfind("PK\x03\x04", 0) == 0) {
+        auto entries = ZipReader::read(data, maxBytes);
+        if (!entries)
+            return storage::Error{path + ": " + entries.error() + "."};
+        summary.format = "bundle";
+        bool hasTraces = false;
+        for (const ZipReader::Entry &entry : *entries) {
+            if (entry.name != "traces.json" && entry.name != "logs.json")
+                continue;
+            hasTraces |= entry.name == "traces.json";
+            if (auto ok = parseDocument(entry.data, path + ": " + entry.name, parsed, summary); !ok)
+                return storage::Error{ok.error() + "."};
+        }
+        if (!hasTraces)
+            return storage::Error{path + " is not a Spanscope bundle (it has no traces.json)."};
+        summary.format = "bundle";
+    } else if (auto ok = parseDocument(data, path, parsed, summary); !ok) {
+        return storage::Error{ok.error() + "."};
+    }
+    // Everything parsed: now it is written.
+    if (auto written
+        = writeAll(parsed.traces,
+                   [&](const storage::TraceBatch &batch) { return sink.writeTraces(batch); });
+        !written)
+        return storage::Error{written.error()};
+    if (auto written = writeAll(
+            parsed.logs, [&](const storage::LogBatch &batch) { return sink.writeLogs(batch); });
+        !written)
+        return storage::Error{written.error()};
+    return summary;
+}
+
+} // namespace spanscope::ingest

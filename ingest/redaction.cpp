@@ -1,0 +1,128 @@
+#include "redaction.h"
+
+#include <nlohmann/json.hpp>
+
+namespace spanscope::ingest {
+
+RedactionRules RedactionRules::defaults()
+{
+    return {{"authorization", "cookie", "api[-_.]?key", "token", "passw(or)?d", "secret",
+             "private[-_.]?key", "session[-_.]?id", "credential"},
+            {"[a-z0-9._%+-]+@[a-z0-9.-]+\\.[a-z]{2,}", "bearer\\s+[a-z0-9._~+/=-]+"}};
+}
+
+storage::Result<RedactionRules> RedactionRules::fromJson(std::string_view text)
+{
+    const auto json = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
+    if (!json.is_object())
+        return storage::Error{"The redaction rules are not a JSON object."};
+    RedactionRules rules;
+    if (json.value("defaults", false))
+        rules = defaults();
+    for (const char *list : {"keys", "values"}) {
+        if (!json.contains(list))
+            continue;
+        if (!json[list].is_array())
+            return storage::Error{std::string("\"") + list + "\" must be a list of patterns."};
+        for (const auto &pattern : json[list]) {
+            if (!pattern.is_string())
+                return storage::Error{std::string("\"") + list + "\" must hold strings."};
+            (std::string_view(list) == "keys" ? rules.keyPatterns : rules.valuePatterns)
+                .push_back(pattern.get<std::string>());
+        }
+    }
+    for (const auto &[key, value] : json.items()) {
+        if (key != "keys" && key != "values" && key != "defaults")
+            return storage::Error{"Unknown redaction setting \"" + key + "\"."};
+    }
+    return rules;
+}
+
+storage::Result<std::unique_ptr<Redactor>> Redactor::create(const RedactionRules &rules)
+{
+    std::unique_ptr<Redactor> redactor(new Redactor(rules));
+    const auto flags = std::regex::ECMAScript | std::regex::icase | std::regex::optimize;
+    try {
+        for (const std::string &pattern : rules.keyPatterns)
+            redactor->m_keys.emplace_back(pattern, flags);
+        for (const std::string &pattern : rules.valuePatterns)
+            redactor->m_values.emplace_back(pattern, flags);
+    } catch (const std::regex_error &error) {
+        return storage::Error{std::string("A redaction pattern is not a valid regular expression: ")
+                              + error.what()};
+    }
+    return redactor;
+}
+
+Redactor::Redactor(RedactionRules rules)
+    : m_rules(std::move(rules))
+{}
+
+void Redactor::redactText(std::string &text)
+{
+    for (std::size_t i = 0; i < m_values.size(); ++i) {
+        if (!std::regex_search(text, m_values[i]))
+            continue;
+        text = std::regex_replace(text, m_values[i], Mask);
+        ++m_counts[m_rules.valuePatterns[i]];
+    }
+}
+
+void Redactor::redact(storage::AnyValue &value)
+{
+    if (auto *text = std::get_if<std::string>(&value.value)) {
+        redactText(*text);
+    } else if (auto *array = std::get_if<storage::AnyValue::Array>(&value.value)) {
+        for (storage::AnyValue &item : *array)
+            redact(item);
+    } else if (auto *list = std::get_if<storage::AnyValue::KeyValueList>(&value.value)) {
+        redact(*list);
+    }
+}
+
+void Redactor::redact(storage::Attributes &attributes)
+{
+    for (storage::KeyValue &kv : attributes) {
+        bool masked = false;
+        for (std::size_t i = 0; i < m_keys.size() && !masked; ++i) {
+            if (std::regex_search(kv.key, m_keys[i])) {
+                kv.value.value = std::string(Mask);
+                ++m_counts[m_rules.keyPatterns[i]];
+                masked = true;
+            }
+        }
+        if (!masked)
+            redact(kv.value);
+    }
+}
+
+void Redactor::redact(storage::TraceData &trace)
+{
+    for (storage::Resource &resource : trace.resources)
+        redact(resource.attributes);
+    for (storage::Scope &scope : trace.scopes)
+        redact(scope.attributes);
+    for (storage::StoredSpan &stored : trace.spans) {
+        storage::Span &span = stored.span;
+        redact(span.attributes);
+        redactText(span.statusMessage);
+        for (storage::SpanEvent &event : span.events)
+            redact(event.attributes);
+        for (storage::SpanLink &link : span.links)
+            redact(link.attributes);
+    }
+}
+
+void Redactor::redact(storage::LogPage &page)
+{
+    for (storage::Resource &resource : page.resources)
+        redact(resource.attributes);
+    for (storage::Scope &scope : page.scopes)
+        redact(scope.attributes);
+    for (storage::StoredLog &log : page.logs) {
+        redact(log.record.body);
+        redact(log.record.attributes);
+    }
+}
+
+} // namespace spanscope::ingest

@@ -1,0 +1,126 @@
+"""Bundles for bug reports: export a trace with its logs (redacted), import it into a fresh
+database unchanged, replay its traces.json to any OTLP receiver, read index.html safely, and
+import OTLP-JSON files in their three shapes; bad files import nothing."""
+import json
+import os
+import re
+import subprocess
+import tempfile
+import urllib.request
+import zipfile
+
+from harness import SPANSCOPE, E2ETestCase, SpanscopeServer, cli_json, run_cli
+
+TRACE = "5b8efff798038103d269b633813fc60c"
+
+
+def post(url, path, body):
+    request = urllib.request.Request(url + path, data=body if isinstance(body, bytes) else json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.status
+
+
+def secret_trace():
+    attrs = lambda **kv: [{"key": k.replace("_", "."), "value": {"stringValue": v}} for k, v in kv.items()]
+    return {"resourceSpans": [{
+        "resource": {"attributes": attrs(service_name="checkout")},
+        "scopeSpans": [{"spans": [{
+            "traceId": TRACE, "spanId": "eee19b7ec3c1b174", "name": "POST /login", "kind": 2,
+            "startTimeUnixNano": "1700000000000000000", "endTimeUnixNano": "1700000000250000000",
+            "attributes": attrs(http_request_header_authorization="Bearer sk-live-123456",
+                                user_email="ada@example.com", db_password="hunter2",
+                                note="<script>alert(1)</script>", http_route="/login"),
+            "status": {"code": 2, "message": "login failed for ada@example.com"}}]}]}]}
+
+
+class BundleTest(E2ETestCase):
+    def test_export_redacts_and_imports_back(self):
+        with SpanscopeServer() as server, tempfile.TemporaryDirectory() as tmp:
+            self.assertEqual(post(server.http_url, "/v1/traces", secret_trace()), 200)
+            post(server.http_url, "/v1/logs", {"resourceLogs": [{"resource": {"attributes": [
+                {"key": "service.name", "value": {"stringValue": "checkout"}}]}, "scopeLogs": [{"logRecords": [
+                {"timeUnixNano": "1700000000100000000", "severityNumber": 17, "traceId": TRACE,
+                 "spanId": "eee19b7ec3c1b174", "body": {"stringValue": "token Bearer abc.def for ada@example.com"}}]}]}]})
+            bundle = os.path.join(tmp, "login.spanscope")
+            result = run_cli(server.db, "export", TRACE, "-o", bundle, "--note", "login fails")
+            self.assertIn("1 traces, 1 spans, 1 log records", result.stdout)
+
+            with zipfile.ZipFile(bundle) as z:  # the standard reader
+                self.assertEqual(sorted(z.namelist()), ["index.html", "logs.json", "manifest.json", "traces.json"])
+                everything = b"".join(z.read(n) for n in z.namelist()).decode()
+                manifest = json.loads(z.read("manifest.json"))
+                html = z.read("index.html").decode()
+                traces_json = z.read("traces.json")
+            for secret in ("sk-live-123456", "ada@example.com", "hunter2", "abc.def"):
+                self.assertNotIn(secret, everything)
+            self.assertEqual(manifest["note"], "login fails")
+            self.assertIn("authorization", manifest["redaction"]["keys"])
+            self.assertGreaterEqual(manifest["redaction"]["masked"]["authorization"], 1)
+            self.assertEqual(manifest["traces"][0]["traceId"], TRACE)
+            # The page shows the span and escapes what could run.
+            self.assertIn("POST /login", html)
+            self.assertNotIn("<script>", html)
+            self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt;", html)
+            self.assertNotRegex(html, r"(src|href)=['\"]?https?:")  # nothing from the network
+
+            # Into a fresh database: the same trace, as redacted.
+            fresh = os.path.join(tmp, "fresh.db")
+            result = subprocess.run([SPANSCOPE, "import", bundle, "--db", fresh], capture_output=True, text=True)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertIn("(bundle): 1 spans, 1 log records", result.stdout)
+            original = cli_json(server.db, "show", TRACE)
+            imported = cli_json(fresh, "show", TRACE)
+            span = imported["resourceSpans"][0]["scopeSpans"][0]["spans"][0]
+            values = {a["key"]: a["value"]["stringValue"] for a in span["attributes"]}
+            self.assertEqual(values["http.request.header.authorization"], "[REDACTED]")
+            self.assertEqual(values["user.email"], "[REDACTED]")
+            self.assertEqual(values["http.route"], "/login")
+            original_span = original["resourceSpans"][0]["scopeSpans"][0]["spans"][0]
+            for key in ("traceId", "spanId", "name", "kind", "startTimeUnixNano", "endTimeUnixNano"):
+                self.assertEqual(span[key], original_span[key])
+            # Importing again stores no span twice.
+            subprocess.run([SPANSCOPE, "import", bundle, "--db", fresh], capture_output=True, text=True)
+            self.assertEqual(cli_json(fresh, "traces")[0]["spanCount"], 1)
+
+        # traces.json is plain OTLP-JSON: any receiver takes it unchanged.
+        with SpanscopeServer() as other:
+            self.assertEqual(post(other.http_url, "/v1/traces", traces_json), 200)
+            replayed = cli_json(other.db, "show", TRACE)["resourceSpans"][0]["scopeSpans"][0]["spans"][0]
+            self.assertEqual(replayed["name"], "POST /login")
+
+    def test_otlp_json_files_in_three_shapes_and_bad_files(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            single = secret_trace()
+            line = lambda i: json.dumps({"resourceSpans": [{"resource": {}, "scopeSpans": [{"spans": [{
+                "traceId": f"{i:032x}", "spanId": f"{i:016x}", "name": f"job {i}",
+                "startTimeUnixNano": "1700000000000000000", "endTimeUnixNano": "1700000001000000000"}]}]}]})
+            files = {"single.json": json.dumps(single),
+                     "lines.jsonl": "\n".join(line(i) for i in range(1, 4)) + "\n",
+                     "array.json": "[" + ",".join(line(i) for i in range(10, 12)) + "]"}
+            for name, text in files.items():
+                with open(os.path.join(tmp, name), "w") as f:
+                    f.write(text)
+            db = os.path.join(tmp, "imported.db")
+            result = subprocess.run([SPANSCOPE, "import", *[os.path.join(tmp, n) for n in files], "--db", db],
+                                    capture_output=True, text=True)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertIn("(OTLP-JSON lines): 3 spans", result.stdout)
+            self.assertIn("(OTLP-JSON array): 2 spans", result.stdout)
+            self.assertEqual(len(cli_json(db, "traces")), 6)
+
+            # A bad line in the middle: the error names it, and nothing of that file is stored.
+            bad = os.path.join(tmp, "bad.jsonl")
+            with open(bad, "w") as f:
+                f.write(line(20) + "\n" + '{"resourceSpans": [{"scopeSpans": [{"spans": [{"traceId": 5}]}]}]}' + "\n")
+            empty = os.path.join(tmp, "empty.db")
+            result = subprocess.run([SPANSCOPE, "import", bad, "--db", empty], capture_output=True, text=True)
+            self.assertEqual(result.returncode, 1)
+            self.assertIn("bad.jsonl line 2", result.stderr)
+            self.assertEqual(cli_json(empty, "traces"), [])
+            hostile = os.path.join(tmp, "evil.spanscope")
+            with zipfile.ZipFile(hostile, "w") as z:
+                z.writestr("../traces.json", "{}")
+            result = subprocess.run([SPANSCOPE, "import", hostile, "--db", empty], capture_output=True, text=True)
+            self.assertEqual(result.returncode, 1)
+            self.assertIn("outside the bundle", result.stderr)
