@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "bundletransfer.h"
 #include "editorlauncher.h"
 #include "filterbar.h"
 #include "logspane.h"
@@ -25,6 +26,8 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
@@ -32,6 +35,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QPointer>
 #include <QSettings>
 #include <QSplitter>
@@ -216,6 +220,11 @@ MainWindow::MainWindow(const Endpoints &endpoints, QWidget *parent)
     connect(m_poller, &StatisticsPoller::failed, this,
             [this](const QString &message) { statusBar()->showMessage(message); });
 
+    if (m_endpoints.server) {
+        m_bundles = new BundleTransfer(*m_endpoints.server, this);
+        connect(m_bundles, &BundleTransfer::message, statusBar(), &QStatusBar::showMessage);
+        setAcceptDrops(true);
+    }
     createMenus();
     resize(1200, 860);
     restoreState();
@@ -239,9 +248,19 @@ bool MainWindow::showsWelcome() const
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *openTrace
-        = file->addAction(tr("&Open Trace by ID…"), this, &MainWindow::openTraceById);
-    openTrace->setShortcut(QKeySequence::Open);
+    QAction *open = file->addAction(tr("&Open…"), this, [this] {
+        importFiles(QFileDialog::getOpenFileNames(
+            this, tr("Open Bundles and Trace Files"), QString(),
+            tr("Bundles and OTLP-JSON (*.spanscope *.json *.jsonl *.ndjson);;All files (*)")));
+    });
+    open->setShortcut(QKeySequence::Open);
+    open->setEnabled(m_bundles != nullptr);
+    QAction *exportTrace
+        = file->addAction(tr("&Export for a Bug Report…"), this, &MainWindow::exportCurrentTrace);
+    exportTrace->setShortcut(Qt::CTRL | Qt::Key_E);
+    exportTrace->setEnabled(m_bundles != nullptr);
+    QAction *openTrace = file->addAction(tr("&Go to Trace ID…"), this, &MainWindow::openTraceById);
+    openTrace->setShortcut(Qt::CTRL | Qt::Key_G);
     file->addSeparator();
     QAction *openLogs
         = file->addAction(tr("Open &Log File…"), this, [this] { chooseLogFile(false); });
@@ -467,6 +486,40 @@ SamplingPanel *MainWindow::showSamplingPanel()
     m_samplingPanel->raise();
     m_samplingPanel->activateWindow();
     return m_samplingPanel;
+}
+
+void MainWindow::importFiles(const QStringList &paths)
+{
+    if (m_bundles && !paths.isEmpty())
+        m_bundles->importFiles(paths);
+}
+
+void MainWindow::exportCurrentTrace()
+{
+    std::vector<storage::TraceId> traces;
+    if (const auto open = m_traceView->traceId())
+        traces.push_back(*open);
+    else if (const QModelIndex index = m_table->currentIndex(); index.isValid())
+        traces.push_back(m_model->summary(index.row()).traceId);
+    if (m_bundles)
+        m_bundles->exportTraces(traces);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (m_bundles && event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    QStringList paths;
+    for (const QUrl &url : event->mimeData()->urls()) {
+        if (url.isLocalFile())
+            paths << url.toLocalFile();
+    }
+    importFiles(paths);
+    event->acceptProposedAction();
 }
 
 void MainWindow::chooseLogFile(bool follow)

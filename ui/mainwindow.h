@@ -17,6 +17,7 @@ class QToolButton;
 
 namespace spanscope::ui {
 
+class BundleTransfer;
 class FilterBar;
 class LogsPane;
 class SamplingPanel;
@@ -58,10 +59,18 @@ public:
     bool isReadingLogFile() const { return m_readingLogs; }
     // The sampling controls (View > Sampling); null without a server.
     SamplingPanel *showSamplingPanel();
+    // Bundles and OTLP-JSON files into the store (File > Open, drag and drop); null without a
+    // server.
+    BundleTransfer *bundles() const { return m_bundles; }
+    void importFiles(const QStringList &paths);
+    // The open trace, else the one selected in the list, to a bundle (File > Export).
+    void exportCurrentTrace();
     void setTheme(Theme theme);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
     void createMenus();
@@ -102,6 +111,7 @@ private:
     std::shared_ptr<std::atomic<bool>> m_stopLogs; // set to end the log file being read
     QAction *m_stopLogsAction = nullptr;
     SamplingPanel *m_samplingPanel = nullptr;
+    BundleTransfer *m_bundles = nullptr;
 };
 
 } // namespace spanscope::ui

@@ -4,6 +4,7 @@
 // span links across traces, the critical path, live updates of the open trace, the status bar,
 // the shortcut overlay, and state restored on the next start.
 
+#include <bundletransfer.h>
 #include <demotraffic.h>
 #include <filterbar.h>
 #include <ingestserver.h>
@@ -31,12 +32,14 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QDragEnterEvent>
 #include <QFile>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
+#include <QMimeData>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
@@ -630,6 +633,48 @@ private slots:
         panel->close();
         m_window->activateWindow(); // shortcuts go to the active window
         QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+    }
+
+    // File > Export writes a bundle of the open trace; a file dropped on the window is imported.
+    void bundlesFromTheWindow()
+    {
+        openFromList(m_demo.failedTraceId);
+        QTemporaryDir dir;
+        const QString bundle = dir.filePath(QStringLiteral("failed.spanscope"));
+        QSignalSpy finished(m_window->bundles(), &ui::BundleTransfer::finished);
+        m_window->bundles()->exportTraces({waterfall()->trace()->summary.traceId}, bundle, false);
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(finished.at(0).at(0).toBool(), true);
+        QVERIFY(QFile::exists(bundle));
+        QVERIFY(m_window->statusBar()->currentMessage().contains(QStringLiteral("1 trace(s)")));
+
+        QFile file(dir.filePath(QStringLiteral("job.json")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"({"resourceSpans": [{"resource": {"attributes": [{"key": "service.name",
+            "value": {"stringValue": "nightly"}}]}, "scopeSpans": [{"spans": [{"traceId":
+            "0af7651916cd43dd8448eb211c80319c", "spanId": "b7ad6b7169203331", "name": "rebuild index",
+            "startTimeUnixNano": "1700000000000000000", "endTimeUnixNano": "1700000002000000000"}]}]}]})");
+        file.close();
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(file.fileName())});
+        // As a drag from a file manager arrives: enter, then drop.
+        QDragEnterEvent enter(QPoint(400, 400), Qt::CopyAction, &mime, Qt::LeftButton,
+                              Qt::NoModifier);
+        QApplication::sendEvent(m_window.get(), &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(400, 400), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(m_window.get(), &drop);
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(finished.at(1).at(0).toBool(), true);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [this] {
+                for (int row = 0; row < m_window->traceList()->rowCount(); ++row) {
+                    if (m_window->traceList()->summary(row).rootService == "nightly")
+                        return true;
+                }
+                return false;
+            }(),
+            5000);
     }
 
     void f1ListsEveryShortcut()

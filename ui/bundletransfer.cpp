@@ -1,0 +1,165 @@
+#include "bundletransfer.h"
+
+#include "tracequerythread.h"
+
+#include <bundle.h>
+#include <ingestserver.h>
+
+#include <QFileDialog>
+#include <QMessageBox>
+#include <QPointer>
+#include <QPushButton>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace spanscope::ui {
+
+BundleTransfer::BundleTransfer(ingest::IngestServer &server, QWidget *window)
+    : QObject(window)
+    , m_server(server)
+    , m_window(window)
+    , m_queries(new TraceQueryThread(QString::fromStdString(server.databasePath()), this))
+{
+    connect(m_queries, &TraceQueryThread::failed, this,
+            [this](const QString &text) { emit message(text, 8000); });
+}
+
+void BundleTransfer::exportTraces(const std::vector<storage::TraceId> &traces, QString path,
+                                  bool askFirst)
+{
+    if (traces.empty()) {
+        emit message(tr("Open or select a trace to export."), 4000);
+        return;
+    }
+    if (path.isEmpty()) {
+        path = QFileDialog::getSaveFileName(
+            m_window, tr("Export for a Bug Report"),
+            QStringLiteral("trace-%1.spanscope")
+                .arg(QString::fromStdString(storage::toHex(traces.front()).substr(0, 8))),
+            tr("Spanscope bundles (*.spanscope)"));
+        if (path.isEmpty())
+            return;
+    }
+    if (!askFirst)
+        return writeBundle(traces, path, true);
+    // The preview: what the default rules would mask, counted on copies of the data.
+    ++m_busy;
+    using Preview = storage::Result<std::map<std::string, int>>;
+    m_queries->request<Preview>(
+        this,
+        [traces](storage::TraceStore &store) -> Preview {
+            auto redactor = ingest::Redactor::create(ingest::RedactionRules::defaults());
+            for (const storage::TraceId &id : traces) {
+                auto trace = store.loadTrace(id);
+                if (!trace || !*trace)
+                    return storage::Error{"The trace " + storage::toHex(id) + " is not stored."};
+                (*redactor)->redact(**trace);
+                storage::LogFilter logs;
+                logs.traceId = id;
+                logs.limit = 100'000;
+                if (auto page = store.findLogs(logs))
+                    (*redactor)->redact(*page);
+            }
+            return (*redactor)->counts();
+        },
+        [this, traces, path](Preview preview) {
+            --m_busy;
+            if (!preview) {
+                QMessageBox::warning(m_window, tr("Export"),
+                                     QString::fromStdString(preview.error()));
+                return;
+            }
+            QString masked;
+            for (const auto &[pattern, count] : *preview)
+                masked += tr("\n  • %1 value(s) matching \"%2\"")
+                              .arg(count)
+                              .arg(QString::fromStdString(pattern));
+            QMessageBox box(QMessageBox::Question, tr("Export for a Bug Report"),
+                            masked.isEmpty()
+                                ? tr("Nothing in these traces looks like a secret or an e-mail "
+                                     "address. Export %n trace(s)?",
+                                     nullptr, int(traces.size()))
+                                : tr("These values will be replaced by [REDACTED]:%1").arg(masked),
+                            QMessageBox::Cancel, m_window);
+            QPushButton *redacted = box.addButton(tr("&Export"), QMessageBox::AcceptRole);
+            QPushButton *raw = masked.isEmpty()
+                ? nullptr
+                : box.addButton(tr("Export &Unredacted"), QMessageBox::DestructiveRole);
+            box.setDefaultButton(redacted);
+            box.exec();
+            if (box.clickedButton() == redacted)
+                writeBundle(traces, path, true);
+            else if (raw && box.clickedButton() == raw)
+                writeBundle(traces, path, false);
+        });
+}
+
+void BundleTransfer::writeBundle(const std::vector<storage::TraceId> &traces, const QString &path,
+                                 bool redact)
+{
+    ++m_busy;
+    emit message(tr("Writing %1…").arg(path), 0);
+    using Written = storage::Result<ingest::BundleSummary>;
+    m_queries->request<Written>(
+        this,
+        [traces, path, redact](storage::TraceStore &store) {
+            ingest::BundleOptions options;
+            options.appVersion = SPANSCOPE_VERSION;
+            if (!redact)
+                options.redaction.reset();
+            return ingest::writeBundle(store, traces, options, path.toStdString());
+        },
+        [this, path](Written written) {
+            --m_busy;
+            if (!written) {
+                QMessageBox::warning(m_window, tr("Export"),
+                                     QString::fromStdString(written.error()));
+                emit finished(false);
+                return;
+            }
+            emit message(tr("Wrote %1: %2 trace(s), %3 spans, %4 log records.")
+                             .arg(path)
+                             .arg(written->traces)
+                             .arg(written->spans)
+                             .arg(written->logs),
+                         8000);
+            emit finished(true);
+        });
+}
+
+void BundleTransfer::importFiles(const QStringList &paths)
+{
+    if (paths.isEmpty())
+        return;
+    ++m_busy;
+    emit message(tr("Importing %n file(s)…", nullptr, int(paths.size())), 0);
+    storage::BatchSink *sink = &m_server.writer();
+    QPointer<BundleTransfer> self(this);
+    QtConcurrent::run([paths, sink] {
+        QStringList report, errors;
+        for (const QString &path : paths) {
+            auto imported = ingest::importFile(path.toStdString(), *sink);
+            if (imported)
+                report << tr("%1: %2 spans, %3 log records")
+                              .arg(path)
+                              .arg(imported->spans)
+                              .arg(imported->logs);
+            else
+                errors << QString::fromStdString(imported.error());
+        }
+        return std::pair{report, errors};
+    }).then(this, [self](std::pair<QStringList, QStringList> done) {
+        if (!self)
+            return;
+        --self->m_busy;
+        const auto &[report, errors] = done;
+        if (!errors.isEmpty())
+            QMessageBox::warning(self->m_window, tr("Import"),
+                                 tr("Not imported (nothing of these files was stored):\n%1")
+                                     .arg(errors.join(QLatin1Char('\n'))));
+        if (!report.isEmpty())
+            emit self->message(tr("Imported %1.").arg(report.join(QStringLiteral("; "))), 10000);
+        emit self->finished(errors.isEmpty());
+    });
+}
+
+} // namespace spanscope::ui

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <telemetry.h>
+
+#include <QObject>
+#include <QStringList>
+
+#include <vector>
+
+class QWidget;
+
+namespace spanscope::ingest {
+class IngestServer;
+}
+
+namespace spanscope::ui {
+
+class TraceQueryThread;
+
+// Bundles from the window: exporting traces to a `.spanscope` file (with a preview of what the
+// redaction will mask, asked before anything is written) and importing bundles and OTLP-JSON
+// files into the store, in the background.
+class BundleTransfer : public QObject
+{
+    Q_OBJECT
+public:
+    BundleTransfer(ingest::IngestServer &server, QWidget *window);
+
+    // Asks where to write (unless `path` is given) and what to mask, then writes.
+    void exportTraces(const std::vector<storage::TraceId> &traces, QString path = {},
+                      bool askFirst = true);
+    void importFiles(const QStringList &paths);
+    bool isBusy() const { return m_busy > 0; }
+
+signals:
+    void message(const QString &text, int timeoutMs);
+    void finished(bool ok); // an export or an import is over
+
+private:
+    void writeBundle(const std::vector<storage::TraceId> &traces, const QString &path, bool redact);
+
+    ingest::IngestServer &m_server;
+    QWidget *m_window;
+    TraceQueryThread *m_queries;
+    int m_busy = 0;
+};
+
+} // namespace spanscope::ui
