@@ -1,5 +1,6 @@
 #include "bundle.h"
 
+#include "foreigntraces.h"
 #include "otlpconvert.h"
 #include "otlpjson.h"
 #include "ziparchive.h"
@@ -409,6 +410,18 @@ storage::Result<ImportSummary> importFile(const std::string &path, storage::Batc
         if (!hasTraces)
             return storage::Error{path + " is not a Spanscope bundle (it has no traces.json)."};
         summary.format = "bundle";
+    } else if (auto jaeger = readJaegerJson(data)) {
+        if (!*jaeger)
+            return storage::Error{path + ": " + jaeger->error() + "."};
+        summary.format = "Jaeger JSON";
+        summary.spans = (*jaeger)->spanCount();
+        parsed.traces.push_back(std::move(**jaeger));
+    } else if (auto zipkin = readZipkinJson(data)) {
+        if (!*zipkin)
+            return storage::Error{path + ": " + zipkin->error() + "."};
+        summary.format = "Zipkin v2 JSON";
+        summary.spans = (*zipkin)->spanCount();
+        parsed.traces.push_back(std::move(**zipkin));
     } else if (auto ok = parseDocument(data, path, parsed, summary); !ok) {
         return storage::Error{ok.error() + "."};
     }

@@ -44,8 +44,9 @@ struct ImportSummary
     std::string format; // "bundle", "OTLP-JSON", "OTLP-JSON lines", "OTLP-JSON array"
 };
 
-// Reads a bundle or an OTLP-JSON file (one request or TracesData/LogsData object, JSON lines as
-// the Collector's file exporter writes, or an array of them) and writes what it holds to `sink`.
+// Reads a bundle, an OTLP-JSON file (one request or TracesData/LogsData object, JSON lines as
+// the Collector's file exporter writes, or an array of them), Jaeger UI JSON or Zipkin v2 JSON,
+// and writes what it holds to `sink`.
 // Everything is parsed before anything is written, so a bad file imports nothing; errors name
 // the entry and the position.
 storage::Result<ImportSummary> importFile(const std::string &path, storage::BatchSink &sink,

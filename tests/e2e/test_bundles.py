@@ -89,6 +89,33 @@ class BundleTest(E2ETestCase):
             replayed = cli_json(other.db, "show", TRACE)["resourceSpans"][0]["scopeSpans"][0]["spans"][0]
             self.assertEqual(replayed["name"], "POST /login")
 
+    def test_jaeger_and_zipkin_files(self):
+        data = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data")
+        with tempfile.TemporaryDirectory() as tmp:
+            db = os.path.join(tmp, "foreign.db")
+            result = subprocess.run([SPANSCOPE, "import", os.path.join(data, "jaeger_trace.json"),
+                                     os.path.join(data, "zipkin_spans.json"), "--db", db], capture_output=True, text=True)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertIn("(Jaeger JSON): 2 spans", result.stdout)
+            self.assertIn("(Zipkin v2 JSON): 2 spans", result.stdout)
+            traces = {t["rootName"]: t for t in cli_json(db, "traces")}
+            jaeger = cli_json(db, "show", traces["HTTP GET /dispatch"]["traceId"])
+            self.assertEqual(traces["HTTP GET /dispatch"]["traceId"], "00000000000000003f1a9c2b7d4e5a60")
+            self.assertEqual(traces["HTTP GET /dispatch"]["services"], ["frontend", "mysql"])
+            spans = {s["name"]: s for rs in jaeger["resourceSpans"] for ss in rs["scopeSpans"] for s in ss["spans"]}
+            self.assertEqual(spans["HTTP GET /dispatch"]["kind"], 2)
+            self.assertEqual(spans["HTTP GET /dispatch"]["endTimeUnixNano"], "1700000000730000000")
+            self.assertEqual(spans["HTTP GET /dispatch"]["events"][0]["name"], "Searching for nearby drivers")
+            attributes = {a["key"]: a["value"] for a in spans["HTTP GET /dispatch"]["attributes"]}
+            self.assertEqual(attributes["http.status_code"], {"intValue": "200"})
+            self.assertEqual(spans["SQL SELECT"]["parentSpanId"], "a1b2c3d4e5f60718")
+            self.assertEqual(spans["SQL SELECT"]["status"]["code"], 2)
+            zipkin = cli_json(db, "show", traces["get /api"]["traceId"])
+            zspans = {s["name"]: s for rs in zipkin["resourceSpans"] for ss in rs["scopeSpans"] for s in ss["spans"]}
+            self.assertEqual(zspans["query"]["status"], {"message": "connection reset", "code": 2})
+            self.assertIn({"key": "peer.service", "value": {"stringValue": "postgres"}}, zspans["query"]["attributes"])
+            self.assertEqual(zspans["get /api"]["events"][0]["name"], "cache miss")
+
     def test_otlp_json_files_in_three_shapes_and_bad_files(self):
         with tempfile.TemporaryDirectory() as tmp:
             single = secret_trace()

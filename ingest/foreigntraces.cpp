@@ -1,0 +1,213 @@
+#include "foreigntraces.h"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+
+namespace spanscope::ingest {
+
+namespace {
+
+using Json = nlohmann::json;
+
+// Jaeger writes 16 hex digits for a trace id whose high half is zero; ids are left-padded.
+template<typename Id>
+bool hexId(const Json &value, Id &out)
+{
+    if (!value.is_string())
+        return false;
+    std::string hex = value.get<std::string>();
+    const std::size_t digits = out.size() * 2;
+    if (hex.empty() || hex.size() > digits)
+        return false;
+    hex.insert(0, digits - hex.size(), '0');
+    return storage::fromHex(hex, out);
+}
+
+std::uint64_t micros(const Json &value)
+{
+    if (value.is_number_unsigned() || value.is_number_integer())
+        return value.get<std::uint64_t>() * 1000;
+    if (value.is_number_float())
+        return static_cast<std::uint64_t>(value.get<double>() * 1000);
+    return 0;
+}
+
+storage::AnyValue jaegerValue(const Json &tag)
+{
+    storage::AnyValue out;
+    const std::string type = tag.value("type", std::string("string"));
+    const Json &value = tag.contains("value") ? tag["value"] : Json();
+    if (type == "bool" && value.is_boolean())
+        out.value = value.get<bool>();
+    else if (type == "int64" && value.is_number_integer())
+        out.value = value.get<std::int64_t>();
+    else if (type == "int64" && value.is_string())
+        out.value = static_cast<std::int64_t>(std::stoll(value.get<std::string>()));
+    else if (type == "float64" && value.is_number())
+        out.value = value.get<double>();
+    else
+        out.value = value.is_string() ? value.get<std::string>() : value.dump();
+    return out;
+}
+
+storage::SpanKind kindNamed(std::string name)
+{
+    for (char &c : name)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (name == "server")
+        return storage::SpanKind::Server;
+    if (name == "client")
+        return storage::SpanKind::Client;
+    if (name == "producer")
+        return storage::SpanKind::Producer;
+    if (name == "consumer")
+        return storage::SpanKind::Consumer;
+    return storage::SpanKind::Internal;
+}
+
+storage::ScopedSpans &groupFor(storage::TraceBatch &batch,
+                               std::map<std::string, std::size_t> &groups, const std::string &key,
+                               const storage::Attributes &resource)
+{
+    auto [it, added] = groups.try_emplace(key, batch.groups.size());
+    if (added) {
+        batch.groups.emplace_back();
+        batch.groups.back().resource.attributes = resource;
+    }
+    return batch.groups[it->second];
+}
+
+} // namespace
+
+std::optional<storage::Result<storage::TraceBatch>> readJaegerJson(std::string_view text)
+{
+    const Json json = Json::parse(text.begin(), text.end(), nullptr, false);
+    if (!json.is_object() || !json.contains("data") || !json["data"].is_array())
+        return std::nullopt;
+    storage::TraceBatch batch;
+    std::map<std::string, std::size_t> groups;
+    const Json &traces = json["data"];
+    for (std::size_t t = 0; t < traces.size(); ++t) {
+        const Json &trace = traces[t];
+        const std::string where = "data[" + std::to_string(t) + "]";
+        if (!trace.is_object() || !trace.contains("spans") || !trace["spans"].is_array())
+            return storage::Result<storage::TraceBatch>(storage::Error{where + " has no spans"});
+        const Json processes = trace.value("processes", Json::object());
+        for (std::size_t s = 0; s < trace["spans"].size(); ++s) {
+            const Json &item = trace["spans"][s];
+            const std::string at = where + ".spans[" + std::to_string(s) + "]";
+            storage::Span span;
+            if (!item.is_object() || !hexId(item.value("traceID", Json()), span.traceId)
+                || !hexId(item.value("spanID", Json()), span.spanId))
+                return storage::Result<storage::TraceBatch>(
+                    storage::Error{at + " needs hex traceID and spanID"});
+            span.name = item.value("operationName", std::string());
+            span.startUnixNano = micros(item.value("startTime", Json()));
+            span.endUnixNano = span.startUnixNano + micros(item.value("duration", Json()));
+            span.kind = storage::SpanKind::Internal;
+            for (const Json &reference : item.value("references", Json::array())) {
+                storage::SpanId other{};
+                storage::TraceId otherTrace{};
+                if (!hexId(reference.value("spanID", Json()), other))
+                    continue;
+                hexId(reference.value("traceID", Json()), otherTrace);
+                if (reference.value("refType", std::string()) == "CHILD_OF"
+                    && !storage::isValid(span.parentSpanId))
+                    span.parentSpanId = other;
+                else
+                    span.links.push_back({otherTrace, other, {}, {}, 0, 0});
+            }
+            if (!storage::isValid(span.parentSpanId))
+                hexId(item.value("parentSpanID", Json()), span.parentSpanId);
+            for (const Json &tag : item.value("tags", Json::array())) {
+                const std::string key = tag.value("key", std::string());
+                if (key == "span.kind")
+                    span.kind = kindNamed(tag.value("value", std::string()));
+                else if (key == "error" && tag.value("value", Json()) == true)
+                    span.statusCode = storage::StatusCode::Error;
+                else if (key == "otel.status_code")
+                    span.statusCode = tag.value("value", std::string()) == "ERROR"
+                        ? storage::StatusCode::Error
+                        : storage::StatusCode::Ok;
+                else if (key == "otel.status_description")
+                    span.statusMessage = tag.value("value", std::string());
+                else
+                    span.attributes.push_back({key, jaegerValue(tag)});
+            }
+            for (const Json &log : item.value("logs", Json::array())) {
+                storage::SpanEvent event;
+                event.timeUnixNano = micros(log.value("timestamp", Json()));
+                event.name = "log";
+                for (const Json &field : log.value("fields", Json::array())) {
+                    if (field.value("key", std::string()) == "event")
+                        event.name = field.value("value", std::string("log"));
+                    else
+                        event.attributes.push_back(
+                            {field.value("key", std::string()), jaegerValue(field)});
+                }
+                span.events.push_back(std::move(event));
+            }
+            // The process: by id in the trace's table, or inline.
+            const Json process = item.contains("process")
+                ? item["process"]
+                : processes.value(item.value("processID", std::string()), Json::object());
+            const std::string service
+                = process.value("serviceName", std::string("unknown_service"));
+            storage::Attributes resource{{"service.name", {service}}};
+            for (const Json &tag : process.value("tags", Json::array()))
+                resource.push_back({tag.value("key", std::string()), jaegerValue(tag)});
+            groupFor(batch, groups, process.dump(), resource).spans.push_back(std::move(span));
+        }
+    }
+    return storage::Result<storage::TraceBatch>(std::move(batch));
+}
+
+std::optional<storage::Result<storage::TraceBatch>> readZipkinJson(std::string_view text)
+{
+    const Json json = Json::parse(text.begin(), text.end(), nullptr, false);
+    if (!json.is_array() || json.empty() || !json[0].is_object() || !json[0].contains("traceId")
+        || !json[0].contains("id"))
+        return std::nullopt;
+    storage::TraceBatch batch;
+    std::map<std::string, std::size_t> groups;
+    for (std::size_t i = 0; i < json.size(); ++i) {
+        const Json &item = json[i];
+        const std::string at = "span " + std::to_string(i + 1);
+        storage::Span span;
+        if (!item.is_object() || !hexId(item.value("traceId", Json()), span.traceId)
+            || !hexId(item.value("id", Json()), span.spanId))
+            return storage::Result<storage::TraceBatch>(
+                storage::Error{at + " needs hex traceId and id"});
+        hexId(item.value("parentId", Json()), span.parentSpanId);
+        span.name = item.value("name", std::string());
+        span.kind = kindNamed(item.value("kind", std::string()));
+        span.startUnixNano = micros(item.value("timestamp", Json()));
+        span.endUnixNano = span.startUnixNano + micros(item.value("duration", Json()));
+        const Json tags = item.value("tags", Json::object());
+        for (const auto &[key, value] : tags.items()) {
+            const std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+            if (key == "error") {
+                span.statusCode = storage::StatusCode::Error;
+                span.statusMessage = text;
+            } else {
+                span.attributes.push_back({key, {text}});
+            }
+        }
+        const Json remote = item.value("remoteEndpoint", Json::object());
+        if (remote.contains("serviceName"))
+            span.attributes.push_back({"peer.service", {remote["serviceName"].get<std::string>()}});
+        for (const Json &annotation : item.value("annotations", Json::array()))
+            span.events.push_back({micros(annotation.value("timestamp", Json())),
+                                   annotation.value("value", std::string()),
+                                   {},
+                                   0});
+        const std::string service = item.value("localEndpoint", Json::object())
+                                        .value("serviceName", std::string("unknown_service"));
+        groupFor(batch, groups, service, {{"service.name", {service}}})
+            .spans.push_back(std::move(span));
+    }
+    return storage::Result<storage::TraceBatch>(std::move(batch));
+}
+
+} // namespace spanscope::ingest
