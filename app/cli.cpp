@@ -10,6 +10,7 @@
 
 #include <QCommandLineParser>
 #include <QDateTime>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -132,6 +133,9 @@ int runTraces(const QStringList &arguments)
                  QStringLiteral("key=value")});
     p.addOption(
         {QStringLiteral("trace-id"), QStringLiteral("Only this trace."), QStringLiteral("hex")});
+    p.addOption({QStringLiteral("source"),
+                 QStringLiteral("Only traces imported from this file (its absolute path)."),
+                 QStringLiteral("file")});
     p.addOption({QStringLiteral("limit"), QStringLiteral("At most this many traces (default 50)."),
                  QStringLiteral("n"), QStringLiteral("50")});
     if (const int code
@@ -175,6 +179,9 @@ int runTraces(const QStringList &arguments)
             return usageError(QStringLiteral("--trace-id needs 32 hex digits."));
         filter.traceId = id;
     }
+    if (p.isSet(QStringLiteral("source")))
+        filter.source
+            = QFileInfo(p.value(QStringLiteral("source"))).absoluteFilePath().toStdString();
     if (const int code = command.open(); code >= 0)
         return code;
     auto traces = command.store->findTraces(filter);
@@ -197,6 +204,7 @@ int runTraces(const QStringList &arguments)
                 {QStringLiteral("spanCount"), static_cast<qint64>(t.spanCount)},
                 {QStringLiteral("errorCount"), static_cast<qint64>(t.errorCount)},
                 {QStringLiteral("logCount"), static_cast<qint64>(t.logCount)},
+                {QStringLiteral("source"), fromStd(t.source)},
                 {QStringLiteral("services"), services},
             });
         }

@@ -1,6 +1,7 @@
 #include "bundle.h"
 
 #include "foreigntraces.h"
+#include "jsondepth.h"
 #include "otlpconvert.h"
 #include "otlpjson.h"
 #include "ziparchive.h"
@@ -22,6 +23,8 @@ namespace spanscope::ingest {
 namespace {
 
 using Json = nlohmann::json;
+
+constexpr int MaxJsonNesting = 128; // OTLP-JSON needs about 12
 
 std::string escape(std::string_view text)
 {
@@ -322,6 +325,9 @@ storage::Result<bool> parseObject(std::string_view text, const std::string &wher
 storage::Result<bool> parseDocument(std::string_view text, const std::string &name, Parsed &out,
                                     ImportSummary &summary)
 {
+    if (!jsonNestingWithin(text, MaxJsonNesting))
+        return storage::Error{name + " nests JSON deeper than " + std::to_string(MaxJsonNesting)
+                              + " levels; it is not a trace file"};
     const std::size_t first = text.find_first_not_of(" \t\r\n");
     if (first == std::string_view::npos)
         return storage::Error{name + " is empty"};
@@ -410,6 +416,9 @@ storage::Result<ImportSummary> importFile(const std::string &path, storage::Batc
         if (!hasTraces)
             return storage::Error{path + " is not a Spanscope bundle (it has no traces.json)."};
         summary.format = "bundle";
+    } else if (!jsonNestingWithin(data, MaxJsonNesting)) {
+        return storage::Error{path + " nests JSON deeper than " + std::to_string(MaxJsonNesting)
+                              + " levels; it is not a trace file."};
     } else if (auto jaeger = readJaegerJson(data)) {
         if (!*jaeger)
             return storage::Error{path + ": " + jaeger->error() + "."};
@@ -425,7 +434,10 @@ storage::Result<ImportSummary> importFile(const std::string &path, storage::Batc
     } else if (auto ok = parseDocument(data, path, parsed, summary); !ok) {
         return storage::Error{ok.error() + "."};
     }
-    // Everything parsed: now it is written.
+    // Everything parsed: now it is written, labelled with where it came from.
+    const std::string source = std::filesystem::absolute(path).lexically_normal().string();
+    for (storage::TraceBatch &batch : parsed.traces)
+        batch.source = source;
     if (auto written
         = writeAll(parsed.traces,
                    [&](const storage::TraceBatch &batch) { return sink.writeTraces(batch); });

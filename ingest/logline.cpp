@@ -1,5 +1,7 @@
 #include "logline.h"
 
+#include "jsondepth.h"
+
 #include <tracetext.h>
 
 #include <QDateTime>
@@ -19,6 +21,7 @@ namespace {
 using Json = nlohmann::ordered_json; // keeps the line's key order for display
 
 constexpr int MaxValueDepth = 8; // deeper JSON is kept as text
+constexpr int MaxJsonNesting = 64; // a line nested deeper is kept as plain text
 
 bool equalsIgnoringCase(std::string_view a, std::string_view b)
 {
@@ -384,7 +387,7 @@ std::optional<ParsedLogLine> parseLogLine(std::string_view line, std::uint64_t o
     }
     const std::size_t first = line.find_first_not_of(" \t");
     Json json;
-    if (line[first] == '{' && cut == 0)
+    if (line[first] == '{' && cut == 0 && jsonNestingWithin(line, MaxJsonNesting))
         json = Json::parse(line.begin(), line.end(), nullptr, false);
     if (!json.is_object()) {
         record.body.value = std::string(line);

@@ -172,7 +172,8 @@ public:
         , m_insertTrace(*m_db,
                         "INSERT INTO traces(trace_id, base_ns, start_ns, end_ns, span_count, "
                         "error_count, log_count, has_root, root_service, root_name, "
-                        "services, received_ns, updated_seq) VALUES (?,?,0,0,0,0,0,0,'','','',?,0)")
+                        "services, received_ns, updated_seq, source) "
+                        "VALUES (?,?,0,0,0,0,0,0,'','','',?,0,?)")
         , m_readSummary(*m_db,
                         "SELECT start_ns, end_ns, span_count, error_count, log_count, "
                         "has_root, root_service, root_name, services FROM traces "
@@ -491,7 +492,7 @@ private:
     }
 
     // The trace's row, created on first sight with `time` as its base.
-    TraceRow traceRow(const TraceId &traceId, std::int64_t time)
+    TraceRow traceRow(const TraceId &traceId, std::int64_t time, const std::string &source = {})
     {
         if (auto it = m_traceKeys.find(traceId); it != m_traceKeys.end())
             return it->second;
@@ -505,6 +506,7 @@ private:
             check(m_insertTrace.bindBlob(1, traceId.data(), traceId.size())
                       .bind(2, time)
                       .bind(3, nowNanos())
+                      .bindText(4, source)
                       .run());
             row = {sqlite3LastRowId(), time};
             m_touched[row.key].fresh = true;
@@ -533,8 +535,8 @@ private:
             const std::int64_t scope = scopeId(group.scope);
             const std::string service = group.resource.serviceName();
             for (const Span &span : group.spans) {
-                const TraceRow trace
-                    = traceRow(span.traceId, static_cast<std::int64_t>(span.startUnixNano));
+                const TraceRow trace = traceRow(
+                    span.traceId, static_cast<std::int64_t>(span.startUnixNano), batch.source);
                 const std::int64_t key = trace.key;
                 attrs.clear();
                 events.clear();
@@ -799,8 +801,8 @@ WriteOutcome SpanWriter::enqueue(std::unique_ptr<Job> job)
 
 void SpanWriter::count(Signal signal, Tally what, std::uint64_t items)
 {
-    static constexpr const char *suffixes[] = {".accepted", ".rejected", ".truncated",
-                                               ".sampled_out"};
+    static constexpr const char *suffixes[]
+        = {".accepted", ".rejected", ".truncated", ".sampled_out"};
     addCounter(toString(signal) + std::string(suffixes[static_cast<int>(what)]), items);
 }
 

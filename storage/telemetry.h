@@ -166,6 +166,7 @@ struct ScopedLogs
 struct TraceBatch
 {
     std::vector<ScopedSpans> groups;
+    std::string source; // the file the spans were imported from; empty for live telemetry
     std::size_t spanCount() const;
 };
 

@@ -201,6 +201,8 @@ Result<std::vector<TraceSummary>> TraceStore::findTraces(const TraceFilter &filt
         sql += " AND instr(',' || t.services || ',', ',' || ?2 || ',') > 0";
     if (filter.errorsOnly)
         sql += " AND t.error_count > 0";
+    if (!filter.source.empty())
+        sql += " AND t.source = ?16";
     if (filter.minDurationNs)
         sql += " AND t.end_ns - t.start_ns >= ?3";
     if (filter.maxDurationNs)
@@ -243,6 +245,8 @@ Result<std::vector<TraceSummary>> TraceStore::findTraces(const TraceFilter &filt
     query.bind(13, std::max(1, filter.limit));
     if (filter.changedAfter)
         query.bind(14, filter.changedAfter->first).bind(15, filter.changedAfter->second);
+    if (!filter.source.empty())
+        query.bindText(16, filter.source);
     std::vector<TraceSummary> out;
     while (query.next())
         out.push_back(readSummary(query));

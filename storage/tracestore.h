@@ -54,6 +54,7 @@ struct TraceFilter
     std::string attributeKey;
     std::optional<std::string> attributeValue;
     std::optional<TraceId> traceId;
+    std::string source; // traces imported from this file
     int limit = 100;
     TraceOrder order = TraceOrder::Start;
     bool descending = true;

@@ -357,7 +357,10 @@ QVariant TraceListModel::data(const QModelIndex &index, int role) const
             services << QString::fromStdString(service);
         return services;
     } else if (role == Qt::ToolTipRole) {
-        return tr("Trace %1").arg(QString::fromStdString(storage::toHex(s.traceId)));
+        const QString id = tr("Trace %1").arg(QString::fromStdString(storage::toHex(s.traceId)));
+        return s.source.empty()
+            ? id
+            : id + QLatin1Char('\n') + tr("Imported from %1").arg(QString::fromStdString(s.source));
     } else if (role == Qt::TextAlignmentRole) {
         const bool number = index.column() == DurationColumn || index.column() == SpansColumn
             || index.column() == ErrorsColumn;

@@ -79,9 +79,12 @@ class BundleTest(E2ETestCase):
             original_span = original["resourceSpans"][0]["scopeSpans"][0]["spans"][0]
             for key in ("traceId", "spanId", "name", "kind", "startTimeUnixNano", "endTimeUnixNano"):
                 self.assertEqual(span[key], original_span[key])
-            # Importing again stores no span twice.
+            # Importing again stores no span twice; the trace says where it came from.
             subprocess.run([SPANSCOPE, "import", bundle, "--db", fresh], capture_output=True, text=True)
             self.assertEqual(cli_json(fresh, "traces")[0]["spanCount"], 1)
+            self.assertEqual(cli_json(fresh, "traces")[0]["source"], os.path.abspath(bundle))
+            self.assertEqual(len(cli_json(fresh, "traces", "--source", bundle)), 1)
+            self.assertEqual(cli_json(fresh, "traces", "--source", "/elsewhere.json"), [])
 
         # traces.json is plain OTLP-JSON: any receiver takes it unchanged.
         with SpanscopeServer() as other:
@@ -145,6 +148,12 @@ class BundleTest(E2ETestCase):
             self.assertEqual(result.returncode, 1)
             self.assertIn("bad.jsonl line 2", result.stderr)
             self.assertEqual(cli_json(empty, "traces"), [])
+            deep = os.path.join(tmp, "deep.json")
+            with open(deep, "w") as f:
+                f.write('{"resourceSpans": ' + "[" * 200000 + "]" * 200000 + "}")
+            result = subprocess.run([SPANSCOPE, "import", deep, "--db", empty], capture_output=True, text=True)
+            self.assertEqual(result.returncode, 1)
+            self.assertIn("nests JSON deeper", result.stderr)
             hostile = os.path.join(tmp, "evil.spanscope")
             with zipfile.ZipFile(hostile, "w") as z:
                 z.writestr("../traces.json", "{}")

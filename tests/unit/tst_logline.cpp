@@ -193,6 +193,13 @@ private slots:
         QVERIFY(!ingest::parseLogLine("   \r\n", Observed));
         QVERIFY(!ingest::parseLogLine("", Observed));
 
+        // Nested beyond reason: kept as text, never parsed (or printed recursively).
+        const std::string deep = "{\"msg\": " + std::string(500'000, '[') + "}";
+        const auto nested = ingest::parseLogLine(deep, Observed);
+        QVERIFY(nested);
+        QVERIFY(!nested->structured);
+        QCOMPARE(std::get<std::string>(nested->record.body.value).size(), deep.size());
+
         const std::string longLine = "{\"msg\":\"" + std::string(2 << 20, 'a') + "\"}";
         const auto cut = ingest::parseLogLine(longLine, Observed);
         QVERIFY(cut);
