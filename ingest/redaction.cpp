@@ -96,12 +96,18 @@ void Redactor::redact(storage::Attributes &attributes)
     }
 }
 
+void Redactor::redact(std::vector<storage::Resource> &resources,
+                      std::vector<storage::Scope> &scopes)
+{
+    for (storage::Resource &resource : resources)
+        redact(resource.attributes);
+    for (storage::Scope &scope : scopes)
+        redact(scope.attributes);
+}
+
 void Redactor::redact(storage::TraceData &trace)
 {
-    for (storage::Resource &resource : trace.resources)
-        redact(resource.attributes);
-    for (storage::Scope &scope : trace.scopes)
-        redact(scope.attributes);
+    redact(trace.resources, trace.scopes);
     for (storage::StoredSpan &stored : trace.spans) {
         storage::Span &span = stored.span;
         redact(span.attributes);
@@ -115,10 +121,7 @@ void Redactor::redact(storage::TraceData &trace)
 
 void Redactor::redact(storage::LogPage &page)
 {
-    for (storage::Resource &resource : page.resources)
-        redact(resource.attributes);
-    for (storage::Scope &scope : page.scopes)
-        redact(scope.attributes);
+    redact(page.resources, page.scopes);
     for (storage::StoredLog &log : page.logs) {
         redact(log.record.body);
         redact(log.record.attributes);

@@ -46,6 +46,7 @@ public:
 private:
     explicit Redactor(RedactionRules rules);
     void redact(storage::Attributes &attributes);
+    void redact(std::vector<storage::Resource> &resources, std::vector<storage::Scope> &scopes);
     void redact(storage::AnyValue &value);
     void redactText(std::string &text);
 

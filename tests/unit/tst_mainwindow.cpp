@@ -68,6 +68,19 @@ int rowOfSpanNamed(const ui::WaterfallView &view, const std::string &name)
     return -1;
 }
 
+// A trace of one root span, as a receiver would hand it on.
+storage::TraceBatch oneSpanTrace(std::uint8_t id, const std::string &name)
+{
+    storage::TraceBatch batch;
+    batch.groups.emplace_back();
+    storage::Span span;
+    span.traceId[0] = id;
+    span.spanId[0] = 1;
+    span.name = name;
+    batch.groups[0].spans.push_back(span);
+    return batch;
+}
+
 QAction *menuAction(QMainWindow &window, const QString &text)
 {
     for (QAction *menu : window.menuBar()->actions()) {
@@ -524,14 +537,7 @@ private slots:
         ingest::SamplingPolicy dropAll;
         dropAll.ratio = 0;
         m_server->sampling().setPolicy(dropAll);
-        storage::TraceBatch batch;
-        batch.groups.emplace_back();
-        storage::Span span;
-        span.traceId[0] = 0x5a;
-        span.spanId[0] = 1;
-        span.name = "GET /";
-        batch.groups[0].spans.push_back(span);
-        QVERIFY(m_server->sampling().writeTraces(std::move(batch)).committed());
+        QVERIFY(m_server->sampling().writeTraces(oneSpanTrace(0x5a, "GET /")).committed());
         QTRY_VERIFY_WITH_TIMEOUT(
             samplingLabel() && samplingLabel()->isVisible()
                 && samplingLabel()->text().contains(QStringLiteral("1 spans dropped")),
@@ -592,14 +598,7 @@ private slots:
         QVERIFY(m_window->statusBar()->currentMessage().startsWith(
             QStringLiteral("Sampling policy applied: ratio 0 %")));
 
-        storage::TraceBatch batch;
-        batch.groups.emplace_back();
-        storage::Span span;
-        span.traceId[0] = 0x77;
-        span.spanId[0] = 1;
-        span.name = "GET /orders";
-        batch.groups[0].spans.push_back(span);
-        QVERIFY(m_server->sampling().writeTraces(std::move(batch)).committed());
+        QVERIFY(m_server->sampling().writeTraces(oneSpanTrace(0x77, "GET /orders")).committed());
         QTableWidget *counters = panel->countersTable();
         QTRY_VERIFY_WITH_TIMEOUT(counters->rowCount() > 0 && counters->item(0, 2)
                                      && counters->item(0, 2)->text() == QLatin1String("1"),
