@@ -54,6 +54,14 @@ std::string escape(std::string_view text)
     return out;
 }
 
+// Strings as they are; other values as the CLI prints them.
+std::string bodyText(const storage::AnyValue &body)
+{
+    if (const auto *text = std::get_if<std::string>(&body.value))
+        return *text;
+    return storage::formatValue(body);
+}
+
 std::string attributeRows(const storage::Attributes &attributes)
 {
     std::string html;
@@ -120,19 +128,20 @@ std::string traceHtml(const storage::TraceData &trace, const storage::LogPage &l
         std::snprintf(bar, sizeof bar,
                       "<span class='bar%s' style='left:%.3f%%;width:%.3f%%'></span>",
                       error ? " err" : "", std::clamp(left, 0.0, 100.0), std::min(width, 100.0));
-        html += "<details style='margin-left:" + std::to_string(depth * 14) + "px'><summary>"
-            + "<span class=name>" + escape(span.name) + "</span> <small>"
+        // Indented by depth inside the name column, so every bar's track lines up.
+        html += "<details><summary><span class=name style='padding-left:"
+            + std::to_string(depth * 14) + "px'>" + escape(span.name) + " <small>"
             + escape(trace.resources[stored.resource].serviceName()) + " · "
             + escape(storage::formatDuration(
                 static_cast<std::int64_t>(span.endUnixNano - span.startUnixNano)))
-            + "</small><span class=track>" + bar + "</span></summary>";
+            + "</small></span><span class=track>" + bar + "</span></summary>";
         if (error)
             html += "<p class=error>error: " + escape(span.statusMessage) + "</p>";
         for (const storage::SpanEvent &event : span.events) {
             html += "<p><b>" + escape(event.name) + "</b></p>";
             for (const storage::KeyValue &kv : event.attributes) {
                 if (kv.key == "exception.stacktrace")
-                    html += "<pre>" + escape(storage::formatValue(kv.value)) + "</pre>";
+                    html += "<pre>" + escape(bodyText(kv.value)) + "</pre>";
             }
             html += attributeRows(event.attributes);
         }
@@ -150,7 +159,7 @@ std::string traceHtml(const storage::TraceData &trace, const storage::LogPage &l
                 + escape(r.severityText.empty() ? storage::severityName(r.severityNumber)
                                                 : r.severityText)
                 + "</td><td>" + escape(logs.resources[log.resource].serviceName())
-                + "</td><td><pre>" + escape(storage::formatValue(r.body)) + "</pre></td></tr>";
+                + "</td><td><pre>" + escape(bodyText(r.body)) + "</pre></td></tr>";
         }
         html += "</table>";
     }
@@ -162,7 +171,8 @@ constexpr const char *PageStyle
       "details{border-bottom:1px solid #eee;padding:2px 0}summary{cursor:pointer;position:relative}"
       ".track{position:absolute;left:45%;right:0;top:4px;height:10px;background:#f4f4f4}"
       ".bar{position:absolute;top:0;height:10px;background:#6c9bd2}.bar.err{background:#dc322f}"
-      ".name{display:inline-block;max-width:40%;overflow:hidden;vertical-align:bottom}"
+      ".name{display:inline-block;width:42%;overflow:hidden;white-space:nowrap;vertical-align:"
+      "bottom}"
       "small{color:#777}.error{color:#dc322f}pre{white-space:pre-wrap;background:#fafafa;padding:"
       "4px}"
       "table.attrs th{text-align:left;padding-right:1em;font-weight:600}"

@@ -63,6 +63,17 @@ class BundleTest(E2ETestCase):
             self.assertNotIn("<script>", html)
             self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt;", html)
             self.assertNotRegex(html, r"(src|href)=['\"]?https?:")  # nothing from the network
+            # A real browser, offline, renders it: the span, its attribute as text, no script run.
+            page = os.path.join(tmp, "index.html")
+            with open(page, "w") as f:
+                f.write(html)
+            dom = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                                  "--proxy-server=127.0.0.1:9", "--dump-dom", "file://" + page],
+                                 capture_output=True, text=True, timeout=120).stdout
+            self.assertIn("POST /login", dom)
+            self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt;", dom)
+            self.assertNotIn("<script>", dom)
+            self.assertIn("[REDACTED]", dom)
 
             # Into a fresh database: the same trace, as redacted.
             fresh = os.path.join(tmp, "fresh.db")
