@@ -59,6 +59,7 @@ int runExport(const QStringList &arguments)
                       QStringLiteral("Export values as they are (secrets included).")});
     parser.addOption(
         {QStringLiteral("note"), QStringLiteral("A note for the reader."), QStringLiteral("text")});
+    addTraceFilterOptions(parser, 100); // without ids: the traces matching these
     int code = 0;
     if (parseHelp(parser, arguments, code))
         return code;
@@ -69,8 +70,15 @@ int runExport(const QStringList &arguments)
             return usageError(QStringLiteral("'%1' is not a trace id (32 hex digits).").arg(text));
         ids.push_back(id);
     }
-    if (ids.empty())
-        return usageError(QStringLiteral("export needs at least one trace id."));
+    storage::TraceFilter filter;
+    if (QString error; !traceFilterFrom(parser, filter, error))
+        return usageError(error);
+    const bool filtered = !filter.service.empty() || !filter.spanName.empty() || filter.errorsOnly
+        || filter.minDurationNs || filter.maxDurationNs || filter.startFromNs
+        || !filter.attributeKey.empty() || filter.traceId || !filter.source.empty();
+    if (ids.empty() && !filtered)
+        return usageError(QStringLiteral("export needs trace ids, or filters such as --errors "
+                                         "--since 1h."));
     if (!parser.isSet(QStringLiteral("output")))
         return usageError(QStringLiteral("export needs -o FILE.spanscope."));
     ingest::BundleOptions options;
@@ -93,6 +101,15 @@ int runExport(const QStringList &arguments)
     auto store = storage::TraceStore::open(databasePath(parser).toStdString());
     if (!store)
         return fail(QString::fromStdString(store.error()));
+    if (ids.empty()) {
+        auto matching = (*store)->findTraces(filter);
+        if (!matching)
+            return fail(QString::fromStdString(matching.error()));
+        if (matching->empty())
+            return fail(QStringLiteral("No stored trace matches the filters."));
+        for (const storage::TraceSummary &summary : *matching)
+            ids.push_back(summary.traceId);
+    }
     const QString output = parser.value(QStringLiteral("output"));
     auto written = ingest::writeBundle(**store, ids, options, output.toStdString());
     if (!written)

@@ -111,53 +111,55 @@ int severityFromName(const QString &text)
 
 } // namespace
 
-int runTraces(const QStringList &arguments)
+void addTraceFilterOptions(QCommandLineParser &parser, int defaultLimit)
 {
-    Command command;
-    QCommandLineParser &p = command.parser;
-    p.addOption({QStringLiteral("service"), QStringLiteral("Only traces involving this service."),
-                 QStringLiteral("name")});
-    p.addOption({QStringLiteral("name"), QStringLiteral("Only traces with a span of this name."),
-                 QStringLiteral("span-name")});
-    p.addOption({QStringLiteral("errors"), QStringLiteral("Only traces with an error span.")});
-    p.addOption({QStringLiteral("min-duration"),
-                 QStringLiteral("At least this long (e.g. 250ms, 1.5s)."),
-                 QStringLiteral("duration")});
-    p.addOption({QStringLiteral("max-duration"), QStringLiteral("At most this long."),
-                 QStringLiteral("duration")});
-    p.addOption({QStringLiteral("since"),
-                 QStringLiteral("Started within this long ago (e.g. 15m, 2h)."),
-                 QStringLiteral("duration")});
-    p.addOption({QStringLiteral("attr"),
-                 QStringLiteral("A span or resource attribute, key=value (or just key)."),
-                 QStringLiteral("key=value")});
-    p.addOption(
+    parser.addOption({QStringLiteral("service"),
+                      QStringLiteral("Only traces involving this service."),
+                      QStringLiteral("name")});
+    parser.addOption({QStringLiteral("name"),
+                      QStringLiteral("Only traces with a span of this name."),
+                      QStringLiteral("span-name")});
+    parser.addOption({QStringLiteral("errors"), QStringLiteral("Only traces with an error span.")});
+    parser.addOption({QStringLiteral("min-duration"),
+                      QStringLiteral("At least this long (e.g. 250ms, 1.5s)."),
+                      QStringLiteral("duration")});
+    parser.addOption({QStringLiteral("max-duration"), QStringLiteral("At most this long."),
+                      QStringLiteral("duration")});
+    parser.addOption({QStringLiteral("since"),
+                      QStringLiteral("Started within this long ago (e.g. 15m, 2h)."),
+                      QStringLiteral("duration")});
+    parser.addOption({QStringLiteral("attr"),
+                      QStringLiteral("A span or resource attribute, key=value (or just key)."),
+                      QStringLiteral("key=value")});
+    parser.addOption(
         {QStringLiteral("trace-id"), QStringLiteral("Only this trace."), QStringLiteral("hex")});
-    p.addOption({QStringLiteral("source"),
-                 QStringLiteral("Only traces imported from this file (its absolute path)."),
-                 QStringLiteral("file")});
-    p.addOption({QStringLiteral("limit"), QStringLiteral("At most this many traces (default 50)."),
-                 QStringLiteral("n"), QStringLiteral("50")});
-    if (const int code
-        = command.prepare(arguments, QStringLiteral("List stored traces, newest first."));
-        code >= 0)
-        return code;
+    parser.addOption({QStringLiteral("source"),
+                      QStringLiteral("Only traces imported from this file (its absolute path)."),
+                      QStringLiteral("file")});
+    parser.addOption({QStringLiteral("limit"),
+                      QStringLiteral("At most this many traces (default %1).").arg(defaultLimit),
+                      QStringLiteral("n"), QString::number(defaultLimit)});
+}
 
-    storage::TraceFilter filter;
-    filter.service = p.value(QStringLiteral("service")).toStdString();
-    filter.spanName = p.value(QStringLiteral("name")).toStdString();
-    filter.errorsOnly = p.isSet(QStringLiteral("errors"));
-    filter.limit = p.value(QStringLiteral("limit")).toInt();
-    if (filter.limit <= 0)
-        return usageError(QStringLiteral("--limit needs a positive number."));
+bool traceFilterFrom(const QCommandLineParser &parser, storage::TraceFilter &filter, QString &error)
+{
+    filter.service = parser.value(QStringLiteral("service")).toStdString();
+    filter.spanName = parser.value(QStringLiteral("name")).toStdString();
+    filter.errorsOnly = parser.isSet(QStringLiteral("errors"));
+    filter.limit = parser.value(QStringLiteral("limit")).toInt();
+    if (filter.limit <= 0) {
+        error = QStringLiteral("--limit needs a positive number.");
+        return false;
+    }
     for (const char *name : {"min-duration", "max-duration", "since"}) {
         const QString option = QString::fromLatin1(name);
-        if (!p.isSet(option))
+        if (!parser.isSet(option))
             continue;
-        const auto parsed = storage::parseDuration(p.value(option).toStdString());
-        if (!parsed)
-            return usageError(
-                QStringLiteral("--%1 needs a duration such as 250ms or 2m.").arg(option));
+        const auto parsed = storage::parseDuration(parser.value(option).toStdString());
+        if (!parsed) {
+            error = QStringLiteral("--%1 needs a duration such as 250ms or 2m.").arg(option);
+            return false;
+        }
         const qint64 nanos = *parsed;
         if (option == QLatin1String("min-duration"))
             filter.minDurationNs = nanos;
@@ -166,22 +168,40 @@ int runTraces(const QStringList &arguments)
         else
             filter.startFromNs = QDateTime::currentMSecsSinceEpoch() * 1'000'000 - nanos;
     }
-    if (p.isSet(QStringLiteral("attr"))) {
-        const QString attr = p.value(QStringLiteral("attr"));
+    if (parser.isSet(QStringLiteral("attr"))) {
+        const QString attr = parser.value(QStringLiteral("attr"));
         const auto eq = attr.indexOf(QLatin1Char('='));
         filter.attributeKey = (eq < 0 ? attr : attr.left(eq)).trimmed().toStdString();
         if (eq >= 0)
             filter.attributeValue = attr.mid(eq + 1).toStdString();
     }
-    if (p.isSet(QStringLiteral("trace-id"))) {
+    if (parser.isSet(QStringLiteral("trace-id"))) {
         storage::TraceId id;
-        if (!parseTraceId(p.value(QStringLiteral("trace-id")), id))
-            return usageError(QStringLiteral("--trace-id needs 32 hex digits."));
+        if (!parseTraceId(parser.value(QStringLiteral("trace-id")), id)) {
+            error = QStringLiteral("--trace-id needs 32 hex digits.");
+            return false;
+        }
         filter.traceId = id;
     }
-    if (p.isSet(QStringLiteral("source")))
+    if (parser.isSet(QStringLiteral("source")))
         filter.source
-            = QFileInfo(p.value(QStringLiteral("source"))).absoluteFilePath().toStdString();
+            = QFileInfo(parser.value(QStringLiteral("source"))).absoluteFilePath().toStdString();
+    return true;
+}
+
+int runTraces(const QStringList &arguments)
+{
+    Command command;
+    QCommandLineParser &p = command.parser;
+    addTraceFilterOptions(p, 50);
+    if (const int code
+        = command.prepare(arguments, QStringLiteral("List stored traces, newest first."));
+        code >= 0)
+        return code;
+
+    storage::TraceFilter filter;
+    if (QString error; !traceFilterFrom(p, filter, error))
+        return usageError(error);
     if (const int code = command.open(); code >= 0)
         return code;
     auto traces = command.store->findTraces(filter);

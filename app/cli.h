@@ -1,5 +1,8 @@
 #pragma once
 
+#include <tracestore.h>
+
+#include <QCommandLineParser>
 #include <QStringList>
 
 namespace spanscope::app {
@@ -11,7 +14,13 @@ int runLogs(const QStringList &arguments);
 // `logs ingest FILE|-`: reads log lines and stores them as log records.
 int runLogsIngest(const QStringList &arguments);
 int runStats(const QStringList &arguments);
-// Bundles: `export TRACE_ID... -o FILE` and `import FILE...`.
+// The trace filters of `traces` and `export`: --service, --name, --errors, --min/max-duration,
+// --since, --attr, --trace-id, --source and --limit.
+void addTraceFilterOptions(QCommandLineParser &parser, int defaultLimit);
+bool traceFilterFrom(const QCommandLineParser &parser, storage::TraceFilter &filter,
+                     QString &error);
+
+// Bundles: `export TRACE_ID... -o FILE` (or the traces matching filters) and `import FILE...`.
 int runExport(const QStringList &arguments);
 int runImport(const QStringList &arguments);
 // Sends the demo telemetry set to a running receiver.

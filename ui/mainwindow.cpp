@@ -259,6 +259,9 @@ void MainWindow::createMenus()
         = file->addAction(tr("&Export for a Bug Report…"), this, &MainWindow::exportCurrentTrace);
     exportTrace->setShortcut(Qt::CTRL | Qt::Key_E);
     exportTrace->setEnabled(m_bundles != nullptr);
+    QAction *exportFiltered
+        = file->addAction(tr("Export &Filtered Traces…"), this, &MainWindow::exportFilteredTraces);
+    exportFiltered->setEnabled(m_bundles != nullptr);
     QAction *openTrace = file->addAction(tr("&Go to Trace ID…"), this, &MainWindow::openTraceById);
     openTrace->setShortcut(Qt::CTRL | Qt::Key_G);
     file->addSeparator();
@@ -503,6 +506,30 @@ void MainWindow::exportCurrentTrace()
         traces.push_back(m_model->summary(index.row()).traceId);
     if (m_bundles)
         m_bundles->exportTraces(traces);
+}
+
+void MainWindow::exportFilteredTraces()
+{
+    if (!m_bundles)
+        return;
+    storage::TraceFilter filter = m_filters->filter();
+    filter.limit = 1000;
+    QPointer<MainWindow> self(this);
+    m_queries->run([self, filter](storage::TraceStore &store) {
+        auto found = store.findTraces(filter);
+        std::vector<storage::TraceId> ids;
+        if (found) {
+            for (const storage::TraceSummary &summary : *found)
+                ids.push_back(summary.traceId);
+        }
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, ids] {
+                if (self)
+                    self->m_bundles->exportTraces(ids);
+            },
+            Qt::QueuedConnection);
+    });
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)

@@ -65,6 +65,8 @@ public:
     void importFiles(const QStringList &paths);
     // The open trace, else the one selected in the list, to a bundle (File > Export).
     void exportCurrentTrace();
+    // Every trace the list's filters match (up to 1 000) to one bundle.
+    void exportFilteredTraces();
     void setTheme(Theme theme);
 
 protected:

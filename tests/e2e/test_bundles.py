@@ -90,6 +90,16 @@ class BundleTest(E2ETestCase):
             original_span = original["resourceSpans"][0]["scopeSpans"][0]["spans"][0]
             for key in ("traceId", "spanId", "name", "kind", "startTimeUnixNano", "endTimeUnixNano"):
                 self.assertEqual(span[key], original_span[key])
+            # Filters instead of ids: every error trace of the service (here, the one).
+            by_filter = os.path.join(tmp, "errors.spanscope")
+            result = subprocess.run([SPANSCOPE, "export", "--errors", "--service", "checkout", "-o", by_filter,
+                                     "--db", server.db], capture_output=True, text=True)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertIn("1 traces", result.stdout)
+            nothing = subprocess.run([SPANSCOPE, "export", "--service", "nobody", "-o", by_filter, "--db", server.db],
+                                     capture_output=True, text=True)
+            self.assertEqual(nothing.returncode, 1)
+            self.assertIn("No stored trace matches", nothing.stderr)
             # Importing again stores no span twice; the trace says where it came from.
             subprocess.run([SPANSCOPE, "import", bundle, "--db", fresh], capture_output=True, text=True)
             self.assertEqual(cli_json(fresh, "traces")[0]["spanCount"], 1)
