@@ -8,6 +8,8 @@
 #include <policyfilewatcher.h>
 
 #include <QApplication>
+#include <QFileInfo>
+#include <QIcon>
 #include <QCommandLineParser>
 #include <QMessageBox>
 #include <QTextStream>
@@ -119,10 +121,15 @@ int runServe(const QStringList &arguments)
 int runWindow(int argc, char **argv)
 {
     QApplication application(argc, argv);
+    application.setWindowIcon(QIcon(QStringLiteral(":/spanscope/spanscope.png")));
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.spanscope.Spanscope"));
     QCommandLineParser parser;
     parser.setApplicationDescription(QString::fromLatin1(Usage));
     parser.addHelpOption();
     parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("FILE"),
+                                 QStringLiteral("Bundles or trace files to open."),
+                                 QStringLiteral("[FILE...]"));
     app::addServerOptions(parser);
     parser.process(application);
     ingest::IngestConfig config;
@@ -139,6 +146,7 @@ int runWindow(int argc, char **argv)
     printEndpoints(**server);
     ui::MainWindow window(ui::Endpoints::of(**server));
     window.show();
+    window.importFiles(parser.positionalArguments()); // a bundle double-clicked in a file manager
     const int code = application.exec();
     (*server)->stop();
     return code;
@@ -176,7 +184,7 @@ int main(int argc, char **argv)
         QTextStream(stdout) << Usage;
         return 0;
     }
-    if (!command.isEmpty() && !command.startsWith(QLatin1Char('-')))
+    if (!command.isEmpty() && !command.startsWith(QLatin1Char('-')) && !QFileInfo::exists(command))
         return app::usageError(QStringLiteral("unknown command '%1'.").arg(command));
     return runWindow(argc, argv);
 }
