@@ -7,6 +7,10 @@
 
 #include <QLoggingCategory>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -720,12 +724,28 @@ Result<std::unique_ptr<SpanWriter>> SpanWriter::open(const std::string &path, Wr
     auto db = Database::open(path, Database::Mode::ReadWrite);
     if (!db)
         return Error{db.error()};
+    // One writer per file: a second Spanscope writing the same database would evict and count
+    // behind the first one's back. flock is separate from SQLite's own (fcntl) locks.
+    const int lockFd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (lockFd < 0 || ::flock(lockFd, LOCK_EX | LOCK_NB) != 0) {
+        if (lockFd >= 0)
+            ::close(lockFd);
+        return Error{"The database " + path
+                     + " is in use by another Spanscope (a window, `spanscope serve`, an import or "
+                       "`logs ingest --db`). Stop it, or choose another file with --db."};
+    }
     auto session = std::make_unique<Session>(std::move(*db));
+    const auto failed = [lockFd](std::string message) {
+        ::close(lockFd);
+        return Error{std::move(message)};
+    };
     if (const std::string error = session->prepareError(); !error.empty())
-        return Error{"The database " + path + " cannot be used: " + error};
+        return failed("The database " + path + " cannot be used: " + error);
     if (auto indexed = session->indexStoredLogText(); !indexed)
-        return Error{"The database " + path + " cannot be upgraded: " + indexed.error()};
-    return std::unique_ptr<SpanWriter>(new SpanWriter(std::move(session), path, options));
+        return failed("The database " + path + " cannot be upgraded: " + indexed.error());
+    std::unique_ptr<SpanWriter> writer(new SpanWriter(std::move(session), path, options));
+    writer->m_lockFd = lockFd;
+    return writer;
 }
 
 SpanWriter::SpanWriter(std::unique_ptr<Session> session, std::string path, WriterOptions options)
@@ -751,6 +771,10 @@ void SpanWriter::shutdown()
     if (m_thread.joinable())
         m_thread.join();
     m_session.reset();
+    if (m_lockFd >= 0) {
+        ::close(m_lockFd); // releases the file for the next writer
+        m_lockFd = -1;
+    }
 }
 
 WriteOutcome SpanWriter::writeTraces(TraceBatch batch)

@@ -58,6 +58,7 @@ private:
     void reportFailure(const std::string &error);
 
     std::string m_path;
+    int m_lockFd = -1; // holds the database's writer lock
     WriterOptions m_options;
     std::unique_ptr<Session> m_session; // touched only by the writer thread
 

@@ -57,6 +57,12 @@ class CliTest(E2ETestCase):
                 self.assertIn("in use", result.stderr)
                 self.assertEqual(len(result.stderr.strip().splitlines()), 1)
 
+    def test_two_spanscopes_do_not_share_a_database(self):
+        with SpanscopeServer(db=self.db):
+            result = serve("--grpc", "127.0.0.1:0", "--http", "127.0.0.1:0", db=self.db)
+            self.assertEqual(result.returncode, 1)
+            self.assertIn("is in use by another Spanscope", result.stderr)
+
     def assert_refused_untouched(self, sql, *messages):
         """After `sql` changes the file, serve and traces refuse it and leave its bytes alone."""
         db = sqlite3.connect(self.db)

@@ -591,6 +591,21 @@ private slots:
                  size_t(0));
     }
 
+    // One writer per database file, so two Spanscopes never write one file behind each other.
+    void aSecondWriterIsRefused()
+    {
+        const QString path = newDatabase();
+        auto first = storage::SpanWriter::open(path.toStdString(), {});
+        QVERIFY(first);
+        auto second = storage::SpanWriter::open(path.toStdString(), {});
+        QVERIFY(!second);
+        QVERIFY2(second.error().find("in use by another Spanscope") != std::string::npos,
+                 second.error().c_str());
+        QVERIFY(openStore(path)); // readers are welcome
+        (*first)->shutdown();
+        QVERIFY(storage::SpanWriter::open(path.toStdString(), {}));
+    }
+
     void newerDatabaseIsRefusedUntouched()
     {
         const QString path = newDatabase();
