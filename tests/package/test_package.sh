@@ -19,7 +19,9 @@ appstreamcli validate --no-net "$source/resources/io.github.spanscope.Spanscope.
 
 (cd "$build" && cpack -G DEB -B "$work/out" >/dev/null)
 deb=$(ls "$work"/out/spanscope_*.deb)
-dpkg-deb -I "$deb" | grep -q 'Depends: .*libqt6widgets6' || { echo "the package does not depend on Qt"; exit 1; }
+# Read whole before matching: `grep -q` would stop reading early and, under pipefail, fail.
+control=$(dpkg-deb -I "$deb")
+grep -q 'Depends: .*libqt6widgets6' <<<"$control" || { echo "the package does not depend on Qt:"; echo "$control"; exit 1; }
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >/dev/null
 
 for file in /usr/bin/spanscope /usr/share/applications/io.github.spanscope.Spanscope.desktop \
@@ -28,7 +30,8 @@ for file in /usr/bin/spanscope /usr/share/applications/io.github.spanscope.Spans
             /usr/share/icons/hicolor/48x48/apps/spanscope.png /usr/share/man/man1/spanscope.1.gz; do
     [ -e "$file" ] || { echo "missing after install: $file"; exit 1; }
 done
-/usr/bin/spanscope --version | grep -q '^spanscope [0-9]'
+version=$(/usr/bin/spanscope --version)
+grep -q '^spanscope [0-9]' <<<"$version"
 
 # A headless smoke test with the installed program.
 /usr/bin/spanscope serve --db "$work/smoke.db" --grpc 127.0.0.1:0 --http 127.0.0.1:0 \
@@ -41,7 +44,8 @@ curl -sf -X POST "http://$http/v1/traces" -H 'Content-Type: application/json' -d
   "scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174",
   "name":"GET /installed","startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000000100000000"}]}]}]}' >/dev/null
 kill -TERM "$server"; wait "$server"
-/usr/bin/spanscope show 5b8efff798038103d269b633813fc60c --db "$work/smoke.db" | grep -q 'GET /installed'
+shown=$(/usr/bin/spanscope show 5b8efff798038103d269b633813fc60c --db "$work/smoke.db")
+grep -q 'GET /installed' <<<"$shown"
 
 DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq spanscope >/dev/null
 [ ! -e /usr/bin/spanscope ] || { echo "/usr/bin/spanscope is still there after removal"; exit 1; }
