@@ -6,11 +6,12 @@
 #include <ingestserver.h>
 #include <mainwindow.h>
 #include <policyfilewatcher.h>
+#include <singleinstance.h>
 
 #include <QApplication>
+#include <QCommandLineParser>
 #include <QFileInfo>
 #include <QIcon>
-#include <QCommandLineParser>
 #include <QMessageBox>
 #include <QTextStream>
 
@@ -136,6 +137,24 @@ int runWindow(int argc, char **argv)
     QString error;
     if (!app::serverConfig(parser, config, error))
         return app::usageError(error);
+    // A second launch on the same database goes to the window already running it.
+    QStringList files;
+    for (const QString &file : parser.positionalArguments())
+        files << QFileInfo(file).absoluteFilePath();
+    const QString instanceName
+        = ui::SingleInstance::nameFor(QString::fromStdString(config.databasePath));
+    if (ui::SingleInstance::handOff(files, instanceName)) {
+        QTextStream(stdout) << "Spanscope is already running on this database; it was asked to "
+                               "show itself"
+                            << (files.isEmpty()
+                                    ? QString()
+                                    : QStringLiteral(" and open %1 file(s)").arg(files.size()))
+                            << ".\n";
+        return 0;
+    }
+    ui::SingleInstance instance;
+    if (!instance.listen(error, instanceName))
+        QTextStream(stderr) << "spanscope: " << error << '\n';
     auto server = ingest::IngestServer::start(config);
     if (!server) {
         const QString message = QString::fromStdString(server.error());
@@ -146,7 +165,14 @@ int runWindow(int argc, char **argv)
     printEndpoints(**server);
     ui::MainWindow window(ui::Endpoints::of(**server));
     window.show();
-    window.importFiles(parser.positionalArguments()); // a bundle double-clicked in a file manager
+    window.importFiles(files); // a bundle double-clicked in a file manager
+    QObject::connect(&instance, &ui::SingleInstance::requested, &window,
+                     [&window](const QStringList &paths) {
+                         window.showNormal();
+                         window.raise();
+                         window.activateWindow();
+                         window.importFiles(paths);
+                     });
     const int code = application.exec();
     (*server)->stop();
     return code;

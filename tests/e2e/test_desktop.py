@@ -1,0 +1,100 @@
+"""The desktop launch: a second `spanscope FILE` on the database a window already runs hands the
+file to that window (as double-clicking a bundle does), and nothing else may write there."""
+import json
+import os
+import re
+import subprocess
+import tempfile
+import time
+
+from harness import SPANSCOPE, E2ETestCase, cli_json
+
+
+def one_span_file(path, trace_id, name):
+    with open(path, "w") as f:
+        json.dump({"resourceSpans": [{"resource": {"attributes": [
+            {"key": "service.name", "value": {"stringValue": "handed-off"}}]},
+            "scopeSpans": [{"spans": [{"traceId": trace_id, "spanId": "00000000000000a1", "name": name,
+                                        "startTimeUnixNano": "1700000000000000000",
+                                        "endTimeUnixNano": "1700000000500000000"}]}]}]}, f)
+
+
+class DesktopLaunchTest(E2ETestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory(prefix="spanscope-desktop-")
+        self.db = os.path.join(self.tmp.name, "spans.db")
+        self.env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+                    "XDG_CONFIG_HOME": os.path.join(self.tmp.name, "config")}
+        self.window = None
+
+    def tearDown(self):
+        if self.window and self.window.poll() is None:
+            self.window.terminate()
+            self.window.communicate(timeout=30)
+        self.tmp.cleanup()
+
+    def launch(self, *args):
+        return subprocess.run([SPANSCOPE, *args, "--db", self.db], capture_output=True, text=True,
+                              timeout=60, env=self.env)
+
+    def start_window(self, *files):
+        self.window = subprocess.Popen(
+            [SPANSCOPE, *files, "--db", self.db, "--grpc", "127.0.0.1:0", "--http", "127.0.0.1:0",
+             "--sampling-http", "off", "--sampling-grpc", "off"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=self.env)
+        text = ""
+        while not text.endswith("Ready.\n"):
+            line = self.window.stdout.readline()
+            if not line:
+                self.fail("the window exited early: " + self.window.stderr.read())
+            text += line
+        return re.search(r"OTLP/gRPC\s+(\S+)", text).group(1)
+
+    def wait_for_traces(self, count, timeout=20):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            traces = cli_json(self.db, "traces")
+            if len(traces) >= count:
+                return traces
+            time.sleep(0.2)
+        self.fail(f"fewer than {count} traces stored: {cli_json(self.db, 'traces')}")
+
+    def test_second_launch_hands_files_to_the_running_window(self):
+        first = os.path.join(self.tmp.name, "first.json")
+        second = os.path.join(self.tmp.name, "second.json")
+        one_span_file(first, "0af7651916cd43dd8448eb211c80319c", "opened at launch")
+        one_span_file(second, "1bf7651916cd43dd8448eb211c80319d", "handed off")
+        self.start_window(first)
+        self.wait_for_traces(1)
+
+        # As a file manager does on double-click: the same program, the file, no other options.
+        result = self.launch(second)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("already running on this database", result.stdout)
+        self.assertIn("open 1 file(s)", result.stdout)
+        names = {t["rootName"] for t in self.wait_for_traces(2)}
+        self.assertEqual(names, {"opened at launch", "handed off"})
+        self.assertIsNone(self.window.poll(), "the first window must keep running")
+
+        # A bare second launch only brings the window forward.
+        result = self.launch()
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("asked to show itself.", result.stdout)
+
+        # A headless server cannot take the window's database.
+        result = subprocess.run([SPANSCOPE, "serve", "--db", self.db, "--grpc", "127.0.0.1:0",
+                                 "--http", "127.0.0.1:0", "--sampling-http", "off", "--sampling-grpc", "off"],
+                                capture_output=True, text=True, timeout=30)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("is in use by another Spanscope", result.stderr)
+
+    def test_a_window_on_another_database_is_independent(self):
+        self.start_window()
+        other_db = os.path.join(self.tmp.name, "other.db")
+        path = os.path.join(self.tmp.name, "file.json")
+        one_span_file(path, "2cf7651916cd43dd8448eb211c80319e", "elsewhere")
+        result = subprocess.run([SPANSCOPE, "import", path, "--db", other_db], capture_output=True,
+                                text=True, timeout=60)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(cli_json(self.db, "traces"), [])
+        self.assertEqual(len(cli_json(other_db, "traces")), 1)
