@@ -402,6 +402,7 @@ int runDemo(const QStringList &arguments)
     parser.addOption({QStringLiteral("grpc"),
                       QStringLiteral("The receiver's OTLP/gRPC address (default 127.0.0.1:4317)."),
                       QStringLiteral("host:port"), QStringLiteral("127.0.0.1:4317")});
+    addTokenOption(parser);
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
@@ -409,7 +410,7 @@ int runDemo(const QStringList &arguments)
         return 0;
     }
     const std::string address = parser.value(QStringLiteral("grpc")).toStdString();
-    auto sent = ingest::sendDemoTraffic(address);
+    auto sent = ingest::sendDemoTraffic(address, bearerToken(parser));
     if (!sent)
         return fail(sent.error());
     out() << "Sent " << sent->traces << " traces (" << sent->spans << " spans) and "

@@ -44,6 +44,7 @@ int runLogsIngest(const QStringList &arguments)
                       QStringLiteral("Send to the receiver at this OTLP/gRPC address (default "
                                      "127.0.0.1:4317)."),
                       QStringLiteral("host:port"), QStringLiteral("127.0.0.1:4317")});
+    addTokenOption(parser);
     addDatabaseOption(parser);
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
@@ -81,8 +82,8 @@ int runLogsIngest(const QStringList &arguments)
         destination = databasePath(parser);
     } else {
         const std::string address = parser.value(QStringLiteral("grpc")).toStdString();
-        deliver = ingest::deliverToReceiver(std::make_shared<ingest::OtlpGrpcClient>(address),
-                                            rejected);
+        deliver = ingest::deliverToReceiver(
+            std::make_shared<ingest::OtlpGrpcClient>(address, bearerToken(parser)), rejected);
         destination = QString::fromStdString(address);
     }
 

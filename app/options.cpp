@@ -28,9 +28,26 @@ QString databasePath(const QCommandLineParser &parser)
                                               : defaultDatabasePath();
 }
 
+void addTokenOption(QCommandLineParser &parser)
+{
+    parser.addOption({QStringLiteral("token"),
+                      QStringLiteral("Bearer token senders present (authorization: Bearer TOKEN); "
+                                     "needed to listen beyond loopback. Default: "
+                                     "$SPANSCOPE_TOKEN."),
+                      QStringLiteral("token")});
+}
+
+std::string bearerToken(const QCommandLineParser &parser)
+{
+    if (parser.isSet(QStringLiteral("token")))
+        return parser.value(QStringLiteral("token")).toStdString();
+    return qEnvironmentVariable("SPANSCOPE_TOKEN").toStdString();
+}
+
 void addServerOptions(QCommandLineParser &parser)
 {
     addDatabaseOption(parser);
+    addTokenOption(parser);
     parser.addOption(
         {QStringLiteral("grpc"),
          QStringLiteral("OTLP/gRPC listen address (default 127.0.0.1:4317; port 0 picks one)."),
@@ -68,6 +85,7 @@ void addServerOptions(QCommandLineParser &parser)
 bool serverConfig(const QCommandLineParser &parser, ingest::IngestConfig &config, QString &error)
 {
     config.databasePath = databasePath(parser).toStdString();
+    config.bearerToken = bearerToken(parser);
     config.grpcAddress = parser.value(QStringLiteral("grpc")).toStdString();
     std::string host;
     int port = 0;

@@ -11,6 +11,10 @@ QString defaultDatabasePath();
 // Adds --db to a parser; every command takes it.
 void addDatabaseOption(QCommandLineParser &parser);
 QString databasePath(const QCommandLineParser &parser);
+// Adds --token, for receivers and for the commands that send to one.
+void addTokenOption(QCommandLineParser &parser);
+// --token, else $SPANSCOPE_TOKEN, else empty.
+std::string bearerToken(const QCommandLineParser &parser);
 // Adds --db, --grpc, --http and --retention-bytes for the commands that run receivers.
 void addServerOptions(QCommandLineParser &parser);
 // Fills `config` from the parsed options; on a bad value returns false with `error` set.

@@ -106,9 +106,9 @@ public:
     DemoSummary &summary() { return m_summary; }
 
     // Sends everything built so far, in requests of at most `maxSpans` spans per service.
-    storage::Result<bool> send(const std::string &address)
+    storage::Result<bool> send(const std::string &address, const std::string &bearerToken)
     {
-        OtlpGrpcClient client(address);
+        OtlpGrpcClient client(address, bearerToken);
         for (auto &[service, resourceSpans] : m_spans) {
             const pb_trace::ScopeSpans &all = resourceSpans.scope_spans(0);
             for (int first = 0; first < all.spans_size(); first += MaxSpansPerRequest) {
@@ -309,7 +309,8 @@ std::pair<std::string, std::string> orderFlow(DemoBuilder &demo, std::int64_t ba
 
 } // namespace
 
-storage::Result<DemoSummary> sendDemoTraffic(const std::string &grpcAddress, int largeTraceSpans)
+storage::Result<DemoSummary> sendDemoTraffic(const std::string &grpcAddress,
+                                             const std::string &bearerToken, int largeTraceSpans)
 {
     DemoBuilder demo(20261124);
     const std::int64_t now = demo.now();
@@ -360,7 +361,7 @@ storage::Result<DemoSummary> sendDemoTraffic(const std::string &grpcAddress, int
             attr(*step.mutable_attributes(), "document.id", std::int64_t(batch * 19 + doc));
         }
     }
-    if (auto sent = demo.send(grpcAddress); !sent)
+    if (auto sent = demo.send(grpcAddress, bearerToken); !sent)
         return storage::Error{sent.error()};
     return demo.summary();
 }

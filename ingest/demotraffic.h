@@ -21,6 +21,7 @@ struct DemoSummary
 };
 
 storage::Result<DemoSummary> sendDemoTraffic(const std::string &grpcAddress,
+                                             const std::string &bearerToken = {},
                                              int largeTraceSpans = 20000);
 
 } // namespace spanscope::ingest

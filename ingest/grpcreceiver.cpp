@@ -1,5 +1,7 @@
 #include "grpcreceiver.h"
 
+#include "bearertoken.h"
+
 #include <google/rpc/status.pb.h>
 #include <opentelemetry/proto/collector/logs/v1/logs_service.grpc.pb.h>
 #include <opentelemetry/proto/collector/metrics/v1/metrics_service.grpc.pb.h>
@@ -99,64 +101,100 @@ private:
     ExportHandler &m_handler;
 };
 
+// Beyond loopback every call carries the bearer token; without it the call is refused and
+// counted with the other rejected requests.
+bool authorized(const grpc::ServerContext *context, const std::string &token,
+                ExportHandler &handler, storage::Signal signal)
+{
+    if (token.empty())
+        return true;
+    const auto &metadata = context->client_metadata();
+    const auto header = metadata.find("authorization");
+    if (header != metadata.end()
+        && bearerMatches(std::string_view(header->second.data(), header->second.size()), token))
+        return true;
+    handler.rejectRequest(signal, "missing or wrong bearer token");
+    return false;
+}
+
+const grpc::Status Unauthenticated(grpc::StatusCode::UNAUTHENTICATED,
+                                   "Spanscope needs 'authorization: Bearer <token>' on this "
+                                   "address (set OTEL_EXPORTER_OTLP_HEADERS).");
+
 class TraceService final : public otlp_trace::TraceService::Service
 {
 public:
-    explicit TraceService(ExportHandler &handler)
+    TraceService(ExportHandler &handler, const std::string &token)
         : m_handler(handler)
+        , m_token(token)
     {}
-    grpc::Status Export(grpc::ServerContext *, const otlp_trace::ExportTraceServiceRequest *request,
+    grpc::Status Export(grpc::ServerContext *context,
+                        const otlp_trace::ExportTraceServiceRequest *request,
                         otlp_trace::ExportTraceServiceResponse *response) override
     {
+        if (!authorized(context, m_token, m_handler, storage::Signal::Traces))
+            return Unauthenticated;
         return toGrpc(m_handler.exportTraces(*request, *response));
     }
 
 private:
     ExportHandler &m_handler;
+    const std::string &m_token;
 };
 
 class LogsService final : public otlp_logs::LogsService::Service
 {
 public:
-    explicit LogsService(ExportHandler &handler)
+    LogsService(ExportHandler &handler, const std::string &token)
         : m_handler(handler)
+        , m_token(token)
     {}
-    grpc::Status Export(grpc::ServerContext *, const otlp_logs::ExportLogsServiceRequest *request,
+    grpc::Status Export(grpc::ServerContext *context,
+                        const otlp_logs::ExportLogsServiceRequest *request,
                         otlp_logs::ExportLogsServiceResponse *response) override
     {
+        if (!authorized(context, m_token, m_handler, storage::Signal::Logs))
+            return Unauthenticated;
         return toGrpc(m_handler.exportLogs(*request, *response));
     }
 
 private:
     ExportHandler &m_handler;
+    const std::string &m_token;
 };
 
 class MetricsService final : public otlp_metrics::MetricsService::Service
 {
 public:
-    explicit MetricsService(ExportHandler &handler)
+    MetricsService(ExportHandler &handler, const std::string &token)
         : m_handler(handler)
+        , m_token(token)
     {}
-    grpc::Status Export(grpc::ServerContext *,
+    grpc::Status Export(grpc::ServerContext *context,
                         const otlp_metrics::ExportMetricsServiceRequest *request,
                         otlp_metrics::ExportMetricsServiceResponse *response) override
     {
+        if (!authorized(context, m_token, m_handler, storage::Signal::Metrics))
+            return Unauthenticated;
         return toGrpc(m_handler.exportMetrics(*request, *response));
     }
 
 private:
     ExportHandler &m_handler;
+    const std::string &m_token;
 };
 
 } // namespace
 
 struct GrpcReceiver::Services
 {
-    explicit Services(ExportHandler &handler)
-        : traces(handler)
-        , logs(handler)
-        , metrics(handler)
+    Services(ExportHandler &handler, std::string bearerToken)
+        : token(std::move(bearerToken))
+        , traces(handler, token)
+        , logs(handler, token)
+        , metrics(handler, token)
     {}
+    const std::string token;
     TraceService traces;
     LogsService logs;
     MetricsService metrics;
@@ -166,7 +204,7 @@ storage::Result<std::unique_ptr<GrpcReceiver>> GrpcReceiver::start(ExportHandler
                                                                    Options options)
 {
     std::unique_ptr<GrpcReceiver> receiver(new GrpcReceiver);
-    receiver->m_services = std::make_unique<Services>(handler);
+    receiver->m_services = std::make_unique<Services>(handler, options.bearerToken);
     receiver->m_host = options.address.substr(0, options.address.rfind(':'));
 
     gpr_set_log_function(forwardGrpcLog);

@@ -21,6 +21,7 @@ public:
     {
         std::string address = "127.0.0.1:4317"; // port 0 picks a free port
         std::size_t maxMessageBytes = 64u << 20;
+        std::string bearerToken; // required on every call when not empty
     };
 
     // Fails with one clear sentence when the address cannot be bound (e.g. the port is taken).

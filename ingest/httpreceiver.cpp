@@ -1,5 +1,6 @@
 #include "httpreceiver.h"
 
+#include "bearertoken.h"
 #include "httplisten.h"
 
 #include "otlpjson.h"
@@ -186,8 +187,9 @@ void HttpReceiver::installRoutes(ExportHandler &handler)
 
         server.Post(
             route.path,
-            [&handler, signal](const httplib::Request &req, httplib::Response &res,
-                               const httplib::ContentReader &reader) {
+            [&handler, signal,
+             token = m_options.bearerToken](const httplib::Request &req, httplib::Response &res,
+                                            const httplib::ContentReader &reader) {
                 const std::size_t limit = handler.limits().maxRequestBytes;
                 const Encoding encoding = mediaType(req.get_header_value("Content-Type"));
                 const auto refuse = [&](int status, const std::string &why) {
@@ -196,6 +198,16 @@ void HttpReceiver::installRoutes(ExportHandler &handler)
                     res.set_header("Connection", "close");
                     plainError(res, status, why);
                 };
+                if (!token.empty()
+                    && !bearerMatches(req.get_header_value("Authorization"), token)) {
+                    handler.rejectRequest(signal, "missing or wrong bearer token");
+                    res.set_header("Connection", "close");
+                    res.set_header("WWW-Authenticate", "Bearer");
+                    plainError(res, 401,
+                               "Spanscope needs 'Authorization: Bearer <token>' on this address "
+                               "(set OTEL_EXPORTER_OTLP_HEADERS).");
+                    return;
+                }
                 if (encoding == Encoding::Unsupported) {
                     refuse(415,
                            "Unsupported Content-Type '" + req.get_header_value("Content-Type")

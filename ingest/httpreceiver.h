@@ -28,6 +28,7 @@ public:
         // "*" allows every origin.
         std::vector<std::string> allowedOrigins;
         int threads = 16;
+        std::string bearerToken; // required on every POST when not empty
     };
 
     static storage::Result<std::unique_ptr<HttpReceiver>> start(ExportHandler &handler,

@@ -1,10 +1,24 @@
 #include "ingestserver.h"
 
+#include "bearertoken.h"
+
 namespace spanscope::ingest {
 
 storage::Result<std::unique_ptr<IngestServer>> IngestServer::start(const IngestConfig &config)
 {
+    std::string grpcHost;
+    int grpcPort = 0;
+    if (config.bearerToken.empty()
+        && ((splitHostPort(config.grpcAddress, grpcHost, grpcPort) && !isLoopbackHost(grpcHost))
+            || !isLoopbackHost(config.httpHost))) {
+        return storage::Error{
+            "Listening beyond this machine (" + config.grpcAddress + ", " + config.httpHost + ":"
+            + std::to_string(config.httpPort)
+            + ") needs a bearer token that senders must present: set one with --token, "
+              "SPANSCOPE_TOKEN or in Settings."};
+    }
     std::unique_ptr<IngestServer> server(new IngestServer);
+    server->m_bearerToken = config.bearerToken;
     auto writer = storage::SpanWriter::open(config.databasePath, config.writer);
     if (!writer)
         return storage::Error{writer.error()};
@@ -13,8 +27,9 @@ storage::Result<std::unique_ptr<IngestServer>> IngestServer::start(const IngestC
     server->m_sampling->setPolicy(config.sampling);
     server->m_handler = std::make_unique<ExportHandler>(*server->m_sampling, config.limits);
 
-    auto grpc = GrpcReceiver::start(*server->m_handler,
-                                    {config.grpcAddress, config.limits.maxRequestBytes});
+    auto grpc = GrpcReceiver::start(
+        *server->m_handler,
+        {config.grpcAddress, config.limits.maxRequestBytes, config.bearerToken});
     if (!grpc)
         return storage::Error{grpc.error()};
     server->m_grpc = std::move(*grpc);
@@ -23,6 +38,7 @@ storage::Result<std::unique_ptr<IngestServer>> IngestServer::start(const IngestC
     http.host = config.httpHost;
     http.port = config.httpPort;
     http.allowedOrigins = config.corsOrigins;
+    http.bearerToken = config.bearerToken;
     auto httpReceiver = HttpReceiver::start(*server->m_handler, http);
     if (!httpReceiver)
         return storage::Error{httpReceiver.error()};

@@ -21,6 +21,9 @@ struct IngestConfig
     int httpPort = 4318;
     // Browser origins allowed to post over HTTP; empty means localhost origins only.
     std::vector<std::string> corsOrigins;
+    // Required from senders as `authorization: Bearer <token>`; listening beyond loopback
+    // needs one.
+    std::string bearerToken;
     storage::WriterOptions writer;
     IngestLimits limits;
     SamplingPolicy sampling; // keeps everything unless told otherwise
@@ -40,6 +43,7 @@ public:
     std::string grpcAddress() const { return m_grpc->address(); }
     std::string httpAddress() const { return m_http->address(); }
     const std::string &databasePath() const { return m_writer->path(); }
+    const std::string &bearerToken() const { return m_bearerToken; }
     storage::SpanWriter &writer() { return *m_writer; }
     SamplingSink &sampling() { return *m_sampling; }
     // Null when remote sampling is not served.
@@ -50,6 +54,7 @@ public:
 private:
     IngestServer() = default;
 
+    std::string m_bearerToken;
     std::unique_ptr<storage::SpanWriter> m_writer;
     std::unique_ptr<SamplingSink> m_sampling; // between the receivers and the writer
     std::unique_ptr<ExportHandler> m_handler;

@@ -27,8 +27,8 @@ namespace {
 constexpr int FirstContactSeconds = 3;
 
 template<typename Call>
-storage::Result<bool> callWithRetry(const std::string &address, int patienceSeconds, bool &answered,
-                                    Call exportCall)
+storage::Result<bool> callWithRetry(const std::string &address, const std::string &authorization,
+                                    int patienceSeconds, bool &answered, Call exportCall)
 {
     using Clock = std::chrono::steady_clock;
     const auto giveUp = Clock::now()
@@ -38,6 +38,8 @@ storage::Result<bool> callWithRetry(const std::string &address, int patienceSeco
     while (true) {
         grpc::ClientContext context;
         context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+        if (!authorization.empty())
+            context.AddMetadata("authorization", authorization);
         const grpc::Status status = exportCall(context);
         if (status.ok()) {
             answered = true;
@@ -57,8 +59,10 @@ storage::Result<bool> callWithRetry(const std::string &address, int patienceSeco
 
 } // namespace
 
-OtlpGrpcClient::OtlpGrpcClient(const std::string &address, int patienceSeconds)
+OtlpGrpcClient::OtlpGrpcClient(const std::string &address, std::string bearerToken,
+                               int patienceSeconds)
     : m_address(address)
+    , m_authorization(bearerToken.empty() ? std::string() : "Bearer " + bearerToken)
     , m_patienceSeconds(patienceSeconds)
     , m_stubs(std::make_unique<Stubs>())
 {
@@ -73,7 +77,7 @@ storage::Result<std::int64_t>
 OtlpGrpcClient::exportTraces(const pb_trace::ExportTraceServiceRequest &request)
 {
     pb_trace::ExportTraceServiceResponse response;
-    auto sent = callWithRetry(m_address, m_patienceSeconds, m_answered,
+    auto sent = callWithRetry(m_address, m_authorization, m_patienceSeconds, m_answered,
                               [&](grpc::ClientContext &context) {
                                   return m_stubs->traces->Export(&context, request, &response);
                               });
@@ -86,7 +90,7 @@ storage::Result<std::int64_t>
 OtlpGrpcClient::exportLogs(const pb_logs::ExportLogsServiceRequest &request)
 {
     pb_logs::ExportLogsServiceResponse response;
-    auto sent = callWithRetry(m_address, m_patienceSeconds, m_answered,
+    auto sent = callWithRetry(m_address, m_authorization, m_patienceSeconds, m_answered,
                               [&](grpc::ClientContext &context) {
                                   return m_stubs->logs->Export(&context, request, &response);
                               });

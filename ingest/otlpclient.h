@@ -21,7 +21,9 @@ namespace spanscope::ingest {
 class OtlpGrpcClient
 {
 public:
-    explicit OtlpGrpcClient(const std::string &address, int patienceSeconds = 30);
+    // `bearerToken`, when set, is sent as `authorization: Bearer <token>` (see --token).
+    explicit OtlpGrpcClient(const std::string &address, std::string bearerToken = {},
+                            int patienceSeconds = 30);
     ~OtlpGrpcClient();
 
     // The number of items the receiver rejected (partial success), or an error.
@@ -33,6 +35,7 @@ public:
 private:
     struct Stubs;
     std::string m_address;
+    std::string m_authorization; // the header's value; empty: none sent
     int m_patienceSeconds;
     bool m_answered = false; // the receiver has taken an export
     std::unique_ptr<Stubs> m_stubs;

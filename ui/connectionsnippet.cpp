@@ -1,5 +1,7 @@
 #include "connectionsnippet.h"
 
+#include <QUrl>
+
 namespace spanscope::ui {
 
 QString languageName(SdkLanguage language)
@@ -17,8 +19,9 @@ QString languageName(SdkLanguage language)
     return {};
 }
 
-QString connectionSnippet(SdkLanguage language, const QString &grpcAddress,
-                          const QString &httpAddress)
+namespace {
+
+QString environment(SdkLanguage language, const QString &grpcAddress, const QString &httpAddress)
 {
     switch (language) {
     case SdkLanguage::Python:
@@ -41,11 +44,25 @@ QString connectionSnippet(SdkLanguage language, const QString &grpcAddress,
         return QStringLiteral("export OTEL_SERVICE_NAME=my-service\n"
                               "export OTEL_EXPORTER_OTLP_ENDPOINT=http://%1\n"
                               "export OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf\n"
-                              "export OTEL_LOGS_EXPORTER=otlp\n"
-                              "java -javaagent:opentelemetry-javaagent.jar -jar app.jar\n")
+                              "export OTEL_LOGS_EXPORTER=otlp\n")
             .arg(httpAddress);
     }
     return {};
+}
+
+} // namespace
+
+QString connectionSnippet(SdkLanguage language, const QString &grpcAddress,
+                          const QString &httpAddress, const QString &bearerToken)
+{
+    QString snippet = environment(language, grpcAddress, httpAddress);
+    // The variable holds percent-encoded key=value pairs, so the space is written %20.
+    if (!bearerToken.isEmpty())
+        snippet += QStringLiteral("export OTEL_EXPORTER_OTLP_HEADERS=authorization=Bearer%20%1\n")
+                       .arg(QString::fromLatin1(QUrl::toPercentEncoding(bearerToken)));
+    if (language == SdkLanguage::Java)
+        snippet += QStringLiteral("java -javaagent:opentelemetry-javaagent.jar -jar app.jar\n");
+    return snippet;
 }
 
 } // namespace spanscope::ui

@@ -10,8 +10,9 @@ namespace spanscope::ui {
 enum class SdkLanguage { Python, Node, Go, Java };
 
 QString languageName(SdkLanguage language);
+// With a bearer token, the snippet also sets the header every SDK sends with its exports.
 QString connectionSnippet(SdkLanguage language, const QString &grpcAddress,
-                          const QString &httpAddress);
+                          const QString &httpAddress, const QString &bearerToken = {});
 inline constexpr SdkLanguage AllLanguages[]
     = {SdkLanguage::Python, SdkLanguage::Node, SdkLanguage::Go, SdkLanguage::Java};
 

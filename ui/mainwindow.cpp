@@ -452,9 +452,10 @@ void MainWindow::sendDemoData()
     m_sendingDemo = true;
     statusBar()->showMessage(tr("Sending demo data to %1…").arg(m_endpoints.grpc));
     const std::string address = m_endpoints.grpc.toStdString();
+    const std::string token = m_endpoints.bearerToken.toStdString();
     QPointer<MainWindow> self(this);
-    QtConcurrent::run([address] {
-        return ingest::sendDemoTraffic(address);
+    QtConcurrent::run([address, token] {
+        return ingest::sendDemoTraffic(address, token);
     }).then(this, [self](storage::Result<ingest::DemoSummary> sent) {
         if (!self)
             return;
@@ -578,15 +579,16 @@ void MainWindow::readLogFile(const QString &path, bool follow)
     options.defaultService = QFileInfo(path).completeBaseName().toStdString();
     // Through this window's own receiver, exactly as `spanscope logs ingest` does.
     const std::string address = m_endpoints.grpc.toStdString();
+    const std::string token = m_endpoints.bearerToken.toStdString();
     const std::string file = path.toStdString();
     auto stop = m_stopLogs;
     QPointer<MainWindow> self(this);
-    QtConcurrent::run([address, file, options, stop] {
+    QtConcurrent::run([address, token, file, options, stop] {
         auto rejected = std::make_shared<std::atomic<std::uint64_t>>(0);
         ingest::LogFileReader reader(file, options);
-        return reader.run(
-            ingest::deliverToReceiver(std::make_shared<ingest::OtlpGrpcClient>(address), rejected),
-            *stop);
+        return reader.run(ingest::deliverToReceiver(
+                              std::make_shared<ingest::OtlpGrpcClient>(address, token), rejected),
+                          *stop);
     }).then(this, [self, path](storage::Result<ingest::LogFileReader::Progress> read) {
         if (!self)
             return;

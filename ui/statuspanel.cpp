@@ -38,6 +38,7 @@ Endpoints Endpoints::of(ingest::IngestServer &server)
     return {QString::fromStdString(server.grpcAddress()),
             QString::fromStdString(server.httpAddress()),
             QString::fromStdString(server.databasePath()),
+            QString::fromStdString(server.bearerToken()),
             server.writer().options().retentionBytes,
             [&server] { return server.writer().recentRejections(); },
             [&server] {
@@ -68,12 +69,12 @@ StatusPanel::StatusPanel(const Endpoints &endpoints, QWidget *parent)
     m_endpointsButton->setAutoRaise(true);
     auto *menu = new QMenu(m_endpointsButton);
     for (const SdkLanguage language : AllLanguages) {
-        menu->addAction(tr("Copy Settings for %1").arg(languageName(language)), this,
-                        [this, language] {
-                            QGuiApplication::clipboard()->setText(
-                                connectionSnippet(language, m_endpoints.grpc, m_endpoints.http));
-                            emit copied(tr("settings for %1").arg(languageName(language)));
-                        });
+        menu->addAction(
+            tr("Copy Settings for %1").arg(languageName(language)), this, [this, language] {
+                QGuiApplication::clipboard()->setText(connectionSnippet(
+                    language, m_endpoints.grpc, m_endpoints.http, m_endpoints.bearerToken));
+                emit copied(tr("settings for %1").arg(languageName(language)));
+            });
     }
     m_endpointsButton->setMenu(menu);
     m_rejected->setAutoRaise(true);

@@ -24,6 +24,7 @@ struct Endpoints
     QString grpc; // host:port
     QString http; // host:port
     QString database; // file path
+    QString bearerToken; // what senders must present; empty when none is asked
     std::int64_t retentionBytes = 0; // the database's budget; 0 when unknown
     // The reasons of the latest rejected requests (newest last); may be empty.
     std::function<std::deque<std::string>()> recentRejections;

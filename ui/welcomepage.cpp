@@ -45,7 +45,8 @@ WelcomePage::WelcomePage(const Endpoints &endpoints, QWidget *parent)
     const QFont fixed = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     for (const SdkLanguage language : AllLanguages) {
         auto *snippet = new QPlainTextEdit(
-            connectionSnippet(language, endpoints.grpc, endpoints.http), m_tabs);
+            connectionSnippet(language, endpoints.grpc, endpoints.http, endpoints.bearerToken),
+            m_tabs);
         snippet->setReadOnly(true);
         snippet->setFont(fixed);
         snippet->setFixedHeight(QFontMetrics(fixed).lineSpacing() * 7);

@@ -1,8 +1,11 @@
 """The Python OpenTelemetry SDK, configured as the tracing guide shows, against `spanscope serve`."""
+import os
+import subprocess
 import sys
+import tempfile
 import unittest
 
-from harness import E2ETestCase, SpanscopeServer, attrs, run_client, spans_by_name
+from harness import SPANSCOPE, E2ETestCase, SpanscopeServer, attrs, cli_json, run_client, spans_by_name
 
 
 class PythonSdkTest(E2ETestCase):
@@ -102,6 +105,33 @@ class PythonSdkTest(E2ETestCase):
                 self.assertEqual(again.trace(ids["trace_id"]), before)
                 more = self.send_order_flow(again, "http", "restart-service")
                 self.check_order_flow(again, more, "restart-service")
+
+    def test_bearer_token_beyond_loopback(self):
+        """Listening on every interface needs a token; SDKs present it through
+        OTEL_EXPORTER_OTLP_HEADERS, and exports without it store nothing."""
+        refused = subprocess.run([SPANSCOPE, "serve", "--grpc", "0.0.0.0:0", "--http", "127.0.0.1:0",
+                                  "--sampling-http", "off", "--sampling-grpc", "off",
+                                  "--db", os.path.join(tempfile.gettempdir(), "never-created.db")],
+                                 capture_output=True, text=True, timeout=30, env={**os.environ, "SPANSCOPE_TOKEN": ""})
+        self.assertEqual(refused.returncode, 1)
+        self.assertIn("needs a bearer token", refused.stderr)
+
+        with SpanscopeServer("--grpc", "0.0.0.0:0", "--http", "0.0.0.0:0", "--token", "dev t0ken/+") as server:
+            local = lambda address: "http://127.0.0.1:" + address.rsplit(":", 1)[1]
+            os.environ["OTEL_EXPORTER_OTLP_HEADERS"] = "authorization=Bearer%20dev%20t0ken%2F%2B"
+            try:
+                for protocol, address in (("grpc", server.grpc), ("http", server.http)):
+                    ids = run_client([sys.executable, "order_flow.py", "--endpoint", local(address),
+                                      "--protocol", protocol, "--service", "token-" + protocol, "--logs"])
+                    self.check_order_flow(server, ids, "token-" + protocol)
+                os.environ["OTEL_EXPORTER_OTLP_HEADERS"] = "authorization=Bearer%20guess"
+                for protocol, address in (("grpc", server.grpc), ("http", server.http)):
+                    run_client([sys.executable, "order_flow.py", "--endpoint", local(address),
+                                "--protocol", protocol, "--service", "intruder"])
+            finally:
+                del os.environ["OTEL_EXPORTER_OTLP_HEADERS"]
+            server.wait_for_counter("traces.bad_requests", 2)
+            self.assertEqual(cli_json(server.db, "traces", "--service", "intruder"), [])
 
 
 if __name__ == "__main__":

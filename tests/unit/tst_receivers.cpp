@@ -2,6 +2,7 @@
 // both transports (gRPC UNAVAILABLE with RetryInfo; HTTP 429/503 with Retry-After), and a taken
 // port is reported in one sentence. The sink is a stub so these outcomes can be forced.
 
+#include <bearertoken.h>
 #include <grpcreceiver.h>
 #include <httpreceiver.h>
 
@@ -78,7 +79,7 @@ private slots:
     void initTestCase()
     {
         m_handler = std::make_unique<ingest::ExportHandler>(m_sink, ingest::IngestLimits{});
-        auto grpc = ingest::GrpcReceiver::start(*m_handler, {"127.0.0.1:0", 1 << 20});
+        auto grpc = ingest::GrpcReceiver::start(*m_handler, {"127.0.0.1:0", 1 << 20, {}});
         QVERIFY2(grpc, grpc.ok() ? "" : grpc.error().c_str());
         m_grpc = std::move(*grpc);
         ingest::HttpReceiver::Options options;
@@ -139,7 +140,7 @@ private slots:
 
     void takenPortIsOneSentence()
     {
-        auto second = ingest::GrpcReceiver::start(*m_handler, {m_grpc->address(), 1 << 20});
+        auto second = ingest::GrpcReceiver::start(*m_handler, {m_grpc->address(), 1 << 20, {}});
         QVERIFY(!second);
         QVERIFY(QString::fromStdString(second.error()).contains(QStringLiteral("in use")));
         ingest::HttpReceiver::Options options;
@@ -148,6 +149,77 @@ private slots:
         QVERIFY(!secondHttp);
         QVERIFY(QString::fromStdString(secondHttp.error())
                     .contains(QStringLiteral("--http HOST:PORT")));
+    }
+
+    void bearerTokenRequired()
+    {
+        const std::string token = "s3cret-token";
+        auto grpc = ingest::GrpcReceiver::start(*m_handler, {"127.0.0.1:0", 1 << 20, token});
+        QVERIFY(grpc);
+        ingest::HttpReceiver::Options options;
+        options.port = 0;
+        options.bearerToken = token;
+        auto http = ingest::HttpReceiver::start(*m_handler, options);
+        QVERIFY(http);
+        m_sink.outcome = {};
+        const int storedBefore = m_sink.spans.load();
+
+        auto stub = otlp_trace::TraceService::NewStub(
+            grpc::CreateChannel((*grpc)->address(), grpc::InsecureChannelCredentials()));
+        httplib::Client client("127.0.0.1", (*http)->port());
+        const std::string body = oneSpan().SerializeAsString();
+        for (const std::string header : {"", "Bearer wrong-token!", "Bearer s3cret-toke",
+                                         "Basic s3cret-token", "s3cret-token"}) {
+            grpc::ClientContext context;
+            if (!header.empty())
+                context.AddMetadata("authorization", header);
+            otlp_trace::ExportTraceServiceResponse response;
+            QCOMPARE(stub->Export(&context, oneSpan(), &response).error_code(),
+                     grpc::StatusCode::UNAUTHENTICATED);
+            httplib::Headers headers;
+            if (!header.empty())
+                headers.emplace("Authorization", header);
+            auto result = client.Post("/v1/traces", headers, body, "application/x-protobuf");
+            QVERIFY(result);
+            QCOMPARE(result->status, 401);
+            QCOMPARE(result->get_header_value("WWW-Authenticate"), std::string("Bearer"));
+        }
+        QCOMPARE(m_sink.spans.load(), storedBefore); // nothing refused got through
+
+        for (const std::string header : {"Bearer s3cret-token", "bearer s3cret-token"}) {
+            grpc::ClientContext context;
+            context.AddMetadata("authorization", header);
+            otlp_trace::ExportTraceServiceResponse response;
+            QVERIFY(stub->Export(&context, oneSpan(), &response).ok());
+            auto result = client.Post("/v1/traces", {{"Authorization", header}}, body,
+                                      "application/x-protobuf");
+            QVERIFY(result);
+            QCOMPARE(result->status, 200);
+        }
+        QCOMPARE(m_sink.spans.load(), storedBefore + 4);
+    }
+
+    void loopbackHosts_data()
+    {
+        QTest::addColumn<QString>("host");
+        QTest::addColumn<bool>("loopback");
+        QTest::newRow("127.0.0.1") << "127.0.0.1" << true;
+        QTest::newRow("127.1.2.3") << "127.1.2.3" << true;
+        QTest::newRow("localhost") << "localhost" << true;
+        QTest::newRow("::1") << "::1" << true;
+        QTest::newRow("[::1]") << "[::1]" << true;
+        QTest::newRow("any ipv4") << "0.0.0.0" << false;
+        QTest::newRow("any ipv6") << "[::]" << false;
+        QTest::newRow("lan") << "192.168.1.20" << false;
+        QTest::newRow("name") << "myhost.local" << false;
+        QTest::newRow("127 as a name prefix") << "127.example.com" << false;
+    }
+
+    void loopbackHosts()
+    {
+        QFETCH(QString, host);
+        QFETCH(bool, loopback);
+        QCOMPARE(ingest::isLoopbackHost(host.toStdString()), loopback);
     }
 
     void corsOrigins_data()

@@ -162,7 +162,7 @@ int main(int argc, char **argv)
     ui::SamplingPanel *panel = window.showSamplingPanel();
     panel->jsonEditor()->setPlainText(QString::fromStdString(policy->toJson()));
     panel->apply();
-    ingest::sendDemoTraffic(running->grpcAddress(), 200);
+    ingest::sendDemoTraffic(running->grpcAddress(), {}, 200);
     waitUntil([] { return false; }, 1500);
     const QString panelPath = QDir(output).filePath(QStringLiteral("sampling.png"));
     panel->grab().save(panelPath);
