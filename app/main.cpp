@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "options.h"
 
+#include <appsettings.h>
 #include <ingestserver.h>
 #include <mainwindow.h>
 #include <policyfilewatcher.h>
@@ -13,6 +14,8 @@
 #include <QFileInfo>
 #include <QIcon>
 #include <QMessageBox>
+#include <QProcess>
+#include <QSettings>
 #include <QTextStream>
 
 #include <csignal>
@@ -119,6 +122,29 @@ int runServe(const QStringList &arguments)
     return 0;
 }
 
+// What a restart from Settings runs with: this launch's options, except those the settings
+// cover (the user just changed them) and the files it opened (they are stored now).
+QStringList restartArguments(const QCommandLineParser &parser, QStringList arguments)
+{
+    static const QStringList SettingsOptions{QStringLiteral("--grpc"), QStringLiteral("--http"),
+                                             QStringLiteral("--token"), QStringLiteral("--db"),
+                                             QStringLiteral("--retention-bytes")};
+    const QStringList files = parser.positionalArguments();
+    arguments.removeFirst(); // the program
+    QStringList kept;
+    for (int i = 0; i < arguments.size(); ++i) {
+        const QString &argument = arguments.at(i);
+        if (SettingsOptions.contains(argument.section(QLatin1Char('='), 0, 0))) {
+            if (!argument.contains(QLatin1Char('=')))
+                ++i; // and its value
+            continue;
+        }
+        if (!files.contains(argument))
+            kept << argument;
+    }
+    return kept;
+}
+
 int runWindow(int argc, char **argv)
 {
     QApplication application(argc, argv);
@@ -135,7 +161,7 @@ int runWindow(int argc, char **argv)
     parser.process(application);
     ingest::IngestConfig config;
     QString error;
-    if (!app::serverConfig(parser, config, error))
+    if (!app::windowServerConfig(parser, ui::AppSettings::load(QSettings()), config, error))
         return app::usageError(error);
     // A second launch on the same database goes to the window already running it.
     QStringList files;
@@ -152,8 +178,8 @@ int runWindow(int argc, char **argv)
                             << ".\n";
         return 0;
     }
-    ui::SingleInstance instance;
-    if (!instance.listen(error, instanceName))
+    auto instance = std::make_unique<ui::SingleInstance>();
+    if (!instance->listen(error, instanceName))
         QTextStream(stderr) << "spanscope: " << error << '\n';
     auto server = ingest::IngestServer::start(config);
     if (!server) {
@@ -166,15 +192,24 @@ int runWindow(int argc, char **argv)
     ui::MainWindow window(ui::Endpoints::of(**server));
     window.show();
     window.importFiles(files); // a bundle double-clicked in a file manager
-    QObject::connect(&instance, &ui::SingleInstance::requested, &window,
+    QObject::connect(instance.get(), &ui::SingleInstance::requested, &window,
                      [&window](const QStringList &paths) {
                          window.showNormal();
                          window.raise();
                          window.activateWindow();
                          window.importFiles(paths);
                      });
+    bool restart = false;
+    QObject::connect(&window, &ui::MainWindow::restartRequested, [&restart] { restart = true; });
     const int code = application.exec();
     (*server)->stop();
+    if (restart) {
+        // The database lock and the instance's name are released before the new one asks.
+        server->reset();
+        instance.reset();
+        QProcess::startDetached(QCoreApplication::applicationFilePath(),
+                                restartArguments(parser, application.arguments()));
+    }
     return code;
 }
 

@@ -1,17 +1,15 @@
 #include "options.h"
 
+#include <appsettings.h>
 #include <policyfilewatcher.h>
 
-#include <QDir>
-#include <QStandardPaths>
 #include <QTextStream>
 
 namespace spanscope::app {
 
 QString defaultDatabasePath()
 {
-    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    return QDir(dir).filePath(QStringLiteral("spanscope.db"));
+    return ui::AppSettings::defaultDatabasePath();
 }
 
 void addDatabaseOption(QCommandLineParser &parser)
@@ -144,6 +142,32 @@ bool serverConfig(const QCommandLineParser &parser, ingest::IngestConfig &config
         }
         config.sampling = std::move(*policy);
     }
+    return true;
+}
+
+bool windowServerConfig(const QCommandLineParser &parser, const ui::AppSettings &stored,
+                        ingest::IngestConfig &config, QString &error)
+{
+    if (!serverConfig(parser, config, error))
+        return false;
+    if (const QString problem = stored.problem(); !problem.isEmpty()) {
+        QTextStream(stderr) << "spanscope: the saved settings are not used: " << problem << '\n';
+        return true;
+    }
+    const auto given = [&](const char *option) {
+        return parser.isSet(QString::fromLatin1(option));
+    };
+    if (!given("grpc"))
+        config.grpcAddress = stored.grpcAddress.trimmed().toStdString();
+    if (!given("http"))
+        ingest::splitHostPort(stored.httpAddress.trimmed().toStdString(), config.httpHost,
+                              config.httpPort);
+    if (!given("token") && qEnvironmentVariableIsEmpty("SPANSCOPE_TOKEN"))
+        config.bearerToken = stored.bearerToken.toStdString();
+    if (!given("db"))
+        config.databasePath = stored.effectiveDatabasePath().toStdString();
+    if (!given("retention-bytes"))
+        config.writer.retentionBytes = stored.retentionBytes;
     return true;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <appsettings.h>
 #include <ingestserver.h>
 
 #include <QCommandLineParser>
@@ -19,6 +20,10 @@ std::string bearerToken(const QCommandLineParser &parser);
 void addServerOptions(QCommandLineParser &parser);
 // Fills `config` from the parsed options; on a bad value returns false with `error` set.
 bool serverConfig(const QCommandLineParser &parser, ingest::IngestConfig &config, QString &error);
+// The window's receivers: the stored settings, with the options given on the command line
+// winning. Settings with a problem are ignored with a warning on stderr.
+bool windowServerConfig(const QCommandLineParser &parser, const ui::AppSettings &stored,
+                        ingest::IngestConfig &config, QString &error);
 // One sentence on stderr and exit code 2, for bad usage.
 int usageError(const QString &message);
 

@@ -751,6 +751,7 @@ Result<std::unique_ptr<SpanWriter>> SpanWriter::open(const std::string &path, Wr
 SpanWriter::SpanWriter(std::unique_ptr<Session> session, std::string path, WriterOptions options)
     : m_path(std::move(path))
     , m_options(options)
+    , m_retentionBytes(options.retentionBytes)
     , m_session(std::move(session))
 {
     m_thread = std::thread([this] { run(); });
@@ -911,7 +912,7 @@ void SpanWriter::run()
             m_queuedBytes -= bytes;
         }
         if (std::chrono::steady_clock::now() >= nextMaintenance || stop) {
-            m_session->enforceRetention(m_options.retentionBytes);
+            m_session->enforceRetention(m_retentionBytes);
             nextMaintenance = std::chrono::steady_clock::now() + MaintenanceInterval;
         }
         if (stop)

@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <atomic>
 #include <thread>
 
 namespace spanscope::storage {
@@ -45,7 +46,9 @@ public:
     // Reasons of the most recent rejected requests, newest last.
     std::deque<std::string> recentRejections() const;
     const std::string &path() const { return m_path; }
-    const WriterOptions &options() const { return m_options; }
+    std::int64_t retentionBytes() const { return m_retentionBytes; }
+    // A new budget, enforced at the next maintenance pass (within seconds).
+    void setRetentionBytes(std::int64_t bytes) { m_retentionBytes = bytes; }
 
     class Session;
 
@@ -60,6 +63,7 @@ private:
     std::string m_path;
     int m_lockFd = -1; // holds the database's writer lock
     WriterOptions m_options;
+    std::atomic<std::int64_t> m_retentionBytes; // changed while running from Settings
     std::unique_ptr<Session> m_session; // touched only by the writer thread
 
     mutable std::mutex m_mutex;

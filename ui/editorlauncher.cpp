@@ -39,12 +39,12 @@ bool EditorLauncher::open(const QString &file, int line, QString &error)
 {
     QStringList arguments = expand(command(), file, line);
     if (arguments.isEmpty()) {
-        error = QObject::tr("No editor command is set (Edit ▸ Editor Command…).");
+        error = QObject::tr("No editor command is set (Edit ▸ Settings…).");
         return false;
     }
     const QString program = arguments.takeFirst();
     if (!QProcess::startDetached(program, arguments)) {
-        error = QObject::tr("Cannot start the editor '%1'; set another in Edit ▸ Editor Command….")
+        error = QObject::tr("Cannot start the editor '%1'; set another in Edit ▸ Settings….")
                     .arg(program);
         return false;
     }

@@ -1,11 +1,14 @@
 #include "mainwindow.h"
 
+#include "appsettings.h"
 #include "bundletransfer.h"
 #include "editorlauncher.h"
+#include "errortracewatcher.h"
 #include "filterbar.h"
 #include "logspane.h"
 #include "samplingpanel.h"
 #include "servicesdelegate.h"
+#include "settingsdialog.h"
 #include "shortcutoverlay.h"
 #include "spandetailsview.h"
 #include "statisticspoller.h"
@@ -13,6 +16,7 @@
 #include "tracelistmodel.h"
 #include "tracequerythread.h"
 #include "traceview.h"
+#include "trayicon.h"
 #include "waterfallview.h"
 #include "welcomepage.h"
 
@@ -33,10 +37,12 @@
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
+#include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPointer>
+#include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -90,6 +96,15 @@ const char *themeName(MainWindow::Theme theme)
     return "system";
 }
 
+MainWindow::Theme themeFromName(const QString &name)
+{
+    if (name == QLatin1String("dark"))
+        return MainWindow::Theme::Dark;
+    if (name == QLatin1String("light"))
+        return MainWindow::Theme::Light;
+    return MainWindow::Theme::System;
+}
+
 } // namespace
 
 MainWindow::MainWindow(const Endpoints &endpoints, QWidget *parent)
@@ -112,6 +127,8 @@ MainWindow::MainWindow(const Endpoints &endpoints, QWidget *parent)
     , m_queries(new TraceQueryThread(endpoints.database, this))
     , m_systemPalette(QApplication::palette())
     , m_systemStyle(QApplication::style()->name())
+    , m_tray(new TrayIcon(this))
+    , m_errorWatcher(new ErrorTraceWatcher(m_queries, 1000, this))
 {
     setWindowTitle(QStringLiteral("Spanscope"));
 
@@ -225,9 +242,24 @@ MainWindow::MainWindow(const Endpoints &endpoints, QWidget *parent)
         connect(m_bundles, &BundleTransfer::message, statusBar(), &QStatusBar::showMessage);
         setAcceptDrops(true);
     }
+    connect(m_tray, &TrayIcon::traceRequested, this, &MainWindow::openTrace);
+    connect(
+        m_errorWatcher, &ErrorTraceWatcher::errorTraceArrived, this,
+        [this](const storage::TraceSummary &trace) {
+            const QString title
+                = tr("Error in %1")
+                      .arg(trace.rootService.empty() ? tr("a trace")
+                                                     : QString::fromStdString(trace.rootService));
+            const QString text = tr("%1: %n span(s) in error", "", int(trace.errorCount))
+                                     .arg(trace.hasRoot ? QString::fromStdString(trace.rootName)
+                                                        : tr("(root not arrived yet)"));
+            if (!m_tray->notify(title, text, QString::fromStdString(storage::toHex(trace.traceId))))
+                statusBar()->showMessage(title + QStringLiteral(" — ") + text, 10000);
+        });
     createMenus();
     resize(1200, 860);
     restoreState();
+    m_errorWatcher->setEnabled(AppSettings::load(QSettings()).notifyErrorTraces);
     // The policy applied last time, unless this start was given one (--sampling).
     if (auto *server = m_endpoints.server) {
         const auto current = server->sampling().policy();
@@ -301,7 +333,10 @@ void MainWindow::createMenus()
                                         &TraceView::copySpanAsOtlpJson);
     copySpan->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_C);
     edit->addSeparator();
-    edit->addAction(tr("&Editor Command…"), this, &MainWindow::editEditorCommand);
+    QAction *settings = edit->addAction(tr("Se&ttings…"), this, &MainWindow::showSettings);
+    settings->setShortcut(QKeySequence::Preferences);
+    if (settings->shortcut().isEmpty())
+        settings->setShortcut(Qt::CTRL | Qt::Key_Comma);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QAction *pause = view->addAction(tr("&Pause Trace List"));
@@ -391,6 +426,9 @@ void MainWindow::createMenus()
 void MainWindow::showStatistics(const storage::StoreStatistics &statistics)
 {
     m_status->showStatistics(statistics);
+    m_tray->setStatus(tr("Spanscope: %1 traces, %2\nOTLP/gRPC %3 · OTLP/HTTP %4")
+                          .arg(QLocale().toString(statistics.traces), m_status->rateText(),
+                               m_endpoints.grpc, m_endpoints.http));
     // The welcome page stays until the first trace arrives, then the browser takes over.
     if (statistics.traces > 0 && showsWelcome())
         m_pages->setCurrentWidget(m_split);
@@ -431,18 +469,22 @@ void MainWindow::openTraceById()
         = QInputDialog::getText(this, tr("Open Trace"), tr("Trace id (32 hexadecimal digits):"),
                                 QLineEdit::Normal, QString(), &ok)
               .trimmed();
-    if (!ok || text.isEmpty())
-        return;
-    const auto id = traceIdFromText(text);
-    if (!id) {
+    if (ok && !text.isEmpty() && !openTrace(text)) {
         QMessageBox::warning(
             this, tr("Open Trace"),
             tr("'%1' is not a trace id: a trace id is 32 hexadecimal digits.").arg(text));
-        return;
     }
+}
+
+bool MainWindow::openTrace(const QString &text)
+{
+    const auto id = traceIdFromText(text);
+    if (!id)
+        return false;
     if (showsWelcome())
         m_pages->setCurrentWidget(m_split);
     m_traceView->open(*id);
+    return true;
 }
 
 void MainWindow::sendDemoData()
@@ -614,17 +656,64 @@ void MainWindow::stopReadingLogFile()
         *m_stopLogs = true;
 }
 
-void MainWindow::editEditorCommand()
+SettingsDialog *MainWindow::showSettings()
 {
-    bool ok = false;
-    const QString command = QInputDialog::getText(
-        this, tr("Editor Command"),
-        tr("The command that opens a stack-trace frame; {file} and {line} are replaced.\n"
-           "Examples: code --goto {file}:{line} · kate {file} --line {line} · "
-           "idea --line {line} {file}"),
-        QLineEdit::Normal, EditorLauncher::command(), &ok);
-    if (ok)
-        EditorLauncher::setCommand(command);
+    // Receivers and database as they run now (options may have overridden the stored ones), so
+    // that a restart changes only what the user edits.
+    const AppSettings running = runningSettings();
+    AppSettings shown = AppSettings::load(QSettings());
+    shown.grpcAddress = running.grpcAddress;
+    shown.httpAddress = running.httpAddress;
+    shown.bearerToken = running.bearerToken;
+    shown.databasePath = running.databasePath;
+    auto *dialog = new SettingsDialog(shown, running, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { applySettings(dialog->settings()); });
+    dialog->open();
+    return dialog;
+}
+
+AppSettings MainWindow::runningSettings() const
+{
+    AppSettings running;
+    running.grpcAddress = m_endpoints.grpc;
+    running.httpAddress = m_endpoints.http;
+    running.bearerToken = m_endpoints.bearerToken;
+    running.databasePath = m_endpoints.database;
+    return running;
+}
+
+void MainWindow::applySettings(const AppSettings &settings)
+{
+    QSettings stored;
+    settings.save(stored);
+    setTheme(themeFromName(settings.theme));
+    m_errorWatcher->setEnabled(settings.notifyErrorTraces);
+    if (auto *server = m_endpoints.server) {
+        server->writer().setRetentionBytes(settings.retentionBytes);
+        m_status->setRetentionBytes(settings.retentionBytes);
+    }
+    if (!settings.needsRestartFrom(runningSettings())) {
+        statusBar()->showMessage(tr("Settings applied."), 3000);
+        return;
+    }
+    auto *question = new QMessageBox(
+        QMessageBox::Question, tr("Restart Spanscope?"),
+        tr("The new receiver addresses, token or database are used after a restart. Restart "
+           "now? Everything received so far is kept."),
+        QMessageBox::NoButton, this);
+    question->setObjectName(QStringLiteral("restartQuestion"));
+    QPushButton *restart = question->addButton(tr("&Restart Now"), QMessageBox::AcceptRole);
+    question->addButton(tr("&Later"), QMessageBox::RejectRole);
+    question->setAttribute(Qt::WA_DeleteOnClose);
+    connect(question, &QMessageBox::finished, this, [this, question, restart] {
+        if (question->clickedButton() != restart)
+            return;
+        emit restartRequested();
+        close();
+    });
+    question->open();
 }
 
 void MainWindow::openFrame(const QString &file, int line)
@@ -679,13 +768,11 @@ void MainWindow::restoreState()
         settings.value(QStringLiteral("window/logsSplit")).toByteArray());
     m_table->horizontalHeader()->restoreState(
         settings.value(QStringLiteral("window/columns")).toByteArray());
-    const QString theme = settings.value(QStringLiteral("view/theme")).toString();
-    if (theme == QLatin1String("dark"))
-        setTheme(Theme::Dark);
-    else if (theme == QLatin1String("light"))
-        setTheme(Theme::Light);
-    else
+    const Theme theme = themeFromName(settings.value(QStringLiteral("view/theme")).toString());
+    if (theme == Theme::System)
         m_themes->actions().constFirst()->setChecked(true); // the desktop's, as it is
+    else
+        setTheme(theme);
 }
 
 void MainWindow::saveState() const

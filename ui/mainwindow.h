@@ -18,6 +18,10 @@ class QToolButton;
 namespace spanscope::ui {
 
 class BundleTransfer;
+class ErrorTraceWatcher;
+class SettingsDialog;
+class TrayIcon;
+struct AppSettings;
 class FilterBar;
 class LogsPane;
 class SamplingPanel;
@@ -68,6 +72,18 @@ public:
     // Every trace the list's filters match (up to 1 000) to one bundle.
     void exportFilteredTraces();
     void setTheme(Theme theme);
+    // Edit > Settings; the dialog applies what it can at once when accepted.
+    SettingsDialog *showSettings();
+    void applySettings(const AppSettings &settings);
+    // What the running receivers use, as settings.
+    AppSettings runningSettings() const;
+    ErrorTraceWatcher *errorTraceWatcher() const { return m_errorWatcher; }
+    // Opens a trace by its hexadecimal id; false when `text` is not one.
+    bool openTrace(const QString &text);
+
+signals:
+    // The user asked to restart with new receiver or database settings.
+    void restartRequested();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -79,7 +95,6 @@ private:
     void showStatistics(const storage::StoreStatistics &statistics);
     void openSelectedTrace();
     void openTraceById();
-    void editEditorCommand();
     void openFrame(const QString &file, int line);
     void chooseLogFile(bool follow);
     void showAbout();
@@ -114,6 +129,8 @@ private:
     QAction *m_stopLogsAction = nullptr;
     SamplingPanel *m_samplingPanel = nullptr;
     BundleTransfer *m_bundles = nullptr;
+    TrayIcon *m_tray;
+    ErrorTraceWatcher *m_errorWatcher;
 };
 
 } // namespace spanscope::ui

@@ -39,7 +39,7 @@ Endpoints Endpoints::of(ingest::IngestServer &server)
             QString::fromStdString(server.httpAddress()),
             QString::fromStdString(server.databasePath()),
             QString::fromStdString(server.bearerToken()),
-            server.writer().options().retentionBytes,
+            server.writer().retentionBytes(),
             [&server] { return server.writer().recentRejections(); },
             [&server] {
                 const auto policy = server.sampling().policy();

@@ -47,6 +47,8 @@ public:
     explicit StatusPanel(const Endpoints &endpoints, QWidget *parent = nullptr);
 
     void showStatistics(const storage::StoreStatistics &statistics);
+    // Shown from the next statistics on.
+    void setRetentionBytes(std::int64_t bytes) { m_endpoints.retentionBytes = bytes; }
     QString rateText() const;
     QString countsText() const;
     QString sizeText() const;

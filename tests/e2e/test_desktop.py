@@ -3,6 +3,7 @@ file to that window (as double-clicking a bundle does), and nothing else may wri
 import json
 import os
 import re
+import socket
 import subprocess
 import tempfile
 import time
@@ -37,10 +38,10 @@ class DesktopLaunchTest(E2ETestCase):
         return subprocess.run([SPANSCOPE, *args, "--db", self.db], capture_output=True, text=True,
                               timeout=60, env=self.env)
 
-    def start_window(self, *files):
+    def start_window(self, *files, receivers=("--db", "DB", "--grpc", "127.0.0.1:0", "--http", "127.0.0.1:0")):
+        receivers = [self.db if arg == "DB" else arg for arg in receivers]
         self.window = subprocess.Popen(
-            [SPANSCOPE, *files, "--db", self.db, "--grpc", "127.0.0.1:0", "--http", "127.0.0.1:0",
-             "--sampling-http", "off", "--sampling-grpc", "off"],
+            [SPANSCOPE, *files, *receivers, "--sampling-http", "off", "--sampling-grpc", "off"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=self.env)
         text = ""
         while not text.endswith("Ready.\n"):
@@ -48,7 +49,7 @@ class DesktopLaunchTest(E2ETestCase):
             if not line:
                 self.fail("the window exited early: " + self.window.stderr.read())
             text += line
-        return re.search(r"OTLP/gRPC\s+(\S+)", text).group(1)
+        return text
 
     def wait_for_traces(self, count, timeout=20):
         deadline = time.time() + timeout
@@ -98,3 +99,42 @@ class DesktopLaunchTest(E2ETestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(cli_json(self.db, "traces"), [])
         self.assertEqual(len(cli_json(other_db, "traces")), 1)
+
+    def test_the_window_starts_with_the_saved_settings(self):
+        """What the Settings dialog saved is what the next launch listens on and stores in;
+        options on the command line win for that launch."""
+        ports = []
+        for _ in range(2):
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                ports.append(probe.getsockname()[1])
+        settings_db = os.path.join(self.tmp.name, "from settings.db")
+        config = os.path.join(self.env["XDG_CONFIG_HOME"], "Spanscope")
+        os.makedirs(config)
+        with open(os.path.join(config, "spanscope.conf"), "w") as f:
+            f.write("[receivers]\n"
+                    f"grpc=127.0.0.1:{ports[0]}\n"
+                    f"http=127.0.0.1:{ports[1]}\n"
+                    "[storage]\n"
+                    f"database={settings_db}\n"
+                    "retentionBytes=104857600\n")
+        text = self.start_window(receivers=())
+        self.assertIn(f"OTLP/gRPC  127.0.0.1:{ports[0]}", text)
+        self.assertIn(f"OTLP/HTTP  127.0.0.1:{ports[1]}", text)
+        self.assertIn(f"database   {settings_db}", text)
+        self.window.terminate()
+        self.window.communicate(timeout=30)
+
+        text = self.start_window(receivers=("--grpc", "127.0.0.1:0", "--http", "127.0.0.1:0"))
+        self.assertNotIn(f"127.0.0.1:{ports[0]}", text)
+        self.assertIn(f"database   {settings_db}", text)
+
+    def test_saved_settings_that_cannot_be_used_are_ignored_with_a_warning(self):
+        config = os.path.join(self.env["XDG_CONFIG_HOME"], "Spanscope")
+        os.makedirs(config)
+        with open(os.path.join(config, "spanscope.conf"), "w") as f:
+            f.write("[receivers]\ngrpc=0.0.0.0:4317\n")
+        self.start_window()
+        self.window.terminate()
+        _, err = self.window.communicate(timeout=30)
+        self.assertIn("the saved settings are not used: Listening beyond this machine needs a bearer token", err)

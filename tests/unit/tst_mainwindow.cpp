@@ -4,8 +4,11 @@
 // span links across traces, the critical path, live updates of the open trace, the status bar,
 // the shortcut overlay, and state restored on the next start.
 
+#include <appsettings.h>
 #include <bundletransfer.h>
 #include <demotraffic.h>
+#include <editorlauncher.h>
+#include <errortracewatcher.h>
 #include <filterbar.h>
 #include <ingestserver.h>
 #include <logdetailsview.h>
@@ -15,6 +18,7 @@
 #include <mainwindow.h>
 #include <samplingpanel.h>
 #include <samplingruleseditor.h>
+#include <settingsdialog.h>
 #include <shortcutoverlay.h>
 #include <spandetailsview.h>
 #include <statuspanel.h>
@@ -31,6 +35,7 @@
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
+#include <QDialogButtonBox>
 #include <QDoubleSpinBox>
 #include <QDragEnterEvent>
 #include <QFile>
@@ -39,11 +44,13 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -674,6 +681,137 @@ private slots:
                 return false;
             }(),
             5000);
+    }
+
+    // Edit > Settings: theme, retention, editor and notifications apply at once; new addresses
+    // or a token wait for a restart, which the window offers.
+    void settingsApplyAtOnceOrOfferARestart()
+    {
+        {
+            QSettings stored;
+            m_window->runningSettings().save(stored);
+        }
+        QAction *action = menuAction(*m_window, QStringLiteral("Settings…"));
+        QVERIFY(action);
+        QVERIFY(!action->shortcut().isEmpty());
+        action->trigger();
+        auto *dialog = m_window->findChild<ui::SettingsDialog *>();
+        QVERIFY(dialog && dialog->isVisible());
+        const auto field = [&dialog](const char *name) {
+            return dialog->findChild<QLineEdit *>(QString::fromLatin1(name));
+        };
+        QCOMPARE(field("grpcAddress")->text(), endpoints().grpc);
+        QCOMPARE(field("databasePath")->text(), endpoints().database);
+        QVERIFY(dialog->findChild<QLabel *>(QStringLiteral("restartNote"))
+                    ->text()
+                    .contains(QLatin1String("at once")));
+        auto *theme = dialog->findChild<QComboBox *>(QStringLiteral("theme"));
+        theme->setCurrentIndex(theme->findData(QStringLiteral("dark")));
+        dialog->findChild<QSpinBox *>(QStringLiteral("retention"))->setValue(128);
+        field("editorCommand")->clear();
+        QTest::keyClicks(field("editorCommand"), QStringLiteral("kate {file} --line {line}"));
+        dialog->findChild<QCheckBox *>()->setChecked(true);
+        QSignalSpy restart(m_window.get(), &ui::MainWindow::restartRequested);
+        dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+
+        QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 100);
+        QCOMPARE(m_server->writer().retentionBytes(), std::int64_t(128) << 20);
+        QCOMPARE(ui::EditorLauncher::command(), QStringLiteral("kate {file} --line {line}"));
+        QVERIFY(m_window->errorTraceWatcher()->isEnabled());
+        QVERIFY(!m_window->findChild<QMessageBox *>(QStringLiteral("restartQuestion")));
+        QCOMPARE(m_window->statusBar()->currentMessage(), QStringLiteral("Settings applied."));
+        const ui::AppSettings saved = ui::AppSettings::load(QSettings());
+        QCOMPARE(saved.theme, QStringLiteral("dark"));
+        QCOMPARE(saved.retentionBytes, qint64(128) << 20);
+        QVERIFY(saved.notifyErrorTraces);
+
+        // Beyond loopback: OK waits for a token, and the change waits for a restart.
+        dialog = m_window->showSettings();
+        QCOMPARE(dialog->findChild<QComboBox *>(QStringLiteral("theme"))->currentData(),
+                 QVariant(QStringLiteral("dark")));
+        QPushButton *ok = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+        auto *problem = dialog->findChild<QLabel *>(QStringLiteral("problem"));
+        dialog->findChild<QLineEdit *>(QStringLiteral("grpcAddress"))
+            ->setText(QStringLiteral("localhost"));
+        QVERIFY(!ok->isEnabled());
+        QVERIFY(problem->text().contains(QLatin1String("HOST:PORT")));
+        dialog->findChild<QLineEdit *>(QStringLiteral("grpcAddress"))
+            ->setText(QStringLiteral("0.0.0.0:4317"));
+        QVERIFY(!ok->isEnabled());
+        QVERIFY(problem->text().contains(QLatin1String("bearer token")));
+        dialog->findChild<QPushButton *>(QStringLiteral("generateToken"))->click();
+        QCOMPARE(dialog->findChild<QLineEdit *>(QStringLiteral("bearerToken"))->text().size(), 32);
+        QVERIFY(ok->isEnabled());
+        QVERIFY(dialog->findChild<QLabel *>(QStringLiteral("restartNote"))
+                    ->text()
+                    .contains(QLatin1String("restart")));
+        ok->click();
+        auto *question = m_window->findChild<QMessageBox *>(QStringLiteral("restartQuestion"));
+        QVERIFY(question && question->isVisible());
+        for (QAbstractButton *button : question->buttons()) {
+            if (button->text().remove(QLatin1Char('&')) == QLatin1String("Later"))
+                button->click();
+        }
+        QCOMPARE(restart.count(), 0);
+        QVERIFY(m_window->isVisible());
+        QCOMPARE(ui::AppSettings::load(QSettings()).grpcAddress, QStringLiteral("0.0.0.0:4317"));
+        QCOMPARE(ui::AppSettings::load(QSettings()).bearerToken.size(), 32);
+
+        // Restart Now: the window asks for the restart and closes.
+        ui::MainWindow other(endpoints());
+        other.show();
+        QSignalSpy otherRestart(&other, &ui::MainWindow::restartRequested);
+        ui::SettingsDialog *otherDialog = other.showSettings();
+        otherDialog->findChild<QLineEdit *>(QStringLiteral("grpcAddress"))
+            ->setText(QStringLiteral("127.0.0.1:24317"));
+        otherDialog->accept();
+        question = other.findChild<QMessageBox *>(QStringLiteral("restartQuestion"));
+        QVERIFY(question);
+        for (QAbstractButton *button : question->buttons()) {
+            if (button->text().remove(QLatin1Char('&')) == QLatin1String("Restart Now"))
+                button->click();
+        }
+        QCOMPARE(otherRestart.count(), 1);
+        QVERIFY(!other.isVisible());
+        m_window->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+
+        m_window->applySettings(m_window->runningSettings()); // back to light-free defaults
+        QVERIFY(QApplication::palette().color(QPalette::Window).lightness() > 100);
+    }
+
+    // With notifications on, each trace with an error is announced once (a tray message where
+    // the desktop has a tray, the status bar otherwise); traces stored before are not news.
+    void errorTracesAreNotified()
+    {
+        ui::ErrorTraceWatcher *watcher = m_window->errorTraceWatcher();
+        watcher->setEnabled(true);
+        QTRY_VERIFY(watcher->isWatching());
+        QSignalSpy arrived(watcher, &ui::ErrorTraceWatcher::errorTraceArrived);
+        const auto trace = [](std::uint8_t id, bool failed) {
+            storage::TraceBatch batch = oneSpanTrace(id, "POST /pay");
+            batch.groups[0].resource.attributes = {{"service.name", {std::string("checkout")}}};
+            batch.groups[0].spans[0].statusCode
+                = failed ? storage::StatusCode::Error : storage::StatusCode::Ok;
+            return batch;
+        };
+        QVERIFY(m_server->writer().writeTraces(trace(0xE1, false)).committed());
+        QVERIFY(m_server->writer().writeTraces(trace(0xE2, true)).committed());
+        QTRY_COMPARE_WITH_TIMEOUT(arrived.count(), 1, 5000);
+        QCOMPARE(arrived.at(0).at(0).value<storage::TraceSummary>().traceId[0], 0xE2);
+        QCOMPARE(m_window->statusBar()->currentMessage(),
+                 QString::fromUtf8("Error in checkout — POST /pay: 1 span(s) in error"));
+        // More spans of the same trace are not a new notification.
+        storage::TraceBatch more = trace(0xE2, true);
+        more.groups[0].spans[0].spanId[0] = 2;
+        QVERIFY(m_server->writer().writeTraces(std::move(more)).committed());
+        QTest::qWait(2500);
+        QCOMPARE(arrived.count(), 1);
+
+        watcher->setEnabled(false);
+        QVERIFY(m_server->writer().writeTraces(trace(0xE3, true)).committed());
+        QTest::qWait(2500);
+        QCOMPARE(arrived.count(), 1);
     }
 
     void f1ListsEveryShortcut()

@@ -10,6 +10,7 @@
 #include <logspane.h>
 #include <mainwindow.h>
 #include <samplingpanel.h>
+#include <settingsdialog.h>
 #include <shortcutoverlay.h>
 #include <spandetailsview.h>
 #include <tracelistmodel.h>
@@ -168,6 +169,13 @@ int main(int argc, char **argv)
     panel->grab().save(panelPath);
     QTextStream(stdout) << panelPath << '\n';
     panel->close();
+
+    ui::SettingsDialog *settings = window.showSettings();
+    waitUntil([] { return false; }, 300);
+    const QString settingsPath = QDir(output).filePath(QStringLiteral("settings.png"));
+    settings->grab().save(settingsPath);
+    QTextStream(stdout) << settingsPath << '\n';
+    settings->reject();
 
     window.shortcutOverlay()->showOver();
     waitUntil([] { return false; }, 300);

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <tracestore.h>
+
+#include <QObject>
+#include <QTimer>
+
+#include <deque>
+#include <set>
+
+namespace spanscope::ui {
+
+class TraceQueryThread;
+
+// Tells when a trace with an error arrives, for the desktop notification: while enabled, polls
+// the store for traces changed since the last look that hold an error span, and reports each
+// trace once. Traces stored before it was enabled are not reported.
+class ErrorTraceWatcher : public QObject
+{
+    Q_OBJECT
+public:
+    ErrorTraceWatcher(TraceQueryThread *queries, int intervalMs, QObject *parent = nullptr);
+
+    void setEnabled(bool enabled);
+    bool isEnabled() const { return m_timer.isActive(); }
+    // Enabled and knows what was stored before: what arrives from now on is reported.
+    bool isWatching() const { return isEnabled() && m_seen.has_value(); }
+
+signals:
+    void errorTraceArrived(const spanscope::storage::TraceSummary &trace);
+
+private:
+    void poll();
+
+    TraceQueryThread *m_queries;
+    QTimer m_timer;
+    std::optional<std::pair<std::int64_t, std::int64_t>> m_seen; // (updatedSeq, key)
+    bool m_polling = false;
+    // Traces already reported, oldest first; bounded, as the store is.
+    std::deque<std::int64_t> m_reportedOrder;
+    std::set<std::int64_t> m_reported;
+};
+
+} // namespace spanscope::ui
