@@ -33,20 +33,29 @@ done
 version=$(/usr/bin/spanscope --version)
 grep -q '^spanscope [0-9]' <<<"$version"
 
-# A headless smoke test with the installed program.
+# A double-clicked bundle: the desktop (GIO, as file managers use it) finds its type, and that
+# Spanscope opens it.
+python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1], "w").writestr("manifest.json", "{}")' \
+    "$work/report.spanscope"
+filetype=$(gio info -a standard::content-type "$work/report.spanscope")
+grep -q 'content-type: application/x-spanscope-bundle' <<<"$filetype" || { echo "$filetype"; exit 1; }
+opener=$(gio mime application/x-spanscope-bundle)
+grep -q 'Default application.*io.github.spanscope.Spanscope.desktop' <<<"$opener" || { echo "$opener"; exit 1; }
+
+# A headless smoke test with the installed program and the Python SDK (the tracing guide's
+# order flow over OTLP/gRPC).
 /usr/bin/spanscope serve --db "$work/smoke.db" --grpc 127.0.0.1:0 --http 127.0.0.1:0 \
     --sampling-http off --sampling-grpc off >"$work/serve.out" 2>&1 &
 server=$!
 for _ in $(seq 50); do grep -q '^Ready' "$work/serve.out" && break; sleep 0.1; done
-http=$(awk '/OTLP\/HTTP/ {print $2}' "$work/serve.out")
-curl -sf -X POST "http://$http/v1/traces" -H 'Content-Type: application/json' -d '{"resourceSpans":[{
-  "resource":{"attributes":[{"key":"service.name","value":{"stringValue":"smoke"}}]},
-  "scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174",
-  "name":"GET /installed","startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000000100000000"}]}]}]}' >/dev/null
+grpc=$(awk '/OTLP\/gRPC/ {print $2}' "$work/serve.out")
+sent=$("$build/e2e-venv/bin/python" "$source/tests/e2e/order_flow.py" --endpoint "http://$grpc" \
+       --protocol grpc --service installed-smoke | tail -1)
+trace=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["trace_id"])' "$sent")
 kill -TERM "$server"; wait "$server"
-shown=$(/usr/bin/spanscope show 5b8efff798038103d269b633813fc60c --db "$work/smoke.db")
-grep -q 'GET /installed' <<<"$shown"
+shown=$(/usr/bin/spanscope show "$trace" --db "$work/smoke.db")
+grep -q 'process_payment' <<<"$shown" || { echo "the SDK's trace was not stored:"; echo "$shown"; exit 1; }
 
 DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq spanscope >/dev/null
 [ ! -e /usr/bin/spanscope ] || { echo "/usr/bin/spanscope is still there after removal"; exit 1; }
-echo "package: built, validated, installed, served a trace, removed"
+echo "package: built, validated, installed, opens bundles, stored an SDK trace, removed"
