@@ -218,6 +218,8 @@ storage::Result<BundleSummary> writeBundle(storage::TraceStore &store,
     Json manifestTraces = Json::array();
     std::string body;
     for (const storage::TraceId &id : traceIds) {
+        if (options.progress && !options.progress(std::size_t(summary.traces), traceIds.size()))
+            return storage::Error{"The export was cancelled; nothing was written."};
         auto loaded = store.loadTrace(id);
         if (!loaded)
             return storage::Error{loaded.error()};

@@ -6,6 +6,7 @@
 #include <result.h>
 #include <tracestore.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,9 @@ struct BundleOptions
     std::optional<RedactionRules> redaction = RedactionRules::defaults(); // none: not redacted
     std::string note;
     std::string appVersion;
+    // Called before each trace with (traces written, traces asked for); returning false cancels
+    // the export, and nothing is written.
+    std::function<bool(std::size_t, std::size_t)> progress;
 };
 
 struct BundleSummary

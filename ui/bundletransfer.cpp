@@ -8,10 +8,53 @@
 #include <QFileDialog>
 #include <QMessageBox>
 #include <QPointer>
+#include <QProgressDialog>
 #include <QPushButton>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace spanscope::ui {
+
+namespace {
+
+// Progress of work on another thread: the dialog shows only when the work takes a while, and its
+// Cancel sets a flag the work checks between traces or files.
+struct Progress
+{
+    QPointer<QProgressDialog> dialog;
+    std::shared_ptr<std::atomic<bool>> cancelled = std::make_shared<std::atomic<bool>>(false);
+
+    Progress(QWidget *window, const QString &label, int total)
+        : dialog(new QProgressDialog(label, QObject::tr("Cancel"), 0, total, window))
+    {
+        dialog->setObjectName(QStringLiteral("transferProgress"));
+        dialog->setWindowModality(Qt::WindowModal);
+        dialog->setMinimumDuration(500);
+        dialog->setAutoClose(false);
+        dialog->setAutoReset(false);
+        QObject::connect(dialog, &QProgressDialog::canceled, dialog,
+                         [flag = cancelled] { *flag = true; });
+        dialog->setValue(0);
+    }
+    // From the worker thread: false once the user cancelled.
+    bool report(std::size_t done) const
+    {
+        QMetaObject::invokeMethod(
+            dialog.data(),
+            [target = dialog, done] {
+                if (target)
+                    target->setValue(int(done));
+            },
+            Qt::QueuedConnection);
+        return !*cancelled;
+    }
+    void finish() const
+    {
+        if (dialog)
+            dialog->deleteLater();
+    }
+};
+
+} // namespace
 
 BundleTransfer::BundleTransfer(ingest::IngestServer &server, QWidget *window)
     : QObject(window)
@@ -33,8 +76,10 @@ void BundleTransfer::exportTraces(const std::vector<storage::TraceId> &traces, Q
     if (path.isEmpty()) {
         path = QFileDialog::getSaveFileName(
             m_window, tr("Export for a Bug Report"),
-            QStringLiteral("trace-%1.spanscope")
-                .arg(QString::fromStdString(storage::toHex(traces.front()).substr(0, 8))),
+            traces.size() == 1
+                ? QStringLiteral("trace-%1.spanscope")
+                      .arg(QString::fromStdString(storage::toHex(traces.front()).substr(0, 8)))
+                : QStringLiteral("%1-traces.spanscope").arg(traces.size()),
             tr("Spanscope bundles (*.spanscope)"));
         if (path.isEmpty())
             return;
@@ -98,18 +143,29 @@ void BundleTransfer::writeBundle(const std::vector<storage::TraceId> &traces, co
 {
     ++m_busy;
     emit message(tr("Writing %1…").arg(path), 0);
+    const Progress progress(m_window, tr("Exporting %n trace(s)…", nullptr, int(traces.size())),
+                            int(traces.size()));
     using Written = storage::Result<ingest::BundleSummary>;
     m_queries->request<Written>(
         this,
-        [traces, path, redact](storage::TraceStore &store) {
+        [traces, path, redact, progress](storage::TraceStore &store) {
             ingest::BundleOptions options;
             options.appVersion = SPANSCOPE_VERSION;
             if (!redact)
                 options.redaction.reset();
+            options.progress = [&progress](std::size_t done, std::size_t) {
+                return progress.report(done);
+            };
             return ingest::writeBundle(store, traces, options, path.toStdString());
         },
-        [this, path](Written written) {
+        [this, path, progress](Written written) {
             --m_busy;
+            progress.finish();
+            if (!written && *progress.cancelled) {
+                emit message(tr("Export cancelled; %1 was not written.").arg(path), 6000);
+                emit finished(false);
+                return;
+            }
             if (!written) {
                 QMessageBox::warning(m_window, tr("Export"),
                                      QString::fromStdString(written.error()));
@@ -132,11 +188,19 @@ void BundleTransfer::importFiles(const QStringList &paths)
         return;
     ++m_busy;
     emit message(tr("Importing %n file(s)…", nullptr, int(paths.size())), 0);
+    const Progress progress(m_window, tr("Importing %n file(s)…", nullptr, int(paths.size())),
+                            int(paths.size()));
     storage::BatchSink *sink = &m_server.writer();
     QPointer<BundleTransfer> self(this);
-    QtConcurrent::run([paths, sink] {
+    QtConcurrent::run([paths, sink, progress] {
         QStringList report, errors;
-        for (const QString &path : paths) {
+        for (qsizetype i = 0; i < paths.size(); ++i) {
+            // Files are imported whole or not at all, so cancelling takes effect between them.
+            if (!progress.report(std::size_t(i))) {
+                errors << tr("Cancelled: %n file(s) not imported.", nullptr, int(paths.size() - i));
+                break;
+            }
+            const QString &path = paths.at(i);
             auto imported = ingest::importFile(path.toStdString(), *sink);
             if (imported)
                 report << tr("%1: %2 spans, %3 log records")
@@ -147,7 +211,8 @@ void BundleTransfer::importFiles(const QStringList &paths)
                 errors << QString::fromStdString(imported.error());
         }
         return std::pair{report, errors};
-    }).then(this, [self](std::pair<QStringList, QStringList> done) {
+    }).then(this, [self, progress](std::pair<QStringList, QStringList> done) {
+        progress.finish();
         if (!self)
             return;
         --self->m_busy;

@@ -139,7 +139,8 @@ MainWindow::MainWindow(const Endpoints &endpoints, QWidget *parent)
     listLayout->addWidget(m_filters);
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    // Several traces can be selected (Shift/Ctrl+click) to export them together.
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->setAlternatingRowColors(true);
     m_table->setWordWrap(false);
     m_table->setSortingEnabled(true);
@@ -294,6 +295,12 @@ void MainWindow::createMenus()
     QAction *exportFiltered
         = file->addAction(tr("Export &Filtered Traces…"), this, &MainWindow::exportFilteredTraces);
     exportFiltered->setEnabled(m_bundles != nullptr);
+    QAction *exportSelected
+        = file->addAction(tr("Export &Selected Traces…"), this, &MainWindow::exportSelectedTraces);
+    exportSelected->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_E);
+    exportSelected->setEnabled(m_bundles != nullptr);
+    m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_table->addAction(exportSelected);
     QAction *openTrace = file->addAction(tr("&Go to Trace ID…"), this, &MainWindow::openTraceById);
     openTrace->setShortcut(Qt::CTRL | Qt::Key_G);
     file->addSeparator();
@@ -546,6 +553,15 @@ void MainWindow::exportCurrentTrace()
     if (const auto open = m_traceView->traceId())
         traces.push_back(*open);
     else if (const QModelIndex index = m_table->currentIndex(); index.isValid())
+        traces.push_back(m_model->summary(index.row()).traceId);
+    if (m_bundles)
+        m_bundles->exportTraces(traces);
+}
+
+void MainWindow::exportSelectedTraces()
+{
+    std::vector<storage::TraceId> traces;
+    for (const QModelIndex &index : m_table->selectionModel()->selectedRows())
         traces.push_back(m_model->summary(index.row()).traceId);
     if (m_bundles)
         m_bundles->exportTraces(traces);

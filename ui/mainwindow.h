@@ -69,6 +69,8 @@ public:
     void importFiles(const QStringList &paths);
     // The open trace, else the one selected in the list, to a bundle (File > Export).
     void exportCurrentTrace();
+    // The traces selected in the list to one bundle.
+    void exportSelectedTraces();
     // Every trace the list's filters match (up to 1 000) to one bundle.
     void exportFilteredTraces();
     void setTheme(Theme theme);

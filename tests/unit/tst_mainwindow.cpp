@@ -5,6 +5,7 @@
 // the shortcut overlay, and state restored on the next start.
 
 #include <appsettings.h>
+#include <bundle.h>
 #include <bundletransfer.h>
 #include <demotraffic.h>
 #include <editorlauncher.h>
@@ -28,6 +29,7 @@
 #include <waterfallminimap.h>
 #include <waterfallview.h>
 #include <welcomepage.h>
+#include <ziparchive.h>
 
 #include <QAbstractItemModelTester>
 #include <QAction>
@@ -36,10 +38,15 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QDoubleSpinBox>
 #include <QDragEnterEvent>
 #include <QFile>
+#include <QFileDialog>
 #include <QHeaderView>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -47,6 +54,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPlainTextEdit>
+#include <QProgressDialog>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -59,6 +67,7 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QToolButton>
 
 using namespace spanscope;
@@ -773,8 +782,6 @@ private slots:
         }
         QCOMPARE(otherRestart.count(), 1);
         QVERIFY(!other.isVisible());
-        m_window->activateWindow();
-        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
 
         m_window->applySettings(m_window->runningSettings()); // back to light-free defaults
         QVERIFY(QApplication::palette().color(QPalette::Window).lightness() > 100);
@@ -814,8 +821,94 @@ private slots:
         QCOMPARE(arrived.count(), 1);
     }
 
+    // Two traces selected in the list, File > Export Selected Traces: the save dialog, the
+    // redaction preview, then one bundle holding both, with progress while it is written.
+    void exportSelectedTracesThroughTheDialogs()
+    {
+        QTableView *table = m_window->traceTable();
+        table->clearSelection();
+        table->selectionModel()->select(table->model()->index(0, 0),
+                                        QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        table->selectionModel()->select(table->model()->index(1, 0),
+                                        QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        const std::set<std::string> expected{
+            storage::toHex(m_window->traceList()->summary(0).traceId),
+            storage::toHex(m_window->traceList()->summary(1).traceId)};
+        QTemporaryDir dir;
+        const QString bundle = dir.filePath(QStringLiteral("two.spanscope"));
+        // The dialogs are modal: answered from the event loop they run.
+        QStringList seen;
+        QTimer answer;
+        connect(&answer, &QTimer::timeout, this, [&] {
+            QWidget *modal = QApplication::activeModalWidget();
+            if (auto *files = qobject_cast<QFileDialog *>(modal)) {
+                seen << QStringLiteral("save");
+                files->selectFile(bundle);
+                files->findChild<QLineEdit *>(QStringLiteral("fileNameEdit"))->setText(bundle);
+                QMetaObject::invokeMethod(files, &QDialog::accept);
+            } else if (auto *box = qobject_cast<QMessageBox *>(modal)) {
+                seen << QStringLiteral("preview: ") + box->text();
+                for (QAbstractButton *button : box->buttons()) {
+                    if (button->text() == QLatin1String("&Export"))
+                        button->click();
+                }
+            }
+        });
+        answer.start(50);
+        QSignalSpy finished(m_window->bundles(), &ui::BundleTransfer::finished);
+        QAction *action = menuAction(*m_window, QStringLiteral("Export Selected Traces…"));
+        QVERIFY(action);
+        QCOMPARE(action->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+        action->trigger();
+        QVERIFY(finished.wait(15000));
+        answer.stop();
+        QCOMPARE(finished.at(0).at(0).toBool(), true);
+        QCOMPARE(seen.size(), 2);
+        QCOMPARE(seen.at(0), QStringLiteral("save"));
+        QVERIFY2(seen.at(1).contains(QLatin1String("2 trace(s)"))
+                     || seen.at(1).contains(QLatin1String("[REDACTED]")),
+                 qPrintable(seen.at(1)));
+
+        QFile written(bundle);
+        QVERIFY(written.open(QIODevice::ReadOnly));
+        const QByteArray zip = written.readAll();
+        auto entries = ingest::ZipReader::read(std::string_view(zip.constData(), zip.size()));
+        QVERIFY(entries);
+        std::set<std::string> exported;
+        for (const auto &entry : *entries) {
+            if (entry.name != "manifest.json")
+                continue;
+            const QJsonObject manifest
+                = QJsonDocument::fromJson(QByteArray::fromStdString(entry.data)).object();
+            for (const QJsonValue trace : manifest.value(QStringLiteral("traces")).toArray())
+                exported.insert(
+                    trace.toObject().value(QStringLiteral("traceId")).toString().toStdString());
+        }
+        QCOMPARE(exported, expected);
+        QTRY_VERIFY(!m_window->findChild<QProgressDialog *>()); // gone once written
+
+        // Cancelled half-way (what the progress dialog's Cancel does): no file, no leftovers.
+        auto store = storage::TraceStore::open(endpoints().database.toStdString());
+        QVERIFY(store);
+        ingest::BundleOptions options;
+        options.progress = [](std::size_t done, std::size_t total) {
+            return done < total / 2;
+        };
+        std::vector<storage::TraceId> ids;
+        for (int row = 0; row < 4; ++row)
+            ids.push_back(m_window->traceList()->summary(row).traceId);
+        const QString cancelled = dir.filePath(QStringLiteral("cancelled.spanscope"));
+        auto halfway = ingest::writeBundle(**store, ids, options, cancelled.toStdString());
+        QVERIFY(!halfway);
+        QVERIFY(QString::fromStdString(halfway.error()).contains(QLatin1String("cancelled")));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files),
+                 QStringList{QStringLiteral("two.spanscope")});
+    }
+
     void f1ListsEveryShortcut()
     {
+        m_window->activateWindow(); // shortcuts go to the active window
+        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
         QTest::keyClick(m_window.get(), Qt::Key_F1);
         ui::ShortcutOverlay *overlay = m_window->shortcutOverlay();
         QVERIFY(overlay->isVisible());
