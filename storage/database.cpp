@@ -109,6 +109,10 @@ ALTER TABLE traces ADD COLUMN source TEXT NOT NULL DEFAULT '';
 CREATE VIRTUAL TABLE logs_text USING fts5(body, tokenize = 'unicode61 remove_diacritics 2');
 INSERT INTO counters(name, value) SELECT 'schema.logs_text_pending', 1 WHERE EXISTS (SELECT 1 FROM logs);
 )sql",
+    // Version 4: the files traces were imported from, listed and filtered without a scan.
+    R"sql(
+CREATE INDEX traces_by_source ON traces(source) WHERE source != '';
+)sql",
 };
 static_assert(std::size(Migrations) == Database::SchemaVersion);
 

@@ -202,7 +202,7 @@ Result<std::vector<TraceSummary>> TraceStore::findTraces(const TraceFilter &filt
     if (filter.errorsOnly)
         sql += " AND t.error_count > 0";
     if (!filter.source.empty())
-        sql += " AND t.source = ?16";
+        sql += " AND t.source = ?16 AND t.source != ''"; // the second lets the index serve
     if (filter.minDurationNs)
         sql += " AND t.end_ns - t.start_ns >= ?3";
     if (filter.maxDurationNs)
@@ -451,6 +451,17 @@ Result<std::vector<std::string>> TraceStore::services()
         out.emplace_back(query.text(0));
     if (!query.ok())
         return Error{"Cannot list services: " + m_db->lastError()};
+    return out;
+}
+
+Result<std::vector<std::string>> TraceStore::sources()
+{
+    Statement query(*m_db, "SELECT DISTINCT source FROM traces WHERE source != '' ORDER BY source");
+    std::vector<std::string> out;
+    while (query.next())
+        out.emplace_back(query.text(0));
+    if (!query.ok())
+        return Error{"Cannot list sources: " + m_db->lastError()};
     return out;
 }
 

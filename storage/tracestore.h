@@ -148,6 +148,8 @@ public:
     Result<std::optional<TraceData>> loadTrace(const TraceId &traceId);
     Result<LogPage> findLogs(const LogFilter &filter);
     Result<std::vector<std::string>> services();
+    // The files stored traces were imported from.
+    Result<std::vector<std::string>> sources();
     Result<std::vector<Operation>> operations(const std::string &service = {});
     Result<StoreStatistics> statistics();
     // The newest commit number in traces.updated_seq (0 for an empty store).

@@ -8,6 +8,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLineEdit>
 #include <QToolButton>
@@ -36,6 +37,7 @@ FilterBar::FilterBar(QWidget *parent)
     , m_attribute(new QLineEdit(this))
     , m_traceId(new CheckedLineEdit([](const QString &t) { return traceIdFromText(t).has_value(); },
                                     tr("32 hexadecimal digits"), this))
+    , m_source(new QComboBox(this))
 {
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -57,6 +59,11 @@ FilterBar::FilterBar(QWidget *parent)
     m_traceId->setPlaceholderText(tr("trace id"));
     m_traceId->setToolTip(tr("32 hexadecimal digits"));
     m_traceId->setMaxLength(40);
+    m_source->setAccessibleName(tr("Source"));
+    m_source->setToolTip(tr("Traces imported from this file"));
+    m_source->addItem(tr("Any source"));
+    m_source->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_source->setVisible(false);
     auto *clearButton = new QToolButton(this);
     clearButton->setText(tr("Clear"));
     clearButton->setToolTip(tr("Clear all filters"));
@@ -70,6 +77,7 @@ FilterBar::FilterBar(QWidget *parent)
     layout->addWidget(m_timeRange);
     layout->addWidget(m_attribute, 2);
     layout->addWidget(m_traceId, 2);
+    layout->addWidget(m_source);
     layout->addWidget(clearButton);
 
     m_debounce.setSingleShot(true);
@@ -82,6 +90,7 @@ FilterBar::FilterBar(QWidget *parent)
     connect(m_operation, &QComboBox::currentTextChanged, &m_debounce, qOverload<>(&QTimer::start));
     connect(m_errors, &QCheckBox::toggled, this, &FilterBar::filterChanged);
     connect(m_timeRange, &QComboBox::activated, this, &FilterBar::filterChanged);
+    connect(m_source, &QComboBox::activated, this, &FilterBar::filterChanged);
     for (QLineEdit *field :
          std::initializer_list<QLineEdit *>{m_minDuration, m_maxDuration, m_attribute, m_traceId})
         connect(field, &QLineEdit::textEdited, &m_debounce, qOverload<>(&QTimer::start));
@@ -96,6 +105,20 @@ void FilterBar::focusFirstField()
 void FilterBar::setServices(const QStringList &services)
 {
     m_service->setServices(services);
+}
+
+void FilterBar::setSources(const QStringList &paths)
+{
+    const QString chosen = m_source->currentData().toString();
+    const QSignalBlocker blocker(m_source);
+    while (m_source->count() > 1)
+        m_source->removeItem(1);
+    for (const QString &path : paths) {
+        m_source->addItem(QFileInfo(path).fileName(), path);
+        m_source->setItemData(m_source->count() - 1, path, Qt::ToolTipRole);
+    }
+    m_source->setCurrentIndex(std::max(0, m_source->findData(chosen)));
+    m_source->setVisible(!paths.isEmpty());
 }
 
 void FilterBar::setOperations(const QString &service, const QStringList &operations)
@@ -117,6 +140,7 @@ void FilterBar::clear()
         m_operation->setCurrentText(QString());
         m_errors->setChecked(false);
         m_timeRange->setCurrentIndex(0);
+        m_source->setCurrentIndex(0);
         m_attribute->clear();
         for (CheckedLineEdit *field : {m_minDuration, m_maxDuration, m_traceId})
             field->clearAndReset();
@@ -143,6 +167,7 @@ storage::TraceFilter FilterBar::filter() const
             filter.attributeValue = attribute.mid(equals + 1).trimmed().toStdString();
     }
     filter.traceId = traceIdFromText(m_traceId->text());
+    filter.source = m_source->currentData().toString().toStdString();
     return filter;
 }
 

@@ -14,7 +14,8 @@ class QLineEdit;
 namespace spanscope::ui {
 
 // The trace list's filters in one row: service, operation, errors only, minimum and maximum
-// duration, a time range preset, an attribute `key=value` and a trace id. Typing is debounced;
+// duration, a time range preset, an attribute `key=value`, a trace id, and the file traces were
+// imported from. Typing is debounced;
 // a field that does not parse is marked and its tooltip says what it expects.
 class CheckedLineEdit;
 class ServiceCombo;
@@ -31,6 +32,8 @@ public:
     // The filter the fields describe now; fields that do not parse do not filter.
     storage::TraceFilter filter() const;
     void setServices(const QStringList &services);
+    // Files traces were imported from; the source field shows only when there are some.
+    void setSources(const QStringList &paths);
     void setOperations(const QString &service, const QStringList &operations);
     void clear();
     // Puts the keyboard focus in the first field (Ctrl+F).
@@ -49,6 +52,7 @@ private:
     TimeRangeCombo *m_timeRange;
     QLineEdit *m_attribute;
     CheckedLineEdit *m_traceId;
+    QComboBox *m_source;
     QTimer m_debounce;
 };
 

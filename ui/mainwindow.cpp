@@ -444,18 +444,23 @@ void MainWindow::showStatistics(const storage::StoreStatistics &statistics)
     m_knownTraces = statistics.traces;
     QPointer<MainWindow> self(this);
     m_queries->run([self](storage::TraceStore &store) {
-        auto services = store.services();
-        QStringList names;
-        if (services) {
-            for (const std::string &name : *services)
-                names << QString::fromStdString(name);
-        }
+        const auto texts = [](storage::Result<std::vector<std::string>> listed) {
+            QStringList out;
+            if (listed) {
+                for (const std::string &text : *listed)
+                    out << QString::fromStdString(text);
+            }
+            return out;
+        };
+        const QStringList names = texts(store.services());
+        const QStringList sources = texts(store.sources());
         QMetaObject::invokeMethod(
             self.data(),
-            [self, names] {
+            [self, names, sources] {
                 if (!self)
                     return;
                 self->m_filters->setServices(names);
+                self->m_filters->setSources(sources);
                 self->m_logs->setServices(names);
             },
             Qt::QueuedConnection);

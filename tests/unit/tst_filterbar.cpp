@@ -53,6 +53,37 @@ private slots:
         QVERIFY(!cleared.minDurationNs && !cleared.traceId && cleared.attributeKey.empty());
     }
 
+    void sourceFieldShowsImportedFiles()
+    {
+        FilterBar bar;
+        bar.show();
+        const auto sourceCombo = [&bar] {
+            for (auto *combo : bar.findChildren<QComboBox *>()) {
+                if (combo->accessibleName() == QLatin1String("Source"))
+                    return combo;
+            }
+            return static_cast<QComboBox *>(nullptr);
+        };
+        QComboBox *source = sourceCombo();
+        QVERIFY(source);
+        QVERIFY(!source->isVisible()); // nothing imported: no field
+        bar.setSources(
+            {QStringLiteral("/tmp/a/jaeger.json"), QStringLiteral("/tmp/b/bug.spanscope")});
+        QVERIFY(source->isVisible());
+        QCOMPARE(source->itemText(2), QStringLiteral("bug.spanscope"));
+        QSignalSpy changed(&bar, &FilterBar::filterChanged);
+        source->setCurrentIndex(2);
+        emit source->activated(2);
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(bar.filter().source, std::string("/tmp/b/bug.spanscope"));
+        // A refreshed list keeps the choice.
+        bar.setSources(
+            {QStringLiteral("/tmp/b/bug.spanscope"), QStringLiteral("/tmp/c/more.json")});
+        QCOMPARE(bar.filter().source, std::string("/tmp/b/bug.spanscope"));
+        bar.clear();
+        QCOMPARE(bar.filter().source, std::string());
+    }
+
     void badFieldsAreMarkedAndIgnored()
     {
         FilterBar bar;

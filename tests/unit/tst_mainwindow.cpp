@@ -690,6 +690,19 @@ private slots:
                 return false;
             }(),
             5000);
+        // The file is now a source to filter by: only its trace is listed.
+        QComboBox *source = nullptr;
+        for (auto *combo : m_window->filterBar()->findChildren<QComboBox *>()) {
+            if (combo->accessibleName() == QLatin1String("Source"))
+                source = combo;
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(source->findData(file.fileName()) > 0, 5000);
+        source->setCurrentIndex(source->findData(file.fileName()));
+        emit source->activated(source->currentIndex());
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->traceList()->rowCount(), 1, 5000);
+        QCOMPARE(m_window->traceList()->summary(0).rootService, std::string("nightly"));
+        m_window->filterBar()->clear();
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->traceList()->rowCount() > 1, 5000);
     }
 
     // Edit > Settings: theme, retention, editor and notifications apply at once; new addresses

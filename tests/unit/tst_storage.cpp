@@ -581,7 +581,8 @@ private slots:
         {
             auto db
                 = storage::Database::open(path.toStdString(), storage::Database::Mode::ReadWrite);
-            QVERIFY((*db)->exec("DROP TABLE logs_text; PRAGMA user_version = 2;"));
+            QVERIFY((*db)->exec(
+                "DROP TABLE logs_text; DROP INDEX traces_by_source; PRAGMA user_version = 2;"));
         }
         openWriter(path)->shutdown(); // migrates and indexes
         storage::LogFilter text;
