@@ -66,6 +66,11 @@ void addServerOptions(QCommandLineParser &parser)
         {QStringLiteral("max-request-bytes"),
          QStringLiteral("Refuse requests larger than this, after decompression (default 64 MiB)."),
          QStringLiteral("bytes")});
+    parser.addOption(
+        {QStringLiteral("queue-bytes"),
+         QStringLiteral("Decoded batches waiting to be stored may use this much memory "
+                        "(default 256 MiB); beyond it senders are told to retry."),
+         QStringLiteral("bytes")});
     parser.addOption({QStringLiteral("sampling-http"),
                       QStringLiteral("Serve Jaeger remote sampling strategies to SDKs over HTTP "
                                      "here (default 127.0.0.1:5778; \"off\" to not serve)."),
@@ -118,6 +123,15 @@ bool serverConfig(const QCommandLineParser &parser, ingest::IngestConfig &config
             return false;
         }
         config.limits.maxRequestBytes = static_cast<std::size_t>(bytes);
+    }
+    if (parser.isSet(QStringLiteral("queue-bytes"))) {
+        bool ok = false;
+        const qint64 bytes = parser.value(QStringLiteral("queue-bytes")).toLongLong(&ok);
+        if (!ok || bytes < (1 << 20)) {
+            error = QStringLiteral("--queue-bytes needs a whole number of at least 1048576.");
+            return false;
+        }
+        config.writer.queueByteBudget = static_cast<std::size_t>(bytes);
     }
     for (const auto &[option, target] :
          {std::pair{QStringLiteral("sampling-http"), &config.remoteSamplingHttp},

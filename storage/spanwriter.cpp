@@ -854,6 +854,12 @@ void SpanWriter::addCounter(const std::string &name, std::uint64_t delta)
     m_pendingCounters[name] += delta;
 }
 
+std::string SpanWriter::storageProblem() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_storageProblem;
+}
+
 void SpanWriter::reportFailure(const std::string &error)
 {
     // A failing disk fails every commit; one line per distinct error and minute is enough.
@@ -897,6 +903,10 @@ void SpanWriter::run()
         }
         if (!jobs.empty() || !counters.empty()) {
             const WriteOutcome outcome = m_session->commit(jobs, counters);
+            {
+                std::lock_guard lock(m_mutex);
+                m_storageProblem = outcome.committed() ? std::string() : outcome.error;
+            }
             if (!outcome.committed()) {
                 reportFailure(outcome.error);
                 std::lock_guard lock(m_mutex);

@@ -3,6 +3,7 @@
 #include "batchsink.h"
 #include "result.h"
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -12,7 +13,6 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <atomic>
 #include <thread>
 
 namespace spanscope::storage {
@@ -45,6 +45,8 @@ public:
     void shutdown();
     // Reasons of the most recent rejected requests, newest last.
     std::deque<std::string> recentRejections() const;
+    // Why the latest commit failed (a full disk, say); empty once a commit succeeds again.
+    std::string storageProblem() const;
     const std::string &path() const { return m_path; }
     std::int64_t retentionBytes() const { return m_retentionBytes; }
     // A new budget, enforced at the next maintenance pass (within seconds).
@@ -73,6 +75,7 @@ private:
     bool m_stopping = false;
     std::map<std::string, std::uint64_t> m_pendingCounters;
     std::deque<std::string> m_rejections;
+    std::string m_storageProblem;
     std::thread m_thread;
 
     // Writer-thread only: rate limiting of failure reports.

@@ -41,6 +41,7 @@ Endpoints Endpoints::of(ingest::IngestServer &server)
             QString::fromStdString(server.bearerToken()),
             server.writer().retentionBytes(),
             [&server] { return server.writer().recentRejections(); },
+            [&server] { return server.writer().storageProblem(); },
             [&server] {
                 const auto policy = server.sampling().policy();
                 return policy.keepsEverything() && !policy.decidesAtRoot() ? std::string()
@@ -58,6 +59,7 @@ StatusPanel::StatusPanel(const Endpoints &endpoints, QWidget *parent)
     , m_size(new QLabel(this))
     , m_evictions(new QLabel(this))
     , m_sampling(new QLabel(this))
+    , m_storageProblem(new QLabel(this))
     , m_rejected(new QToolButton(this))
 {
     auto *layout = new QHBoxLayout(this);
@@ -86,8 +88,13 @@ StatusPanel::StatusPanel(const Endpoints &endpoints, QWidget *parent)
         tr("Oldest traces removed to keep the database within its size budget"));
     connect(m_rejected, &QToolButton::clicked, this, &StatusPanel::showRejections);
     m_sampling->hide();
-    for (QWidget *w : std::initializer_list<QWidget *>{m_endpointsButton, m_rate, m_counts, m_size,
-                                                       m_evictions, m_sampling, m_rejected})
+    m_storageProblem->setObjectName(QStringLiteral("storageProblem"));
+    m_storageProblem->setStyleSheet(
+        QStringLiteral("QLabel { color: #dc322f; font-weight: bold; }"));
+    m_storageProblem->hide();
+    for (QWidget *w :
+         std::initializer_list<QWidget *>{m_endpointsButton, m_rate, m_counts, m_size, m_evictions,
+                                          m_sampling, m_storageProblem, m_rejected})
         layout->addWidget(w);
     m_rate->setText(tr("0 spans/s"));
 }
@@ -128,6 +135,15 @@ void StatusPanel::showStatistics(const storage::StoreStatistics &statistics)
         tr("Sampling: %1 spans dropped")
             .arg(locale.toString(qulonglong(counter(statistics, "traces.sampled_out")))));
     m_sampling->setToolTip(tr("Sampling policy: %1").arg(QString::fromStdString(policy)));
+    // Nothing can be stored (a full disk): said loudly, until a commit succeeds again.
+    const QString problem = QString::fromStdString(
+        m_endpoints.storageProblem ? m_endpoints.storageProblem() : std::string());
+    m_storageProblem->setVisible(!problem.isEmpty());
+    m_storageProblem->setText(tr("Not storing: %1").arg(problem));
+    m_storageProblem->setToolTip(
+        tr("Senders are told to retry, so nothing is lost while this lasts. Free space on the "
+           "disk of %1, or lower the retention budget in Settings.")
+            .arg(m_endpoints.database));
     m_rejectedCount = sumOver(statistics, "bad_requests");
     m_rejected->setVisible(m_rejectedCount > 0);
     m_rejected->setText(

@@ -28,6 +28,8 @@ struct Endpoints
     std::int64_t retentionBytes = 0; // the database's budget; 0 when unknown
     // The reasons of the latest rejected requests (newest last); may be empty.
     std::function<std::deque<std::string>()> recentRejections;
+    // Why the latest commit failed (a full disk); empty while storing works.
+    std::function<std::string()> storageProblem;
     // The receiver-side sampling policy in a few words; empty when everything is kept.
     std::function<std::string()> samplingSummary;
     // The running server, for the sampling panel; null when the window has none.
@@ -68,6 +70,7 @@ private:
     QLabel *m_size;
     QLabel *m_evictions;
     QLabel *m_sampling;
+    QLabel *m_storageProblem;
     QToolButton *m_rejected;
     QElapsedTimer m_sinceLast;
     std::uint64_t m_lastAccepted = 0;

@@ -54,8 +54,10 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPlainTextEdit>
+#include <QProcess>
 #include <QProgressDialog>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -68,7 +70,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+
 #include <QToolButton>
+#include <unistd.h>
 
 using namespace spanscope;
 
@@ -916,6 +920,55 @@ private slots:
         QVERIFY(QString::fromStdString(halfway.error()).contains(QLatin1String("cancelled")));
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files),
                  QStringList{QStringLiteral("two.spanscope")});
+    }
+
+    // The database on a small filesystem that fills up: the status bar says storing stopped and
+    // why, until space returns.
+    void aFullDiskIsShownUntilSpaceReturns()
+    {
+        if (::geteuid() != 0)
+            QSKIP("mounting a small filesystem needs root");
+        QTemporaryDir dir;
+        const QString disk = dir.filePath(QStringLiteral("small"));
+        QVERIFY(QDir().mkpath(disk));
+        if (QProcess::execute(QStringLiteral("mount"),
+                              {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"),
+                               QStringLiteral("size=2m"), QStringLiteral("tmpfs"), disk})
+            != 0)
+            QSKIP("cannot mount a tmpfs here");
+        const auto unmount = qScopeGuard([&disk] {
+            QProcess::execute(QStringLiteral("umount"), {QStringLiteral("-l"), disk});
+        });
+        ingest::IngestConfig config;
+        config.databasePath = QDir(disk).filePath(QStringLiteral("full.db")).toStdString();
+        config.grpcAddress = "127.0.0.1:0";
+        config.httpPort = 0;
+        auto server = ingest::IngestServer::start(config);
+        QVERIFY(server);
+        ui::MainWindow window(ui::Endpoints::of(**server));
+        window.show();
+        auto *problem = window.statusPanel()->findChild<QLabel *>(QStringLiteral("storageProblem"));
+        QVERIFY(problem && !problem->isVisible());
+        bool full = false;
+        for (int i = 0; i < 5000 && !full; ++i) {
+            storage::TraceBatch batch = oneSpanTrace(std::uint8_t(i), "fill");
+            batch.groups[0].spans[0].traceId[1] = std::uint8_t(i >> 8);
+            batch.groups[0].spans[0].attributes = {{"payload", {std::string(4000, 'x')}}};
+            full = !(*server)->writer().writeTraces(std::move(batch)).committed();
+        }
+        QVERIFY(full);
+        QTRY_VERIFY_WITH_TIMEOUT(problem->isVisible(), 5000);
+        QVERIFY2(problem->text().contains(QLatin1String("disk is full")),
+                 qPrintable(problem->text()));
+
+        QCOMPARE(
+            QProcess::execute(QStringLiteral("mount"),
+                              {QStringLiteral("-o"), QStringLiteral("remount,size=64m"), disk}),
+            0);
+        QVERIFY((*server)->writer().writeTraces(oneSpanTrace(0xFD, "after")).committed());
+        QTRY_VERIFY_WITH_TIMEOUT(!problem->isVisible(), 5000);
+        window.close();
+        (*server)->stop();
     }
 
     void f1ListsEveryShortcut()
