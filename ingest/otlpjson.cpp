@@ -102,7 +102,7 @@ public:
                     return "malformed JSON at byte " + std::to_string(pos)
                         + ": a string is not terminated";
                 const std::string_view content = m_in.substr(pos + 1, end - pos - 2);
-                if (expectingKey) {
+                if (expectingKey && !m_path.empty()) {
                     m_path.back().key = content;
                     expectingKey = false;
                 } else if (!m_path.empty() && !m_path.back().array && isIdKey(m_path.back().key)) {
@@ -136,6 +136,7 @@ public:
                     return "malformed JSON at byte " + std::to_string(pos) + ": unbalanced '" + c
                         + "'";
                 m_path.pop_back();
+                expectingKey = false; // `{}` closes without a key
                 break;
             case ',':
                 if (!m_path.empty()) {

@@ -25,8 +25,12 @@ void put32(std::string &out, std::uint32_t v)
     put16(out, static_cast<std::uint16_t>(v >> 16));
 }
 
+// Little-endian fields of an untrusted archive; reads past the end give 0, which no check
+// accepts.
 std::uint16_t get16(std::string_view in, std::size_t at)
 {
+    if (at > in.size() || in.size() - at < 2)
+        return 0;
     return static_cast<std::uint16_t>(static_cast<unsigned char>(in[at])
                                       | static_cast<unsigned char>(in[at + 1]) << 8);
 }
@@ -161,7 +165,7 @@ storage::Result<std::vector<ZipReader::Entry>> ZipReader::read(std::string_view 
         const std::uint16_t nameLength = get16(zip, at + 28);
         const std::uint16_t extraLength = get16(zip, at + 30);
         const std::uint16_t commentLength = get16(zip, at + 32);
-        const std::uint32_t localOffset = get32(zip, at + 42);
+        const std::size_t localOffset = get32(zip, at + 42); // widened: offset + n cannot wrap
         if (at + 46 + nameLength > zip.size())
             return storage::Error{"the zip directory is damaged at entry " + std::to_string(i + 1)};
         Entry entry;

@@ -375,13 +375,14 @@ void MainWindow::createMenus()
     };
     int key = Qt::Key_1;
     for (const auto &[label, target] : focusTargets) {
-        QAction *go = view->addAction(label, target, [this, target] {
+        QWidget *widget = target; // captured by name: clang 14 cannot capture a binding
+        QAction *go = view->addAction(label, widget, [this, widget] {
             // The list and the logs share the upper half: bring the tab forward first.
             for (int tab = 0; tab < m_tabs->count(); ++tab) {
-                if (m_tabs->widget(tab)->isAncestorOf(target))
+                if (m_tabs->widget(tab)->isAncestorOf(widget))
                     m_tabs->setCurrentIndex(tab);
             }
-            target->setFocus(Qt::ShortcutFocusReason);
+            widget->setFocus(Qt::ShortcutFocusReason);
         });
         go->setShortcut(Qt::ALT | static_cast<Qt::Key>(key++));
     }
@@ -395,7 +396,8 @@ void MainWindow::createMenus()
     for (const auto &[label, value] : {std::pair{tr("&System"), Theme::System},
                                        {tr("&Light"), Theme::Light},
                                        {tr("&Dark"), Theme::Dark}}) {
-        QAction *action = theme->addAction(label, this, [this, value] { setTheme(value); });
+        const Theme chosen = value;
+        QAction *action = theme->addAction(label, this, [this, chosen] { setTheme(chosen); });
         action->setCheckable(true);
         action->setData(QString::fromLatin1(themeName(value)));
         m_themes->addAction(action);

@@ -66,6 +66,15 @@ class BadInputTest(E2ETestCase):
             self.assertEqual(self.post(server, None, method="GET")[0], 405)
             self.assertEqual(self.post(server, b"{}", path="/v1/nothing")[0], 404)
 
+            # The request limit at its edge: exactly 1 MiB is taken, one byte more is not, and
+            # the same holds after decompression.
+            text = json.dumps(otlp_json([span(span_id="3333333333333333", name="at the limit")]))
+            at_limit = (text + " " * (1048576 - len(text))).encode()
+            self.assertEqual(self.post(server, at_limit)[0], 200)
+            self.assertEqual(self.post(server, at_limit + b" ")[0], 413)
+            self.assertEqual(self.post(server, gzip.compress(at_limit), headers={"Content-Encoding": "gzip"})[0], 200)
+            self.assertEqual(self.post(server, gzip.compress(at_limit + b" "), headers={"Content-Encoding": "gzip"})[0], 413)
+
             # Oversized body, and a gzip bomb that would inflate to 64 MiB: 413 either way.
             self.assertEqual(self.post(server, b"\0" * (2 << 20), "application/x-protobuf")[0], 413)
             bomb = gzip.compress(b"\0" * (64 << 20))
@@ -103,18 +112,18 @@ class BadInputTest(E2ETestCase):
                     export(b"\x0a" + b"\xff\xff\x7f" + b"\0" * (2 << 20), timeout=10)
                 self.assertEqual(raised.exception.code(), grpc.StatusCode.RESOURCE_EXHAUSTED)
 
-            # Seven refused HTTP requests and the undecodable gRPC message are counted. A gRPC
+            # Nine refused HTTP requests and the undecodable gRPC message are counted. A gRPC
             # message over the size limit is refused inside the gRPC library, uncounted.
-            server.wait_for_counter("traces.bad_requests", 8)
+            server.wait_for_counter("traces.bad_requests", 10)
             counters = server.counters()
-            self.assertEqual(counters["traces.bad_requests"], 8)
+            self.assertEqual(counters["traces.bad_requests"], 10)
             self.assertEqual(counters["traces.rejected"], 3)
-            self.assertEqual(counters["traces.accepted"], 3)
+            self.assertEqual(counters["traces.accepted"], 5)
 
             # What was stored before is unchanged; the accepted spans are there too.
             after = server.trace(TRACE_ID)
             names = sorted(s["name"] for rs in after["resourceSpans"] for ss in rs["scopeSpans"] for s in ss["spans"])
-            self.assertEqual(names, ["GET /items", "gzipped", "kept"])
+            self.assertEqual(names, ["GET /items", "at the limit", "gzipped", "kept"])
             first = [s for rs in stored["resourceSpans"] for ss in rs["scopeSpans"] for s in ss["spans"]]
             again = [s for rs in after["resourceSpans"] for ss in rs["scopeSpans"] for s in ss["spans"] if s["name"] == "GET /items"]
             self.assertEqual(first, again)

@@ -140,6 +140,18 @@ class BundleTest(E2ETestCase):
             self.assertIn({"key": "peer.service", "value": {"stringValue": "postgres"}}, zspans["query"]["attributes"])
             self.assertEqual(zspans["get /api"]["events"][0]["name"], "cache miss")
 
+            # Fields of the wrong type (found by fuzz_import): refused naming the span, nothing stored.
+            for name, text in (("zipkin-bad.json", '[{"traceId": "5b8efff798038103d269b633813fc60c", "id": "eee19b7ec3c1b174", "name": {"x": 1}}]'),
+                               ("jaeger-bad.json", '{"data": [{"spans": [{"traceID": "5b8efff798038103d269b633813fc60c", "spanID": "eee19b7ec3c1b174", "references": [7]}]}]}')):
+                path = os.path.join(tmp, name)
+                with open(path, "w") as f:
+                    f.write(text)
+                empty = os.path.join(tmp, name + ".db")
+                result = subprocess.run([SPANSCOPE, "import", path, "--db", empty], capture_output=True, text=True)
+                self.assertEqual(result.returncode, 1, result.stderr)
+                self.assertIn("has a field of the wrong type", result.stderr)
+                self.assertEqual(cli_json(empty, "traces"), [])
+
     def test_otlp_json_files_in_three_shapes_and_bad_files(self):
         with tempfile.TemporaryDirectory() as tmp:
             single = secret_trace()

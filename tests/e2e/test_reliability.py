@@ -173,7 +173,9 @@ class ReliabilityTest(E2ETestCase):
                   f"{queue_bytes >> 20} MiB: {len(acked) - refused} traces taken at once, {refused} "
                   f"answered 429/503 and delivered on retry; {spans} spans stored in all; "
                   f"server peak RSS {peak // 1024} MiB")
-            self.assertLess(peak, 400 * 1024, "memory bound exceeded")
+            # A sanitizer build holds freed memory in quarantine on purpose.
+            if not os.environ.get("SPANSCOPE_SANITIZED"):
+                self.assertLess(peak, 400 * 1024, "memory bound exceeded")
 
     def test_full_disk_is_retryable_and_recovers(self):
         """The database on a 4 MiB filesystem: once full, senders are told to retry with the

@@ -99,6 +99,57 @@ private slots:
         QCOMPARE(decoded.truncated, 2u + 1u + 1u); // two attributes, one value, one level
     }
 
+    // Each limit at its edge: a request exactly at it is stored whole, one more is cut.
+    void limitsAtTheirEdges_data()
+    {
+        QTest::addColumn<int>("attributes");
+        QTest::addColumn<int>("valueBytes");
+        QTest::addColumn<int>("depth");
+        QTest::addColumn<int>("truncated");
+        QTest::newRow("all at the limit") << 4 << 16 << 3 << 0;
+        QTest::newRow("one attribute over") << 5 << 16 << 3 << 1;
+        QTest::newRow("one byte over") << 4 << 17 << 3 << 1;
+        QTest::newRow("one level over") << 4 << 16 << 4 << 1;
+    }
+
+    void limitsAtTheirEdges()
+    {
+        QFETCH(int, attributes);
+        QFETCH(int, valueBytes);
+        QFETCH(int, depth);
+        QFETCH(int, truncated);
+        ingest::IngestLimits limits;
+        limits.maxAttributeCount = 4;
+        limits.maxValueBytes = 16;
+        limits.maxValueDepth = 3;
+        ingest::otlp_trace::ExportTraceServiceRequest request;
+        pb_trace::Span *span = addSpan(request, '\x0a');
+        for (int i = 0; i < attributes; ++i) {
+            auto *kv = span->add_attributes();
+            kv->set_key("k" + std::to_string(i));
+            kv->mutable_value()->set_string_value("v");
+        }
+        span->mutable_attributes(0)->mutable_value()->set_string_value(
+            std::string(valueBytes, 'x'));
+        // `depth` arrays inside each other, an int at the bottom.
+        auto *value = span->mutable_attributes(1)->mutable_value();
+        for (int level = 0; level < depth; ++level)
+            value = value->mutable_array_value()->add_values();
+        value->set_int_value(7);
+
+        const auto decoded = ingest::decodeTraces(request, limits);
+        QCOMPARE(decoded.truncated, std::uint64_t(truncated));
+        const storage::Span &out = decoded.batch.groups[0].spans[0];
+        QCOMPARE(out.attributes.size(), size_t(std::min(attributes, 4)));
+        QCOMPARE(std::get<std::string>(out.attributes[0].value.value).size(),
+                 size_t(std::min(valueBytes, 16)));
+        const storage::AnyValue *bottom = &out.attributes[1].value;
+        while (bottom->type() == storage::AnyValue::Type::Array)
+            bottom = &std::get<storage::AnyValue::Array>(bottom->value)[0];
+        QCOMPARE(bottom->type(),
+                 depth <= 3 ? storage::AnyValue::Type::Int : storage::AnyValue::Type::Empty);
+    }
+
     void enumsOutOfRangeAreRepaired()
     {
         ingest::otlp_trace::ExportTraceServiceRequest request;

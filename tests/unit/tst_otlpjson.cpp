@@ -140,6 +140,8 @@ private slots:
         QTest::newRow("empty body") << QByteArray("  ") << "the body is empty";
         QTest::newRow("trailing garbage")
             << QByteArray("{\"resourceSpans\":[]} x") << "invalid OTLP-JSON";
+        // Found by fuzz_otlp_json: a string after the document closed read an empty path.
+        QTest::newRow("string after the object") << QByteArray(R"({}"x")") << "invalid OTLP-JSON";
         QByteArray deep(200, '[');
         QTest::newRow("deep nesting")
             << QByteArray(R"({"x":)" + deep + QByteArray(200, ']') + "}") << "nested more than";

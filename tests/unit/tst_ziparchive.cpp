@@ -81,6 +81,13 @@ private slots:
         auto small = ZipReader::read(lying);
         QVERIFY(!small);
         QVERIFY(small.error().find("does not unpack to its size") != std::string::npos);
+        // Found by fuzz_zip: a local-header offset near 4 GiB wrapped the bounds check.
+        std::string farOffset = zip;
+        for (int i = 42; i < 46; ++i)
+            farOffset[central + i] = static_cast<char>(0xF0 | (i == 42 ? 0x0F : 0xFF));
+        auto far = ZipReader::read(farOffset);
+        QVERIFY(!far);
+        QVERIFY(far.error().find("is damaged") != std::string::npos);
         // Flipped data bits.
         std::string damaged = zip;
         damaged[60] = static_cast<char>(damaged[60] ^ 0x40);
