@@ -15,28 +15,44 @@
 #include <QTest>
 
 #include <atomic>
+#include <mutex>
 
 using namespace spanscope;
 namespace otlp_trace = opentelemetry::proto::collector::trace::v1;
 
 namespace {
 
+// Answers every batch with the outcome the test sets; the receivers call it from their threads.
 class StubSink : public storage::BatchSink
 {
 public:
-    storage::WriteOutcome outcome;
     std::atomic<int> spans{0};
     std::atomic<int> rejectedRequests{0};
 
+    void setOutcome(storage::WriteOutcome outcome)
+    {
+        std::lock_guard lock(m_mutex);
+        m_outcome = std::move(outcome);
+    }
     storage::WriteOutcome writeTraces(storage::TraceBatch batch) override
     {
-        if (outcome.committed())
+        const storage::WriteOutcome answer = outcome();
+        if (answer.committed())
             spans += static_cast<int>(batch.spanCount());
-        return outcome;
+        return answer;
     }
-    storage::WriteOutcome writeLogs(storage::LogBatch) override { return outcome; }
+    storage::WriteOutcome writeLogs(storage::LogBatch) override { return outcome(); }
     void count(storage::Signal, Tally, std::uint64_t) override {}
     void countRejectedRequest(storage::Signal, const std::string &) override { ++rejectedRequests; }
+
+private:
+    storage::WriteOutcome outcome()
+    {
+        std::lock_guard lock(m_mutex);
+        return m_outcome;
+    }
+    std::mutex m_mutex;
+    storage::WriteOutcome m_outcome;
 };
 
 otlp_trace::ExportTraceServiceRequest oneSpan()
@@ -92,7 +108,7 @@ private slots:
 
     void committed()
     {
-        m_sink.outcome = {};
+        m_sink.setOutcome({});
         otlp_trace::ExportTraceServiceResponse response;
         QVERIFY(exportGrpc(response).ok());
         QVERIFY(!response.has_partial_success());
@@ -116,7 +132,7 @@ private slots:
     {
         QFETCH(int, status);
         QFETCH(int, httpStatus);
-        m_sink.outcome = {static_cast<storage::WriteOutcome::Status>(status), "try later"};
+        m_sink.setOutcome({static_cast<storage::WriteOutcome::Status>(status), "try later"});
         otlp_trace::ExportTraceServiceResponse response;
         const grpc::Status grpcStatus = exportGrpc(response);
         QCOMPARE(grpcStatus.error_code(), grpc::StatusCode::UNAVAILABLE);
@@ -161,7 +177,7 @@ private slots:
         options.bearerToken = token;
         auto http = ingest::HttpReceiver::start(*m_handler, options);
         QVERIFY(http);
-        m_sink.outcome = {};
+        m_sink.setOutcome({});
         const int storedBefore = m_sink.spans.load();
 
         auto stub = otlp_trace::TraceService::NewStub(
