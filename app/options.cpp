@@ -5,6 +5,9 @@
 
 #include <QTextStream>
 
+#include <functional>
+#include <limits>
+
 namespace spanscope::app {
 
 QString defaultDatabasePath()
@@ -85,6 +88,39 @@ void addServerOptions(QCommandLineParser &parser)
                       QStringLiteral("file")});
 }
 
+namespace {
+
+// A size in bytes given on the command line, checked against its range before it is used.
+struct ByteOption
+{
+    const char *name;
+    qint64 least;
+    qint64 most;
+    std::function<void(qint64)> use;
+
+    bool read(const QCommandLineParser &parser, QString &error) const
+    {
+        const QString option = QString::fromLatin1(name);
+        if (!parser.isSet(option))
+            return true;
+        bool ok = false;
+        const qint64 bytes = parser.value(option).toLongLong(&ok);
+        if (!ok || bytes < least || bytes > most) {
+            error = most == std::numeric_limits<qint64>::max()
+                ? QStringLiteral("--%1 needs a whole number of at least %2.").arg(option).arg(least)
+                : QStringLiteral("--%1 needs a whole number from %2 to %3.")
+                      .arg(option)
+                      .arg(least)
+                      .arg(most);
+            return false;
+        }
+        use(bytes);
+        return true;
+    }
+};
+
+} // namespace
+
 bool serverConfig(const QCommandLineParser &parser, ingest::IngestConfig &config, QString &error)
 {
     config.databasePath = databasePath(parser).toStdString();
@@ -103,35 +139,25 @@ bool serverConfig(const QCommandLineParser &parser, ingest::IngestConfig &config
                     .arg(parser.value(QStringLiteral("http")));
         return false;
     }
-    if (parser.isSet(QStringLiteral("retention-bytes"))) {
-        bool ok = false;
-        const qint64 bytes = parser.value(QStringLiteral("retention-bytes")).toLongLong(&ok);
-        if (!ok || bytes < (1 << 20)) {
-            error = QStringLiteral("--retention-bytes needs a whole number of at least 1048576.");
-            return false;
-        }
-        config.writer.retentionBytes = bytes;
-    }
     for (const QString &origin : parser.values(QStringLiteral("cors-origin")))
         config.corsOrigins.push_back(origin.toStdString());
-    if (parser.isSet(QStringLiteral("max-request-bytes"))) {
-        bool ok = false;
-        const qint64 bytes = parser.value(QStringLiteral("max-request-bytes")).toLongLong(&ok);
-        if (!ok || bytes < 1024 || bytes > (qint64(1) << 30)) {
-            error = QStringLiteral(
-                "--max-request-bytes needs a whole number from 1024 to 1073741824.");
+    const ByteOption sizes[] = {
+        {"retention-bytes", 1 << 20, std::numeric_limits<qint64>::max(),
+         [&config](qint64 bytes) {
+             config.writer.retentionBytes = bytes;
+         }},
+        {"max-request-bytes", 1024, qint64(1) << 30,
+         [&config](qint64 bytes) {
+             config.limits.maxRequestBytes = std::size_t(bytes);
+         }},
+        {"queue-bytes", 1 << 20, std::numeric_limits<qint64>::max(),
+         [&config](qint64 bytes) {
+             config.writer.queueByteBudget = std::size_t(bytes);
+         }},
+    };
+    for (const ByteOption &size : sizes) {
+        if (!size.read(parser, error))
             return false;
-        }
-        config.limits.maxRequestBytes = static_cast<std::size_t>(bytes);
-    }
-    if (parser.isSet(QStringLiteral("queue-bytes"))) {
-        bool ok = false;
-        const qint64 bytes = parser.value(QStringLiteral("queue-bytes")).toLongLong(&ok);
-        if (!ok || bytes < (1 << 20)) {
-            error = QStringLiteral("--queue-bytes needs a whole number of at least 1048576.");
-            return false;
-        }
-        config.writer.queueByteBudget = static_cast<std::size_t>(bytes);
     }
     for (const auto &[option, target] :
          {std::pair{QStringLiteral("sampling-http"), &config.remoteSamplingHttp},

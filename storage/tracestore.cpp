@@ -445,23 +445,24 @@ Result<LogPage> TraceStore::findLogs(const LogFilter &filter)
 
 Result<std::vector<std::string>> TraceStore::services()
 {
-    Statement query(*m_db, "SELECT DISTINCT service_name FROM resources ORDER BY service_name");
-    std::vector<std::string> out;
-    while (query.next())
-        out.emplace_back(query.text(0));
-    if (!query.ok())
-        return Error{"Cannot list services: " + m_db->lastError()};
-    return out;
+    return firstColumn("SELECT DISTINCT service_name FROM resources ORDER BY service_name",
+                       "services");
 }
 
 Result<std::vector<std::string>> TraceStore::sources()
 {
-    Statement query(*m_db, "SELECT DISTINCT source FROM traces WHERE source != '' ORDER BY source");
+    return firstColumn("SELECT DISTINCT source FROM traces WHERE source != '' ORDER BY source",
+                       "sources");
+}
+
+Result<std::vector<std::string>> TraceStore::firstColumn(const char *sql, const char *what)
+{
+    Statement query(*m_db, sql);
     std::vector<std::string> out;
     while (query.next())
         out.emplace_back(query.text(0));
     if (!query.ok())
-        return Error{"Cannot list sources: " + m_db->lastError()};
+        return Error{std::string("Cannot list ") + what + ": " + m_db->lastError()};
     return out;
 }
 

@@ -160,6 +160,8 @@ private:
     std::optional<std::uint64_t> stringId(const std::string &text);
     bool loadResource(std::int64_t id, Resource &out);
     bool loadScope(std::int64_t id, Scope &out);
+    // The first column of every row of `sql`, as text.
+    Result<std::vector<std::string>> firstColumn(const char *sql, const char *what);
 
     std::unique_ptr<Database> m_db;
     std::unique_ptr<DictionaryReader> m_dictionary;
