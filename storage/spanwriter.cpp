@@ -903,7 +903,9 @@ void SpanWriter::run()
         }
         if (!jobs.empty() || !counters.empty()) {
             const WriteOutcome outcome = m_session->commit(jobs, counters);
-            {
+            // Only stored data proves storing works again: a commit of counters alone may fit
+            // on a full disk.
+            if (!outcome.committed() || !jobs.empty()) {
                 std::lock_guard lock(m_mutex);
                 m_storageProblem = outcome.committed() ? std::string() : outcome.error;
             }

@@ -45,7 +45,7 @@ public:
     void shutdown();
     // Reasons of the most recent rejected requests, newest last.
     std::deque<std::string> recentRejections() const;
-    // Why the latest commit failed (a full disk, say); empty once a commit succeeds again.
+    // Why the latest commit failed (a full disk, say); empty once data is stored again.
     std::string storageProblem() const;
     const std::string &path() const { return m_path; }
     std::int64_t retentionBytes() const { return m_retentionBytes; }
