@@ -230,13 +230,16 @@ std::string formatTrace(const TraceData &trace)
     }
 
     std::set<SpanId> printed; // guards against parent cycles in hostile input
-    const auto printSpan = [&](const auto &self, int index, const std::string &indent) -> void {
+    // Indentation stops growing at this depth; deeper spans say their depth instead.
+    constexpr int MaxIndentDepth = 32;
+    const auto printOne = [&](int index, int depth) -> void {
         const StoredSpan &stored = trace.spans[index];
         const Span &span = stored.span;
-        if (!printed.insert(span.spanId).second)
-            return;
+        const std::string indent(std::size_t(std::min(depth, MaxIndentDepth)) * 2, ' ');
         const std::string service = trace.resources[stored.resource].serviceName();
-        std::string line = "- " + span.name + "  [" + service + "]  " + toString(span.kind) + "  +"
+        std::string line = (depth > MaxIndentDepth ? "- (depth " + std::to_string(depth) + ") "
+                                                   : std::string("- "))
+            + span.name + "  [" + service + "]  " + toString(span.kind) + "  +"
             + formatDuration(static_cast<std::int64_t>(span.startUnixNano) - s.startNs) + "  "
             + formatDuration(static_cast<std::int64_t>(span.endUnixNano - span.startUnixNano))
             + "  status " + toString(span.statusCode);
@@ -276,22 +279,33 @@ std::string formatTrace(const TraceData &trace)
                        "dropped attributes " + std::to_string(span.droppedAttributesCount)
                            + ", events " + std::to_string(span.droppedEventsCount) + ", links "
                            + std::to_string(span.droppedLinksCount));
-        if (auto it = children.find(span.spanId); it != children.end()) {
-            for (const int child : it->second)
-                self(self, child, indent + "  ");
+    };
+    // Depth-first with an explicit stack: a trace can be deeper than the call stack allows.
+    const auto printTree = [&](int top, int depth) {
+        std::vector<std::pair<int, int>> stack{{top, depth}}; // (span index, depth)
+        while (!stack.empty()) {
+            const auto [index, at] = stack.back();
+            stack.pop_back();
+            if (!printed.insert(trace.spans[index].span.spanId).second)
+                continue;
+            printOne(index, at);
+            if (auto it = children.find(trace.spans[index].span.spanId); it != children.end()) {
+                for (auto child = it->second.rbegin(); child != it->second.rend(); ++child)
+                    stack.push_back({*child, at + 1});
+            }
         }
     };
     for (const int root : roots)
-        printSpan(printSpan, root, "");
+        printTree(root, 0);
     if (!orphans.empty()) {
         appendLine(out, "", "- (missing parent spans)");
         for (const int orphan : orphans)
-            printSpan(printSpan, orphan, "  ");
+            printTree(orphan, 1);
     }
     // Whatever a cycle kept out of the tree is still shown.
     for (int i = 0; i < static_cast<int>(trace.spans.size()); ++i) {
         if (!printed.count(trace.spans[i].span.spanId))
-            printSpan(printSpan, i, "  ");
+            printTree(i, 1);
     }
 
     out += "resources:\n";

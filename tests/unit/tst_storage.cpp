@@ -607,6 +607,31 @@ private slots:
         QVERIFY(storage::SpanWriter::open(path.toStdString(), {}));
     }
 
+    // A parent chain 100 000 spans deep (hostile or generated input) prints without exhausting
+    // the call stack, and deep lines say their depth instead of growing without end.
+    void deepTracesPrintWithoutRecursion()
+    {
+        storage::TraceData trace;
+        trace.resources.emplace_back();
+        trace.scopes.emplace_back();
+        constexpr int Depth = 100'000;
+        for (int i = 0; i < Depth; ++i) {
+            storage::StoredSpan stored;
+            stored.span.traceId[0] = 1;
+            stored.span.spanId[6] = static_cast<std::uint8_t>((i + 1) >> 8);
+            stored.span.spanId[7] = static_cast<std::uint8_t>(i + 1);
+            stored.span.spanId[5] = static_cast<std::uint8_t>((i + 1) >> 16);
+            if (i > 0)
+                stored.span.parentSpanId = trace.spans.back().span.spanId;
+            stored.span.name = "level " + std::to_string(i);
+            trace.spans.push_back(std::move(stored));
+        }
+        trace.summary.spanCount = Depth;
+        const std::string text = storage::formatTrace(trace);
+        QVERIFY(text.find("- (depth 99999) level 99999") != std::string::npos);
+        QVERIFY(text.size() < std::size_t(Depth) * 400); // indentation stops growing
+    }
+
     void newerDatabaseIsRefusedUntouched()
     {
         const QString path = newDatabase();
