@@ -62,8 +62,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         }
         ::shutdown(fd, SHUT_WR);
         char answer[4096];
-        while (::recv(fd, answer, sizeof answer, 0) > 0) {
-        }
+        while (::recv(fd, answer, sizeof answer, 0) > 0) {}
     }
     ::close(fd);
     return 0;

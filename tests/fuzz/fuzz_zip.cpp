@@ -8,7 +8,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
 {
-    spanscope::ingest::ZipReader::read(
-        std::string_view(reinterpret_cast<const char *>(data), size), 64u << 20);
+    spanscope::ingest::ZipReader::read(std::string_view(reinterpret_cast<const char *>(data), size),
+                                       64u << 20);
     return 0;
 }
