@@ -1,6 +1,8 @@
 // The log list over a real database: newest first, paged lazily, a live burst inserted as one
 // batch at the top with the selection kept, filters (severity, words, trace), and pause.
 
+#include "freshdatabase.h"
+
 #include <loglistmodel.h>
 #include <spanwriter.h>
 
@@ -46,26 +48,16 @@ class TestLogListModel : public QObject
 {
     Q_OBJECT
 private:
-    QTemporaryDir m_dir;
-    std::unique_ptr<storage::SpanWriter> m_writer;
-    QString m_path;
+    FreshDatabase m_db;
 
 private slots:
-    void init()
-    {
-        static int n = 0;
-        m_path = m_dir.filePath(QStringLiteral("logs%1.db").arg(++n));
-        auto writer = storage::SpanWriter::open(m_path.toStdString(), {});
-        QVERIFY(writer);
-        m_writer = std::move(*writer);
-    }
-
-    void cleanup() { m_writer.reset(); }
+    void init() { m_db.open(); }
+    void cleanup() { m_db.close(); }
 
     void pagesNewestFirst()
     {
-        QVERIFY(m_writer->writeLogs(records(0, 25)).committed());
-        LogListModel model(m_path, 10);
+        QVERIFY(m_db.writer().writeLogs(records(0, 25)).committed());
+        LogListModel model(m_db.path(), 10);
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         QSignalSpy loaded(&model, &LogListModel::loaded);
@@ -82,8 +74,8 @@ private slots:
 
     void liveBurstIsOneInsertionAndKeepsSelection()
     {
-        QVERIFY(m_writer->writeLogs(records(0, 3)).committed());
-        LogListModel model(m_path, 50);
+        QVERIFY(m_db.writer().writeLogs(records(0, 3)).committed());
+        LogListModel model(m_db.path(), 50);
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         QSignalSpy loaded(&model, &LogListModel::loaded);
@@ -92,7 +84,7 @@ private slots:
         selection.setCurrentIndex(model.index(1, 0), QItemSelectionModel::SelectCurrent);
         QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
         QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
-        QVERIFY(m_writer->writeLogs(records(10, 40)).committed());
+        QVERIFY(m_db.writer().writeLogs(records(10, 40)).committed());
         QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 43, 5000);
         QCOMPARE(inserted.count(), 1); // one batch for the whole burst
         QCOMPARE(reset.count(), 0);
@@ -103,9 +95,9 @@ private slots:
 
     void filtersBySeverityWordsAndTrace()
     {
-        QVERIFY(m_writer->writeLogs(records(0, 5)).committed());
-        QVERIFY(m_writer->writeLogs(records(5, 2, 17, true)).committed());
-        LogListModel model(m_path, 50);
+        QVERIFY(m_db.writer().writeLogs(records(0, 5)).committed());
+        QVERIFY(m_db.writer().writeLogs(records(5, 2, 17, true)).committed());
+        LogListModel model(m_db.path(), 50);
         QSignalSpy loaded(&model, &LogListModel::loaded);
         QVERIFY(loaded.wait(5000));
         QCOMPARE(model.rowCount(), 7);
@@ -125,8 +117,8 @@ private slots:
         QVERIFY(loaded.wait(5000));
         QCOMPARE(model.rowCount(), 2);
         // Live records go through the same filter.
-        QVERIFY(m_writer->writeLogs(records(10, 3)).committed());
-        QVERIFY(m_writer->writeLogs(records(20, 1, 21)).committed());
+        QVERIFY(m_db.writer().writeLogs(records(10, 3)).committed());
+        QVERIFY(m_db.writer().writeLogs(records(20, 1, 21)).committed());
         QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 3, 5000);
         QTest::qWait(2 * LogListModel::PollIntervalMs);
         QCOMPARE(model.rowCount(), 3);
@@ -135,8 +127,8 @@ private slots:
     // Oldest first: pages continue forward, and live records join at the end once it is loaded.
     void oldestFirstAppendsLiveRecordsAtTheEnd()
     {
-        QVERIFY(m_writer->writeLogs(records(0, 15)).committed());
-        LogListModel model(m_path, 10);
+        QVERIFY(m_db.writer().writeLogs(records(0, 15)).committed());
+        LogListModel model(m_db.path(), 10);
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         QSignalSpy loaded(&model, &LogListModel::loaded);
@@ -147,13 +139,13 @@ private slots:
         QVERIFY(loaded.wait(5000));
         QCOMPARE(body(model, 0), QStringLiteral("record 0"));
         QCOMPARE(model.rowCount(), 10);
-        QVERIFY(m_writer->writeLogs(records(20, 3)).committed()); // while the end is not loaded
+        QVERIFY(m_db.writer().writeLogs(records(20, 3)).committed()); // while the end is not loaded
         QTest::qWait(3 * LogListModel::PollIntervalMs);
         QCOMPARE(model.rowCount(), 10);
         model.fetchMore({});
         QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 18, 5000);
         QCOMPARE(body(model, 17), QStringLiteral("record 22"));
-        QVERIFY(m_writer->writeLogs(records(30, 2)).committed());
+        QVERIFY(m_db.writer().writeLogs(records(30, 2)).committed());
         QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 20, 5000);
         QCOMPARE(body(model, 19), QStringLiteral("record 31"));
         QTest::qWait(3 * LogListModel::PollIntervalMs);
@@ -162,11 +154,11 @@ private slots:
 
     void pauseHoldsTheListAndResumeCatchesUp()
     {
-        LogListModel model(m_path, 50);
+        LogListModel model(m_db.path(), 50);
         QSignalSpy loaded(&model, &LogListModel::loaded);
         QVERIFY(loaded.wait(5000));
         model.setPaused(true);
-        QVERIFY(m_writer->writeLogs(records(0, 4)).committed());
+        QVERIFY(m_db.writer().writeLogs(records(0, 4)).committed());
         QTest::qWait(3 * LogListModel::PollIntervalMs);
         QCOMPARE(model.rowCount(), 0);
         model.setPaused(false);

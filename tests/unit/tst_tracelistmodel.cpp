@@ -1,6 +1,8 @@
 // The trace list over a real database: lazy paging, live inserts as one batch per poll with
 // selection kept, in-place updates when more spans arrive, pause, and filters.
 
+#include "freshdatabase.h"
+
 #include <spanwriter.h>
 #include <tracelistmodel.h>
 
@@ -52,26 +54,16 @@ class TestTraceListModel : public QObject
 {
     Q_OBJECT
 private:
-    QTemporaryDir m_dir;
-    std::unique_ptr<storage::SpanWriter> m_writer;
-    QString m_path;
+    FreshDatabase m_db;
 
 private slots:
-    void init()
-    {
-        static int n = 0;
-        m_path = m_dir.filePath(QStringLiteral("list%1.db").arg(++n));
-        auto writer = storage::SpanWriter::open(m_path.toStdString(), {});
-        QVERIFY(writer);
-        m_writer = std::move(*writer);
-    }
-
-    void cleanup() { m_writer.reset(); }
+    void init() { m_db.open(); }
+    void cleanup() { m_db.close(); }
 
     void pagesLazily()
     {
-        QVERIFY(m_writer->writeTraces(traces(0, 25)).committed());
-        TraceListModel model(m_path, 10);
+        QVERIFY(m_db.writer().writeTraces(traces(0, 25)).committed());
+        TraceListModel model(m_db.path(), 10);
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         QSignalSpy loaded(&model, &TraceListModel::loaded);
@@ -94,8 +86,8 @@ private slots:
 
     void liveBurstIsOneInsertionAndKeepsSelection()
     {
-        QVERIFY(m_writer->writeTraces(traces(0, 20)).committed());
-        TraceListModel model(m_path, 50);
+        QVERIFY(m_db.writer().writeTraces(traces(0, 20)).committed());
+        TraceListModel model(m_db.path(), 50);
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         QSignalSpy loaded(&model, &TraceListModel::loaded);
@@ -105,7 +97,8 @@ private slots:
 
         QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
         QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
-        QVERIFY(m_writer->writeTraces(traces(100, 300)).committed()); // one commit of 300 traces
+        QVERIFY(
+            m_db.writer().writeTraces(traces(100, 300)).committed()); // one commit of 300 traces
         QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 320, 5000);
         QCOMPARE(inserted.count(), 1);
         QCOMPARE(resets.count(), 0);
@@ -116,15 +109,15 @@ private slots:
 
     void moreSpansUpdateTheRowInPlace()
     {
-        QVERIFY(m_writer->writeTraces(traces(0, 3)).committed());
-        TraceListModel model(m_path, 50);
+        QVERIFY(m_db.writer().writeTraces(traces(0, 3)).committed());
+        TraceListModel model(m_db.path(), 50);
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         QSignalSpy loaded(&model, &TraceListModel::loaded);
         QVERIFY(loaded.wait(5000));
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
         // Trace 1 gains four children, in error.
-        QVERIFY(m_writer->writeTraces(traces(1, 1, true, 4)).committed());
+        QVERIFY(m_db.writer().writeTraces(traces(1, 1, true, 4)).committed());
         QTRY_COMPARE_WITH_TIMEOUT(
             model.data(model.index(1, TraceListModel::SpansColumn)).toLongLong(), 5, 5000);
         QCOMPARE(model.rowCount(), 3);
@@ -135,15 +128,15 @@ private slots:
 
     void aTraceWhoseStartMovesChangesPlace()
     {
-        QVERIFY(m_writer->writeTraces(traces(10, 1)).committed());
-        QVERIFY(m_writer->writeTraces(traces(15, 1)).committed());
+        QVERIFY(m_db.writer().writeTraces(traces(10, 1)).committed());
+        QVERIFY(m_db.writer().writeTraces(traces(15, 1)).committed());
         // Trace 5 is first seen through a child that starts at 20 ms: it sorts newest.
         storage::TraceBatch child = traces(5, 1, false, 1);
         child.groups[0].spans.erase(child.groups[0].spans.begin()); // without its root
         child.groups[0].spans[0].startUnixNano += 15'000'000;
-        QVERIFY(m_writer->writeTraces(std::move(child)).committed());
+        QVERIFY(m_db.writer().writeTraces(std::move(child)).committed());
 
-        TraceListModel model(m_path, 50);
+        TraceListModel model(m_db.path(), 50);
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         QSignalSpy loaded(&model, &TraceListModel::loaded);
@@ -152,7 +145,7 @@ private slots:
         QVERIFY(!model.summary(0).hasRoot);
 
         // The root arrives and starts at 5 ms: the trace moves below 15 and 10.
-        QVERIFY(m_writer->writeTraces(traces(5, 1)).committed());
+        QVERIFY(m_db.writer().writeTraces(traces(5, 1)).committed());
         QTRY_COMPARE_WITH_TIMEOUT(traceNumber(model.summary(2)), 5, 5000);
         QCOMPARE(traceNumber(model.summary(0)), 15);
         QCOMPARE(traceNumber(model.summary(1)), 10);
@@ -162,12 +155,12 @@ private slots:
 
     void pauseHoldsTheListAndResumeCatchesUp()
     {
-        QVERIFY(m_writer->writeTraces(traces(0, 2)).committed());
-        TraceListModel model(m_path, 50);
+        QVERIFY(m_db.writer().writeTraces(traces(0, 2)).committed());
+        TraceListModel model(m_db.path(), 50);
         QSignalSpy loaded(&model, &TraceListModel::loaded);
         QVERIFY(loaded.wait(5000));
         model.setPaused(true);
-        QVERIFY(m_writer->writeTraces(traces(10, 5)).committed());
+        QVERIFY(m_db.writer().writeTraces(traces(10, 5)).committed());
         QTest::qWait(3 * TraceListModel::PollIntervalMs);
         QCOMPARE(model.rowCount(), 2);
         model.setPaused(false);
@@ -178,10 +171,10 @@ private slots:
     // a trace that grows.
     void sortsBySpanCountAndKeepsOrderLive()
     {
-        QVERIFY(m_writer->writeTraces(traces(0, 1, false, 2)).committed()); // 3 spans
-        QVERIFY(m_writer->writeTraces(traces(1, 1, false, 0)).committed()); // 1
-        QVERIFY(m_writer->writeTraces(traces(2, 1, false, 5)).committed()); // 6
-        TraceListModel model(m_path, 2);
+        QVERIFY(m_db.writer().writeTraces(traces(0, 1, false, 2)).committed()); // 3 spans
+        QVERIFY(m_db.writer().writeTraces(traces(1, 1, false, 0)).committed()); // 1
+        QVERIFY(m_db.writer().writeTraces(traces(2, 1, false, 5)).committed()); // 6
+        TraceListModel model(m_db.path(), 2);
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         QSignalSpy loaded(&model, &TraceListModel::loaded);
@@ -196,10 +189,10 @@ private slots:
         QCOMPARE(traceNumber(model.summary(2)), 1);
 
         // A new 4-span trace lands between 6 and 3; trace 1 growing to 8 spans moves to the top.
-        QVERIFY(m_writer->writeTraces(traces(3, 1, false, 3)).committed());
+        QVERIFY(m_db.writer().writeTraces(traces(3, 1, false, 3)).committed());
         QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 4, 5000);
         QCOMPARE(traceNumber(model.summary(1)), 3);
-        QVERIFY(m_writer->writeTraces(traces(1, 1, false, 7)).committed());
+        QVERIFY(m_db.writer().writeTraces(traces(1, 1, false, 7)).committed());
         QTRY_COMPARE_WITH_TIMEOUT(traceNumber(model.summary(0)), 1, 5000);
         QCOMPARE(model.rowCount(), 4);
         // Text columns do not sort: the order stays.
@@ -209,9 +202,9 @@ private slots:
 
     void filterShowsOnlyMatchingTraces()
     {
-        QVERIFY(m_writer->writeTraces(traces(0, 4)).committed());
-        QVERIFY(m_writer->writeTraces(traces(10, 2, true)).committed());
-        TraceListModel model(m_path, 50);
+        QVERIFY(m_db.writer().writeTraces(traces(0, 4)).committed());
+        QVERIFY(m_db.writer().writeTraces(traces(10, 2, true)).committed());
+        TraceListModel model(m_db.path(), 50);
         QSignalSpy loaded(&model, &TraceListModel::loaded);
         QVERIFY(loaded.wait(5000));
         QCOMPARE(model.rowCount(), 6);
@@ -221,8 +214,8 @@ private slots:
         QVERIFY(loaded.wait(5000));
         QCOMPARE(model.rowCount(), 2);
         // Live data goes through the same filter.
-        QVERIFY(m_writer->writeTraces(traces(20, 3)).committed());
-        QVERIFY(m_writer->writeTraces(traces(30, 1, true)).committed());
+        QVERIFY(m_db.writer().writeTraces(traces(20, 3)).committed());
+        QVERIFY(m_db.writer().writeTraces(traces(30, 1, true)).committed());
         QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 3, 5000);
         QTest::qWait(2 * TraceListModel::PollIntervalMs);
         QCOMPARE(model.rowCount(), 3);
