@@ -15,6 +15,7 @@
 #include <QIcon>
 #include <QMessageBox>
 #include <QProcess>
+#include <QPushButton>
 #include <QSettings>
 #include <QTextStream>
 
@@ -185,7 +186,27 @@ int runWindow(int argc, char **argv)
     if (!server) {
         const QString message = QString::fromStdString(server.error());
         QTextStream(stderr) << "spanscope: " << message << '\n';
-        QMessageBox::critical(nullptr, QStringLiteral("Spanscope cannot start"), message);
+        // Saved settings that cannot be used (a port another program took) would otherwise
+        // lock the user out of the dialog that changes them.
+        QMessageBox box(QMessageBox::Critical, QStringLiteral("Spanscope cannot start"), message,
+                        QMessageBox::Close);
+        QSettings stored;
+        const QAbstractButton *reset
+            = ui::AppSettings::load(stored).needsRestartFrom(ui::AppSettings())
+            ? box.addButton(QStringLiteral("Reset Receiver Settings"), QMessageBox::ResetRole)
+            : nullptr;
+        box.exec();
+        if (reset && box.clickedButton() == reset) {
+            ui::AppSettings defaults = ui::AppSettings::load(stored);
+            const ui::AppSettings fresh;
+            defaults.grpcAddress = fresh.grpcAddress;
+            defaults.httpAddress = fresh.httpAddress;
+            defaults.bearerToken.clear();
+            defaults.databasePath.clear();
+            defaults.save(stored);
+            QTextStream(stdout) << "The receiver and database settings were reset to the "
+                                   "defaults; start Spanscope again.\n";
+        }
         return 1;
     }
     printEndpoints(**server);
