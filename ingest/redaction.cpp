@@ -1,6 +1,7 @@
 #include "redaction.h"
 
 #include <nlohmann/json.hpp>
+#include <re2/re2.h>
 
 namespace spanscope::ingest {
 
@@ -8,7 +9,10 @@ RedactionRules RedactionRules::defaults()
 {
     return {{"authorization", "cookie", "api[-_.]?key", "token", "passw(or)?d", "secret",
              "private[-_.]?key", "session[-_.]?id", "credential"},
-            {"[a-z0-9._%+-]+@[a-z0-9.-]+\\.[a-z]{2,}", "bearer\\s+[a-z0-9._~+/=-]+"}};
+            {"[a-z0-9._%+-]+@[a-z0-9.-]+\\.[a-z]{2,}", "bearer\\s+[a-z0-9._~+/=-]+",
+             // A query parameter whose name says secret: ?session=abc, &api_key=..., ;jsessionid=
+             "([?&;][a-z0-9_.-]*(?:session|token|key|signature|secret|passw(?:or)?d|pwd|auth|"
+             "credential)[a-z0-9_.-]*=)[^&#;\\s\"']*"}};
 }
 
 storage::Result<RedactionRules> RedactionRules::fromJson(std::string_view text)
@@ -41,15 +45,29 @@ storage::Result<RedactionRules> RedactionRules::fromJson(std::string_view text)
 storage::Result<std::unique_ptr<Redactor>> Redactor::create(const RedactionRules &rules)
 {
     std::unique_ptr<Redactor> redactor(new Redactor(rules));
-    const auto flags = std::regex::ECMAScript | std::regex::icase | std::regex::optimize;
-    try {
-        for (const std::string &pattern : rules.keyPatterns)
-            redactor->m_keys.emplace_back(pattern, flags);
-        for (const std::string &pattern : rules.valuePatterns)
-            redactor->m_values.emplace_back(pattern, flags);
-    } catch (const std::regex_error &error) {
-        return storage::Error{std::string("A redaction pattern is not a valid regular expression: ")
-                              + error.what()};
+    RE2::Options options;
+    options.set_case_sensitive(false);
+    options.set_log_errors(false);
+    const auto compile = [&](const std::string &pattern) -> storage::Result<std::unique_ptr<RE2>> {
+        auto re = std::make_unique<RE2>(pattern, options);
+        if (!re->ok())
+            return storage::Error{"The redaction pattern \"" + pattern
+                                  + "\" is not a valid regular expression: " + re->error()};
+        return re;
+    };
+    for (const std::string &pattern : rules.keyPatterns) {
+        auto re = compile(pattern);
+        if (!re)
+            return storage::Error{re.error()};
+        redactor->m_keys.push_back(std::move(*re));
+    }
+    for (const std::string &pattern : rules.valuePatterns) {
+        auto re = compile(pattern);
+        if (!re)
+            return storage::Error{re.error()};
+        redactor->m_rewrites.push_back(
+            (*re)->NumberOfCapturingGroups() > 0 ? std::string("\\1") + Mask : std::string(Mask));
+        redactor->m_values.push_back(std::move(*re));
     }
     return redactor;
 }
@@ -58,13 +76,13 @@ Redactor::Redactor(RedactionRules rules)
     : m_rules(std::move(rules))
 {}
 
+Redactor::~Redactor() = default;
+
 void Redactor::redactText(std::string &text)
 {
     for (std::size_t i = 0; i < m_values.size(); ++i) {
-        if (!std::regex_search(text, m_values[i]))
-            continue;
-        text = std::regex_replace(text, m_values[i], Mask);
-        ++m_counts[m_rules.valuePatterns[i]];
+        if (RE2::GlobalReplace(&text, *m_values[i], m_rewrites[i]) > 0)
+            ++m_counts[m_rules.valuePatterns[i]];
     }
 }
 
@@ -85,7 +103,7 @@ void Redactor::redact(storage::Attributes &attributes)
     for (storage::KeyValue &kv : attributes) {
         bool masked = false;
         for (std::size_t i = 0; i < m_keys.size() && !masked; ++i) {
-            if (std::regex_search(kv.key, m_keys[i])) {
+            if (RE2::PartialMatch(kv.key, *m_keys[i])) {
                 kv.value.value = std::string(Mask);
                 ++m_counts[m_rules.keyPatterns[i]];
                 masked = true;

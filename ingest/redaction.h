@@ -5,24 +5,31 @@
 
 #include <map>
 #include <memory>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
+
+namespace re2 {
+class RE2;
+}
 
 namespace spanscope::ingest {
 
 // What an exported bundle must not carry: attributes whose key matches a key pattern have their
 // value replaced; text matching a value pattern is replaced inside any string (attribute values,
-// log bodies, status messages, stack traces). Patterns are ECMAScript regular expressions,
-// matched ignoring case.
+// log bodies, URLs, status messages, stack traces). Patterns are RE2 regular expressions (the
+// common ECMAScript syntax without back-references or look-around), matched ignoring case in
+// time linear in the text, so a hostile 100 000-character value costs milliseconds. A value
+// pattern with a capturing group keeps the group's text and masks the rest of the match:
+// `([?&]token=)[^&#]*` masks a query parameter's value and keeps its name.
 struct RedactionRules
 {
     std::vector<std::string> keyPatterns;
     std::vector<std::string> valuePatterns;
 
     // Authorization, cookie and API-key headers, tokens, passwords, secrets, private keys and
-    // session ids by key; e-mail addresses and bearer tokens by value.
+    // session ids by key; e-mail addresses, bearer tokens and the values of URL query
+    // parameters named like secrets (session, token, key, signature, password, auth, ...) by value.
     static RedactionRules defaults();
     // {"keys": ["..."], "values": ["..."], "defaults": true} ("defaults" adds the defaults).
     static storage::Result<RedactionRules> fromJson(std::string_view json);
@@ -34,6 +41,7 @@ class Redactor
 public:
     // Fails with the pattern that is not a valid regular expression.
     static storage::Result<std::unique_ptr<Redactor>> create(const RedactionRules &rules);
+    ~Redactor();
 
     void redact(storage::TraceData &trace);
     void redact(storage::LogPage &page);
@@ -51,7 +59,8 @@ private:
     void redactText(std::string &text);
 
     RedactionRules m_rules;
-    std::vector<std::regex> m_keys, m_values;
+    std::vector<std::unique_ptr<re2::RE2>> m_keys, m_values;
+    std::vector<std::string> m_rewrites; // per value pattern: the mask, after group 1 if any
     std::map<std::string, int> m_counts;
 };
 
