@@ -58,7 +58,7 @@ public:
             out.value = in.double_value();
             break;
         case pb_common::AnyValue::kBytesValue:
-            out.value = storage::Bytes{text(in.bytes_value())};
+            out.value = storage::Bytes{cut(in.bytes_value(), m_limits.maxValueBytes)};
             break;
         case pb_common::AnyValue::kArrayValue: {
             if (depth >= m_limits.maxValueDepth) {
@@ -97,12 +97,23 @@ public:
         }
     }
 
+    // Strings are cut on a UTF-8 character boundary, so a truncated value stays valid text.
     std::string text(const std::string &in)
     {
-        if (in.size() <= m_limits.maxValueBytes)
+        std::size_t end = m_limits.maxValueBytes;
+        if (in.size() <= end)
+            return in;
+        while (end > 0 && (static_cast<unsigned char>(in[end]) & 0xC0) == 0x80)
+            --end;
+        return cut(in, end);
+    }
+
+    std::string cut(const std::string &in, std::size_t size)
+    {
+        if (in.size() <= size)
             return in;
         ++m_truncated;
-        return in.substr(0, m_limits.maxValueBytes);
+        return in.substr(0, size);
     }
 
 private:

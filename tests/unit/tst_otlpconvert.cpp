@@ -150,6 +150,28 @@ private slots:
                  depth <= 3 ? storage::AnyValue::Type::Int : storage::AnyValue::Type::Empty);
     }
 
+    void truncationKeepsWholeCharacters()
+    {
+        ingest::IngestLimits limits;
+        limits.maxValueBytes = 16;
+        ingest::otlp_trace::ExportTraceServiceRequest request;
+        pb_trace::Span *span = addSpan(request, '\x0b');
+        // 15 ASCII bytes, then "€" (3 bytes) straddling the limit: the cut falls before it.
+        auto *kv = span->add_attributes();
+        kv->set_key("text");
+        kv->mutable_value()->set_string_value(std::string(15, 'a') + "\xE2\x82\xAC" + "tail");
+        // Bytes values are not text: they are cut at the limit exactly.
+        auto *raw = span->add_attributes();
+        raw->set_key("raw");
+        raw->mutable_value()->set_bytes_value(std::string(15, 'b') + "\xE2\x82\xAC");
+
+        const auto decoded = ingest::decodeTraces(request, limits);
+        QCOMPARE(decoded.truncated, std::uint64_t(2));
+        const storage::Span &out = decoded.batch.groups[0].spans[0];
+        QCOMPARE(std::get<std::string>(out.attributes[0].value.value), std::string(15, 'a'));
+        QCOMPARE(std::get<storage::Bytes>(out.attributes[1].value.value).data.size(), size_t(16));
+    }
+
     void enumsOutOfRangeAreRepaired()
     {
         ingest::otlp_trace::ExportTraceServiceRequest request;
