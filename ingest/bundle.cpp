@@ -223,7 +223,9 @@ storage::Result<BundleSummary> writeBundle(storage::TraceStore &store,
         auto loaded = store.loadTrace(id);
         if (!loaded)
             return storage::Error{loaded.error()};
-        if (!*loaded || (*loaded)->spans.empty())
+        // A trace known only from its log records can still be exported with them.
+        if (!*loaded
+            || ((*loaded)->spans.empty() && (!options.logs || (*loaded)->summary.logCount == 0)))
             return storage::Error{"No trace " + storage::toHex(id) + " is stored."};
         storage::TraceData &trace = **loaded;
         storage::LogPage page;
@@ -281,9 +283,13 @@ storage::Result<BundleSummary> writeBundle(storage::TraceStore &store,
 
     ZipWriter zip;
     zip.add("manifest.json", manifest.dump(2));
-    zip.add("traces.json", printOtlpJson(traces, true));
+    // An empty document still names its list, so every OpenTelemetry tool reads it as one.
+    zip.add("traces.json",
+            traces.resource_spans_size() ? printOtlpJson(traces, true)
+                                         : "{\"resourceSpans\": []}\n");
     if (options.logs)
-        zip.add("logs.json", printOtlpJson(logs, true));
+        zip.add("logs.json",
+                logs.resource_logs_size() ? printOtlpJson(logs, true) : "{\"resourceLogs\": []}\n");
     if (options.html) {
         zip.add("index.html",
                 "<!DOCTYPE html><html><head><meta charset=utf-8>"
@@ -312,6 +318,8 @@ storage::Result<bool> parseObject(std::string_view text, const std::string &wher
     const auto json = Json::parse(text.begin(), text.end(), nullptr, false);
     if (!json.is_object())
         return storage::Error{where + ": not a JSON object"};
+    if (json.empty())
+        return true; // an empty TracesData or LogsData (older bundles wrote `{}` for no logs)
     const IngestLimits limits;
     if (json.contains("resourceSpans") || json.contains("resource_spans")) {
         otlp_trace::ExportTraceServiceRequest request;
