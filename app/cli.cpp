@@ -60,6 +60,8 @@ struct Command
         parser.addHelpOption();
         addDatabaseOption(parser);
         parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON instead of text.")});
+        parser.addOption(
+            {QStringLiteral("utc"), QStringLiteral("Print times in UTC instead of local time.")});
         if (!parser.parse(arguments))
             return usageError(parser.errorText());
         if (parser.isSet(QStringLiteral("help"))) {
@@ -78,17 +80,19 @@ struct Command
     }
 
     bool json() const { return parser.isSet(QStringLiteral("json")); }
+    storage::TimeZone zone() const
+    {
+        return parser.isSet(QStringLiteral("utc")) ? storage::TimeZone::Utc
+                                                   : storage::TimeZone::Local;
+    }
 };
+
+// `show --logs` prints at most this many records under a trace's spans.
+constexpr int MaxLogsShown = 10'000;
 
 QString isoTime(std::int64_t nanos)
 {
     return QDateTime::fromMSecsSinceEpoch(nanos / 1'000'000, Qt::UTC).toString(Qt::ISODateWithMs);
-}
-
-QString localTime(std::int64_t nanos)
-{
-    return QDateTime::fromMSecsSinceEpoch(nanos / 1'000'000)
-        .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
 }
 
 bool parseTraceId(const QString &text, storage::TraceId &id)
@@ -237,18 +241,19 @@ int runTraces(const QStringList &arguments)
     }
     out() << QStringLiteral("%1  %2  %3  %4  %5  %6\n")
                  .arg(QStringLiteral("TRACE ID"), -32)
-                 .arg(QStringLiteral("START"), -23)
+                 .arg(QStringLiteral("START"), -33)
                  .arg(QStringLiteral("DURATION"), 11)
                  .arg(QStringLiteral("SPANS"), 6)
                  .arg(QStringLiteral("ERR"), 4)
                  .arg(QStringLiteral("ROOT"));
     for (const storage::TraceSummary &t : *traces) {
-        QString root = fromStd(t.rootService) + QLatin1Char(' ') + fromStd(t.rootName);
+        QString root = fromStd(storage::printable(t.rootService)) + QLatin1Char(' ')
+            + fromStd(storage::printable(t.rootName));
         if (!t.hasRoot)
             root += QStringLiteral("  (root span not received)");
         out() << QStringLiteral("%1  %2  %3  %4  %5  %6\n")
                      .arg(fromStd(storage::toHex(t.traceId)))
-                     .arg(localTime(t.startNs), -23)
+                     .arg(fromStd(storage::formatTimestamp(t.startNs, command.zone())), -33)
                      .arg(fromStd(storage::formatDuration(t.durationNs())), 11)
                      .arg(t.spanCount, 6)
                      .arg(t.errorCount, 4)
@@ -262,8 +267,14 @@ int runShow(const QStringList &arguments)
     Command command;
     command.parser.addPositionalArgument(QStringLiteral("trace-id"),
                                          QStringLiteral("The trace to show (32 hex digits)."));
-    if (const int code
-        = command.prepare(arguments, QStringLiteral("Show one trace as an indented span tree."));
+    command.parser.addOption(
+        {{QStringLiteral("v"), QStringLiteral("attributes")},
+         QStringLiteral("Also print each span's ids, scope, attributes, events and links.")});
+    command.parser.addOption(
+        {QStringLiteral("logs"),
+         QStringLiteral("Print the trace's log records under the spans that wrote them.")});
+    if (const int code = command.prepare(
+            arguments, QStringLiteral("Show one trace as a span tree with timings and errors."));
         code >= 0)
         return code;
     const QStringList positional = command.parser.positionalArguments();
@@ -281,9 +292,27 @@ int runShow(const QStringList &arguments)
         opentelemetry::proto::trace::v1::TracesData data;
         ingest::encodeTrace(**trace, data);
         out() << fromStd(ingest::printOtlpJson(data, true)) << '\n';
-    } else {
-        out() << fromStd(storage::formatTrace(**trace));
+        return 0;
     }
+    storage::TraceTextOptions options;
+    options.attributes = command.parser.isSet(QStringLiteral("attributes"));
+    options.zone = command.zone();
+    std::optional<storage::LogPage> logs;
+    if (command.parser.isSet(QStringLiteral("logs"))) {
+        storage::LogFilter filter;
+        filter.traceId = id;
+        filter.order = storage::LogOrder::ByTime;
+        filter.limit = MaxLogsShown;
+        auto page = command.store->findLogs(filter);
+        if (!page)
+            return fail(page.error());
+        logs = std::move(*page);
+        options.logs = &*logs;
+    }
+    out() << fromStd(storage::formatTrace(**trace, options));
+    if (logs && static_cast<int>(logs->logs.size()) == MaxLogsShown)
+        out() << "(the first " << MaxLogsShown << " log records are shown; `spanscope logs --trace "
+              << fromStd(storage::toHex(id)) << "` lists them all)\n";
     return 0;
 }
 
@@ -306,13 +335,21 @@ int runLogs(const QStringList &arguments)
     p.addOption({QStringLiteral("service"), QStringLiteral("Only records from this service."),
                  QStringLiteral("name")});
     p.addOption({QStringLiteral("grep"),
-                 QStringLiteral("Only records whose body contains this text."),
+                 QStringLiteral("Only records whose body contains this text (any case)."),
                  QStringLiteral("text")});
+    p.addOption({QStringLiteral("words"),
+                 QStringLiteral("Only records with words starting with each of these."),
+                 QStringLiteral("words")});
+    p.addOption({QStringLiteral("order"),
+                 QStringLiteral("time (newest first; with --trace, oldest first: the story of "
+                                "the request) or received (newest received first)."),
+                 QStringLiteral("order"), QStringLiteral("time")});
     p.addOption({QStringLiteral("limit"),
                  QStringLiteral("At most this many records (default 100)."), QStringLiteral("n"),
                  QStringLiteral("100")});
-    if (const int code
-        = command.prepare(arguments, QStringLiteral("List stored log records, newest first."));
+    if (const int code = command.prepare(arguments,
+                                         QStringLiteral("List stored log records, newest first; "
+                                                        "a trace's records oldest first."));
         code >= 0)
         return code;
     storage::LogFilter filter;
@@ -336,6 +373,14 @@ int runLogs(const QStringList &arguments)
     }
     filter.service = p.value(QStringLiteral("service")).toStdString();
     filter.text = p.value(QStringLiteral("grep")).toStdString();
+    filter.words = p.value(QStringLiteral("words")).toStdString();
+    const QString order = p.value(QStringLiteral("order"));
+    if (order == QLatin1String("received"))
+        filter.order = storage::LogOrder::NewestFirst;
+    else if (order == QLatin1String("time"))
+        filter.order = filter.traceId ? storage::LogOrder::ByTime : storage::LogOrder::NewestByTime;
+    else
+        return usageError(QStringLiteral("--order needs time or received."));
     filter.limit = p.value(QStringLiteral("limit")).toInt();
     if (filter.limit <= 0)
         return usageError(QStringLiteral("--limit needs a positive number."));
@@ -353,7 +398,7 @@ int runLogs(const QStringList &arguments)
     if (page->logs.empty())
         out() << "No log records match.\n";
     for (const storage::StoredLog &log : page->logs)
-        out() << fromStd(storage::formatLog(log, *page)) << '\n';
+        out() << fromStd(storage::formatLog(log, *page, command.zone())) << '\n';
     return 0;
 }
 

@@ -65,6 +65,7 @@ int runLogsIngest(const QStringList &arguments)
         ? parser.value(QStringLiteral("service")).toStdString()
         : file == QLatin1String("-") ? std::string("stdin")
                                      : QFileInfo(file).completeBaseName().toStdString();
+    options.defaultServiceGuessed = !parser.isSet(QStringLiteral("service"));
 
     // With --db the records go straight into that file; otherwise to the running receivers.
     std::unique_ptr<storage::SpanWriter> writer;

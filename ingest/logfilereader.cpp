@@ -84,6 +84,8 @@ void LogFileReader::add(std::string_view line)
     if (!group) {
         storage::ScopedLogs fresh;
         fresh.resource.attributes = {{"service.name", {service}}};
+        if (parsed->service.empty() && m_options.defaultServiceGuessed)
+            fresh.resource.attributes.push_back({storage::ServiceGuessedAttribute, {true}});
         if (m_path != "-")
             fresh.resource.attributes.push_back({"log.file.path", {m_path}});
         fresh.scope.name = "spanscope.logs.ingest";

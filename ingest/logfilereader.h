@@ -23,6 +23,9 @@ public:
     struct Options
     {
         std::string defaultService = "unknown_service"; // for lines that name none
+        // The default was not chosen by the user (a file name, "stdin"): a linked line takes
+        // the service of its span once that span is stored.
+        bool defaultServiceGuessed = false;
         bool follow = false;
         std::size_t batchRecords = 4096;
         std::chrono::milliseconds flushInterval{200}; // the longest a read line waits

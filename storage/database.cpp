@@ -1,8 +1,12 @@
 #include "database.h"
 
+#include "dictionaryreader.h"
+#include "valuecodec.h"
+
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <map>
 
 namespace spanscope::storage {
 
@@ -11,14 +15,97 @@ namespace {
 // 'SPSC': marks the file as ours so a foreign SQLite file is never migrated.
 constexpr int ApplicationId = 0x53505343;
 
+// Schema 5: stored resources and scopes were found by their storage encoding, which differs
+// with what the dictionary had seen, so one resource could be stored twice. Rows are merged by
+// their canonical fingerprint and what pointed at a duplicate points at the row kept.
+Result<bool> mergeByCanonicalFingerprint(Database &db, bool resources)
+{
+    const std::string table = resources ? "resources" : "scopes";
+    const std::string id = resources ? "resource_id" : "scope_id";
+    DictionaryReader dictionary(db);
+    Statement rows(db,
+                   resources ? "SELECT resource_id, attributes, dropped_attributes, schema_url "
+                               "FROM resources ORDER BY resource_id"
+                             : "SELECT scope_id, attributes, dropped_attributes, schema_url, "
+                               "name, version FROM scopes ORDER BY scope_id");
+    std::map<std::string, std::int64_t> kept;
+    std::vector<std::pair<std::int64_t, std::int64_t>> duplicates; // (row, the row it repeats)
+    std::vector<std::pair<std::int64_t, std::string>> fingerprints;
+    while (rows.next()) {
+        const std::int64_t row = rows.integer(0);
+        Attributes attributes;
+        std::string fingerprint;
+        if (!decodeAttributes(rows.blob(1), dictionary, attributes)) {
+            fingerprint = "damaged " + std::to_string(row); // kept apart, never merged
+        } else if (resources) {
+            Resource resource{std::move(attributes), static_cast<std::uint32_t>(rows.integer(2)),
+                              std::string(rows.text(3))};
+            fingerprint = resourceFingerprint(resource);
+        } else {
+            Scope scope;
+            scope.attributes = std::move(attributes);
+            scope.droppedAttributesCount = static_cast<std::uint32_t>(rows.integer(2));
+            scope.schemaUrl = std::string(rows.text(3));
+            scope.name = std::string(rows.text(4));
+            scope.version = std::string(rows.text(5));
+            fingerprint = scopeFingerprint(scope);
+        }
+        if (auto [it, fresh] = kept.emplace(fingerprint, row); !fresh)
+            duplicates.emplace_back(row, it->second);
+        else
+            fingerprints.emplace_back(row, std::move(fingerprint));
+    }
+    if (!rows.ok())
+        return Error{db.lastError()};
+    rows.reset();
+    if (auto made
+        = db.exec("CREATE TEMP TABLE merged(old INTEGER PRIMARY KEY, new INTEGER NOT NULL)");
+        !made)
+        return made;
+    Statement remember(db, "INSERT INTO merged(old, new) VALUES (?, ?)");
+    for (const auto &[row, into] : duplicates) {
+        if (!remember.bind(1, row).bind(2, into).run())
+            return Error{db.lastError()};
+    }
+    const std::string repoint = " SET " + id + " = (SELECT new FROM merged WHERE old = " + id
+        + ") WHERE " + id + " IN (SELECT old FROM merged);";
+    if (auto done = db.exec("UPDATE spans" + repoint + "UPDATE logs" + repoint + "DELETE FROM "
+                            + table + " WHERE " + id
+                            + " IN (SELECT old FROM merged);"
+                              "DROP TABLE merged;"
+                              "UPDATE "
+                            + table + " SET fingerprint = CAST('old ' || " + id + " AS BLOB);");
+        !done)
+        return done;
+    Statement update(db, "UPDATE " + table + " SET fingerprint = ? WHERE " + id + " = ?");
+    for (const auto &[row, fingerprint] : fingerprints) {
+        if (!update.bindBlob(1, fingerprint).bind(2, row).run())
+            return Error{db.lastError()};
+    }
+    return true;
+}
+
+Result<bool> mergeDuplicateResourcesAndScopes(Database &db)
+{
+    if (auto merged = mergeByCanonicalFingerprint(db, true); !merged)
+        return merged;
+    return mergeByCanonicalFingerprint(db, false);
+}
+
+struct Migration
+{
+    const char *sql;
+    Result<bool> (*then)(Database &) = nullptr; // a step SQL alone cannot do
+};
+
 // Each entry upgrades the schema from version i to i + 1, inside one transaction.
 // Traces are keyed by an arrival-ordered integer; the random 16-byte id lives once, in `traces`.
 // Spans are clustered by that key (no separate index), so a trace reads as one range and a span
 // that a retry delivers twice is stored once. Span starts are kept relative to the trace's fixed
 // `base_ns` (the first time seen for it), which takes 3-4 bytes instead of 8. `updated_seq` is the
 // commit that last changed a trace's summary, so live views can ask what changed since.
-constexpr const char *Migrations[] = {
-    R"sql(
+const Migration Migrations[] = {
+    {R"sql(
 CREATE TABLE strings(id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
 CREATE TABLE resources(
     resource_id INTEGER PRIMARY KEY,
@@ -96,23 +183,37 @@ CREATE TABLE operations(
     kind INTEGER NOT NULL,
     PRIMARY KEY(service_name, span_name, kind)) WITHOUT ROWID;
 CREATE TABLE counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
-)sql",
+)sql"},
     // Version 2: pinned traces are exempt from retention; `source` names the file a trace was
     // imported from (empty for live telemetry).
-    R"sql(
+    {R"sql(
 ALTER TABLE traces ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE traces ADD COLUMN source TEXT NOT NULL DEFAULT '';
-)sql",
+)sql"},
     // Version 3: a full-text index of log bodies, keyed by log_key. Bodies are stored encoded, so
     // the writer fills the index for existing records when it sees the pending marker.
-    R"sql(
+    {R"sql(
 CREATE VIRTUAL TABLE logs_text USING fts5(body, tokenize = 'unicode61 remove_diacritics 2');
 INSERT INTO counters(name, value) SELECT 'schema.logs_text_pending', 1 WHERE EXISTS (SELECT 1 FROM logs);
-)sql",
+)sql"},
     // Version 4: the files traces were imported from, listed and filtered without a scan.
-    R"sql(
+    {R"sql(
 CREATE INDEX traces_by_source ON traces(source) WHERE source != '';
+)sql"},
+    // Version 5: resources and scopes merged by canonical fingerprint; the text index becomes a
+    // trigram index, so a search matches any part of a body ("ed for" in "failed for"), refilled
+    // by the writer. A record without a time of its own (time_estimated 2) or whose service was
+    // guessed from a file name (service_guessed 1) waits for its span, and then takes the span's
+    // end as its time (time_estimated 1) and the span's resource.
+    {R"sql(
+ALTER TABLE logs ADD COLUMN time_estimated INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE logs ADD COLUMN service_guessed INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX logs_waiting_for_span ON logs(trace_key) WHERE time_estimated = 2 OR service_guessed = 1;
+DROP TABLE logs_text;
+CREATE VIRTUAL TABLE logs_text USING fts5(body, tokenize = 'trigram');
+INSERT OR IGNORE INTO counters(name, value) SELECT 'schema.logs_text_pending', 1 WHERE EXISTS (SELECT 1 FROM logs);
 )sql",
+     mergeDuplicateResourcesAndScopes},
 };
 static_assert(std::size(Migrations) == Database::SchemaVersion);
 
@@ -227,10 +328,14 @@ Result<bool> Database::migrate(int targetVersion)
 {
     int version = schemaVersion();
     while (version < targetVersion) {
-        const std::string sql = std::string("BEGIN IMMEDIATE;") + Migrations[version]
-            + "PRAGMA application_id=" + std::to_string(ApplicationId)
-            + ";PRAGMA user_version=" + std::to_string(version + 1) + ";COMMIT;";
-        if (auto step = exec(sql); !step) {
+        const Migration &migration = Migrations[version];
+        auto step = exec(std::string("BEGIN IMMEDIATE;") + migration.sql);
+        if (step && migration.then)
+            step = migration.then(*this);
+        if (step)
+            step = exec("PRAGMA application_id=" + std::to_string(ApplicationId)
+                        + ";PRAGMA user_version=" + std::to_string(version + 1) + ";COMMIT;");
+        if (!step) {
             exec("ROLLBACK");
             return Error{"Cannot upgrade " + m_path + " to schema " + std::to_string(version + 1)
                          + ": " + step.error()};

@@ -20,7 +20,7 @@ public:
     enum class Mode { ReadWrite, ReadOnly };
 
     // The schema version this build writes; newer files are refused, older ones migrated.
-    static constexpr int SchemaVersion = 4;
+    static constexpr int SchemaVersion = 5;
 
     // Opens (creating when ReadWrite) and migrates forward. A database from a newer version,
     // or a file that is not a Spanscope database, is refused and left untouched.

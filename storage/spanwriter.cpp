@@ -52,13 +52,6 @@ constexpr auto MaintenanceInterval = std::chrono::seconds(2);
 
 // What the full-text index holds for a log body: strings as they are, structured bodies as
 // the text a user sees.
-std::string searchableText(const AnyValue &body)
-{
-    if (const auto *text = std::get_if<std::string>(&body.value))
-        return *text;
-    return formatValue(body);
-}
-
 std::int64_t nowNanos()
 {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -195,9 +188,24 @@ public:
         , m_insertLog(*m_db,
                       "INSERT INTO logs(trace_key, span_id, time_ns, observed_ns, "
                       "severity_number, severity_text, body, attributes, "
-                      "dropped_attributes, flags, event_name, resource_id, scope_id) "
-                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                      "dropped_attributes, flags, event_name, resource_id, scope_id, "
+                      "time_estimated, service_guessed) "
+                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
         , m_insertLogText(*m_db, "INSERT INTO logs_text(rowid, body) VALUES (?, ?)")
+        , m_placeWaitingLogs(
+              *m_db,
+              "UPDATE logs SET "
+              "time_ns = CASE WHEN time_estimated = 2 THEN (SELECT t.base_ns + s.start_offset_ns "
+              "+ s.duration_ns FROM spans s JOIN traces t ON t.trace_key = s.trace_key "
+              "WHERE s.trace_key = logs.trace_key AND s.span_id = logs.span_id) ELSE time_ns END, "
+              "resource_id = CASE WHEN service_guessed = 1 THEN (SELECT s.resource_id FROM spans s "
+              "WHERE s.trace_key = logs.trace_key AND s.span_id = logs.span_id) "
+              "ELSE resource_id END, "
+              "time_estimated = CASE WHEN time_estimated = 2 THEN 1 ELSE time_estimated END, "
+              "service_guessed = 0 "
+              "WHERE trace_key = ?1 AND (time_estimated = 2 OR service_guessed = 1) AND EXISTS "
+              "(SELECT 1 FROM spans s WHERE s.trace_key = logs.trace_key "
+              "AND s.span_id = logs.span_id)")
         , m_insertOperation(*m_db,
                             "INSERT OR IGNORE INTO operations(service_name, span_name, "
                             "kind) VALUES (?,?,?)")
@@ -244,7 +252,8 @@ public:
         for (const Statement *statement :
              {&m_findString, &m_insertString, &m_findResource, &m_insertResource, &m_findScope,
               &m_insertScope, &m_findTrace, &m_insertTrace, &m_readSummary, &m_writeSummary,
-              &m_insertSpan, &m_insertLog, &m_insertLogText, &m_insertOperation, &m_addCounter}) {
+              &m_insertSpan, &m_insertLog, &m_insertLogText, &m_placeWaitingLogs,
+              &m_insertOperation, &m_addCounter}) {
             if (!statement->prepared())
                 return statement->prepareError();
         }
@@ -445,13 +454,11 @@ private:
 
     std::int64_t resourceId(const Resource &resource)
     {
-        std::string attrs;
-        encodeAttributes(resource.attributes, *this, attrs);
-        std::string fingerprint = attrs;
-        fingerprint
-            += '\0' + std::to_string(resource.droppedAttributesCount) + '\0' + resource.schemaUrl;
+        std::string fingerprint = resourceFingerprint(resource);
         if (auto it = m_resources.find(fingerprint); it != m_resources.end())
             return it->second;
+        std::string attrs;
+        encodeAttributes(resource.attributes, *this, attrs);
         std::int64_t id = 0;
         if (m_findResource.bindBlob(1, fingerprint).next())
             id = m_findResource.integer(0);
@@ -471,12 +478,11 @@ private:
 
     std::int64_t scopeId(const Scope &scope)
     {
-        std::string attrs;
-        encodeAttributes(scope.attributes, *this, attrs);
-        std::string fingerprint = scope.name + '\0' + scope.version + '\0' + attrs + '\0'
-            + std::to_string(scope.droppedAttributesCount) + '\0' + scope.schemaUrl;
+        std::string fingerprint = scopeFingerprint(scope);
         if (auto it = m_scopes.find(fingerprint); it != m_scopes.end())
             return it->second;
+        std::string attrs;
+        encodeAttributes(scope.attributes, *this, attrs);
         std::int64_t id = 0;
         if (m_findScope.bindBlob(1, fingerprint).next())
             id = m_findScope.integer(0);
@@ -614,6 +620,9 @@ private:
         for (const ScopedLogs &group : batch.groups) {
             const std::int64_t resource = resourceId(group.resource);
             const std::int64_t scope = scopeId(group.scope);
+            const bool serviceGuessed
+                = std::any_of(group.resource.attributes.begin(), group.resource.attributes.end(),
+                              [](const KeyValue &kv) { return kv.key == ServiceGuessedAttribute; });
             for (const LogRecord &record : group.records) {
                 body.clear();
                 attrs.clear();
@@ -645,6 +654,11 @@ private:
                     .bindText(11, record.eventName)
                     .bind(12, resource)
                     .bind(13, scope);
+                // A linked record without a time, or with a guessed service, waits for its span
+                // (flushSummaries places it once the span is stored, maybe in this commit).
+                const bool linked = isValid(record.traceId) && isValid(record.spanId);
+                m_insertLog.bind(14, linked && record.timeUnixNano == 0 ? 2 : 0)
+                    .bind(15, linked && serviceGuessed ? 1 : 0);
                 check(m_insertLog.run());
                 check(m_insertLogText.bind(1, sqlite3LastRowId())
                           .bindText(2, searchableText(record.body))
@@ -688,6 +702,8 @@ private:
             m_readSummary.reset();
             if (spans == 0) // a trace known only from logs so far
                 start = end = 0;
+            if (logs > 0)
+                check(m_placeWaitingLogs.bind(1, key).run());
             check(m_writeSummary.bind(1, start)
                       .bind(2, end)
                       .bind(3, spans)
@@ -707,7 +723,7 @@ private:
     std::unique_ptr<Database> m_db;
     Statement m_findString, m_insertString, m_findResource, m_insertResource, m_findScope,
         m_insertScope, m_findTrace, m_insertTrace, m_readSummary, m_writeSummary, m_insertSpan,
-        m_insertLog, m_insertLogText, m_insertOperation, m_addCounter;
+        m_insertLog, m_insertLogText, m_placeWaitingLogs, m_insertOperation, m_addCounter;
     std::string m_error;
     std::uint64_t m_duplicates = 0;
     std::int64_t m_commitSeq = 0; // numbers commits for traces.updated_seq

@@ -62,6 +62,10 @@ struct KeyValue
 
 using Attributes = std::vector<KeyValue>;
 
+// Set on a resource whose service.name a log reader guessed (from a file name, or "stdin"):
+// records linked to a stored span take that span's resource instead.
+inline constexpr const char *ServiceGuessedAttribute = "spanscope.service.guessed";
+
 struct Resource
 {
     Attributes attributes;

@@ -337,25 +337,88 @@ Result<std::optional<TraceData>> TraceStore::loadTrace(const TraceId &traceId)
     return std::optional<TraceData>(std::move(data));
 }
 
-std::string logTextQuery(std::string_view text)
+namespace {
+
+std::size_t characterCount(std::string_view text)
 {
-    // Words are runs of letters and digits; bytes of multi-byte UTF-8 characters count as
-    // letters, which is what the index's unicode61 tokenizer does for them too.
-    std::string query, word;
-    const auto flush = [&] {
-        if (word.empty())
-            return;
-        query += (query.empty() ? "\"" : " \"") + word + "\"*";
-        word.clear();
-    };
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    }));
+}
+
+std::string foldAscii(std::string_view text)
+{
+    std::string out(text);
+    for (char &c : out)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+bool isWordByte(char c)
+{
+    const auto byte = static_cast<unsigned char>(c);
+    return byte >= 0x80 || std::isalnum(byte);
+}
+
+std::vector<std::string> wordsOf(std::string_view text)
+{
+    std::vector<std::string> words;
+    std::string word;
     for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte >= 0x80 || std::isalnum(byte))
+        if (isWordByte(c)) {
             word += c;
-        else
-            flush();
+        } else if (!word.empty()) {
+            words.push_back(std::move(word));
+            word.clear();
+        }
     }
-    flush();
+    if (!word.empty())
+        words.push_back(std::move(word));
+    return words;
+}
+
+// An FTS5 string: in double quotes, inner quotes doubled.
+std::string ftsString(std::string_view text)
+{
+    std::string out = "\"";
+    for (const char c : text) {
+        out += c;
+        if (c == '"')
+            out += '"';
+    }
+    return out + '"';
+}
+
+// Whether every word of `words` starts a word of `body` (both folded).
+bool wordsStartWords(const std::vector<std::string> &words, const std::string &body)
+{
+    for (const std::string &word : words) {
+        bool found = false;
+        for (std::size_t at = body.find(word); at != std::string::npos && !found;
+             at = body.find(word, at + 1))
+            found = at == 0 || !isWordByte(body[at - 1]);
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+std::string logTextQuery(const LogFilter &filter)
+{
+    // The trigram index answers a substring of three characters or more exactly (ignoring
+    // case); shorter text, and the word-start rule of `words`, are checked on each candidate.
+    std::vector<std::string> terms;
+    if (characterCount(filter.text) >= 3)
+        terms.push_back(ftsString(filter.text));
+    for (const std::string &word : wordsOf(filter.words)) {
+        if (characterCount(word) >= 3)
+            terms.push_back(ftsString(word));
+    }
+    std::string query;
+    for (const std::string &term : terms)
+        query += (query.empty() ? "" : " AND ") + term;
     return query;
 }
 
@@ -363,13 +426,15 @@ Result<LogPage> TraceStore::findLogs(const LogFilter &filter)
 {
     std::string sql = "SELECT l.log_key, t.trace_id, l.span_id, l.time_ns, l.observed_ns, "
                       "l.severity_number, l.severity_text, l.body, l.attributes, "
-                      "l.dropped_attributes, l.flags, l.event_name, l.resource_id, l.scope_id "
+                      "l.dropped_attributes, l.flags, l.event_name, l.resource_id, l.scope_id, "
+                      "l.time_estimated = 1, s.name_id "
                       "FROM ";
-    // With words, the text index drives the query: it yields matches in key order, so a page
-    // of the newest matches costs the same among a million records as among ten.
-    sql += logTextQuery(filter.text).empty() ? "logs l"
-                                             : "logs_text f JOIN logs l ON l.log_key = f.rowid";
-    sql += " LEFT JOIN traces t ON t.trace_key = l.trace_key WHERE 1";
+    const std::string match = logTextQuery(filter);
+    // With text, the index drives the query: it yields matches in key order, so a page of the
+    // newest matches costs the same among a million records as among ten.
+    sql += match.empty() ? "logs l" : "logs_text f JOIN logs l ON l.log_key = f.rowid";
+    sql += " LEFT JOIN traces t ON t.trace_key = l.trace_key"
+           " LEFT JOIN spans s ON s.trace_key = l.trace_key AND s.span_id = l.span_id WHERE 1";
     if (filter.traceId)
         sql += " AND l.trace_key = (SELECT trace_key FROM traces WHERE trace_id = ?1)";
     if (filter.spanId)
@@ -382,21 +447,25 @@ Result<LogPage> TraceStore::findLogs(const LogFilter &filter)
         sql += " AND l.time_ns >= ?5";
     if (filter.toNs)
         sql += " AND l.time_ns < ?6";
+    const bool byArrival
+        = filter.order == LogOrder::NewestFirst || filter.order == LogOrder::OldestFirst;
     const bool newest = filter.order == LogOrder::NewestFirst;
-    if (filter.afterKey && filter.order != LogOrder::ByTime)
+    if (filter.afterKey && byArrival)
         sql += newest ? " AND l.log_key < ?7" : " AND l.log_key > ?7";
-    // Words go through the index; text without words is scanned in C++ below, as bodies are
-    // stored encoded.
-    const std::string words = logTextQuery(filter.text);
-    const bool scanText = !filter.text.empty() && words.empty();
-    if (!words.empty())
+    if (!match.empty())
         sql += " AND f.logs_text MATCH ?8";
     if (filter.order == LogOrder::ByTime)
         sql += " ORDER BY l.time_ns, l.log_key";
+    else if (filter.order == LogOrder::NewestByTime)
+        sql += " ORDER BY l.time_ns DESC, l.log_key DESC";
     else
-        sql += std::string(" ORDER BY ") + (words.empty() ? "l.log_key" : "f.rowid")
+        sql += std::string(" ORDER BY ") + (match.empty() ? "l.log_key" : "f.rowid")
             + (newest ? " DESC" : " ASC");
-    if (!scanText)
+    // What the index cannot decide is checked here, so the page is cut in C++.
+    const std::string text = foldAscii(filter.text);
+    const std::vector<std::string> words = wordsOf(foldAscii(filter.words));
+    const bool check = (!text.empty() && characterCount(text) < 3) || !words.empty();
+    if (!check)
         sql += " LIMIT ?9";
     Statement query(*m_db, sql);
     if (!query.prepared())
@@ -408,8 +477,8 @@ Result<LogPage> TraceStore::findLogs(const LogFilter &filter)
     query.bind(3, filter.minSeverity).bindText(4, filter.service);
     query.bind(5, filter.fromNs.value_or(0)).bind(6, filter.toNs.value_or(0));
     query.bind(7, filter.afterKey.value_or(0));
-    if (!words.empty())
-        query.bindText(8, words);
+    if (!match.empty())
+        query.bindText(8, match);
     query.bind(9, std::max(1, filter.limit));
 
     LogPage page;
@@ -427,8 +496,12 @@ Result<LogPage> TraceStore::findLogs(const LogFilter &filter)
         if (!decodeAnyValue(query.blob(7), *m_dictionary, record.body)
             || !decodeAttributes(query.blob(8), *m_dictionary, record.attributes))
             return Error{"A stored log record is damaged; the database may be corrupt."};
-        if (scanText && formatValue(record.body).find(filter.text) == std::string::npos)
-            continue;
+        if (check) {
+            const std::string body = foldAscii(searchableText(record.body));
+            if ((!text.empty() && body.find(text) == std::string::npos)
+                || !wordsStartWords(words, body))
+                continue;
+        }
         record.droppedAttributesCount = static_cast<std::uint32_t>(query.integer(9));
         record.flags = static_cast<std::uint32_t>(query.integer(10));
         record.eventName = std::string(query.text(11));
@@ -436,6 +509,9 @@ Result<LogPage> TraceStore::findLogs(const LogFilter &filter)
                                   [this](std::int64_t id, Resource &r) { loadResource(id, r); });
         stored.scope = indexOf(query.integer(13), scopes, page.scopes,
                                [this](std::int64_t id, Scope &s) { loadScope(id, s); });
+        stored.timeEstimated = query.integer(14) != 0;
+        if (query.integer(15) > 0)
+            m_dictionary->resolve(static_cast<std::uint64_t>(query.integer(15)), stored.spanName);
         page.logs.push_back(std::move(stored));
     }
     if (!query.ok())

@@ -86,11 +86,15 @@ struct StoredLog
     LogRecord record;
     int resource = 0;
     int scope = 0;
+    std::string spanName; // the name of the stored span it belongs to, if any
+    // The record had no time of its own; it was placed at the end of its span.
+    bool timeEstimated = false;
 };
 
 // Newest first is arrival order, newest at the top: what a live log view shows and what the
-// text index can page through without sorting. By time is for a trace's own records.
-enum class LogOrder { NewestFirst, OldestFirst, ByTime };
+// text index can page through without sorting. By time (oldest first) is the story of one
+// trace; newest by time is the global list by record time, arrival breaking ties.
+enum class LogOrder { NewestFirst, OldestFirst, ByTime, NewestByTime };
 
 struct LogFilter
 {
@@ -98,19 +102,22 @@ struct LogFilter
     std::optional<SpanId> spanId;
     int minSeverity = 0;
     std::string service;
-    // Words of the body, each matched as a word prefix ("charge fail" finds "charge failed"),
-    // through the full-text index. Text without a word character is matched as a substring.
+    // Text the body contains, anywhere, ignoring ASCII case ("ed for" finds "failed for").
     std::string text;
+    // Words of the body, each matched at the start of a word ("charge fail" finds "charge
+    // failed" and "failing charge", not "recharge").
+    std::string words;
     std::optional<std::int64_t> fromNs, toNs;
     int limit = 200;
     LogOrder order = LogOrder::NewestFirst;
     // Paging and live updates in arrival order: continue after this record (StoredLog::key).
+    // Not used by the orders by time.
     std::optional<std::int64_t> afterKey;
 };
 
-// The full-text query for `text`: each word as a quoted prefix, all required. Empty when the
-// text has no word characters.
-std::string logTextQuery(std::string_view text);
+// The trigram index's query for the filter's text and words (the parts of three characters or
+// more, all required); empty when the index cannot narrow the search.
+std::string logTextQuery(const LogFilter &filter);
 
 struct LogPage
 {

@@ -1,11 +1,10 @@
 #include "tracetext.h"
 
-#include <algorithm>
-#include <cmath>
-
 #include "valuecodec.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <map>
@@ -19,24 +18,11 @@ std::string quoted(const std::string &text)
 {
     std::string out = "\"";
     for (const char c : text) {
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default:
-            out += c;
-        }
+        if (c == '"' || c == '\\')
+            out += '\\';
+        out += c;
     }
-    return out + '"';
+    return printable(out) + '"';
 }
 
 void appendLine(std::string &out, const std::string &indent, const std::string &text)
@@ -52,29 +38,78 @@ void appendAttributeLines(std::string &out, const std::string &indent, const Att
     for (const KeyValue &kv : attributes) {
         const auto *text = std::get_if<std::string>(&kv.value.value);
         if (text && text->find('\n') != std::string::npos) {
-            appendLine(out, indent, kv.key + " (string):");
+            appendLine(out, indent, printable(kv.key) + " (string):");
             std::size_t pos = 0;
             while (pos < text->size()) {
                 const std::size_t nl = std::min(text->find('\n', pos), text->size());
-                appendLine(out, indent + "  | ", text->substr(pos, nl - pos));
+                appendLine(out, indent + "  | ", printable(text->substr(pos, nl - pos)));
                 pos = nl + 1;
             }
         } else {
             appendLine(out, indent,
-                       kv.key + " = " + formatValue(kv.value) + " (" + typeName(kv.value.type())
-                           + ")");
+                       printable(kv.key) + " = " + formatValue(kv.value) + " ("
+                           + typeName(kv.value.type()) + ")");
         }
     }
 }
 
-std::string hexFlags(std::uint32_t flags)
-{
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "0x%x", flags);
-    return buf;
-}
-
 } // namespace
+
+std::string printable(std::string_view text)
+{
+    std::string out;
+    out.reserve(text.size());
+    const auto hex = [&out](unsigned char byte) {
+        static constexpr char digits[] = "0123456789abcdef";
+        out += "\\x";
+        out += digits[byte >> 4];
+        out += digits[byte & 15];
+    };
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        if (byte < 0x20 || byte == 0x7f) {
+            switch (byte) {
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case 0x1b:
+                out += "\\e";
+                break;
+            default:
+                hex(byte);
+            }
+            continue;
+        }
+        if (byte < 0x80) {
+            out += static_cast<char>(byte);
+            continue;
+        }
+        // A whole UTF-8 sequence is copied; C1 controls (U+0080-U+009F, 0xC2 0x80-0x9F) and
+        // malformed bytes are escaped.
+        const std::size_t length = byte >= 0xf0 && byte < 0xf5 ? 4
+            : byte >= 0xe0 && byte < 0xf0                      ? 3
+            : byte >= 0xc2 && byte < 0xe0                      ? 2
+                                                               : 0;
+        bool valid = length > 0 && i + length <= text.size();
+        for (std::size_t k = 1; valid && k < length; ++k)
+            valid = (static_cast<unsigned char>(text[i + k]) & 0xc0) == 0x80;
+        if (valid && byte == 0xc2 && static_cast<unsigned char>(text[i + 1]) < 0xa0)
+            valid = false;
+        if (!valid) {
+            hex(byte);
+            continue;
+        }
+        out.append(text.substr(i, length));
+        i += length - 1;
+    }
+    return out;
+}
 
 std::string severityName(int severityNumber)
 {
@@ -159,16 +194,27 @@ std::string formatDuration(std::int64_t nanos)
     return buf;
 }
 
-std::string formatTimestamp(std::uint64_t unixNanos)
+std::string formatTimestamp(std::uint64_t unixNanos, TimeZone zone)
 {
     const std::time_t seconds = static_cast<std::time_t>(unixNanos / 1'000'000'000);
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char buf[64];
-    const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &utc);
-    std::snprintf(buf + n, sizeof buf - n, ".%06lluZ",
-                  static_cast<unsigned long long>(unixNanos % 1'000'000'000 / 1000));
+    std::tm tm{};
+    if (zone == TimeZone::Utc)
+        gmtime_r(&seconds, &tm);
+    else
+        localtime_r(&seconds, &tm);
+    char buf[80];
+    const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+    const long offset = zone == TimeZone::Utc ? 0 : tm.tm_gmtoff;
+    const long minutes = (offset < 0 ? -offset : offset) / 60;
+    std::snprintf(buf + n, sizeof buf - n, ".%06llu %c%02ld:%02ld",
+                  static_cast<unsigned long long>(unixNanos % 1'000'000'000 / 1000),
+                  offset < 0 ? '-' : '+', minutes / 60, minutes % 60);
     return buf;
+}
+
+std::uint64_t logTime(const LogRecord &record)
+{
+    return record.timeUnixNano ? record.timeUnixNano : record.observedTimeUnixNano;
 }
 
 std::string formatValue(const AnyValue &value)
@@ -196,6 +242,13 @@ std::string formatValue(const AnyValue &value)
     return {};
 }
 
+std::string searchableText(const AnyValue &body)
+{
+    if (const auto *text = std::get_if<std::string>(&body.value))
+        return *text;
+    return formatValue(body);
+}
+
 std::string formatAttributes(const Attributes &attributes)
 {
     std::string out;
@@ -204,14 +257,146 @@ std::string formatAttributes(const Attributes &attributes)
     return out;
 }
 
-std::string formatTrace(const TraceData &trace)
+namespace {
+
+// Left or right aligned to `width` characters (not bytes: "µs" is one character).
+std::string padded(const std::string &text, std::size_t width, bool right = false)
+{
+    const std::size_t length
+        = static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+              return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+          }));
+    const std::string fill(length < width ? width - length : 0, ' ');
+    return right ? fill + text : text + fill;
+}
+
+// The columns before a span's name: offset, duration.
+std::string timingColumns(const std::string &offset, const std::string &duration)
+{
+    return "  " + padded(offset, 11) + " " + padded(duration, 11, true) + "  ";
+}
+
+constexpr std::size_t SpanColumn = 27; // where timingColumns ends
+
+} // namespace
+
+std::string severityLabel(const LogRecord &record)
+{
+    if (record.severityNumber > 0)
+        return severityName(record.severityNumber);
+    // Only a text: the spellings loggers use, in OTLP's names.
+    std::string text;
+    for (const char c : record.severityText)
+        text += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    static const std::pair<std::string_view, std::string_view> aliases[]
+        = {{"WARNING", "WARN"}, {"ERR", "ERROR"},   {"CRITICAL", "FATAL"},
+           {"CRIT", "FATAL"},   {"PANIC", "FATAL"}, {"EXCEPTION", "ERROR"}};
+    for (const auto &[alias, name] : aliases) {
+        if (text == alias)
+            return std::string(name);
+    }
+    return printable(text);
+}
+
+namespace {
+
+// Body lines of a record: a multi-line body (a stack trace) as an indented block under its
+// first line.
+void appendBody(std::string &out, const std::string &head, const std::string &indent,
+                const LogRecord &record, const std::string &tail)
+{
+    const std::string body = searchableText(record.body);
+    std::size_t nl = body.find('\n');
+    appendLine(out, "", head + printable(body.substr(0, nl)) + tail);
+    while (nl != std::string::npos) {
+        const std::size_t next = body.find('\n', nl + 1);
+        const std::string line
+            = body.substr(nl + 1, next == std::string::npos ? next : next - nl - 1);
+        if (!line.empty() || next != std::string::npos)
+            appendLine(out, indent + "| ", printable(line));
+        nl = next;
+    }
+}
+
+// "PaymentError: card declined" from a span's first exception event, else its status message.
+std::string errorSummary(const Span &span)
+{
+    for (const SpanEvent &event : span.events) {
+        if (event.name != "exception")
+            continue;
+        std::string type, message;
+        for (const KeyValue &kv : event.attributes) {
+            if (kv.key == "exception.type")
+                type = scalarText(kv.value);
+            else if (kv.key == "exception.message")
+                message = scalarText(kv.value);
+        }
+        if (!type.empty() || !message.empty())
+            return type + (type.empty() || message.empty() ? "" : ": ") + message;
+    }
+    return span.statusMessage;
+}
+
+std::string flagsText(std::uint32_t flags)
+{
+    std::string out = flags & 1 ? "sampled" : "not sampled";
+    if (flags & 0x100)
+        out += flags & 0x200 ? ", remote parent" : ", local parent";
+    return out;
+}
+
+std::string scopeText(const Scope &scope)
+{
+    std::string out
+        = printable(scope.name) + (scope.version.empty() ? "" : " " + printable(scope.version));
+    if (!scope.attributes.empty())
+        out += "  " + printable(formatAttributes(scope.attributes));
+    return out;
+}
+
+// One line of a resource for the default view: its service and its other attributes, cut.
+std::string resourceLine(const Resource &resource)
+{
+    std::string attributes;
+    for (const KeyValue &kv : resource.attributes) {
+        if (kv.key != "service.name")
+            attributes += (attributes.empty() ? "" : ", ") + kv.key + "=" + scalarText(kv.value);
+    }
+    constexpr std::size_t MaxLine = 100;
+    if (attributes.size() > MaxLine) {
+        std::size_t cut = MaxLine;
+        while (cut > 0 && (static_cast<unsigned char>(attributes[cut]) & 0xC0) == 0x80)
+            --cut;
+        attributes = attributes.substr(0, cut) + "…";
+    }
+    return printable(resource.serviceName())
+        + (attributes.empty() ? "" : "  " + printable(attributes));
+}
+
+} // namespace
+
+std::string formatTrace(const TraceData &trace, const TraceTextOptions &options)
 {
     const TraceSummary &s = trace.summary;
-    std::string out = "trace " + toHex(s.traceId) + "  " + std::to_string(s.spanCount) + " spans  "
-        + formatDuration(s.durationNs()) + "  errors " + std::to_string(s.errorCount);
-    out += "\nservices:";
+    std::string out = "trace " + toHex(s.traceId) + "\n";
+    appendLine(out, "  ",
+               "start     " + formatTimestamp(static_cast<std::uint64_t>(s.startNs), options.zone));
+    appendLine(out, "  ", "duration  " + formatDuration(s.durationNs()));
+    std::string services;
     for (const std::string &service : s.services)
-        out += " " + service;
+        services += (services.empty() ? "" : ", ") + printable(service);
+    appendLine(out, "  ", "services  " + services);
+    appendLine(
+        out, "  ",
+        "spans     " + std::to_string(s.spanCount)
+            + (s.errorCount ? ", " + std::to_string(s.errorCount) + " with errors" : ", no errors")
+            + (s.hasRoot ? "" : " (root span not received)"));
+    appendLine(out, "  ",
+               "logs      "
+                   + (s.logCount == 0
+                          ? std::string("none")
+                          : std::to_string(s.logCount) + (s.logCount == 1 ? " record" : " records")
+                              + (options.logs ? "" : " (--logs shows them under their spans)")));
     out += '\n';
 
     std::map<SpanId, std::vector<int>> children;
@@ -229,56 +414,97 @@ std::string formatTrace(const TraceData &trace)
             children[span.parentSpanId].push_back(i);
     }
 
+    // The trace's records under the spans that wrote them, in time order (the page's order).
+    std::map<SpanId, std::vector<const StoredLog *>> logsBySpan;
+    std::vector<const StoredLog *> looseLogs;
+    if (options.logs) {
+        for (const StoredLog &log : options.logs->logs) {
+            if (isValid(log.record.spanId) && present.count(log.record.spanId))
+                logsBySpan[log.record.spanId].push_back(&log);
+            else
+                looseLogs.push_back(&log);
+        }
+    }
+    const auto offsetOf = [&](std::uint64_t time) {
+        return "+" + formatDuration(static_cast<std::int64_t>(time) - s.startNs);
+    };
+    const auto appendLog = [&](const StoredLog &log, const std::string &indent) {
+        const LogRecord &r = log.record;
+        appendBody(out,
+                   timingColumns(offsetOf(logTime(r)), "") + indent + "· "
+                       + padded(severityLabel(r), 5) + " ",
+                   std::string(SpanColumn, ' ') + indent + "    ", r,
+                   log.timeEstimated ? "  (time estimated)" : "");
+    };
+
+    appendLine(out, "", timingColumns("OFFSET", "DURATION") + "SPAN");
     std::set<SpanId> printed; // guards against parent cycles in hostile input
     // Indentation stops growing at this depth; deeper spans say their depth instead.
     constexpr int MaxIndentDepth = 32;
+    int previousScope = -1;
     const auto printOne = [&](int index, int depth) -> void {
         const StoredSpan &stored = trace.spans[index];
         const Span &span = stored.span;
         const std::string indent(std::size_t(std::min(depth, MaxIndentDepth)) * 2, ' ');
-        const std::string service = trace.resources[stored.resource].serviceName();
-        std::string line = (depth > MaxIndentDepth ? "- (depth " + std::to_string(depth) + ") "
-                                                   : std::string("- "))
-            + span.name + "  [" + service + "]  " + toString(span.kind) + "  +"
-            + formatDuration(static_cast<std::int64_t>(span.startUnixNano) - s.startNs) + "  "
-            + formatDuration(static_cast<std::int64_t>(span.endUnixNano - span.startUnixNano))
-            + "  status " + toString(span.statusCode);
-        if (!span.statusMessage.empty())
-            line += " " + quoted(span.statusMessage);
-        appendLine(out, indent, line);
-        const std::string inner = indent + "    ";
-        std::string ids = "span " + toHex(span.spanId);
-        if (!span.isRoot())
-            ids += "  parent " + toHex(span.parentSpanId);
-        if (span.flags)
-            ids += "  flags " + hexFlags(span.flags);
-        if (!span.traceState.empty())
-            ids += "  tracestate " + span.traceState;
-        appendLine(out, inner, ids);
-        appendAttributeLines(out, inner, span.attributes);
-        for (const SpanEvent &event : span.events) {
-            appendLine(out, inner,
-                       "event +"
-                           + formatDuration(
-                               static_cast<std::int64_t>(event.timeUnixNano - span.startUnixNano))
-                           + " " + event.name);
-            appendAttributeLines(out, inner + "    ", event.attributes);
+        std::string line
+            = timingColumns(
+                  offsetOf(span.startUnixNano),
+                  formatDuration(static_cast<std::int64_t>(span.endUnixNano - span.startUnixNano)))
+            + indent
+            + (depth > MaxIndentDepth ? "(depth " + std::to_string(depth) + ") " : std::string())
+            + printable(span.name) + "  ["
+            + printable(trace.resources[stored.resource].serviceName()) + "]"
+            + (span.kind == SpanKind::Unspecified ? "" : std::string("  ") + toString(span.kind));
+        const std::string error = errorSummary(span);
+        if (span.statusCode == StatusCode::Error)
+            line += "  ✗ " + (error.empty() ? std::string("error") : printable(error));
+        else if (!error.empty() && error != span.statusMessage)
+            line += "  ! " + printable(error); // an exception recorded on a span not in error
+        appendLine(out, "", line);
+        const std::string inner = std::string(SpanColumn, ' ') + indent + "    ";
+        if (options.attributes) {
+            std::string ids = "span " + toHex(span.spanId);
+            if (!span.isRoot())
+                ids += "  parent " + toHex(span.parentSpanId);
+            if (span.flags)
+                ids += "  " + flagsText(span.flags);
+            if (!span.traceState.empty())
+                ids += "  tracestate " + printable(span.traceState);
+            appendLine(out, inner, ids);
+            if (stored.scope != previousScope)
+                appendLine(out, inner, "scope " + scopeText(trace.scopes[stored.scope]));
+            previousScope = stored.scope;
+            if (span.statusCode != StatusCode::Unset || !span.statusMessage.empty())
+                appendLine(
+                    out, inner,
+                    std::string("status ") + toString(span.statusCode)
+                        + (span.statusMessage.empty() ? "" : " " + quoted(span.statusMessage)));
+            appendAttributeLines(out, inner, span.attributes);
+            for (const SpanEvent &event : span.events) {
+                appendLine(out, inner,
+                           "event " + offsetOf(event.timeUnixNano) + " " + printable(event.name));
+                appendAttributeLines(out, inner + "    ", event.attributes);
+            }
+            for (const SpanLink &link : span.links) {
+                std::string text = "link " + toHex(link.traceId) + "/" + toHex(link.spanId);
+                if (link.flags)
+                    text += "  " + flagsText(link.flags);
+                if (!link.traceState.empty())
+                    text += "  tracestate " + printable(link.traceState);
+                if (!link.attributes.empty())
+                    text += "  " + printable(formatAttributes(link.attributes));
+                appendLine(out, inner, text);
+            }
+            if (span.droppedAttributesCount || span.droppedEventsCount || span.droppedLinksCount)
+                appendLine(out, inner,
+                           "dropped attributes " + std::to_string(span.droppedAttributesCount)
+                               + ", events " + std::to_string(span.droppedEventsCount) + ", links "
+                               + std::to_string(span.droppedLinksCount));
         }
-        for (const SpanLink &link : span.links) {
-            std::string line = "link " + toHex(link.traceId) + "/" + toHex(link.spanId);
-            if (link.flags)
-                line += "  flags " + hexFlags(link.flags);
-            if (!link.traceState.empty())
-                line += "  tracestate " + link.traceState;
-            if (!link.attributes.empty())
-                line += "  " + formatAttributes(link.attributes);
-            appendLine(out, inner, line);
+        if (auto it = logsBySpan.find(span.spanId); it != logsBySpan.end()) {
+            for (const StoredLog *log : it->second)
+                appendLog(*log, indent + "  ");
         }
-        if (span.droppedAttributesCount || span.droppedEventsCount || span.droppedLinksCount)
-            appendLine(out, inner,
-                       "dropped attributes " + std::to_string(span.droppedAttributesCount)
-                           + ", events " + std::to_string(span.droppedEventsCount) + ", links "
-                           + std::to_string(span.droppedLinksCount));
     };
     // Depth-first with an explicit stack: a trace can be deeper than the call stack allows.
     const auto printTree = [&](int top, int depth) {
@@ -298,7 +524,7 @@ std::string formatTrace(const TraceData &trace)
     for (const int root : roots)
         printTree(root, 0);
     if (!orphans.empty()) {
-        appendLine(out, "", "- (missing parent spans)");
+        appendLine(out, std::string(SpanColumn, ' '), "(missing parent spans)");
         for (const int orphan : orphans)
             printTree(orphan, 1);
     }
@@ -307,40 +533,48 @@ std::string formatTrace(const TraceData &trace)
         if (!printed.count(trace.spans[i].span.spanId))
             printTree(i, 1);
     }
+    if (!looseLogs.empty()) {
+        appendLine(out, std::string(SpanColumn, ' '), "(records without a span of this trace)");
+        for (const StoredLog *log : looseLogs)
+            appendLog(*log, "  ");
+    }
 
-    out += "resources:\n";
+    out += "\nresources\n";
     for (const Resource &resource : trace.resources) {
-        std::string line = "- " + resource.serviceName();
+        if (!options.attributes) {
+            appendLine(out, "  ", resourceLine(resource));
+            continue;
+        }
+        std::string line = printable(resource.serviceName());
         if (!resource.schemaUrl.empty())
-            line += "  schema " + resource.schemaUrl;
+            line += "  schema " + printable(resource.schemaUrl);
         if (resource.droppedAttributesCount)
             line += "  dropped attributes " + std::to_string(resource.droppedAttributesCount);
         appendLine(out, "  ", line);
         appendAttributeLines(out, "      ", resource.attributes);
     }
-    out += "scopes:\n";
-    for (const Scope &scope : trace.scopes)
-        appendLine(
-            out, "  ",
-            "- " + scope.name + (scope.version.empty() ? "" : " " + scope.version)
-                + (scope.attributes.empty() ? "" : "  " + formatAttributes(scope.attributes)));
     return out;
 }
 
-std::string formatLog(const StoredLog &log, const LogPage &page)
+std::string formatLog(const StoredLog &log, const LogPage &page, TimeZone zone)
 {
     const LogRecord &r = log.record;
-    std::string line = formatTimestamp(r.timeUnixNano) + "  "
-        + (r.severityText.empty() ? severityName(r.severityNumber) : r.severityText) + "  ["
-        + page.resources[log.resource].serviceName() + "]  ";
-    line += r.body.type() == AnyValue::Type::String ? std::get<std::string>(r.body.value)
-                                                    : formatValue(r.body);
+    std::string head = formatTimestamp(logTime(r), zone) + "  " + padded(severityLabel(r), 5)
+        + "  [" + printable(page.resources[log.resource].serviceName()) + "]  ";
+    std::string tail;
+    if (log.timeEstimated)
+        tail += "  (time estimated)";
     if (isValid(r.traceId))
-        line += "  trace " + toHex(r.traceId)
-            + (isValid(r.spanId) ? " span " + toHex(r.spanId) : "");
+        tail += "  trace " + toHex(r.traceId)
+            + (isValid(r.spanId) ? " span " + toHex(r.spanId)
+                       + (log.spanName.empty() ? "" : " (" + printable(log.spanName) + ")")
+                                 : "");
     if (!r.attributes.empty())
-        line += "  {" + formatAttributes(r.attributes) + "}";
-    return line;
+        tail += "  {" + printable(formatAttributes(r.attributes)) + "}";
+    std::string out;
+    appendBody(out, head, "    ", r, tail);
+    out.pop_back(); // the caller ends the line
+    return out;
 }
 
 } // namespace spanscope::storage

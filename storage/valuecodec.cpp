@@ -1,5 +1,6 @@
 #include "valuecodec.h"
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <cstring>
@@ -171,6 +172,47 @@ void encodeValue(const AnyValue &value, std::string_view key, StringInterner &in
     }
 }
 
+// Interns nothing: every string stays inline, so the encoding depends only on the value.
+class InlineStrings final : public StringInterner
+{
+public:
+    std::uint64_t internKey(std::string_view) override { return 0; }
+    std::uint64_t internValue(std::string_view, std::string_view) override { return 0; }
+};
+
+void canonicalKeyValues(const std::vector<KeyValue> &kvs, std::string &out);
+
+void canonicalValue(const AnyValue &value, std::string &out)
+{
+    if (const auto *list = std::get_if<AnyValue::KeyValueList>(&value.value)) {
+        out.push_back(TagKeyValueList);
+        canonicalKeyValues(*list, out);
+    } else if (const auto *array = std::get_if<AnyValue::Array>(&value.value)) {
+        out.push_back(TagArray);
+        putVarint(out, array->size());
+        for (const AnyValue &element : *array)
+            canonicalValue(element, out);
+    } else {
+        InlineStrings inlineStrings;
+        encodeValue(value, {}, inlineStrings, out);
+    }
+}
+
+void canonicalKeyValues(const std::vector<KeyValue> &kvs, std::string &out)
+{
+    std::vector<const KeyValue *> sorted;
+    sorted.reserve(kvs.size());
+    for (const KeyValue &kv : kvs)
+        sorted.push_back(&kv);
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const KeyValue *a, const KeyValue *b) { return a->key < b->key; });
+    putVarint(out, sorted.size());
+    for (const KeyValue *kv : sorted) {
+        putText(out, kv->key);
+        canonicalValue(kv->value, out);
+    }
+}
+
 bool decodeValue(Reader &in, StringResolver &resolver, AnyValue &out, int depth);
 
 bool decodeKeyValues(Reader &in, StringResolver &resolver, std::vector<KeyValue> &out, int depth)
@@ -319,6 +361,28 @@ bool skipValue(Reader &in, int depth)
 void encodeAttributes(const Attributes &attributes, StringInterner &interner, std::string &out)
 {
     encodeKeyValues(attributes, interner, out);
+}
+
+std::string canonicalAttributes(const Attributes &attributes)
+{
+    std::string out;
+    canonicalKeyValues(attributes, out);
+    return out;
+}
+
+std::string resourceFingerprint(const Resource &resource)
+{
+    return "r1" + canonicalAttributes(resource.attributes) + '\0'
+        + std::to_string(resource.droppedAttributesCount) + '\0' + resource.schemaUrl;
+}
+
+std::string scopeFingerprint(const Scope &scope)
+{
+    std::string out = "s1";
+    putText(out, scope.name);
+    putText(out, scope.version);
+    return out + canonicalAttributes(scope.attributes) + '\0'
+        + std::to_string(scope.droppedAttributesCount) + '\0' + scope.schemaUrl;
 }
 
 void encodeAnyValue(const AnyValue &value, StringInterner &interner, std::string &out)

@@ -37,6 +37,14 @@ void encodeEvents(const std::vector<SpanEvent> &events, std::uint64_t spanStart,
                   StringInterner &interner, std::string &out);
 void encodeLinks(const std::vector<SpanLink> &links, StringInterner &interner, std::string &out);
 
+// The same attributes in any order, interned or not, give the same bytes: keys sorted, every
+// value written out with its type. Resources and scopes are found by this, never by their
+// storage encoding (which depends on what the dictionary had seen).
+std::string canonicalAttributes(const Attributes &attributes);
+// What identifies a stored resource or scope: its canonical attributes and the rest of it.
+std::string resourceFingerprint(const Resource &resource);
+std::string scopeFingerprint(const Scope &scope);
+
 // Decoders return false on damaged input instead of guessing.
 bool decodeAttributes(std::string_view blob, StringResolver &resolver, Attributes &out);
 bool decodeAnyValue(std::string_view blob, StringResolver &resolver, AnyValue &out);

@@ -34,9 +34,9 @@ LogFilterBar::LogFilterBar(QWidget *parent)
     m_order->setAccessibleName(tr("Order"));
     m_order->setToolTip(tr("In the order the records were received"));
     m_service->setToolTip(tr("Records of this service"));
-    m_text->setPlaceholderText(tr("search words in messages"));
-    m_text->setToolTip(
-        tr("Words are matched as prefixes: \"charge fail\" finds \"charge failed\""));
+    m_text->setPlaceholderText(tr("find text in messages"));
+    m_text->setToolTip(tr("Messages containing this text, in any case: \"ed for\" finds "
+                          "\"charge failed for order 7\""));
     m_text->setClearButtonEnabled(true);
     m_traceId->setPlaceholderText(tr("trace id"));
     m_traceId->setToolTip(tr("Records of this trace (32 hexadecimal digits)"));

@@ -100,12 +100,24 @@ std::unique_ptr<storage::TraceStore> openStore(const QString &path)
     return std::move(*store);
 }
 
-std::string dumpTrace(const QString &path, const char *id)
+// Golden text is in UTC, so it reads the same in every time zone.
+std::string dumpTrace(const QString &path, const char *id, bool attributes = false,
+                      bool logs = false)
 {
-    auto trace = openStore(path)->loadTrace(traceId(id));
+    auto store = openStore(path);
+    auto trace = store->loadTrace(traceId(id));
     if (!trace || !*trace)
         return "(missing)";
-    return storage::formatTrace(**trace);
+    storage::TraceTextOptions options;
+    options.zone = storage::TimeZone::Utc;
+    options.attributes = attributes;
+    storage::LogFilter filter;
+    filter.traceId = traceId(id);
+    filter.order = storage::LogOrder::ByTime;
+    auto page = store->findLogs(filter);
+    if (logs)
+        options.logs = &*page;
+    return storage::formatTrace(**trace, options);
 }
 
 // A batch of `traces` traces of `spans` spans each, service "load", one span per trace in error.
@@ -164,6 +176,7 @@ private slots:
         QVERIFY(writer->writeTraces(goldenTraces()).committed());
         writer->shutdown();
         compareGolden(dumpTrace(path, GoldenTraceId), "golden_trace.txt");
+        compareGolden(dumpTrace(path, GoldenTraceId, true), "golden_trace_attributes.txt");
 
         auto trace = openStore(path)->loadTrace(traceId(GoldenTraceId));
         QVERIFY(trace && *trace);
@@ -259,8 +272,9 @@ private slots:
         QVERIFY(page);
         std::string dump;
         for (const storage::StoredLog &log : page->logs)
-            dump += storage::formatLog(log, *page) + "\n";
+            dump += storage::formatLog(log, *page, storage::TimeZone::Utc) + "\n";
         compareGolden(dump, "golden_logs.txt");
+        compareGolden(dumpTrace(path, GoldenTraceId, false, true), "golden_trace_logs.txt");
 
         storage::LogFilter byTrace;
         byTrace.traceId = traceId(GoldenTraceId);
@@ -560,15 +574,29 @@ private slots:
         QCOMPARE(std::set<std::int64_t>(keys.begin(), keys.end()).size(), size_t(10));
 
         storage::LogFilter oldest;
-        oldest.text = "uberweisung"; // case and diacritics folded
+        oldest.text = "berweisung ABGE"; // any part of a body, across words, any case
         oldest.order = storage::LogOrder::OldestFirst;
         auto ascending = store->findLogs(oldest);
         QCOMPARE(ascending->logs.size(), size_t(10));
         QVERIFY(ascending->logs.front().key < ascending->logs.back().key);
-        storage::LogFilter punctuation; // no word characters: a substring scan
-        punctuation.text = "!!";
-        QCOMPARE(store->findLogs(punctuation)->logs.size(), size_t(10));
-        QCOMPARE(storage::logTextQuery("a-b \"c\""), std::string("\"a\"* \"b\"* \"c\"*"));
+        const auto count = [&](std::string text, std::string words = {}) {
+            storage::LogFilter filter;
+            filter.text = std::move(text);
+            filter.words = std::move(words);
+            return store->findLogs(filter)->logs.size();
+        };
+        QCOMPARE(count("ed for"), size_t(10)); // was: no match (words only)
+        QCOMPARE(count("order 2"), size_t(3)); // 22, 25, 28; was: every "order" with a "2..."
+        QCOMPARE(count("harge"), size_t(20));
+        QCOMPARE(count("!!"), size_t(10)); // shorter than a trigram: checked on each record
+        QCOMPARE(count("", "charge fail"), size_t(10)); // words start words
+        QCOMPARE(count("", "harge"), size_t(0));
+        QCOMPARE(count("", "rder 2"), size_t(0)); // "rder" starts no word
+        QCOMPARE(count("", "ord 2"), size_t(3));
+        storage::LogFilter quoted;
+        quoted.text = "a\"b c";
+        quoted.words = "xy zzz";
+        QCOMPARE(storage::logTextQuery(quoted), std::string("\"a\"\"b c\" AND \"zzz\""));
     }
 
     // Records stored before schema 3 are indexed when the writer first opens the file.
@@ -581,8 +609,12 @@ private slots:
         {
             auto db
                 = storage::Database::open(path.toStdString(), storage::Database::Mode::ReadWrite);
-            QVERIFY((*db)->exec(
-                "DROP TABLE logs_text; DROP INDEX traces_by_source; PRAGMA user_version = 2;"));
+            // Back to schema 2: what schemas 3 to 5 added is taken away again.
+            QVERIFY((*db)->exec("DROP TABLE logs_text; DROP INDEX traces_by_source; "
+                                "DROP INDEX logs_waiting_for_span; "
+                                "ALTER TABLE logs DROP COLUMN time_estimated; "
+                                "ALTER TABLE logs DROP COLUMN service_guessed; "
+                                "PRAGMA user_version = 2;"));
         }
         openWriter(path)->shutdown(); // migrates and indexes
         storage::LogFilter text;
@@ -628,8 +660,159 @@ private slots:
         }
         trace.summary.spanCount = Depth;
         const std::string text = storage::formatTrace(trace);
-        QVERIFY(text.find("- (depth 99999) level 99999") != std::string::npos);
+        QVERIFY(text.find("(depth 99999) level 99999") != std::string::npos);
         QVERIFY(text.size() < std::size_t(Depth) * 400); // indentation stops growing
+    }
+
+    // One resource with two scopes in one request: the resource's value is seen twice, and the
+    // dictionary interns it only the second time; it is still one resource.
+    void oneResourceIsStoredOnce()
+    {
+        const QString path = newDatabase();
+        auto writer = openWriter(path);
+        TraceBatch batch = syntheticBatch(1, 1, 2);
+        batch.groups.push_back(batch.groups[0]);
+        batch.groups[0].spans.pop_back();
+        batch.groups[1].spans.erase(batch.groups[1].spans.begin());
+        batch.groups[1].scope.name = "second";
+        // The same attributes in another order are the same resource too.
+        batch.groups[0].resource.attributes.push_back({"host.name", {std::string("lap")}});
+        batch.groups[1].resource.attributes.insert(batch.groups[1].resource.attributes.begin(),
+                                                   {"host.name", {std::string("lap")}});
+        QVERIFY(writer->writeTraces(batch).committed());
+        QVERIFY(writer->writeTraces(syntheticBatch(2, 1, 1)).committed()); // another trace
+        writer->shutdown();
+
+        auto store = openStore(path);
+        const storage::TraceId id = store->findTraces({})->back().traceId;
+        auto trace = store->loadTrace(id);
+        QVERIFY(trace && *trace);
+        QCOMPARE((*trace)->spans.size(), size_t(2));
+        QCOMPARE((*trace)->resources.size(), size_t(1));
+        QCOMPARE((*trace)->scopes.size(), size_t(2));
+        opentelemetry::proto::trace::v1::TracesData data;
+        ingest::encodeTrace(**trace, data);
+        QCOMPARE(data.resource_spans_size(), 1);
+        QCOMPARE(data.resource_spans(0).scope_spans_size(), 2);
+        auto db = storage::Database::open(path.toStdString(), storage::Database::Mode::ReadOnly);
+        storage::Statement resources(**db, "SELECT count(*) FROM resources");
+        QVERIFY(resources.next());
+        QCOMPARE(resources.integer(0), 2); // "load" with host.name, and "load" without
+    }
+
+    // Databases written before schema 5 may hold one resource twice; the upgrade merges them
+    // and points spans and records at the row kept.
+    void upgradeMergesDuplicateResources()
+    {
+        const QString path = newDatabase();
+        auto writer = openWriter(path);
+        QVERIFY(writer->writeTraces(syntheticBatch(1, 2, 3)).committed());
+        QVERIFY(writer->writeLogs(goldenLogs()).committed());
+        writer->shutdown();
+        {
+            auto db
+                = storage::Database::open(path.toStdString(), storage::Database::Mode::ReadWrite);
+            // A second row for each resource and scope, as the old fingerprint made them, with
+            // half of the spans and every record pointing at it.
+            QVERIFY((*db)->exec(
+                "INSERT INTO resources(fingerprint, service_name, attributes, dropped_attributes, "
+                "schema_url) SELECT CAST('dup' || resource_id AS BLOB), service_name, attributes, "
+                "dropped_attributes, schema_url FROM resources;"
+                "INSERT INTO scopes(fingerprint, name, version, attributes, dropped_attributes, "
+                "schema_url) SELECT CAST('dup' || scope_id AS BLOB), name, version, attributes, "
+                "dropped_attributes, schema_url FROM scopes;"
+                "UPDATE spans SET resource_id = resource_id + 2, scope_id = scope_id + 2 "
+                "WHERE trace_key = 1;"
+                "UPDATE logs SET resource_id = resource_id + 2, scope_id = scope_id + 2;"
+                "DROP INDEX logs_waiting_for_span;"
+                "ALTER TABLE logs DROP COLUMN time_estimated;"
+                "ALTER TABLE logs DROP COLUMN service_guessed;"
+                "PRAGMA user_version = 4;"));
+            storage::Statement rows(**db, "SELECT count(*) FROM resources");
+            QVERIFY(rows.next());
+            QCOMPARE(rows.integer(0), 4);
+        }
+        openWriter(path)->shutdown(); // migrates
+        auto db = storage::Database::open(path.toStdString(), storage::Database::Mode::ReadOnly);
+        const auto count = [&](const char *sql) {
+            storage::Statement query(**db, sql);
+            return query.next() ? query.integer(0) : -1;
+        };
+        QCOMPARE(count("SELECT count(*) FROM resources"), 2);
+        QCOMPARE(count("SELECT count(*) FROM scopes"), 2);
+        QCOMPARE(count("SELECT count(*) FROM spans WHERE resource_id NOT IN "
+                       "(SELECT resource_id FROM resources)"),
+                 0);
+        QCOMPARE(
+            count("SELECT count(*) FROM logs WHERE scope_id NOT IN (SELECT scope_id FROM scopes)"),
+            0);
+        auto store = openStore(path);
+        const auto traces = store->findTraces({});
+        QCOMPARE(traces->size(),
+                 size_t(2)); // the golden records' trace has no spans, is not listed
+        for (const storage::TraceSummary &summary : *traces)
+            QCOMPARE((*store->loadTrace(summary.traceId))->resources.size(), size_t(1));
+        // New telemetry of the same resource finds the merged row.
+        writer = openWriter(path);
+        QVERIFY(writer->writeTraces(syntheticBatch(3, 1, 1)).committed());
+        writer->shutdown();
+        QCOMPARE(count("SELECT count(*) FROM resources"), 2);
+    }
+
+    // A log line without a time of its own is placed at the end of its span, whether the span
+    // was stored before or after the line; a guessed service gives way to the span's.
+    void recordsWithoutTimeArePlacedInTheirSpan()
+    {
+        const QString path = newDatabase();
+        auto writer = openWriter(path);
+        const TraceBatch spans = syntheticBatch(1, 1, 3);
+        const storage::Span &early = spans.groups[0].spans[1];
+        const storage::Span &late = spans.groups[0].spans[2];
+        const auto line = [](const storage::Span &span, const char *text, std::uint64_t observed) {
+            storage::LogBatch batch;
+            batch.groups.emplace_back();
+            batch.groups[0].resource.attributes = {{"service.name", {std::string("stdin")}},
+                                                   {storage::ServiceGuessedAttribute, {true}}};
+            storage::LogRecord record;
+            record.observedTimeUnixNano = observed;
+            record.traceId = span.traceId;
+            record.spanId = span.spanId;
+            record.body.value = std::string(text);
+            batch.groups[0].records.push_back(record);
+            return batch;
+        };
+        const std::uint64_t readLater = late.endUnixNano + 5'000'000'000ull;
+        QVERIFY(writer->writeLogs(line(late, "before its span", readLater)).committed());
+        QVERIFY(writer->writeTraces(spans).committed());
+        QVERIFY(writer->writeLogs(line(early, "after its span", readLater + 1)).committed());
+        storage::LogBatch unlinked = line(early, "no span", readLater + 2);
+        unlinked.groups[0].records[0].spanId = {};
+        unlinked.groups[0].records[0].traceId = {};
+        QVERIFY(writer->writeLogs(std::move(unlinked)).committed());
+        writer->shutdown();
+
+        storage::LogFilter filter;
+        filter.traceId = early.traceId;
+        filter.order = storage::LogOrder::ByTime;
+        auto page = openStore(path)->findLogs(filter);
+        QCOMPARE(page->logs.size(), size_t(2));
+        // In record time, oldest first: the early span's line comes first, though read last.
+        QCOMPARE(std::get<std::string>(page->logs[0].record.body.value),
+                 std::string("after its span"));
+        QCOMPARE(page->logs[0].record.timeUnixNano, early.endUnixNano);
+        QCOMPARE(page->logs[1].record.timeUnixNano, late.endUnixNano);
+        for (const storage::StoredLog &log : page->logs) {
+            QVERIFY(log.timeEstimated);
+            QCOMPARE(page->resources[log.resource].serviceName(), std::string("load"));
+            QCOMPARE(log.spanName, log.record.spanId == early.spanId ? early.name : late.name);
+        }
+        storage::LogFilter all;
+        auto everything = openStore(path)->findLogs(all);
+        QCOMPARE(everything->logs.size(), size_t(3));
+        QCOMPARE(everything->resources[everything->logs[0].resource].serviceName(),
+                 std::string("stdin"));
+        QVERIFY(!everything->logs[0].timeEstimated);
+        QCOMPARE(everything->logs[0].record.timeUnixNano, readLater + 2);
     }
 
     void newerDatabaseIsRefusedUntouched()
