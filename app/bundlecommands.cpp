@@ -7,6 +7,8 @@
 
 #include <QCommandLineParser>
 #include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
 #include <QLocale>
 #include <QTextStream>
 
@@ -20,16 +22,18 @@ int fail(const QString &message)
     return 1;
 }
 
-bool parseHelp(QCommandLineParser &parser, const QStringList &arguments, int &code)
+bool parseHelp(QCommandLineParser &parser, const QStringList &arguments, const QString &command,
+               int &code)
 {
     parser.addHelpOption();
     addDatabaseOption(parser);
+    addJsonOption(parser);
     if (!parser.parse(arguments)) {
         code = usageError(parser.errorText());
         return true;
     }
     if (parser.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << parser.helpText();
+        printHelp(parser, command);
         code = 0;
         return true;
     }
@@ -61,7 +65,7 @@ int runExport(const QStringList &arguments)
         {QStringLiteral("note"), QStringLiteral("A note for the reader."), QStringLiteral("text")});
     addTraceFilterOptions(parser, 100); // without ids: the traces matching these
     int code = 0;
-    if (parseHelp(parser, arguments, code))
+    if (parseHelp(parser, arguments, QStringLiteral("export"), code))
         return code;
     std::vector<storage::TraceId> ids;
     for (const QString &text : parser.positionalArguments()) {
@@ -115,8 +119,20 @@ int runExport(const QStringList &arguments)
     if (!written)
         return fail(QString::fromStdString(written.error()));
     int masked = 0;
-    for (const auto &[pattern, count] : written->masked)
+    QJsonObject byPattern;
+    for (const auto &[pattern, count] : written->masked) {
         masked += count;
+        byPattern.insert(QString::fromStdString(pattern), count);
+    }
+    if (wantsJson(parser)) {
+        printJson({{QStringLiteral("file"), QFileInfo(output).absoluteFilePath()},
+                   {QStringLiteral("traces"), written->traces},
+                   {QStringLiteral("spans"), qint64(written->spans)},
+                   {QStringLiteral("logRecords"), qint64(written->logs)},
+                   {QStringLiteral("redacted"), options.redaction.has_value()},
+                   {QStringLiteral("masked"), byPattern}});
+        return 0;
+    }
     QTextStream(stdout) << "Wrote " << output << ": " << written->traces << " traces, "
                         << written->spans << " spans, " << written->logs << " log records; "
                         << (options.redaction ? QStringLiteral("%1 values masked").arg(masked)
@@ -135,7 +151,7 @@ int runImport(const QStringList &arguments)
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Files to import."),
                                  QStringLiteral("FILE..."));
     int code = 0;
-    if (parseHelp(parser, arguments, code))
+    if (parseHelp(parser, arguments, QStringLiteral("import"), code))
         return code;
     if (parser.positionalArguments().isEmpty())
         return usageError(QStringLiteral("import needs at least one file."));
@@ -143,19 +159,32 @@ int runImport(const QStringList &arguments)
     if (!writer)
         return fail(QString::fromStdString(writer.error()));
     int failures = 0;
+    QJsonArray files;
     for (const QString &file : parser.positionalArguments()) {
         auto imported = ingest::importFile(file.toStdString(), **writer);
         if (!imported) {
             QTextStream(stderr) << "spanscope: " << QString::fromStdString(imported.error())
                                 << '\n';
+            files.append(
+                QJsonObject{{QStringLiteral("file"), file},
+                            {QStringLiteral("error"), QString::fromStdString(imported.error())}});
             ++failures;
             continue;
         }
+        files.append(
+            QJsonObject{{QStringLiteral("file"), file},
+                        {QStringLiteral("format"), QString::fromStdString(imported->format)},
+                        {QStringLiteral("spans"), qint64(imported->spans)},
+                        {QStringLiteral("logRecords"), qint64(imported->logs)}});
+        if (wantsJson(parser))
+            continue;
         QTextStream(stdout) << "Imported " << file << " ("
                             << QString::fromStdString(imported->format) << "): " << imported->spans
                             << " spans, " << imported->logs << " log records.\n";
     }
     (*writer)->shutdown();
+    if (wantsJson(parser))
+        printJson({{QStringLiteral("files"), files}});
     return failures ? 1 : 0;
 }
 

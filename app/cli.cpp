@@ -14,6 +14,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
 #include <QRegularExpression>
 #include <QTextStream>
 
@@ -54,18 +55,19 @@ struct Command
     QCommandLineParser parser;
     std::unique_ptr<storage::TraceStore> store;
 
-    int prepare(const QStringList &arguments, const QString &description)
+    int prepare(const QStringList &arguments, const QString &name, const QString &description)
     {
         parser.setApplicationDescription(description);
         parser.addHelpOption();
         addDatabaseOption(parser);
-        parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON instead of text.")});
+        addJsonOption(parser);
         parser.addOption(
             {QStringLiteral("utc"), QStringLiteral("Print times in UTC instead of local time.")});
         if (!parser.parse(arguments))
             return usageError(parser.errorText());
         if (parser.isSet(QStringLiteral("help"))) {
-            out() << parser.helpText();
+            out().flush();
+            printHelp(parser, name);
             return 0;
         }
         return -1;
@@ -79,7 +81,7 @@ struct Command
         return store ? -1 : fail(error);
     }
 
-    bool json() const { return parser.isSet(QStringLiteral("json")); }
+    bool json() const { return wantsJson(parser); }
     storage::TimeZone zone() const
     {
         return parser.isSet(QStringLiteral("utc")) ? storage::TimeZone::Utc
@@ -198,8 +200,8 @@ int runTraces(const QStringList &arguments)
     Command command;
     QCommandLineParser &p = command.parser;
     addTraceFilterOptions(p, 50);
-    if (const int code
-        = command.prepare(arguments, QStringLiteral("List stored traces, newest first."));
+    if (const int code = command.prepare(arguments, QStringLiteral("traces"),
+                                         QStringLiteral("List stored traces, newest first."));
         code >= 0)
         return code;
 
@@ -273,8 +275,9 @@ int runShow(const QStringList &arguments)
     command.parser.addOption(
         {QStringLiteral("logs"),
          QStringLiteral("Print the trace's log records under the spans that wrote them.")});
-    if (const int code = command.prepare(
-            arguments, QStringLiteral("Show one trace as a span tree with timings and errors."));
+    if (const int code
+        = command.prepare(arguments, QStringLiteral("show"),
+                          QStringLiteral("Show one trace as a span tree with timings and errors."));
         code >= 0)
         return code;
     const QStringList positional = command.parser.positionalArguments();
@@ -347,7 +350,7 @@ int runLogs(const QStringList &arguments)
     p.addOption({QStringLiteral("limit"),
                  QStringLiteral("At most this many records (default 100)."), QStringLiteral("n"),
                  QStringLiteral("100")});
-    if (const int code = command.prepare(arguments,
+    if (const int code = command.prepare(arguments, QStringLiteral("logs"),
                                          QStringLiteral("List stored log records, newest first; "
                                                         "a trace's records oldest first."));
         code >= 0)
@@ -405,8 +408,9 @@ int runLogs(const QStringList &arguments)
 int runStats(const QStringList &arguments)
 {
     Command command;
-    if (const int code = command.prepare(
-            arguments, QStringLiteral("Show what is stored and the ingest counters."));
+    if (const int code
+        = command.prepare(arguments, QStringLiteral("stats"),
+                          QStringLiteral("Show what is stored and the ingest counters."));
         code >= 0)
         return code;
     if (const int code = command.open(); code >= 0)
@@ -429,11 +433,22 @@ int runStats(const QStringList &arguments)
                      .toJson(QJsonDocument::Indented);
         return 0;
     }
-    out() << "traces " << stats->traces << "\nspans " << stats->spans << "\nlog records "
-          << stats->logs << "\ndatabase " << stats->usedBytes << " bytes used, " << stats->fileBytes
-          << " bytes on disk\n";
+    // Grouped digits for people; --json has the plain numbers.
+    const QLocale locale(QLocale::English, QLocale::UnitedStates);
+    const auto number = [&](std::int64_t value) {
+        return QStringLiteral("%1").arg(locale.toString(qlonglong(value)), 14);
+    };
+    out() << "stored now\n"
+          << "  traces        " << number(stats->traces) << '\n'
+          << "  spans         " << number(stats->spans) << '\n'
+          << "  log records   " << number(stats->logs) << '\n'
+          << "  database      " << number(stats->usedBytes) << " bytes used ("
+          << locale.formattedDataSize(stats->usedBytes) << "), "
+          << locale.formattedDataSize(stats->fileBytes) << " on disk\n"
+          << "counters, since the database was created (see docs/CLI.md)\n";
     for (const auto &[name, value] : stats->counters)
-        out() << fromStd(name) << ' ' << value << '\n';
+        out() << "  " << QStringLiteral("%1").arg(fromStd(name), -26)
+              << number(static_cast<std::int64_t>(value)) << '\n';
     return 0;
 }
 
@@ -448,16 +463,26 @@ int runDemo(const QStringList &arguments)
                       QStringLiteral("The receiver's OTLP/gRPC address (default 127.0.0.1:4317)."),
                       QStringLiteral("host:port"), QStringLiteral("127.0.0.1:4317")});
     addTokenOption(parser);
+    addJsonOption(parser);
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
-        out() << parser.helpText();
+        printHelp(parser, QStringLiteral("demo"));
         return 0;
     }
     const std::string address = parser.value(QStringLiteral("grpc")).toStdString();
     auto sent = ingest::sendDemoTraffic(address, bearerToken(parser));
     if (!sent)
         return fail(sent.error());
+    if (wantsJson(parser)) {
+        printJson({{QStringLiteral("traces"), sent->traces},
+                   {QStringLiteral("spans"), qint64(sent->spans)},
+                   {QStringLiteral("logRecords"), qint64(sent->logRecords)},
+                   {QStringLiteral("receiver"), fromStd(address)},
+                   {QStringLiteral("failedTraceId"), fromStd(sent->failedTraceId)},
+                   {QStringLiteral("largeTraceId"), fromStd(sent->largeTraceId)}});
+        return 0;
+    }
     out() << "Sent " << sent->traces << " traces (" << sent->spans << " spans) and "
           << sent->logRecords << " log records to " << fromStd(address) << ".\n"
           << "  the failed order:    spanscope show " << fromStd(sent->failedTraceId) << '\n'

@@ -46,10 +46,11 @@ int runLogsIngest(const QStringList &arguments)
                       QStringLiteral("host:port"), QStringLiteral("127.0.0.1:4317")});
     addTokenOption(parser);
     addDatabaseOption(parser);
+    addJsonOption(parser);
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << parser.helpText();
+        printHelp(parser, QStringLiteral("logs ingest"));
         return 0;
     }
     const QStringList files = parser.positionalArguments();
@@ -97,6 +98,14 @@ int runLogsIngest(const QStringList &arguments)
     if (!progress) {
         QTextStream(stderr) << "spanscope: " << QString::fromStdString(progress.error()) << '\n';
         return 1;
+    }
+    if (wantsJson(parser)) {
+        printJson({{QStringLiteral("lines"), qint64(progress->lines)},
+                   {QStringLiteral("structured"), qint64(progress->structured)},
+                   {QStringLiteral("linked"), qint64(progress->linked)},
+                   {QStringLiteral("rejected"), qint64(rejected->load())},
+                   {QStringLiteral("destination"), destination}});
+        return *rejected > 0 ? 1 : 0;
     }
     const QLocale locale;
     QTextStream(stdout) << "Read " << locale.toString(qulonglong(progress->lines)) << " log lines ("

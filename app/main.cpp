@@ -13,6 +13,8 @@
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QIcon>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QMessageBox>
 #include <QProcess>
 #include <QPushButton>
@@ -34,15 +36,34 @@ constexpr const char *Usage
       "Commands:\n"
       "  serve           Run the OTLP receivers without a window until SIGINT or SIGTERM.\n"
       "  traces          List stored traces (filters: --service, --name, --errors, ...).\n"
-      "  show TRACE_ID   Print one trace as an indented span tree.\n"
+      "  show TRACE_ID   Print one trace: its spans with timings and errors (-v, --logs).\n"
       "  logs            List stored log records (--trace, --span, --min-severity, ...).\n"
       "  stats           Show stored counts and ingest counters.\n"
       "  demo            Send demo telemetry to a running Spanscope (--grpc HOST:PORT).\n"
       "  export ID... -o FILE  Write traces and their logs to a redacted bundle for a bug report.\n"
       "  import FILE...  Store bundles and OTLP-JSON files (single, JSON lines, arrays).\n"
+      "  logs ingest FILE  Store a service's JSON log lines (- for standard input).\n"
       "\n"
-      "Common options: --db PATH, --grpc HOST:PORT, --http HOST:PORT, --json, --help, --version.\n"
+      "Common options: --db PATH, --grpc HOST:PORT, --http HOST:PORT, --json, --utc, --help,\n"
+      "--version. Every command takes --json; docs/CLI.md describes each JSON shape.\n"
       "Run 'spanscope COMMAND --help' for a command's options.\n";
+
+// `serve --json`: one object once the receivers listen, for scripts that start Spanscope.
+void printEndpointsJson(ingest::IngestServer &server)
+{
+    QJsonObject endpoints{
+        {QStringLiteral("version"), QStringLiteral(SPANSCOPE_VERSION)},
+        {QStringLiteral("grpc"), QString::fromStdString(server.grpcAddress())},
+        {QStringLiteral("http"), QString::fromStdString(server.httpAddress())},
+        {QStringLiteral("database"), QString::fromStdString(server.databasePath())},
+        {QStringLiteral("sampling"), QString::fromStdString(server.sampling().policy().summary())}};
+    if (const auto *remote = server.remoteSampling())
+        endpoints.insert(
+            QStringLiteral("remoteSampling"),
+            QJsonObject{{QStringLiteral("http"), QString::fromStdString(remote->httpAddress())},
+                        {QStringLiteral("grpc"), QString::fromStdString(remote->grpcAddress())}});
+    QTextStream(stdout) << QJsonDocument(endpoints).toJson(QJsonDocument::Compact) << Qt::endl;
+}
 
 void printEndpoints(ingest::IngestServer &server)
 {
@@ -72,10 +93,11 @@ int runServe(const QStringList &arguments)
     parser.setApplicationDescription(QStringLiteral("Run the OTLP receivers without a window."));
     parser.addHelpOption();
     app::addServerOptions(parser);
+    app::addJsonOption(parser);
     if (!parser.parse(arguments))
         return app::usageError(parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << parser.helpText();
+        app::printHelp(parser, QStringLiteral("serve"));
         return 0;
     }
     ingest::IngestConfig config;
@@ -95,7 +117,11 @@ int runServe(const QStringList &arguments)
         QTextStream(stderr) << "spanscope: " << QString::fromStdString(server.error()) << '\n';
         return 1;
     }
-    printEndpoints(**server);
+    const bool json = app::wantsJson(parser);
+    if (json)
+        printEndpointsJson(**server);
+    else
+        printEndpoints(**server);
     // The policy file is re-read when it changes, so rules can be tuned without a restart.
     std::unique_ptr<ingest::PolicyFileWatcher> policyFile;
     if (parser.isSet(QStringLiteral("sampling"))) {
@@ -117,9 +143,11 @@ int runServe(const QStringList &arguments)
     int received = 0;
     sigwait(&stopSignals, &received);
     policyFile.reset();
-    QTextStream(stdout) << "Stopping: committing everything received...\n";
+    if (!json)
+        QTextStream(stdout) << "Stopping: committing everything received...\n";
     (*server)->stop();
-    QTextStream(stdout) << "Stopped.\n";
+    if (!json)
+        QTextStream(stdout) << "Stopped.\n";
     return 0;
 }
 
@@ -209,7 +237,11 @@ int runWindow(int argc, char **argv)
         }
         return 1;
     }
-    printEndpoints(**server);
+    const bool json = app::wantsJson(parser);
+    if (json)
+        printEndpointsJson(**server);
+    else
+        printEndpoints(**server);
     ui::MainWindow window(ui::Endpoints::of(**server));
     window.show();
     window.importFiles(files); // a bundle double-clicked in a file manager

@@ -1,5 +1,8 @@
 #include "options.h"
 
+#include <QCoreApplication>
+#include <QJsonDocument>
+
 #include <appsettings.h>
 #include <policyfilewatcher.h>
 
@@ -209,6 +212,34 @@ bool windowServerConfig(const QCommandLineParser &parser, const ui::AppSettings 
     if (!given("retention-bytes"))
         config.writer.retentionBytes = stored.retentionBytes;
     return true;
+}
+
+void printHelp(const QCommandLineParser &parser, const QString &command)
+{
+    QString text = parser.helpText();
+    const QString program = QCoreApplication::arguments().value(0);
+    const qsizetype lineEnd = text.indexOf(QLatin1Char('\n'));
+    const qsizetype at = program.isEmpty() ? -1 : text.indexOf(program);
+    if (at >= 0 && at < lineEnd)
+        text.replace(at, program.size(),
+                     command.isEmpty() ? QStringLiteral("spanscope")
+                                       : QStringLiteral("spanscope ") + command);
+    QTextStream(stdout) << text;
+}
+
+void addJsonOption(QCommandLineParser &parser)
+{
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON instead of text.")});
+}
+
+bool wantsJson(const QCommandLineParser &parser)
+{
+    return parser.isSet(QStringLiteral("json"));
+}
+
+void printJson(const QJsonObject &object)
+{
+    QTextStream(stdout) << QJsonDocument(object).toJson(QJsonDocument::Indented);
 }
 
 int usageError(const QString &message)

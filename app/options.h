@@ -4,6 +4,7 @@
 #include <ingestserver.h>
 
 #include <QCommandLineParser>
+#include <QJsonObject>
 #include <QString>
 
 namespace spanscope::app {
@@ -26,5 +27,12 @@ bool windowServerConfig(const QCommandLineParser &parser, const ui::AppSettings 
                         ingest::IngestConfig &config, QString &error);
 // One sentence on stderr and exit code 2, for bad usage.
 int usageError(const QString &message);
+// Prints the parser's help with the program named as users type it ("Usage: spanscope show
+// [options] trace-id"), not by the path it was started from.
+void printHelp(const QCommandLineParser &parser, const QString &command);
+// --json: the command prints one JSON document (shapes in docs/CLI.md) instead of text.
+void addJsonOption(QCommandLineParser &parser);
+bool wantsJson(const QCommandLineParser &parser);
+void printJson(const QJsonObject &object);
 
 } // namespace spanscope::app

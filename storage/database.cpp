@@ -204,7 +204,8 @@ CREATE INDEX traces_by_source ON traces(source) WHERE source != '';
     // trigram index, so a search matches any part of a body ("ed for" in "failed for"), refilled
     // by the writer. A record without a time of its own (time_estimated 2) or whose service was
     // guessed from a file name (service_guessed 1) waits for its span, and then takes the span's
-    // end as its time (time_estimated 1) and the span's resource.
+    // end as its time (time_estimated 1) and the span's resource. Counters are renamed for what
+    // they count (storage/counters.h).
     {R"sql(
 ALTER TABLE logs ADD COLUMN time_estimated INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE logs ADD COLUMN service_guessed INTEGER NOT NULL DEFAULT 0;
@@ -212,6 +213,23 @@ CREATE INDEX logs_waiting_for_span ON logs(trace_key) WHERE time_estimated = 2 O
 DROP TABLE logs_text;
 CREATE VIRTUAL TABLE logs_text USING fts5(body, tokenize = 'trigram');
 INSERT OR IGNORE INTO counters(name, value) SELECT 'schema.logs_text_pending', 1 WHERE EXISTS (SELECT 1 FROM logs);
+CREATE TEMP TABLE renamed(old TEXT PRIMARY KEY, new TEXT NOT NULL);
+INSERT INTO renamed VALUES
+    ('traces.accepted', 'spans.accepted'), ('traces.rejected', 'spans.rejected'),
+    ('traces.truncated', 'spans.values_truncated'), ('traces.sampled_out', 'spans.sampled_out'),
+    ('traces.refused', 'spans.refused'), ('traces.duplicates', 'spans.duplicates'),
+    ('traces.bad_requests', 'trace_requests.rejected'),
+    ('logs.accepted', 'log_records.accepted'), ('logs.rejected', 'log_records.rejected'),
+    ('logs.truncated', 'log_records.values_truncated'),
+    ('logs.sampled_out', 'log_records.sampled_out'), ('logs.refused', 'log_records.refused'),
+    ('logs.bad_requests', 'log_requests.rejected'),
+    ('metrics.accepted', 'metric_points.accepted'), ('metrics.rejected', 'metric_points.rejected'),
+    ('metrics.truncated', 'metric_points.values_truncated'),
+    ('metrics.bad_requests', 'metric_requests.rejected'),
+    ('evicted.traces', 'traces.evicted'), ('evicted.spans', 'spans.evicted');
+UPDATE counters SET name = (SELECT new FROM renamed WHERE old = counters.name)
+    WHERE name IN (SELECT old FROM renamed);
+DROP TABLE renamed;
 )sql",
      mergeDuplicateResourcesAndScopes},
 };

@@ -1,5 +1,6 @@
 #include "spanwriter.h"
 
+#include "counters.h"
 #include "database.h"
 #include "dictionaryreader.h"
 #include "tracetext.h"
@@ -270,11 +271,11 @@ public:
         for (const auto &job : jobs) {
             if (const auto *traces = std::get_if<TraceBatch>(&job->batch)) {
                 writeTraces(*traces);
-                counters[std::string("traces.accepted")] += traces->spanCount();
+                counters[counters::SpansAccepted] += traces->spanCount();
             } else {
                 const auto &logs = std::get<LogBatch>(job->batch);
                 writeLogs(logs);
-                counters[std::string("logs.accepted")] += logs.recordCount();
+                counters[counters::LogRecordsAccepted] += logs.recordCount();
             }
             if (!m_error.empty())
                 break;
@@ -283,7 +284,7 @@ public:
         if (m_error.empty())
             flushSummaries();
         if (m_duplicates > 0) {
-            counters["traces.duplicates"] += m_duplicates;
+            counters[counters::SpansDuplicated] += m_duplicates;
             m_duplicates = 0;
         }
         for (const auto &[name, delta] : counters) {
@@ -348,8 +349,8 @@ public:
             }
             deleteLooseLogText.bind(1, newestStart).run();
             deleteLooseLogs.bind(1, newestStart).run();
-            m_addCounter.bindText(1, "evicted.traces").bind(2, traces).run();
-            m_addCounter.bindText(1, "evicted.spans").bind(2, spans).run();
+            m_addCounter.bindText(1, counters::TracesEvicted).bind(2, traces).run();
+            m_addCounter.bindText(1, counters::SpansEvicted).bind(2, spans).run();
             if (auto done = m_db->exec("COMMIT"); !done) {
                 qCWarning(lcWriter) << "retention failed:" << done.error().c_str();
                 m_db->exec("ROLLBACK");
@@ -815,7 +816,7 @@ WriteOutcome SpanWriter::enqueue(std::unique_ptr<Job> job)
     const bool traces = std::holds_alternative<TraceBatch>(job->batch);
     const std::size_t items = traces ? std::get<TraceBatch>(job->batch).spanCount()
                                      : std::get<LogBatch>(job->batch).recordCount();
-    const std::string refused = traces ? "traces.refused" : "logs.refused";
+    const std::string refused = counters::refused(traces ? Signal::Traces : Signal::Logs);
     std::future<WriteOutcome> done = job->done.get_future();
     {
         std::lock_guard lock(m_mutex);
@@ -842,15 +843,13 @@ WriteOutcome SpanWriter::enqueue(std::unique_ptr<Job> job)
 
 void SpanWriter::count(Signal signal, Tally what, std::uint64_t items)
 {
-    static constexpr const char *suffixes[]
-        = {".accepted", ".rejected", ".truncated", ".sampled_out"};
-    addCounter(toString(signal) + std::string(suffixes[static_cast<int>(what)]), items);
+    addCounter(counters::tally(signal, what), items);
 }
 
 void SpanWriter::countRejectedRequest(Signal signal, const std::string &reason)
 {
     std::lock_guard lock(m_mutex);
-    m_pendingCounters[std::string(toString(signal)) + ".bad_requests"] += 1;
+    m_pendingCounters[counters::rejectedRequests(signal)] += 1;
     m_rejections.push_back(std::string(toString(signal)) + ": " + reason);
     if (m_rejections.size() > MaxRememberedRejections)
         m_rejections.pop_front();
@@ -930,7 +929,7 @@ void SpanWriter::run()
                 std::lock_guard lock(m_mutex);
                 // Counters describe what happened, so they are kept for the next commit.
                 for (const auto &[name, delta] : counters) {
-                    if (name != "traces.accepted" && name != "logs.accepted")
+                    if (name != counters::SpansAccepted && name != counters::LogRecordsAccepted)
                         m_pendingCounters[name] += delta;
                 }
             }

@@ -2,6 +2,7 @@
 
 #include "connectionsnippet.h"
 
+#include <counters.h>
 #include <ingestserver.h>
 
 #include <QClipboard>
@@ -23,11 +24,13 @@ std::uint64_t counter(const storage::StoreStatistics &statistics, const std::str
     return it == statistics.counters.end() ? 0 : it->second;
 }
 
-std::uint64_t sumOver(const storage::StoreStatistics &statistics, const char *suffix)
+std::uint64_t sumOver(const storage::StoreStatistics &statistics,
+                      std::string (*name)(storage::Signal))
 {
     std::uint64_t total = 0;
-    for (const char *signal : {"traces.", "logs.", "metrics."})
-        total += counter(statistics, std::string(signal) + suffix);
+    for (const auto signal :
+         {storage::Signal::Traces, storage::Signal::Logs, storage::Signal::Metrics})
+        total += counter(statistics, name(signal));
     return total;
 }
 
@@ -103,7 +106,7 @@ void StatusPanel::showStatistics(const storage::StoreStatistics &statistics)
 {
     const QLocale locale;
     // The rate is the change of the accepted-spans counter between two polls.
-    const std::uint64_t accepted = counter(statistics, "traces.accepted");
+    const std::uint64_t accepted = counter(statistics, storage::counters::SpansAccepted);
     if (m_haveLast && m_sinceLast.elapsed() > 0) {
         const double perSecond = double(accepted - std::min(accepted, m_lastAccepted)) * 1000.0
             / double(m_sinceLast.elapsed());
@@ -125,15 +128,15 @@ void StatusPanel::showStatistics(const storage::StoreStatistics &statistics)
     m_size->setToolTip(
         tr("Database %1 (%2 on disk)")
             .arg(m_endpoints.database, locale.formattedDataSize(statistics.fileBytes)));
-    const std::uint64_t evicted = counter(statistics, "evicted.traces");
+    const std::uint64_t evicted = counter(statistics, storage::counters::TracesEvicted);
     m_evictions->setVisible(evicted > 0);
     m_evictions->setText(tr("%1 traces evicted").arg(locale.toString(qulonglong(evicted))));
     // An active sampling policy is always visible, with what it dropped.
     const std::string policy = m_endpoints.samplingSummary ? m_endpoints.samplingSummary() : "";
     m_sampling->setVisible(!policy.empty());
-    m_sampling->setText(
-        tr("Sampling: %1 spans dropped")
-            .arg(locale.toString(qulonglong(counter(statistics, "traces.sampled_out")))));
+    m_sampling->setText(tr("Sampling: %1 spans dropped")
+                            .arg(locale.toString(qulonglong(
+                                counter(statistics, storage::counters::SpansSampledOut)))));
     m_sampling->setToolTip(tr("Sampling policy: %1").arg(QString::fromStdString(policy)));
     // Nothing can be stored (a full disk): said loudly, until a commit succeeds again.
     const QString problem = QString::fromStdString(
@@ -144,7 +147,7 @@ void StatusPanel::showStatistics(const storage::StoreStatistics &statistics)
         tr("Senders are told to retry, so nothing is lost while this lasts. Free space on the "
            "disk of %1, or lower the retention budget in Settings.")
             .arg(m_endpoints.database));
-    m_rejectedCount = sumOver(statistics, "bad_requests");
+    m_rejectedCount = sumOver(statistics, storage::counters::rejectedRequests);
     m_rejected->setVisible(m_rejectedCount > 0);
     m_rejected->setText(
         tr("%1 rejected requests").arg(locale.toString(qulonglong(m_rejectedCount))));

@@ -7,6 +7,7 @@
 #include <QColor>
 #include <QDateTime>
 #include <QFont>
+#include <QTimeZone>
 
 #include <algorithm>
 #include <limits>
@@ -357,6 +358,9 @@ QVariant TraceListModel::data(const QModelIndex &index, int role) const
             services << QString::fromStdString(service);
         return services;
     } else if (role == Qt::ToolTipRole) {
+        if (index.column() == StartColumn)
+            return QString::fromStdString(
+                storage::formatTimestamp(static_cast<std::uint64_t>(s.startNs)));
         const QString id = tr("Trace %1").arg(QString::fromStdString(storage::toHex(s.traceId)));
         return s.source.empty()
             ? id
@@ -373,6 +377,10 @@ QVariant TraceListModel::data(const QModelIndex &index, int role) const
 
 QVariant TraceListModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    if (orientation == Qt::Horizontal && role == Qt::ToolTipRole && section == StartColumn)
+        return tr("Local time (%1), as everywhere in Spanscope")
+            .arg(QDateTime::currentDateTime().timeZone().displayName(QDateTime::currentDateTime(),
+                                                                     QTimeZone::OffsetName));
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {

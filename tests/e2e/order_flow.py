@@ -49,6 +49,9 @@ def main():
         exporter = OTLPSpanExporter(endpoint=args.endpoint + "/v1/traces", compression=compression)
     provider.add_span_processor(BatchSpanProcessor(exporter))
     tracer = provider.get_tracer("shop.orders", "2.1.0")
+    # A second instrumentation scope of the same resource, as an instrumented client library
+    # adds one: the resource must still be stored and exported once.
+    inventory_tracer = provider.get_tracer("shop.inventory", "2.1.0")
 
     logger = logging.getLogger("shop.orders")
     logger.setLevel(logging.INFO)
@@ -78,7 +81,7 @@ def main():
             span.add_event("processing_started", {"items": 3})
             logger.info("processing order %s", 1042)
             for name in ("validate_order", "check_inventory"):
-                with tracer.start_as_current_span(name) as child:
+                with (inventory_tracer if name == "check_inventory" else tracer).start_as_current_span(name) as child:
                     ids[name] = format(child.get_span_context().span_id, "016x")
                     if name == "validate_order":
                         span.set_attribute("order.items", 3)

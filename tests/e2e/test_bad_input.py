@@ -114,11 +114,11 @@ class BadInputTest(E2ETestCase):
 
             # Nine refused HTTP requests and the undecodable gRPC message are counted. A gRPC
             # message over the size limit is refused inside the gRPC library, uncounted.
-            server.wait_for_counter("traces.bad_requests", 10)
+            server.wait_for_counter("trace_requests.rejected", 10)
             counters = server.counters()
-            self.assertEqual(counters["traces.bad_requests"], 10)
-            self.assertEqual(counters["traces.rejected"], 3)
-            self.assertEqual(counters["traces.accepted"], 5)
+            self.assertEqual(counters["trace_requests.rejected"], 10)
+            self.assertEqual(counters["spans.rejected"], 3)
+            self.assertEqual(counters["spans.accepted"], 5)
 
             # What was stored before is unchanged; the accepted spans are there too.
             after = server.trace(TRACE_ID)

@@ -54,6 +54,39 @@ class LinkedLogsTest(E2ETestCase):
             traces = cli_json(server.db, "traces", "--trace-id", ids["trace_id"])
             self.assertEqual(traces[0]["logCount"], 4)
 
+    def test_lines_without_time_or_service_take_them_from_their_spans(self):
+        # The guide's structlog chain writes neither a time nor a service: piped in without
+        # --service, a linked line is filed under its span's service and placed at the span's
+        # end, even though the spans arrive after the lines (the SDK exports at shutdown).
+        with SpanscopeServer() as server:
+            with subprocess.Popen([sys.executable, "structlog_app.py", "--endpoint", server.grpc_url],
+                                  cwd=HERE, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as app:
+                ingest = subprocess.run([SPANSCOPE, "logs", "ingest", "-", "--grpc", server.grpc],
+                                        stdin=app.stdout, capture_output=True, text=True, timeout=120)
+                app_err = app.stderr.read().decode()
+            self.assertEqual(app.wait(timeout=60), 0, app_err)
+            self.assertEqual(ingest.returncode, 0, ingest.stderr)
+            ids = json.loads(app_err.strip().splitlines()[-1])
+            spans = {s["spanId"]: s for rs in server.trace(ids["trace_id"])["resourceSpans"]
+                     for ss in rs["scopeSpans"] for s in ss["spans"]}
+            logs = server.logs("--trace", ids["trace_id"])
+            for rl in logs["resourceLogs"]:
+                service = next(kv["value"]["stringValue"] for kv in rl["resource"]["attributes"]
+                               if kv["key"] == "service.name")
+                self.assertEqual(service, "orders")  # not "stdin"
+                for record in (r for sl in rl["scopeLogs"] for r in sl["logRecords"]):
+                    if body(record) == "charging card for order 1042":
+                        continue  # the OTLP record has its own time
+                    self.assertEqual(record["timeUnixNano"], spans[record["spanId"]]["endTimeUnixNano"],
+                                     body(record))
+            text = subprocess.run([SPANSCOPE, "logs", "--db", server.db, "--trace", ids["trace_id"]],
+                                  capture_output=True, text=True, check=True).stdout
+            self.assertIn("card expires soon  (time estimated)", text)
+            # Outside any span the line keeps the name it was given and the time it was read.
+            unlinked = subprocess.run([SPANSCOPE, "logs", "--db", server.db, "--grep", "service starting"],
+                                      capture_output=True, text=True, check=True).stdout
+            self.assertIn("[stdin]  service starting", unlinked)
+
     def test_follow_picks_up_appended_lines_and_db_mode_writes_directly(self):
         with tempfile.TemporaryDirectory() as tmp:
             db = os.path.join(tmp, "logs.db")

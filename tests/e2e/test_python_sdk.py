@@ -63,6 +63,26 @@ class PythonSdkTest(E2ETestCase):
         self.assertEqual(resource["telemetry.sdk.language"], {"stringValue": "python"})
         self.assertEqual(root["_scope"], {"name": "shop.orders", "version": "2.1.0"})
 
+        # One resource, stored once, with its two scopes (a resource was once stored per scope).
+        data = server.trace(ids["trace_id"])
+        self.assertEqual(len(data["resourceSpans"]), 1)
+        self.assertEqual(sorted(s["scope"]["name"] for s in data["resourceSpans"][0]["scopeSpans"]),
+                         ["shop.inventory", "shop.orders"])
+        self.assertEqual(spans["check_inventory"]["_scope"]["name"], "shop.inventory")
+
+        # A trace's records read in record time, oldest first: the story of the request.
+        story = [r["body"]["stringValue"]
+                 for rl in server.logs("--trace", ids["trace_id"])["resourceLogs"]
+                 for sl in rl["scopeLogs"] for r in sl["logRecords"]]
+        self.assertEqual(story, ["processing order 1042", "order validated",
+                                 "payment failed: card declined for 99.50"])
+        text = subprocess.run([SPANSCOPE, "show", ids["trace_id"], "--db", server.db, "--logs", "--utc"],
+                              check=True, capture_output=True, text=True).stdout
+        self.assertIn("process_payment  [%s]  internal  ✗ __main__.PaymentError: card declined for 99.50" % service,
+                      text)
+        self.assertLess(text.index("· INFO  processing order 1042"), text.index("validate_order"))
+        self.assertIn("· ERROR payment failed: card declined for 99.50", text)
+
         # Logs from `logging` inside the spans carry that span's ids.
         logs = server.logs("--trace", ids["trace_id"])
         records = {r["body"]["stringValue"]: r
@@ -130,7 +150,7 @@ class PythonSdkTest(E2ETestCase):
                                 "--protocol", protocol, "--service", "intruder"])
             finally:
                 del os.environ["OTEL_EXPORTER_OTLP_HEADERS"]
-            server.wait_for_counter("traces.bad_requests", 2)
+            server.wait_for_counter("trace_requests.rejected", 2)
             self.assertEqual(cli_json(server.db, "traces", "--service", "intruder"), [])
 
 

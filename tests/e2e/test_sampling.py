@@ -30,7 +30,7 @@ class SamplingTest(E2ETestCase):
                     self.assertEqual(trace["spanCount"], 3)
                     self.assertEqual(trace["services"], ["backend", "frontend"])
                 dropped_spans = 3 * (len(sent["all"]) - len(expected))
-                self.assertEqual(server.wait_for_counter("traces.sampled_out", dropped_spans), dropped_spans)
+                self.assertEqual(server.wait_for_counter("spans.sampled_out", dropped_spans), dropped_spans)
 
     def test_a_node_sdk_follows_the_remote_probabilities(self):
         """The JS SDK's JaegerRemoteSampler polls /sampling and samples as told: 20 % of the

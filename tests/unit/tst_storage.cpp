@@ -255,8 +255,8 @@ private slots:
         compareGolden(dumpTrace(path, GoldenTraceId), "golden_trace.txt");
         auto stats = openStore(path)->statistics();
         QCOMPARE(stats->spans, 5);
-        QCOMPARE(stats->counters["traces.accepted"], 10u);
-        QCOMPARE(stats->counters["traces.duplicates"], 5u);
+        QCOMPARE(stats->counters["spans.accepted"], 10u);
+        QCOMPARE(stats->counters["spans.duplicates"], 5u);
     }
 
     void logsByTraceSpanAndFilter()
@@ -478,11 +478,11 @@ private slots:
         auto stats = store->statistics();
         QCOMPARE(stats->traces, 1);
         QCOMPARE(stats->spans, 5);
-        QCOMPARE(stats->counters["traces.accepted"], 5u);
-        QCOMPARE(stats->counters["traces.rejected"], 4u);
-        QCOMPARE(stats->counters["metrics.accepted"], 12u);
-        QCOMPARE(stats->counters["logs.bad_requests"], 1u);
-        QCOMPARE(stats->counters["logs.truncated"], 3u);
+        QCOMPARE(stats->counters["spans.accepted"], 5u);
+        QCOMPARE(stats->counters["spans.rejected"], 4u);
+        QCOMPARE(stats->counters["metric_points.accepted"], 12u);
+        QCOMPARE(stats->counters["log_requests.rejected"], 1u);
+        QCOMPARE(stats->counters["log_records.values_truncated"], 3u);
         QCOMPARE(writer->recentRejections(), std::deque<std::string>{"logs: malformed"});
         QVERIFY(stats->usedBytes > 0 && stats->fileBytes >= stats->usedBytes / 2);
     }
@@ -498,11 +498,11 @@ private slots:
         writer->shutdown(); // retention also runs on the way out
         auto store = openStore(path);
         auto stats = store->statistics();
-        QVERIFY(stats->counters["evicted.traces"] > 0);
-        QCOMPARE(stats->counters["evicted.spans"], stats->counters["evicted.traces"] * 5);
+        QVERIFY(stats->counters["traces.evicted"] > 0);
+        QCOMPARE(stats->counters["spans.evicted"], stats->counters["traces.evicted"] * 5);
         QVERIFY2(stats->usedBytes <= options.retentionBytes,
                  std::to_string(stats->usedBytes).c_str());
-        QCOMPARE(stats->traces + std::int64_t(stats->counters["evicted.traces"]), 4000);
+        QCOMPARE(stats->traces + std::int64_t(stats->counters["traces.evicted"]), 4000);
         // The newest survive, the oldest went.
         storage::TraceFilter newest;
         newest.limit = 1;
@@ -520,7 +520,7 @@ private slots:
             auto v1 = storage::Database::createAtVersion(path.toStdString(), 1);
             QVERIFY(v1);
             QCOMPARE((*v1)->schemaVersion(), 1);
-            QVERIFY((*v1)->exec("INSERT INTO counters VALUES ('traces.accepted', 41)"));
+            QVERIFY((*v1)->exec("INSERT INTO counters VALUES ('spans.accepted', 41)"));
         }
         auto writer = openWriter(path); // migrates to the current schema
         QVERIFY(writer->writeTraces(goldenTraces()).committed());
@@ -528,7 +528,7 @@ private slots:
         auto db = storage::Database::open(path.toStdString(), storage::Database::Mode::ReadOnly);
         QVERIFY(db);
         QCOMPARE((*db)->schemaVersion(), storage::Database::SchemaVersion);
-        QCOMPARE(openStore(path)->statistics()->counters["traces.accepted"], 46u);
+        QCOMPARE(openStore(path)->statistics()->counters["spans.accepted"], 46u);
         auto trace = openStore(path)->findTraces({});
         QCOMPARE(trace->front().pinned, false);
         QCOMPARE(trace->front().source, std::string());
@@ -875,8 +875,8 @@ private slots:
         QVERIFY(busy > 0); // the bound was reached
         auto stats = openStore(path)->statistics();
         QCOMPARE(stats->spans, committed * 20);
-        QCOMPARE(stats->counters["traces.accepted"], std::uint64_t(committed * 20));
-        QCOMPARE(stats->counters["traces.refused"], std::uint64_t(busy * 20));
+        QCOMPARE(stats->counters["spans.accepted"], std::uint64_t(committed * 20));
+        QCOMPARE(stats->counters["spans.refused"], std::uint64_t(busy * 20));
     }
 };
 
