@@ -501,24 +501,44 @@ std::string formatTrace(const TraceData &trace, const TraceTextOptions &options)
                                + ", events " + std::to_string(span.droppedEventsCount) + ", links "
                                + std::to_string(span.droppedLinksCount));
         }
-        if (auto it = logsBySpan.find(span.spanId); it != logsBySpan.end()) {
-            for (const StoredLog *log : it->second)
-                appendLog(*log, indent + "  ");
-        }
     };
-    // Depth-first with an explicit stack: a trace can be deeper than the call stack allows.
+    // Depth-first with an explicit stack: a trace can be deeper than the call stack allows. A
+    // span's records and children follow it in time order, so the story reads top to bottom.
+    struct Entry
+    {
+        int span = -1; // an index into trace.spans, or -1 for a record
+        const StoredLog *log = nullptr;
+        int depth = 0;
+    };
     const auto printTree = [&](int top, int depth) {
-        std::vector<std::pair<int, int>> stack{{top, depth}}; // (span index, depth)
+        std::vector<Entry> stack{{top, nullptr, depth}};
+        std::vector<std::pair<std::uint64_t, Entry>> next;
         while (!stack.empty()) {
-            const auto [index, at] = stack.back();
+            const Entry entry = stack.back();
             stack.pop_back();
-            if (!printed.insert(trace.spans[index].span.spanId).second)
+            if (entry.log) {
+                appendLog(*entry.log,
+                          std::string(std::size_t(std::min(entry.depth, MaxIndentDepth)) * 2, ' '));
                 continue;
-            printOne(index, at);
-            if (auto it = children.find(trace.spans[index].span.spanId); it != children.end()) {
-                for (auto child = it->second.rbegin(); child != it->second.rend(); ++child)
-                    stack.push_back({*child, at + 1});
             }
+            const Span &span = trace.spans[entry.span].span;
+            if (!printed.insert(span.spanId).second)
+                continue;
+            printOne(entry.span, entry.depth);
+            next.clear();
+            if (auto it = children.find(span.spanId); it != children.end()) {
+                for (const int child : it->second)
+                    next.push_back(
+                        {trace.spans[child].span.startUnixNano, {child, nullptr, entry.depth + 1}});
+            }
+            if (auto it = logsBySpan.find(span.spanId); it != logsBySpan.end()) {
+                for (const StoredLog *log : it->second)
+                    next.push_back({logTime(log->record), {-1, log, entry.depth + 1}});
+            }
+            std::stable_sort(next.begin(), next.end(),
+                             [](const auto &a, const auto &b) { return a.first < b.first; });
+            for (auto it = next.rbegin(); it != next.rend(); ++it)
+                stack.push_back(it->second);
         }
     };
     for (const int root : roots)

@@ -815,6 +815,61 @@ private slots:
         QCOMPARE(everything->logs[0].record.timeUnixNano, readLater + 2);
     }
 
+    // The text a person reads, for the seams that went wrong before: one resource with two
+    // scopes, records arriving out of order and after their spans, a line without a time, a
+    // stack trace in a body, and control characters in names.
+    void goldenStoryOfOneRequest()
+    {
+        const QString path = newDatabase();
+        auto writer = openWriter(path);
+        TraceBatch spans = syntheticBatch(7, 1, 3);
+        spans.groups.push_back(spans.groups[0]);
+        spans.groups[0].spans.pop_back();
+        spans.groups[1].spans.erase(spans.groups[1].spans.begin(), spans.groups[1].spans.begin() + 2);
+        spans.groups[1].scope.name = "sqlalchemy";
+        spans.groups[1].spans[0].name = "SELECT\x1b[2J orders\r\nforged line";
+        const storage::Span &root = spans.groups[0].spans[0];
+        const storage::Span &step = spans.groups[0].spans[1];
+        const auto record = [](const storage::Span &span, std::uint64_t time, int severity,
+                               std::string text, std::string severityText = {}) {
+            storage::LogRecord r;
+            r.timeUnixNano = time;
+            r.observedTimeUnixNano = span.endUnixNano + 4'000'000'000ull;
+            r.severityNumber = severity;
+            r.severityText = std::move(severityText);
+            r.traceId = span.traceId;
+            r.spanId = span.spanId;
+            r.body.value = std::move(text);
+            return r;
+        };
+        storage::LogBatch logs;
+        logs.groups.emplace_back();
+        logs.groups[0].resource = spans.groups[0].resource;
+        logs.groups[0].scope.name = "app";
+        // Sent newest first, as a batch processor flushing at shutdown may.
+        logs.groups[0].records = {
+            record(step, step.startUnixNano + 100, 17,
+                   "charge failed\nTraceback (most recent call last):\n  File \"pay.py\", line 3\n"
+                   "PaymentError: declined",
+                   "error"),
+            record(root, 0, 0, "no time of its own", "warning"),
+            record(root, root.startUnixNano + 10, 9, "request started")};
+        QVERIFY(writer->writeLogs(std::move(logs)).committed());
+        QVERIFY(writer->writeTraces(spans).committed());
+        writer->shutdown();
+
+        const char *id = "01000000000000000000000000000007";
+        compareGolden(dumpTrace(path, id, false, true), "golden_story.txt");
+        storage::LogFilter filter;
+        filter.traceId = traceId(id);
+        filter.order = storage::LogOrder::ByTime;
+        auto page = openStore(path)->findLogs(filter);
+        std::string dump;
+        for (const storage::StoredLog &log : page->logs)
+            dump += storage::formatLog(log, *page, storage::TimeZone::Utc) + "\n";
+        compareGolden(dump, "golden_story_logs.txt");
+    }
+
     void newerDatabaseIsRefusedUntouched()
     {
         const QString path = newDatabase();
