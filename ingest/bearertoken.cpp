@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string>
 
 namespace spanscope::ingest {
 
@@ -13,6 +14,37 @@ bool isLoopbackHost(std::string_view host)
         && std::all_of(host.begin(), host.end(),
                        [](char c) { return c == '.' || std::isdigit(c); });
     return host == "localhost" || host == "::1" || ipv4Loopback;
+}
+
+bool hostHeaderIsLoopback(std::string_view header)
+{
+    if (header.empty())
+        return true;
+    std::string_view host = header;
+    if (host.front() == '[') {
+        const auto close = host.find(']');
+        if (close == std::string_view::npos)
+            return false;
+        const std::string_view rest = host.substr(close + 1);
+        if (!rest.empty() && rest.front() != ':')
+            return false;
+        host = host.substr(0, close + 1);
+    } else if (const auto colon = host.rfind(':'); colon != std::string_view::npos) {
+        host = host.substr(0, colon);
+    }
+    std::string lower(host);
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (!lower.empty() && lower.back() == '.')
+        lower.pop_back(); // "localhost." is the same name
+    return isLoopbackHost(lower);
+}
+
+bool strongEnough(std::string_view token)
+{
+    const bool blank = std::all_of(token.begin(), token.end(),
+                                   [](unsigned char c) { return std::isspace(c) != 0; });
+    return !blank && token.size() >= MinimumTokenLength;
 }
 
 bool bearerMatches(std::string_view header, std::string_view token)

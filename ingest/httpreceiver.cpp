@@ -1,22 +1,19 @@
 #include "httpreceiver.h"
 
 #include "bearertoken.h"
-#include "httplisten.h"
-
+#include "httpserver.h"
+#include "inflate.h"
 #include "otlpjson.h"
 
 #include <google/protobuf/arena.h>
 #include <google/rpc/status.pb.h>
-#include <httplib.h>
 
 #include <QLoggingCategory>
 
+#include <malloc.h>
+
 #include <algorithm>
-#include <chrono>
-#include <cstdlib>
 #include <regex>
-#include <sys/socket.h>
-#include <thread>
 
 Q_LOGGING_CATEGORY(lcHttp, "spanscope.ingest.http", QtWarningMsg)
 
@@ -41,24 +38,24 @@ Encoding mediaType(const std::string &contentType)
     return Encoding::Unsupported;
 }
 
-void plainError(httplib::Response &res, int status, const std::string &message)
-{
-    res.status = status;
-    res.set_content(message + "\n", "text/plain");
-}
+using Response = HttpServer::Response;
 
 // A failure body is a google.rpc.Status in the request's own encoding.
-void statusError(httplib::Response &res, Encoding encoding, int status, int grpcCode,
-                 const std::string &message)
+Response statusError(Encoding encoding, int status, int grpcCode, const std::string &message)
 {
     google::rpc::Status body;
     body.set_code(grpcCode);
     body.set_message(message);
-    res.status = status;
-    if (encoding == Encoding::Json)
-        res.set_content(printOtlpJson(body), JsonType);
-    else
-        res.set_content(body.SerializeAsString(), ProtobufType);
+    Response response;
+    response.status = status;
+    if (encoding == Encoding::Json) {
+        response.contentType = JsonType;
+        response.body = printOtlpJson(body);
+    } else {
+        response.contentType = ProtobufType;
+        response.body = body.SerializeAsString();
+    }
+    return response;
 }
 
 struct Route
@@ -73,10 +70,19 @@ constexpr Route Routes[] = {
     {"/v1/metrics", storage::Signal::Metrics},
 };
 
-// Decodes the body into Request, runs the export and writes the response.
-template<typename Request, typename Response, typename Export>
-void serveExport(ExportHandler &handler, storage::Signal signal, Encoding encoding,
-                 const std::string &body, httplib::Response &res, Export exportCall)
+const Route *routeOf(const std::string &path)
+{
+    for (const Route &route : Routes) {
+        if (path == route.path)
+            return &route;
+    }
+    return nullptr;
+}
+
+// Decodes the body into Request, runs the export and makes the response.
+template<typename Request, typename Reply, typename Export>
+Response serveExport(ExportHandler &handler, storage::Signal signal, Encoding encoding,
+                     const std::string &body, Export exportCall)
 {
     // An arena makes the thousands of small messages in a large export one allocation.
     google::protobuf::Arena arena;
@@ -88,26 +94,26 @@ void serveExport(ExportHandler &handler, storage::Signal signal, Encoding encodi
         error = "the body is not a valid protobuf " + request.GetTypeName();
     if (!error.empty()) {
         handler.rejectRequest(signal, error);
-        statusError(res, encoding, 400, 3 /* INVALID_ARGUMENT */, error);
-        return;
+        return statusError(encoding, 400, 3 /* INVALID_ARGUMENT */, error);
     }
-    Response &response = *google::protobuf::Arena::CreateMessage<Response>(&arena);
-    const ExportOutcome outcome = (handler.*exportCall)(request, response);
-    switch (outcome.status) {
-    case ExportOutcome::Status::Ok:
-        res.status = 200;
-        if (encoding == Encoding::Json)
-            res.set_content(printOtlpJson(response), JsonType);
-        else
-            res.set_content(response.SerializeAsString(), ProtobufType);
-        return;
-    case ExportOutcome::Status::Throttled:
-    case ExportOutcome::Status::Unavailable:
-        res.set_header("Retry-After", std::to_string(ExportHandler::RetryAfterSeconds));
-        statusError(res, encoding, outcome.status == ExportOutcome::Status::Throttled ? 429 : 503,
-                    14 /* UNAVAILABLE */, outcome.message);
-        return;
+    Reply &reply = *google::protobuf::Arena::CreateMessage<Reply>(&arena);
+    const ExportOutcome outcome = (handler.*exportCall)(request, reply);
+    if (outcome.status == ExportOutcome::Status::Ok) {
+        Response response;
+        if (encoding == Encoding::Json) {
+            response.contentType = JsonType;
+            response.body = printOtlpJson(reply);
+        } else {
+            response.contentType = ProtobufType;
+            response.body = reply.SerializeAsString();
+        }
+        return response;
     }
+    Response response
+        = statusError(encoding, outcome.status == ExportOutcome::Status::Throttled ? 429 : 503,
+                      14 /* UNAVAILABLE */, outcome.message);
+    response.headers.emplace_back("Retry-After", std::to_string(ExportHandler::RetryAfterSeconds));
+    return response;
 }
 
 } // namespace
@@ -130,165 +136,180 @@ storage::Result<std::unique_ptr<HttpReceiver>> HttpReceiver::start(ExportHandler
 {
     std::unique_ptr<HttpReceiver> receiver(new HttpReceiver);
     receiver->m_options = options;
-    receiver->m_server = std::make_unique<httplib::Server>();
-    httplib::Server &server = *receiver->m_server;
-    const int threads = options.threads;
-    server.new_task_queue = [threads] {
-        return new httplib::ThreadPool(static_cast<size_t>(threads));
+    receiver->m_handler = &handler;
+    HttpServer::Options server;
+    server.host = options.host;
+    server.port = options.port;
+    server.what = "OTLP/HTTP";
+    server.option = "--http HOST:PORT";
+    server.workers = options.workers;
+    server.maxConnections = options.maxConnections;
+    // A compressed body may be a little larger than what it inflates to; the exact limit is
+    // applied to the decoded body.
+    const std::size_t limit = handler.limits().maxRequestBytes;
+    server.maxBodyBytes = limit + limit / 8 + 4096;
+    server.refused = [&handler](const HttpServer::Request &head, const std::string &why) {
+        if (const Route *route = routeOf(head.path))
+            handler.rejectRequest(route->signal, why);
     };
-    // Small responses must not wait for the client's delayed ACK (40 ms per request otherwise).
-    server.set_tcp_nodelay(true);
-    server.set_keep_alive_max_count(100000);
-    server.set_read_timeout(30);
-    receiver->installRoutes(handler);
-
-    auto port = listenHttp(server, options.host, options.port, receiver->m_thread, "OTLP/HTTP",
-                           "--http HOST:PORT");
-    if (!port)
-        return storage::Error{port.error()};
-    receiver->m_port = *port;
+    HttpReceiver *self = receiver.get();
+    auto started = HttpServer::start(
+        server, [self](const HttpServer::Request &head) { return self->judgeHead(head); },
+        [self, &handler](HttpServer::Request &request) { return self->serve(handler, request); });
+    if (!started)
+        return storage::Error{started.error()};
+    receiver->m_server = std::move(*started);
+    receiver->m_port = receiver->m_server->port();
     return receiver;
 }
 
-void HttpReceiver::installRoutes(ExportHandler &handler)
+// CORS headers on every answer to an allowed origin, so browsers can read errors too.
+HttpServer::Response HttpReceiver::withCors(HttpServer::Response response,
+                                            const HttpServer::Request &request) const
 {
-    httplib::Server &server = *m_server;
-    const std::vector<std::string> origins = m_options.allowedOrigins;
-
-    // CORS headers on every answer to an allowed origin, so browsers can read errors too.
-    server.set_post_routing_handler([origins](const httplib::Request &req, httplib::Response &res) {
-        const std::string origin = req.get_header_value("Origin");
-        if (originAllowed(origin, origins)) {
-            res.set_header("Access-Control-Allow-Origin", origin);
-            res.set_header("Vary", "Origin");
-        }
-    });
-
-    for (const Route &route : Routes) {
-        const storage::Signal signal = route.signal;
-        server.Options(route.path, [origins](const httplib::Request &req, httplib::Response &res) {
-            res.status = 204;
-            if (!originAllowed(req.get_header_value("Origin"), origins))
-                return;
-            res.set_header("Access-Control-Allow-Methods", "POST, OPTIONS");
-            const std::string requested = req.get_header_value("Access-Control-Request-Headers");
-            res.set_header("Access-Control-Allow-Headers",
-                           requested.empty() ? "Content-Type, Content-Encoding" : requested);
-            res.set_header("Access-Control-Max-Age", "86400");
-        });
-        const auto notAllowed = [](const httplib::Request &, httplib::Response &res) {
-            res.set_header("Allow", "POST, OPTIONS");
-            plainError(res, 405, "Only POST is supported here.");
-        };
-        server.Get(route.path, notAllowed);
-        server.Put(route.path, notAllowed);
-        server.Delete(route.path, notAllowed);
-        server.Patch(route.path, notAllowed);
-
-        server.Post(
-            route.path,
-            [&handler, signal,
-             token = m_options.bearerToken](const httplib::Request &req, httplib::Response &res,
-                                            const httplib::ContentReader &reader) {
-                const std::size_t limit = handler.limits().maxRequestBytes;
-                const Encoding encoding = mediaType(req.get_header_value("Content-Type"));
-                const auto refuse = [&](int status, const std::string &why) {
-                    handler.rejectRequest(signal, why);
-                    // The rest of the body was not read, so this connection cannot be reused.
-                    res.set_header("Connection", "close");
-                    plainError(res, status, why);
-                };
-                if (!token.empty()
-                    && !bearerMatches(req.get_header_value("Authorization"), token)) {
-                    handler.rejectRequest(signal, "missing or wrong bearer token");
-                    res.set_header("Connection", "close");
-                    res.set_header("WWW-Authenticate", "Bearer");
-                    plainError(res, 401,
-                               "Spanscope needs 'Authorization: Bearer <token>' on this address "
-                               "(set OTEL_EXPORTER_OTLP_HEADERS).");
-                    return;
-                }
-                if (encoding == Encoding::Unsupported) {
-                    refuse(415,
-                           "Unsupported Content-Type '" + req.get_header_value("Content-Type")
-                               + "': use application/x-protobuf or application/json.");
-                    return;
-                }
-                const std::string contentEncoding = req.get_header_value("Content-Encoding");
-                if (!contentEncoding.empty() && contentEncoding != "gzip"
-                    && contentEncoding != "identity" && contentEncoding != "deflate") {
-                    refuse(415,
-                           "Unsupported Content-Encoding '" + contentEncoding
-                               + "': use gzip or none.");
-                    return;
-                }
-                // Bodies arrive already inflated, chunk by chunk. Past the limit the rest is read
-                // and discarded, so the client gets its 413 instead of a broken pipe, up to a cap
-                // beyond which the connection is dropped: a gzip bomb is never held, nor inflated
-                // without end.
-                const std::size_t discardCap = limit * 4;
-                std::string body;
-                // Sized once from Content-Length (an uncompressed body's exact size) rather than
-                // grown chunk by chunk; never beyond the limit, whatever the header claims.
-                const std::string declared = req.get_header_value("Content-Length");
-                if (!declared.empty() && contentEncoding.empty())
-                    body.reserve(
-                        std::min<std::size_t>(std::strtoull(declared.c_str(), nullptr, 10), limit));
-                std::size_t received = 0;
-                bool tooLarge = false;
-                const bool complete = reader([&](const char *data, size_t length) {
-                    received += length;
-                    if (!tooLarge && body.size() + length > limit) {
-                        tooLarge = true;
-                        std::string().swap(body);
-                    }
-                    if (tooLarge)
-                        return received <= discardCap;
-                    body.append(data, length);
-                    return true;
-                });
-                if (tooLarge) {
-                    handler.rejectRequest(
-                        signal, "body over the limit of " + std::to_string(limit) + " bytes");
-                    if (!complete)
-                        res.set_header("Connection", "close");
-                    plainError(res, 413,
-                               "The request body is larger than the limit of "
-                                   + std::to_string(limit) + " bytes"
-                                   + (contentEncoding.empty() ? "" : " after decompression") + ".");
-                    return;
-                }
-                if (!complete) {
-                    refuse(400,
-                           "The request body could not be read (truncated, or not valid "
-                               + contentEncoding + ").");
-                    return;
-                }
-                switch (signal) {
-                case storage::Signal::Traces:
-                    serveExport<otlp_trace::ExportTraceServiceRequest,
-                                otlp_trace::ExportTraceServiceResponse>(
-                        handler, signal, encoding, body, res, &ExportHandler::exportTraces);
-                    break;
-                case storage::Signal::Logs:
-                    serveExport<otlp_logs::ExportLogsServiceRequest,
-                                otlp_logs::ExportLogsServiceResponse>(
-                        handler, signal, encoding, body, res, &ExportHandler::exportLogs);
-                    break;
-                case storage::Signal::Metrics:
-                    serveExport<otlp_metrics::ExportMetricsServiceRequest,
-                                otlp_metrics::ExportMetricsServiceResponse>(
-                        handler, signal, encoding, body, res, &ExportHandler::exportMetrics);
-                    break;
-                }
-            });
+    const std::string origin = request.header("Origin");
+    if (originAllowed(origin, m_options.allowedOrigins)) {
+        response.headers.emplace_back("Access-Control-Allow-Origin", origin);
+        response.headers.emplace_back("Vary", "Origin");
     }
-    server.set_error_handler([](const httplib::Request &req, httplib::Response &res) {
-        if (res.status == 404 && res.body.empty())
-            plainError(res, 404,
-                       "No OTLP endpoint at " + req.path
-                           + "; use /v1/traces, /v1/logs or /v1/metrics.");
-    });
+    return response;
+}
+
+std::optional<HttpServer::Response> HttpReceiver::judgeHead(const HttpServer::Request &head) const
+{
+    const auto refuse = [&](int status, std::string why) {
+        return withCors(Response::text(status, std::move(why)), head);
+    };
+    // While bound to loopback, a Host that is not a loopback name is a web page reaching us
+    // through DNS rebinding.
+    if (isLoopbackHost(m_options.host) && !hostHeaderIsLoopback(head.header("Host")))
+        return refuse(403,
+                      "Host '" + head.header("Host")
+                          + "' is not this machine; Spanscope answers requests to localhost "
+                            "only while it listens on loopback.");
+    const Route *route = routeOf(head.path);
+    if (!route)
+        return refuse(
+            404, "No OTLP endpoint at " + head.path + "; use /v1/traces, /v1/logs or /v1/metrics.");
+    if (head.headerCount("Content-Length") > 1
+        || (head.headerCount("Content-Length") > 0 && head.headerCount("Transfer-Encoding") > 0))
+        return refuse(400, "Conflicting Content-Length or Transfer-Encoding headers.");
+    const std::string origin = head.header("Origin");
+    const bool originOk = origin.empty() || originAllowed(origin, m_options.allowedOrigins);
+    if (head.method == "OPTIONS") {
+        Response preflight;
+        preflight.status = 204;
+        if (!origin.empty() && originOk) {
+            preflight.headers = {{"Access-Control-Allow-Methods", "POST, OPTIONS"},
+                                 {"Access-Control-Max-Age", "86400"}};
+            const std::string requested = head.header("Access-Control-Request-Headers");
+            preflight.headers.emplace_back("Access-Control-Allow-Headers",
+                                           requested.empty() ? "Content-Type, Content-Encoding"
+                                                             : requested);
+        }
+        return withCors(std::move(preflight), head);
+    }
+    if (head.method != "POST") {
+        Response wrong = refuse(405, "Only POST is supported here.");
+        wrong.headers.emplace_back("Allow", "POST, OPTIONS");
+        return wrong;
+    }
+    // A page from a foreign origin may not write telemetry (browsers send its Origin).
+    if (!originOk) {
+        m_handler->rejectRequest(route->signal,
+                                 "a POST from the origin " + origin + " (not allowed)");
+        return refuse(403,
+                      "Requests from the origin " + origin
+                          + " are not allowed; add it with --cors-origin.");
+    }
+    if (!m_options.bearerToken.empty()
+        && !bearerMatches(head.header("Authorization"), m_options.bearerToken)) {
+        m_handler->rejectRequest(route->signal, "missing or wrong bearer token");
+        Response denied = refuse(401,
+                                 "Spanscope needs 'Authorization: Bearer <token>' on this "
+                                 "address (set OTEL_EXPORTER_OTLP_HEADERS).");
+        denied.headers.emplace_back("WWW-Authenticate", "Bearer");
+        return denied;
+    }
+    if (mediaType(head.header("Content-Type")) == Encoding::Unsupported) {
+        m_handler->rejectRequest(route->signal, "unsupported Content-Type");
+        return refuse(415,
+                      "Unsupported Content-Type '" + head.header("Content-Type")
+                          + "': use application/x-protobuf or application/json.");
+    }
+    if (bodyEncoding(head.header("Content-Encoding")) == BodyEncoding::Unknown) {
+        m_handler->rejectRequest(route->signal, "unsupported Content-Encoding");
+        return refuse(415,
+                      "Unsupported Content-Encoding '" + head.header("Content-Encoding")
+                          + "': use gzip or none.");
+    }
+    return std::nullopt;
+}
+
+HttpServer::Response HttpReceiver::serve(ExportHandler &handler, HttpServer::Request &request)
+{
+    const storage::Signal signal = routeOf(request.path)->signal;
+    const Encoding encoding = mediaType(request.header("Content-Type"));
+    const std::size_t limit = handler.limits().maxRequestBytes;
+    const BodyEncoding compression = bodyEncoding(request.header("Content-Encoding"));
+    std::string inflated;
+    if (compression != BodyEncoding::Identity) {
+        switch (inflateBody(request.body, compression, limit, inflated)) {
+        case InflateResult::Ok:
+            request.body.swap(inflated);
+            std::string().swap(inflated);
+            break;
+        case InflateResult::TooLarge:
+            handler.rejectRequest(signal,
+                                  "body over the limit of " + std::to_string(limit)
+                                      + " bytes after decompression");
+            return withCors(Response::text(413,
+                                           "The request body is larger than the limit of "
+                                               + std::to_string(limit)
+                                               + " bytes after decompression."),
+                            request);
+        case InflateResult::Damaged:
+            handler.rejectRequest(signal,
+                                  "the body is not valid " + request.header("Content-Encoding"));
+            return withCors(Response::text(400,
+                                           "The request body could not be read (truncated, or "
+                                           "not valid "
+                                               + request.header("Content-Encoding") + ")."),
+                            request);
+        }
+    }
+    if (request.body.size() > limit) {
+        handler.rejectRequest(signal, "body over the limit of " + std::to_string(limit) + " bytes");
+        return withCors(Response::text(413,
+                                       "The request body is larger than the limit of "
+                                           + std::to_string(limit) + " bytes."),
+                        request);
+    }
+    Response response;
+    switch (signal) {
+    case storage::Signal::Traces:
+        response = serveExport<otlp_trace::ExportTraceServiceRequest,
+                               otlp_trace::ExportTraceServiceResponse>(
+            handler, signal, encoding, request.body, &ExportHandler::exportTraces);
+        break;
+    case storage::Signal::Logs:
+        response = serveExport<otlp_logs::ExportLogsServiceRequest,
+                               otlp_logs::ExportLogsServiceResponse>(
+            handler, signal, encoding, request.body, &ExportHandler::exportLogs);
+        break;
+    case storage::Signal::Metrics:
+        response = serveExport<otlp_metrics::ExportMetricsServiceRequest,
+                               otlp_metrics::ExportMetricsServiceResponse>(
+            handler, signal, encoding, request.body, &ExportHandler::exportMetrics);
+        break;
+    }
+    // A large request leaves freed memory in this worker's malloc arena; give it back, so the
+    // server returns to its idle size.
+    if (request.body.size() > (1u << 20)) {
+        std::string().swap(request.body);
+        malloc_trim(0);
+    }
+    return withCors(std::move(response), request);
 }
 
 HttpReceiver::~HttpReceiver()
@@ -305,8 +326,6 @@ void HttpReceiver::stop()
 {
     if (m_server) {
         m_server->stop();
-        if (m_thread.joinable())
-            m_thread.join();
         m_server.reset();
     }
 }

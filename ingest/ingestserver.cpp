@@ -6,16 +6,26 @@ namespace spanscope::ingest {
 
 storage::Result<std::unique_ptr<IngestServer>> IngestServer::start(const IngestConfig &config)
 {
-    std::string grpcHost;
-    int grpcPort = 0;
-    if (config.bearerToken.empty()
-        && ((splitHostPort(config.grpcAddress, grpcHost, grpcPort) && !isLoopbackHost(grpcHost))
-            || !isLoopbackHost(config.httpHost))) {
+    // Every port, the sampling ones too: listening beyond loopback needs a token worth the name.
+    std::vector<std::string> beyond;
+    if (!isLoopbackHost(config.httpHost))
+        beyond.push_back(config.httpHost + ":" + std::to_string(config.httpPort));
+    for (const std::string &address :
+         {config.grpcAddress, config.remoteSamplingHttp, config.remoteSamplingGrpc}) {
+        std::string host;
+        int port = 0;
+        if (!address.empty() && splitHostPort(address, host, port) && !isLoopbackHost(host))
+            beyond.push_back(address);
+    }
+    if (!beyond.empty() && !strongEnough(config.bearerToken)) {
+        std::string addresses;
+        for (const std::string &address : beyond)
+            addresses += (addresses.empty() ? "" : ", ") + address;
         return storage::Error{
-            "Listening beyond this machine (" + config.grpcAddress + ", " + config.httpHost + ":"
-            + std::to_string(config.httpPort)
-            + ") needs a bearer token that senders must present: set one with --token, "
-              "SPANSCOPE_TOKEN or in Settings."};
+            "Listening beyond this machine (" + addresses + ") needs a bearer token of at least "
+            + std::to_string(MinimumTokenLength)
+            + " characters that senders must present: set one with --token, SPANSCOPE_TOKEN or "
+              "in Settings (Generate makes one)."};
     }
     std::unique_ptr<IngestServer> server(new IngestServer);
     server->m_bearerToken = config.bearerToken;
@@ -46,7 +56,8 @@ storage::Result<std::unique_ptr<IngestServer>> IngestServer::start(const IngestC
 
     if (!config.remoteSamplingHttp.empty() || !config.remoteSamplingGrpc.empty()) {
         auto remote = RemoteSamplingServer::start(
-            {config.remoteSamplingHttp, config.remoteSamplingGrpc}, config.sampling.remote);
+            {config.remoteSamplingHttp, config.remoteSamplingGrpc, config.bearerToken},
+            config.sampling.remote);
         if (!remote)
             return storage::Error{remote.error()};
         server->m_remoteSampling = std::move(*remote);

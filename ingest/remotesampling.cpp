@@ -1,17 +1,53 @@
 #include "remotesampling.h"
 
-#include "httplisten.h"
+#include "bearertoken.h"
 
 #include <jaeger/api_v2/sampling.grpc.pb.h>
 
 #include <grpcpp/grpcpp.h>
-#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 namespace spanscope::ingest {
 
 namespace pb = jaeger::api_v2;
 using Json = nlohmann::json;
+
+namespace {
+
+// The values of `name` in a query string, percent-decoded ("+" is a space).
+std::vector<std::string> queryValues(std::string_view query, std::string_view name)
+{
+    const auto decode = [](std::string_view text) {
+        std::string out;
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            if (text[i] == '+') {
+                out += ' ';
+            } else if (text[i] == '%' && i + 2 < text.size()
+                       && std::isxdigit(static_cast<unsigned char>(text[i + 1]))
+                       && std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
+                out += static_cast<char>(
+                    std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
+                i += 2;
+            } else {
+                out += text[i];
+            }
+        }
+        return out;
+    };
+    std::vector<std::string> values;
+    while (!query.empty()) {
+        const std::size_t amp = query.find('&');
+        const std::string_view pair = query.substr(0, amp);
+        const std::size_t eq = pair.find('=');
+        if (decode(pair.substr(0, eq)) == name)
+            values.push_back(eq == std::string_view::npos ? std::string()
+                                                          : decode(pair.substr(eq + 1)));
+        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    }
+    return values;
+}
+
+} // namespace
 
 void RemoteSamplingConfig::fill(const std::string &service, pb::SamplingStrategyResponse &out) const
 {
@@ -147,10 +183,18 @@ public:
         : m_server(server)
     {}
 
-    grpc::Status GetSamplingStrategy(grpc::ServerContext *,
+    grpc::Status GetSamplingStrategy(grpc::ServerContext *context,
                                      const pb::SamplingStrategyParameters *request,
                                      pb::SamplingStrategyResponse *response) override
     {
+        if (!m_server.m_bearerToken.empty()) {
+            const auto header = context->client_metadata().find("authorization");
+            if (header == context->client_metadata().end()
+                || !bearerMatches(std::string_view(header->second.data(), header->second.size()),
+                                  m_server.m_bearerToken))
+                return {grpc::StatusCode::UNAUTHENTICATED,
+                        "Spanscope needs 'authorization: Bearer <token>' on this address."};
+        }
         if (request->servicename().empty())
             return {grpc::StatusCode::INVALID_ARGUMENT, "serviceName must be set"};
         m_server.recordPoll(request->servicename(), "grpc");
@@ -167,35 +211,68 @@ RemoteSamplingServer::start(Options options, RemoteSamplingConfig config)
 {
     std::unique_ptr<RemoteSamplingServer> server(new RemoteSamplingServer);
     server->m_config = std::move(config);
+    server->m_bearerToken = options.bearerToken;
     if (!options.httpAddress.empty()) {
         const auto colon = options.httpAddress.rfind(':');
         server->m_httpHost = options.httpAddress.substr(0, colon);
-        server->m_http = std::make_unique<httplib::Server>();
         RemoteSamplingServer *self = server.get();
+        HttpServer::Options http;
+        http.host = server->m_httpHost;
+        http.port = std::stoi(options.httpAddress.substr(colon + 1));
+        http.what = "remote sampling (HTTP)";
+        http.option = "--sampling-http HOST:PORT (or off)";
+        http.workers = 1;
+        http.maxConnections = 1024;
+        http.maxBodyBytes = 0; // a GET has no body; one that claims one is refused unread
+        const bool loopback = isLoopbackHost(server->m_httpHost);
         // Any path, as Jaeger v2 does: /sampling (agents, the Collector) and /api/sampling (the
-        // Jaeger v1 collector) both work.
-        server->m_http->Get(".*", [self](const httplib::Request &req, httplib::Response &res) {
-            if (req.get_param_value_count("service") != 1) {
-                res.status = 400;
-                res.set_content("'service' parameter must be provided once", "text/plain");
-                return;
-            }
-            const std::string service = req.get_param_value("service");
-            self->recordPoll(service, "http");
-            res.set_content(self->config().responseJson(service), "application/json");
-        });
-        auto port = listenHttp(
-            *server->m_http, server->m_httpHost, std::stoi(options.httpAddress.substr(colon + 1)),
-            server->m_httpThread, "remote sampling (HTTP)", "--sampling-http HOST:PORT (or off)");
-        if (!port)
-            return storage::Error{port.error()};
-        server->m_httpPort = *port;
+        // Jaeger v1 collector) both work. Everything is decided on the head.
+        auto started = HttpServer::start(
+            http,
+            [self,
+             loopback](const HttpServer::Request &head) -> std::optional<HttpServer::Response> {
+                if (loopback && !hostHeaderIsLoopback(head.header("Host")))
+                    return HttpServer::Response::text(
+                        403, "Host '" + head.header("Host") + "' is not this machine.");
+                if (head.method != "GET") {
+                    auto wrong = HttpServer::Response::text(405, "Only GET is supported here.");
+                    wrong.headers.emplace_back("Allow", "GET");
+                    return wrong;
+                }
+                if (!self->m_bearerToken.empty()
+                    && !bearerMatches(head.header("Authorization"), self->m_bearerToken)) {
+                    auto denied = HttpServer::Response::text(
+                        401, "Spanscope needs 'Authorization: Bearer <token>' on this address.");
+                    denied.headers.emplace_back("WWW-Authenticate", "Bearer");
+                    return denied;
+                }
+                return std::nullopt;
+            },
+            [self](HttpServer::Request &request) {
+                const auto services = queryValues(request.query, "service");
+                if (services.size() != 1)
+                    return HttpServer::Response::text(400,
+                                                      "'service' parameter must be provided once");
+                self->recordPoll(services.front(), "http");
+                HttpServer::Response response;
+                response.contentType = "application/json";
+                response.body = self->config().responseJson(services.front());
+                return response;
+            });
+        if (!started)
+            return storage::Error{started.error()};
+        server->m_http = std::move(*started);
+        server->m_httpPort = server->m_http->port();
     }
     if (!options.grpcAddress.empty()) {
         server->m_grpcHost = options.grpcAddress.substr(0, options.grpcAddress.rfind(':'));
         server->m_grpcService = std::make_unique<GrpcService>(*server);
         grpc::ServerBuilder builder;
         builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+        // Sampling queries are a service name: small, never compressed. gRPC 1.51 would inflate
+        // a compressed message whole before its size check, so it is not inflated at all.
+        builder.AddChannelArgument(GRPC_ARG_ENABLE_PER_MESSAGE_DECOMPRESSION, 0);
+        builder.SetMaxReceiveMessageSize(64 * 1024);
         builder.AddListeningPort(options.grpcAddress, grpc::InsecureServerCredentials(),
                                  &server->m_grpcPort);
         builder.RegisterService(server->m_grpcService.get());
@@ -220,8 +297,6 @@ void RemoteSamplingServer::stop()
 {
     if (m_http) {
         m_http->stop();
-        if (m_httpThread.joinable())
-            m_httpThread.join();
         m_http.reset();
     }
     if (m_grpc) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "httpserver.h"
+
 #include <result.h>
 
 #include <chrono>
@@ -12,9 +14,6 @@
 #include <thread>
 #include <vector>
 
-namespace httplib {
-class Server;
-}
 namespace grpc {
 class Server;
 }
@@ -59,6 +58,7 @@ public:
     {
         std::string httpAddress; // host:port, empty: no HTTP
         std::string grpcAddress; // host:port, empty: no gRPC
+        std::string bearerToken; // required from pollers when not empty, as by the receivers
     };
     struct Poll
     {
@@ -90,8 +90,8 @@ private:
     mutable std::mutex m_mutex;
     RemoteSamplingConfig m_config;
     std::map<std::string, Poll> m_polls;
-    std::unique_ptr<httplib::Server> m_http;
-    std::thread m_httpThread;
+    std::string m_bearerToken;
+    std::unique_ptr<HttpServer> m_http;
     std::string m_httpHost;
     int m_httpPort = 0;
     std::unique_ptr<GrpcService> m_grpcService;

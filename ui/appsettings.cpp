@@ -81,9 +81,11 @@ QString AppSettings::problem() const
     const auto httpHost = hostOf(httpAddress);
     if (!httpHost)
         return QObject::tr("The HTTP address needs HOST:PORT, such as 127.0.0.1:4318.");
-    if (bearerToken.isEmpty()
+    if (!ingest::strongEnough(bearerToken.toStdString())
         && (!ingest::isLoopbackHost(*grpcHost) || !ingest::isLoopbackHost(*httpHost)))
-        return QObject::tr("Listening beyond this machine needs a bearer token.");
+        return QObject::tr("Listening beyond this machine needs a bearer token of at least %1 "
+                           "characters (Generate makes one).")
+            .arg(ingest::MinimumTokenLength);
     if (bearerToken.contains(QLatin1Char(' ')) || bearerToken.contains(QLatin1Char('\n')))
         return QObject::tr("The bearer token cannot contain spaces or line breaks.");
     if (retentionBytes < MinRetentionBytes)

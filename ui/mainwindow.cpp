@@ -773,7 +773,8 @@ void MainWindow::showAbout()
            "backend.</p><p>Receiving on %2 (gRPC) and %3 (HTTP).<br>Database: %4</p>"
            "<p>Licensed under the Apache License 2.0. Built with Qt %5.</p>"
            "<p><small>Third-party software: Qt (LGPL-3.0), gRPC (Apache-2.0), Protocol Buffers "
-           "(BSD-3-Clause), SQLite (public domain), cpp-httplib (MIT), nlohmann/json (MIT), "
+           "(BSD-3-Clause), SQLite (public domain), Boost.Beast and Asio (BSL-1.0), RE2 "
+           "(BSD-3-Clause), nlohmann/json (MIT), "
            "zlib (zlib license), Abseil (Apache-2.0), OpenSSL (Apache-2.0).</small></p>")
             .arg(QApplication::applicationVersion(), m_endpoints.grpc, m_endpoints.http,
                  m_endpoints.database.toHtmlEscaped(), QString::fromLatin1(qVersion())));

@@ -136,9 +136,9 @@ class PythonSdkTest(E2ETestCase):
         self.assertEqual(refused.returncode, 1)
         self.assertIn("needs a bearer token", refused.stderr)
 
-        with SpanscopeServer("--grpc", "0.0.0.0:0", "--http", "0.0.0.0:0", "--token", "dev t0ken/+") as server:
+        with SpanscopeServer("--grpc", "0.0.0.0:0", "--http", "0.0.0.0:0", "--token", "dev t0ken/+ of 26 chars") as server:
             local = lambda address: "http://127.0.0.1:" + address.rsplit(":", 1)[1]
-            os.environ["OTEL_EXPORTER_OTLP_HEADERS"] = "authorization=Bearer%20dev%20t0ken%2F%2B"
+            os.environ["OTEL_EXPORTER_OTLP_HEADERS"] = "authorization=Bearer%20dev%20t0ken%2F%2B%20of%2026%20chars"
             try:
                 for protocol, address in (("grpc", server.grpc), ("http", server.http)):
                     ids = run_client([sys.executable, "order_flow.py", "--endpoint", local(address),

@@ -31,7 +31,7 @@ int receiverPort()
     static std::unique_ptr<ingest::HttpReceiver> receiver = [] {
         ingest::HttpReceiver::Options options;
         options.port = 0;
-        options.threads = 2;
+        options.workers = 2;
         auto started = ingest::HttpReceiver::start(handler, options);
         if (!started)
             std::abort();

@@ -18,7 +18,7 @@ AppSettings everythingChanged()
     AppSettings s;
     s.grpcAddress = QStringLiteral("0.0.0.0:14317");
     s.httpAddress = QStringLiteral("[::]:14318");
-    s.bearerToken = QStringLiteral("3f9c0aa1d2");
+    s.bearerToken = QStringLiteral("3f9c0aa1d2e84b7c9f10");
     s.databasePath = QStringLiteral("/srv/traces/é spans.db");
     s.retentionBytes = (qint64(5) << 30) + 12345; // not a whole number of MiB
     s.editorCommand = QStringLiteral("idea --line {line} {file}");
@@ -87,7 +87,10 @@ private slots:
                                             << "" << gib << "bearer token";
         QTest::newRow("all interfaces with a token") << "0.0.0.0:4317"
                                                      << "0.0.0.0:4318"
-                                                     << "abc" << gib << "";
+                                                     << "abcdefghijklmnop" << gib << "";
+        QTest::newRow("all interfaces, weak token") << "0.0.0.0:4317"
+                                                    << "127.0.0.1:4318"
+                                                    << "abc" << gib << "16 characters";
         QTest::newRow("token with a space") << "127.0.0.1:4317"
                                             << "127.0.0.1:4318"
                                             << "a b" << gib << "spaces";

@@ -532,8 +532,9 @@ private slots:
         socket.connectToHost(http.section(QLatin1Char(':'), 0, 0),
                              static_cast<quint16>(http.section(QLatin1Char(':'), 1).toUInt()));
         QVERIFY(socket.waitForConnected(5000));
-        socket.write("POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     "Content-Length: 9\r\nConnection: close\r\n\r\n{\"oops\":[");
+        socket.write(
+            "POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            "Content-Length: 9\r\nConnection: close\r\n\r\n{\"oops\":[");
         QVERIFY(socket.waitForReadyRead(5000));
         QVERIFY(socket.readAll().startsWith("HTTP/1.1 400"));
         auto *rejected = m_window->statusPanel()->findChildren<QToolButton *>().value(1);
