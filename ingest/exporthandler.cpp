@@ -1,5 +1,7 @@
 #include "exporthandler.h"
 
+#include "decodecost.h"
+
 namespace spanscope::ingest {
 
 namespace {
@@ -78,6 +80,53 @@ ExportOutcome ExportHandler::exportMetrics(const otlp_metrics::ExportMetricsServ
     m_sink.count(storage::Signal::Metrics, storage::BatchSink::Tally::Accepted,
                  countDataPoints(request));
     return {};
+}
+
+std::uint64_t ExportHandler::decodeCost(storage::Signal signal, std::string_view body,
+                                        bool json) const
+{
+    const std::uint64_t stopAt = m_limits.maxDecodeCost;
+    if (json)
+        return jsonDecodeCost(body, stopAt);
+    const google::protobuf::Descriptor *type = nullptr;
+    switch (signal) {
+    case storage::Signal::Traces:
+        type = otlp_trace::ExportTraceServiceRequest::descriptor();
+        break;
+    case storage::Signal::Logs:
+        type = otlp_logs::ExportLogsServiceRequest::descriptor();
+        break;
+    case storage::Signal::Metrics:
+        type = otlp_metrics::ExportMetricsServiceRequest::descriptor();
+        break;
+    }
+    return protobufDecodeCost(body, *type, stopAt);
+}
+
+ExportHandler::DecodeReservation::DecodeReservation(ExportHandler &handler, std::uint64_t cost)
+    : m_handler(handler)
+{
+    const IngestLimits &limits = handler.m_limits;
+    if (cost > limits.maxDecodeCost) {
+        m_admission = {Admission::Status::TooCostly,
+                       "The request holds more than one request may: its decoded size is "
+                       "estimated above "
+                           + std::to_string(limits.maxDecodeCost >> 20)
+                           + " MiB (about 100 000 typical spans). Send smaller batches."};
+        return;
+    }
+    if (handler.m_decodeCostInFlight.fetch_add(cost) + cost > limits.maxDecodeCostInFlight) {
+        handler.m_decodeCostInFlight -= cost;
+        m_admission = {Admission::Status::Busy,
+                       "Spanscope is decoding many large requests at once; retry shortly."};
+        return;
+    }
+    m_cost = cost;
+}
+
+ExportHandler::DecodeReservation::~DecodeReservation()
+{
+    m_handler.m_decodeCostInFlight -= m_cost;
 }
 
 void ExportHandler::rejectRequest(storage::Signal signal, const std::string &reason)

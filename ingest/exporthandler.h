@@ -5,7 +5,9 @@
 
 #include <batchsink.h>
 
+#include <atomic>
 #include <string>
+#include <string_view>
 
 namespace spanscope::ingest {
 
@@ -18,6 +20,18 @@ struct ExportOutcome
         Unavailable, // storage failed or shutting down: retryable (gRPC UNAVAILABLE, HTTP 503)
     };
     Status status = Status::Ok;
+    std::string message;
+};
+
+// Whether a request may be decoded, from its estimated cost (decodecost.h).
+struct Admission
+{
+    enum class Status {
+        Admitted,
+        TooCostly, // over the per-request budget: not retryable (HTTP 413, RESOURCE_EXHAUSTED)
+        Busy, // the budget in flight is taken: retryable (HTTP 503, UNAVAILABLE)
+    };
+    Status status = Status::Admitted;
     std::string message;
 };
 
@@ -35,6 +49,25 @@ public:
     ExportOutcome exportMetrics(const otlp_metrics::ExportMetricsServiceRequest &request,
                                 otlp_metrics::ExportMetricsServiceResponse &response);
 
+    // Holds a request's estimated decode cost against the budget in flight while it is decoded
+    // and stored; admission() says whether it may be (the caller answers and counts refusals).
+    class DecodeReservation
+    {
+    public:
+        DecodeReservation(ExportHandler &handler, std::uint64_t cost);
+        ~DecodeReservation();
+        DecodeReservation(const DecodeReservation &) = delete;
+        DecodeReservation &operator=(const DecodeReservation &) = delete;
+        const Admission &admission() const { return m_admission; }
+
+    private:
+        ExportHandler &m_handler;
+        std::uint64_t m_cost = 0; // reserved
+        Admission m_admission;
+    };
+    // The estimate for a protobuf (`json` false) or OTLP-JSON body of `signal`'s request.
+    std::uint64_t decodeCost(storage::Signal signal, std::string_view body, bool json) const;
+
     // A request refused before decoding (malformed, too large, wrong content type).
     void rejectRequest(storage::Signal signal, const std::string &reason);
     const IngestLimits &limits() const { return m_limits; }
@@ -45,6 +78,7 @@ public:
 private:
     storage::BatchSink &m_sink;
     IngestLimits m_limits;
+    std::atomic<std::uint64_t> m_decodeCostInFlight{0};
 };
 
 } // namespace spanscope::ingest

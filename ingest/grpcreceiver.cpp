@@ -1,15 +1,18 @@
 #include "grpcreceiver.h"
 
 #include "bearertoken.h"
+#include "inflate.h"
 
 #include <google/rpc/status.pb.h>
 #include <opentelemetry/proto/collector/logs/v1/logs_service.grpc.pb.h>
 #include <opentelemetry/proto/collector/metrics/v1/metrics_service.grpc.pb.h>
 #include <opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h>
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <google/protobuf/arena.h>
 #include <grpc/support/log.h>
 #include <grpcpp/grpcpp.h>
-#include <grpcpp/support/server_interceptor.h>
 
 #include <QLoggingCategory>
 
@@ -45,156 +48,159 @@ grpc::Status toGrpc(const ExportOutcome &outcome)
     return outcome.status == ExportOutcome::Status::Ok ? grpc::Status::OK : retryLater(outcome);
 }
 
-// gRPC decodes requests before our handlers run and answers a message it cannot decode with
-// INTERNAL, which our handlers never return. This turns that answer into INVALID_ARGUMENT with a
-// sentence a developer understands, and counts the request like any other malformed one.
-class BadMessageInterceptor final : public grpc::experimental::Interceptor
-{
-public:
-    BadMessageInterceptor(ExportHandler &handler, std::string method)
-        : m_handler(handler)
-        , m_method(std::move(method))
-    {}
-
-    void Intercept(grpc::experimental::InterceptorBatchMethods *methods) override
-    {
-        using grpc::experimental::InterceptionHookPoints;
-        if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)
-            && methods->GetSendStatus().error_code() == grpc::StatusCode::INTERNAL) {
-            const std::string why
-                = "the message could not be decoded as the request of " + m_method;
-            m_handler.rejectRequest(signalOf(m_method), why);
-            methods->ModifySendStatus(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, why));
-        }
-        methods->Proceed();
-    }
-
-private:
-    static storage::Signal signalOf(const std::string &method)
-    {
-        if (method.find(".logs.") != std::string::npos)
-            return storage::Signal::Logs;
-        if (method.find(".metrics.") != std::string::npos)
-            return storage::Signal::Metrics;
-        return storage::Signal::Traces;
-    }
-
-    ExportHandler &m_handler;
-    std::string m_method;
-};
-
-class BadMessageInterceptorFactory final
-    : public grpc::experimental::ServerInterceptorFactoryInterface
-{
-public:
-    explicit BadMessageInterceptorFactory(ExportHandler &handler)
-        : m_handler(handler)
-    {}
-
-    grpc::experimental::Interceptor *
-    CreateServerInterceptor(grpc::experimental::ServerRpcInfo *info) override
-    {
-        return new BadMessageInterceptor(m_handler, info->method());
-    }
-
-private:
-    ExportHandler &m_handler;
-};
-
-// Beyond loopback every call carries the bearer token; without it the call is refused and
-// counted with the other rejected requests.
-bool authorized(const grpc::ServerContext *context, const std::string &token,
-                ExportHandler &handler, storage::Signal signal)
+// Beyond loopback every call carries the bearer token, checked from the metadata before the
+// message is looked at; without it the call is refused and counted with the other rejected
+// requests.
+bool authorized(const grpc::CallbackServerContext *context, const std::string &token)
 {
     if (token.empty())
         return true;
     const auto &metadata = context->client_metadata();
     const auto header = metadata.find("authorization");
-    if (header != metadata.end()
-        && bearerMatches(std::string_view(header->second.data(), header->second.size()), token))
-        return true;
-    handler.rejectRequest(signal, "missing or wrong bearer token");
-    return false;
+    return header != metadata.end()
+        && bearerMatches(std::string_view(header->second.data(), header->second.size()), token);
 }
 
 const grpc::Status Unauthenticated(grpc::StatusCode::UNAUTHENTICATED,
                                    "Spanscope needs 'authorization: Bearer <token>' on this "
                                    "address (set OTEL_EXPORTER_OTLP_HEADERS).");
 
-class TraceService final : public otlp_trace::TraceService::Service
+// The message's bytes, as they came (gRPC's own decompression is off, see start()).
+std::string bytesOf(const grpc::ByteBuffer &buffer)
+{
+    std::vector<grpc::Slice> slices;
+    std::string out;
+    if (!buffer.Dump(&slices).ok())
+        return out;
+    out.reserve(buffer.Length());
+    for (const grpc::Slice &slice : slices)
+        out.append(reinterpret_cast<const char *>(slice.begin()), slice.size());
+    return out;
+}
+
+// Inflates, estimates, parses, exports and answers one message, on a worker thread.
+template<typename Request, typename Reply, typename Export>
+grpc::Status serveExport(ExportHandler &handler, storage::Signal signal, const std::string &method,
+                         std::string body, grpc::ByteBuffer &out, Export exportCall)
+{
+    // A gzip member cannot start a protobuf request (0x1f is field 3 of wire type 7), so a
+    // compressed message is told by its magic bytes. It is inflated with the bound the HTTP
+    // receiver uses: a bomb costs at most the limit.
+    if (body.size() >= 2 && static_cast<unsigned char>(body[0]) == 0x1f
+        && static_cast<unsigned char>(body[1]) == 0x8b) {
+        std::string inflated;
+        const std::size_t limit = handler.limits().maxRequestBytes;
+        switch (inflateBody(body, BodyEncoding::Gzip, limit, inflated)) {
+        case InflateResult::Ok:
+            body.swap(inflated);
+            break;
+        case InflateResult::TooLarge:
+            handler.rejectRequest(signal,
+                                  "message over the limit of " + std::to_string(limit)
+                                      + " bytes after decompression");
+            return {grpc::StatusCode::RESOURCE_EXHAUSTED,
+                    "The message is larger than the limit of " + std::to_string(limit)
+                        + " bytes after decompression."};
+        case InflateResult::Damaged:
+            handler.rejectRequest(signal, "the message is not valid gzip");
+            return {grpc::StatusCode::INVALID_ARGUMENT, "The message is not valid gzip."};
+        }
+    }
+    const ExportHandler::DecodeReservation reservation(handler,
+                                                       handler.decodeCost(signal, body, false));
+    switch (reservation.admission().status) {
+    case Admission::Status::Admitted:
+        break;
+    case Admission::Status::TooCostly:
+        handler.rejectRequest(signal, "decoded size over the budget");
+        return {grpc::StatusCode::RESOURCE_EXHAUSTED, reservation.admission().message};
+    case Admission::Status::Busy:
+        return retryLater({ExportOutcome::Status::Throttled, reservation.admission().message});
+    }
+    google::protobuf::Arena arena;
+    Request &request = *google::protobuf::Arena::CreateMessage<Request>(&arena);
+    if (!request.ParseFromString(body)) {
+        const std::string why = "the message could not be decoded as the request of " + method;
+        handler.rejectRequest(signal, why);
+        return {grpc::StatusCode::INVALID_ARGUMENT, why};
+    }
+    std::string().swap(body);
+    Reply &reply = *google::protobuf::Arena::CreateMessage<Reply>(&arena);
+    const ExportOutcome outcome = (handler.*exportCall)(request, reply);
+    if (outcome.status != ExportOutcome::Status::Ok)
+        return retryLater(outcome);
+    grpc::Slice slice(reply.SerializeAsString());
+    out = grpc::ByteBuffer(&slice, 1);
+    return grpc::Status::OK;
+}
+
+// One Export method taking the message as bytes, so the token is checked and the cost of
+// decoding is judged before anything is parsed.
+template<typename Service, typename Request, typename Reply, auto ExportCall>
+class RawExport final
+    : public Service::template WithRawCallbackMethod_Export<typename Service::Service>
 {
 public:
-    TraceService(ExportHandler &handler, const std::string &token)
+    RawExport(ExportHandler &handler, const std::string &token, boost::asio::thread_pool &workers,
+              storage::Signal signal, std::string method)
         : m_handler(handler)
         , m_token(token)
+        , m_workers(workers)
+        , m_signal(signal)
+        , m_method(std::move(method))
     {}
-    grpc::Status Export(grpc::ServerContext *context,
-                        const otlp_trace::ExportTraceServiceRequest *request,
-                        otlp_trace::ExportTraceServiceResponse *response) override
+
+    grpc::ServerUnaryReactor *Export(grpc::CallbackServerContext *context,
+                                     const grpc::ByteBuffer *request,
+                                     grpc::ByteBuffer *response) override
     {
-        if (!authorized(context, m_token, m_handler, storage::Signal::Traces))
-            return Unauthenticated;
-        return toGrpc(m_handler.exportTraces(*request, *response));
+        grpc::ServerUnaryReactor *reactor = context->DefaultReactor();
+        if (!authorized(context, m_token)) {
+            m_handler.rejectRequest(m_signal, "missing or wrong bearer token");
+            reactor->Finish(Unauthenticated);
+            return reactor;
+        }
+        // The export waits for its commit: on a worker, never on gRPC's callback threads.
+        boost::asio::post(m_workers, [this, reactor, body = bytesOf(*request), response]() mutable {
+            reactor->Finish(serveExport<Request, Reply>(m_handler, m_signal, m_method,
+                                                        std::move(body), *response, ExportCall));
+        });
+        return reactor;
     }
 
 private:
     ExportHandler &m_handler;
     const std::string &m_token;
+    boost::asio::thread_pool &m_workers;
+    storage::Signal m_signal;
+    std::string m_method;
 };
 
-class LogsService final : public otlp_logs::LogsService::Service
-{
-public:
-    LogsService(ExportHandler &handler, const std::string &token)
-        : m_handler(handler)
-        , m_token(token)
-    {}
-    grpc::Status Export(grpc::ServerContext *context,
-                        const otlp_logs::ExportLogsServiceRequest *request,
-                        otlp_logs::ExportLogsServiceResponse *response) override
-    {
-        if (!authorized(context, m_token, m_handler, storage::Signal::Logs))
-            return Unauthenticated;
-        return toGrpc(m_handler.exportLogs(*request, *response));
-    }
-
-private:
-    ExportHandler &m_handler;
-    const std::string &m_token;
-};
-
-class MetricsService final : public otlp_metrics::MetricsService::Service
-{
-public:
-    MetricsService(ExportHandler &handler, const std::string &token)
-        : m_handler(handler)
-        , m_token(token)
-    {}
-    grpc::Status Export(grpc::ServerContext *context,
-                        const otlp_metrics::ExportMetricsServiceRequest *request,
-                        otlp_metrics::ExportMetricsServiceResponse *response) override
-    {
-        if (!authorized(context, m_token, m_handler, storage::Signal::Metrics))
-            return Unauthenticated;
-        return toGrpc(m_handler.exportMetrics(*request, *response));
-    }
-
-private:
-    ExportHandler &m_handler;
-    const std::string &m_token;
-};
+using TraceService
+    = RawExport<otlp_trace::TraceService, otlp_trace::ExportTraceServiceRequest,
+                otlp_trace::ExportTraceServiceResponse, &ExportHandler::exportTraces>;
+using LogsService = RawExport<otlp_logs::LogsService, otlp_logs::ExportLogsServiceRequest,
+                              otlp_logs::ExportLogsServiceResponse, &ExportHandler::exportLogs>;
+using MetricsService
+    = RawExport<otlp_metrics::MetricsService, otlp_metrics::ExportMetricsServiceRequest,
+                otlp_metrics::ExportMetricsServiceResponse, &ExportHandler::exportMetrics>;
 
 } // namespace
 
 struct GrpcReceiver::Services
 {
-    Services(ExportHandler &handler, std::string bearerToken)
+    Services(ExportHandler &handler, std::string bearerToken, int workerCount)
         : token(std::move(bearerToken))
-        , traces(handler, token)
-        , logs(handler, token)
-        , metrics(handler, token)
+        , workers(static_cast<std::size_t>(workerCount))
+        , traces(handler, token, workers, storage::Signal::Traces,
+                 "/opentelemetry.proto.collector.trace.v1.TraceService/Export")
+        , logs(handler, token, workers, storage::Signal::Logs,
+               "/opentelemetry.proto.collector.logs.v1.LogsService/Export")
+        , metrics(handler, token, workers, storage::Signal::Metrics,
+                  "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export")
     {}
     const std::string token;
+    boost::asio::thread_pool workers;
     TraceService traces;
     LogsService logs;
     MetricsService metrics;
@@ -204,7 +210,8 @@ storage::Result<std::unique_ptr<GrpcReceiver>> GrpcReceiver::start(ExportHandler
                                                                    Options options)
 {
     std::unique_ptr<GrpcReceiver> receiver(new GrpcReceiver);
-    receiver->m_services = std::make_unique<Services>(handler, options.bearerToken);
+    receiver->m_services
+        = std::make_unique<Services>(handler, options.bearerToken, options.workers);
     receiver->m_host = options.address.substr(0, options.address.rfind(':'));
 
     gpr_set_log_function(forwardGrpcLog);
@@ -212,13 +219,12 @@ storage::Result<std::unique_ptr<GrpcReceiver>> GrpcReceiver::start(ExportHandler
     // Without this, gRPC sets SO_REUSEPORT and a second instance would silently share the port.
     builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
     builder.SetMaxReceiveMessageSize(static_cast<int>(options.maxMessageBytes));
+    // gRPC 1.51 inflates a compressed message whole before checking its size (a 2 MB bomb
+    // becomes 512 MiB); messages arrive as sent and serveExport inflates them within the limit.
+    builder.AddChannelArgument(GRPC_ARG_ENABLE_PER_MESSAGE_DECOMPRESSION, 0);
     // A 512-span export is ~300 KB; a larger stream window lets it arrive without waiting for
     // flow-control updates.
     builder.AddChannelArgument(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 4 << 20);
-    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
-        interceptors;
-    interceptors.push_back(std::make_unique<BadMessageInterceptorFactory>(handler));
-    builder.experimental().SetInterceptorCreators(std::move(interceptors));
     builder.AddListeningPort(options.address, grpc::InsecureServerCredentials(), &receiver->m_port);
     builder.RegisterService(&receiver->m_services->traces);
     builder.RegisterService(&receiver->m_services->logs);
@@ -245,7 +251,9 @@ std::string GrpcReceiver::address() const
 void GrpcReceiver::stop()
 {
     if (m_server) {
+        // New calls are refused; running ones are answered by the workers, then the server ends.
         m_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+        m_services->workers.join();
         m_server->Wait();
         m_server.reset();
     }

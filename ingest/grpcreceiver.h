@@ -13,7 +13,9 @@ class Server;
 
 namespace spanscope::ingest {
 
-// OTLP/gRPC: the Trace, Logs and Metrics Export services on one port.
+// OTLP/gRPC: the Trace, Logs and Metrics Export services on one port. Messages are taken as
+// bytes: the token is checked from the metadata first, gzip is inflated within the request
+// limit, and the cost of decoding is judged from the bytes before they are parsed.
 class GrpcReceiver
 {
 public:
@@ -22,6 +24,7 @@ public:
         std::string address = "127.0.0.1:4317"; // port 0 picks a free port
         std::size_t maxMessageBytes = 64u << 20;
         std::string bearerToken; // required on every call when not empty
+        int workers = 8; // exports handled at once (each waits for its commit)
     };
 
     // Fails with one clear sentence when the address cannot be bound (e.g. the port is taken).

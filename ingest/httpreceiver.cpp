@@ -84,6 +84,24 @@ template<typename Request, typename Reply, typename Export>
 Response serveExport(ExportHandler &handler, storage::Signal signal, Encoding encoding,
                      const std::string &body, Export exportCall)
 {
+    // What the body will cost once decoded is estimated and reserved before it is parsed: a
+    // small body can stand for millions of empty messages.
+    const ExportHandler::DecodeReservation reservation(
+        handler, handler.decodeCost(signal, body, encoding == Encoding::Json));
+    switch (reservation.admission().status) {
+    case Admission::Status::Admitted:
+        break;
+    case Admission::Status::TooCostly:
+        handler.rejectRequest(signal, "decoded size over the budget");
+        return statusError(encoding, 413, 8 /* RESOURCE_EXHAUSTED */,
+                           reservation.admission().message);
+    case Admission::Status::Busy: {
+        Response busy
+            = statusError(encoding, 503, 14 /* UNAVAILABLE */, reservation.admission().message);
+        busy.headers.emplace_back("Retry-After", std::to_string(ExportHandler::RetryAfterSeconds));
+        return busy;
+    }
+    }
     // An arena makes the thousands of small messages in a large export one allocation.
     google::protobuf::Arena arena;
     Request &request = *google::protobuf::Arena::CreateMessage<Request>(&arena);
