@@ -232,6 +232,7 @@ int runTraces(const QStringList &arguments)
                 {QStringLiteral("logCount"), static_cast<qint64>(t.logCount)},
                 {QStringLiteral("source"), fromStd(t.source)},
                 {QStringLiteral("services"), services},
+                {QStringLiteral("moreServices"), t.moreServices},
             });
         }
         out() << QJsonDocument(array).toJson(QJsonDocument::Indented);

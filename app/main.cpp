@@ -19,10 +19,13 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QSettings>
+#include <QSocketNotifier>
 #include <QTextStream>
 
 #include <csignal>
+#include <fcntl.h>
 #include <pthread.h>
+#include <unistd.h>
 
 namespace {
 
@@ -151,6 +154,30 @@ int runServe(const QStringList &arguments)
     return 0;
 }
 
+// A signal handler may only write to a pipe; the event loop reads it.
+int StopSignalPipe[2] = {-1, -1};
+
+void onStopSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const auto n = ::write(StopSignalPipe[1], &byte, 1);
+}
+
+int watchStopSignals()
+{
+    if (::pipe2(StopSignalPipe, O_CLOEXEC | O_NONBLOCK) != 0)
+        return -1;
+    struct sigaction action
+    {
+    };
+    action.sa_handler = onStopSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGTERM, &action, nullptr);
+    sigaction(SIGINT, &action, nullptr);
+    return StopSignalPipe[0];
+}
+
 // What a restart from Settings runs with: this launch's options, except those the settings
 // cover (the user just changed them) and the files it opened (they are stored now).
 QStringList restartArguments(const QCommandLineParser &parser, QStringList arguments)
@@ -237,12 +264,17 @@ int runWindow(int argc, char **argv)
         }
         return 1;
     }
-    const bool json = app::wantsJson(parser);
-    if (json)
-        printEndpointsJson(**server);
-    else
-        printEndpoints(**server);
+    printEndpoints(**server);
     ui::MainWindow window(ui::Endpoints::of(**server));
+    // SIGTERM and SIGINT (a session ending, Ctrl+C) close the window as Quit does, so the
+    // receivers stop in order and everything received is committed.
+    QSocketNotifier stopNotifier(watchStopSignals(), QSocketNotifier::Read);
+    QObject::connect(&stopNotifier, &QSocketNotifier::activated, &window, [&window] {
+        char byte;
+        [[maybe_unused]] const auto n = ::read(StopSignalPipe[0], &byte, 1);
+        window.close();
+        QCoreApplication::quit();
+    });
     window.show();
     window.importFiles(files); // a bundle double-clicked in a file manager
     QObject::connect(instance.get(), &ui::SingleInstance::requested, &window,

@@ -43,11 +43,6 @@ grpc::Status retryLater(const ExportOutcome &outcome)
     return grpc::Status(grpc::StatusCode::UNAVAILABLE, outcome.message, status.SerializeAsString());
 }
 
-grpc::Status toGrpc(const ExportOutcome &outcome)
-{
-    return outcome.status == ExportOutcome::Status::Ok ? grpc::Status::OK : retryLater(outcome);
-}
-
 // Beyond loopback every call carries the bearer token, checked from the metadata before the
 // message is looked at; without it the call is refused and counted with the other rejected
 // requests.

@@ -200,13 +200,17 @@ INSERT INTO counters(name, value) SELECT 'schema.logs_text_pending', 1 WHERE EXI
     {R"sql(
 CREATE INDEX traces_by_source ON traces(source) WHERE source != '';
 )sql"},
-    // Version 5: resources and scopes merged by canonical fingerprint; the text index becomes a
+    // Version 5: a trace's services are separated by a control character (a name with a comma
+    // stays one service) and capped (more_services says there are others); resources and scopes
+    // merged by canonical fingerprint; the text index becomes a
     // trigram index, so a search matches any part of a body ("ed for" in "failed for"), refilled
     // by the writer. A record without a time of its own (time_estimated 2) or whose service was
     // guessed from a file name (service_guessed 1) waits for its span, and then takes the span's
     // end as its time (time_estimated 1) and the span's resource. Counters are renamed for what
     // they count (storage/counters.h).
     {R"sql(
+ALTER TABLE traces ADD COLUMN more_services INTEGER NOT NULL DEFAULT 0;
+UPDATE traces SET services = replace(services, ',', char(31));
 ALTER TABLE logs ADD COLUMN time_estimated INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE logs ADD COLUMN service_guessed INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX logs_waiting_for_span ON logs(trace_key) WHERE time_estimated = 2 OR service_guessed = 1;
@@ -321,7 +325,10 @@ Result<std::unique_ptr<Database>> Database::open(const std::string &path, Mode m
     sqlite3_busy_timeout(raw, 5000);
     if (readOnly)
         return db;
-    if (auto wal = db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !wal)
+    // FULL: each commit's WAL frames reach the disk (fsync) before the commit returns, and
+    // senders are answered only after their commit, so an acknowledged span survives a power
+    // cut. Group commit keeps it to one fsync per transaction, not per request.
+    if (auto wal = db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"); !wal)
         return Error{"Cannot use " + path + ": " + wal.error()};
     if (auto migrated = db->migrate(SchemaVersion); !migrated)
         return Error{migrated.error()};

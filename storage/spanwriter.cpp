@@ -121,10 +121,10 @@ std::set<std::string> splitServices(std::string_view text)
     std::set<std::string> out;
     std::size_t pos = 0;
     while (pos < text.size()) {
-        const std::size_t comma = std::min(text.find(',', pos), text.size());
-        if (comma > pos)
-            out.emplace(text.substr(pos, comma - pos));
-        pos = comma + 1;
+        const std::size_t end = std::min(text.find(ServiceSeparator, pos), text.size());
+        if (end > pos)
+            out.emplace(text.substr(pos, end - pos));
+        pos = end + 1;
     }
     return out;
 }
@@ -134,10 +134,18 @@ std::string joinServices(const std::set<std::string> &services)
     std::string out;
     for (const std::string &s : services) {
         if (!out.empty())
-            out += ',';
+            out += ServiceSeparator;
         out += s;
     }
     return out;
+}
+
+// A service as the summary lists it: without the separator.
+std::string summaryName(const std::string &service)
+{
+    std::string name = service;
+    std::replace(name.begin(), name.end(), ServiceSeparator, '?');
+    return name;
 }
 
 } // namespace
@@ -174,12 +182,13 @@ public:
                         "VALUES (?,?,0,0,0,0,0,0,'','','',?,0,?)")
         , m_readSummary(*m_db,
                         "SELECT start_ns, end_ns, span_count, error_count, log_count, "
-                        "has_root, root_service, root_name, services FROM traces "
-                        "WHERE trace_key = ?")
+                        "has_root, root_service, root_name, services, more_services "
+                        "FROM traces WHERE trace_key = ?")
         , m_writeSummary(*m_db,
                          "UPDATE traces SET start_ns=?, end_ns=?, span_count=?, "
                          "error_count=?, log_count=?, has_root=?, root_service=?, "
-                         "root_name=?, services=?, updated_seq=? WHERE trace_key=?")
+                         "root_name=?, services=?, updated_seq=?, more_services=? "
+                         "WHERE trace_key=?")
         , m_insertSpan(*m_db,
                        "INSERT OR IGNORE INTO spans(trace_key, span_id, parent_span_id, name_id, "
                        "kind, start_offset_ns, duration_ns, status_code, status_message, flags, "
@@ -403,7 +412,8 @@ private:
         // The earliest span seen stands in for the root until the root arrives.
         std::int64_t firstStart = std::numeric_limits<std::int64_t>::max();
         std::string firstService, firstName;
-        std::set<std::string> services;
+        std::set<std::string> services; // at most MaxSummaryServices
+        bool moreServices = false;
     };
 
     struct StringHash
@@ -545,6 +555,7 @@ private:
             const std::int64_t resource = resourceId(group.resource);
             const std::int64_t scope = scopeId(group.scope);
             const std::string service = group.resource.serviceName();
+            const std::string listed = summaryName(service);
             for (const Span &span : group.spans) {
                 const TraceRow trace = traceRow(
                     span.traceId, static_cast<std::int64_t>(span.startUnixNano), batch.source);
@@ -609,8 +620,10 @@ private:
                     delta.firstService = service;
                     delta.firstName = span.name;
                 }
-                if (delta.services.size() < 64)
-                    delta.services.insert(service);
+                if (delta.services.size() < MaxSummaryServices)
+                    delta.services.insert(listed);
+                else if (!delta.services.count(listed))
+                    delta.moreServices = true;
             }
         }
     }
@@ -678,6 +691,7 @@ private:
             std::string rootService = delta.hasRoot ? delta.rootService : delta.firstService;
             std::string rootName = delta.hasRoot ? delta.rootName : delta.firstName;
             std::set<std::string> services = std::move(delta.services);
+            bool moreServices = delta.moreServices;
             const bool hadSpans = !delta.fresh && m_readSummary.bind(1, key).next();
             if (hadSpans && m_readSummary.integer(2) > 0) {
                 start = std::min(start, m_readSummary.integer(0));
@@ -694,6 +708,13 @@ private:
                 hasRoot = hasRoot || storedRoot;
                 auto stored = splitServices(m_readSummary.text(8));
                 services.merge(stored);
+                moreServices = moreServices || m_readSummary.integer(9) != 0;
+                // The summary stays small whatever a trace names, so every commit that touches
+                // it costs the same.
+                while (services.size() > MaxSummaryServices) {
+                    services.erase(std::prev(services.end()));
+                    moreServices = true;
+                }
             }
             if (hadSpans) {
                 spans += m_readSummary.integer(2);
@@ -715,7 +736,8 @@ private:
                       .bindText(8, rootName)
                       .bindText(9, joinServices(services))
                       .bind(10, m_commitSeq)
-                      .bind(11, key)
+                      .bind(11, moreServices ? 1 : 0)
+                      .bind(12, key)
                       .run());
         }
         m_touched.clear();

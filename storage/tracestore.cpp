@@ -47,9 +47,9 @@ std::vector<std::string> splitList(std::string_view text)
     std::vector<std::string> out;
     std::size_t pos = 0;
     while (pos < text.size()) {
-        const std::size_t comma = std::min(text.find(',', pos), text.size());
-        out.emplace_back(text.substr(pos, comma - pos));
-        pos = comma + 1;
+        const std::size_t end = std::min(text.find(ServiceSeparator, pos), text.size());
+        out.emplace_back(text.substr(pos, end - pos));
+        pos = end + 1;
     }
     return out;
 }
@@ -57,7 +57,7 @@ std::vector<std::string> splitList(std::string_view text)
 constexpr const char *SummaryColumns
     = "t.trace_key, t.trace_id, t.start_ns, t.end_ns, t.span_count, t.error_count, t.log_count, "
       "t.has_root, t.root_service, t.root_name, t.services, t.received_ns, t.pinned, t.source, "
-      "t.updated_seq";
+      "t.updated_seq, t.more_services";
 
 TraceSummary readSummary(const Statement &row)
 {
@@ -77,6 +77,7 @@ TraceSummary readSummary(const Statement &row)
     s.pinned = row.integer(12) != 0;
     s.source = std::string(row.text(13));
     s.updatedSeq = row.integer(14);
+    s.moreServices = row.integer(15) != 0;
     return s;
 }
 
@@ -198,7 +199,7 @@ Result<std::vector<TraceSummary>> TraceStore::findTraces(const TraceFilter &filt
     if (filter.traceId)
         sql += " AND t.trace_id = ?1";
     if (!filter.service.empty())
-        sql += " AND instr(',' || t.services || ',', ',' || ?2 || ',') > 0";
+        sql += " AND instr(char(31) || t.services || char(31), char(31) || ?2 || char(31)) > 0";
     if (filter.errorsOnly)
         sql += " AND t.error_count > 0";
     if (!filter.source.empty())
@@ -293,7 +294,7 @@ Result<std::optional<TraceData>> TraceStore::loadTrace(const TraceId &traceId)
     }
     TraceData data;
     data.summary = readSummary(summary);
-    const std::int64_t base = summary.integer(15);
+    const std::int64_t base = summary.integer(16);
 
     Statement spans(*m_db,
                     "SELECT span_id, parent_span_id, name_id, kind, start_offset_ns, duration_ns, "

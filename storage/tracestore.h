@@ -15,6 +15,12 @@ namespace spanscope::storage {
 class Database;
 class DictionaryReader;
 
+// How many services a trace's summary lists; beyond them it says "and more".
+inline constexpr std::size_t MaxSummaryServices = 64;
+// Separates the services in traces.services: a control character, so a service named
+// "billing,eu" stays one service (names holding it have it replaced by '?').
+inline constexpr char ServiceSeparator = '\x1f';
+
 struct TraceSummary
 {
     std::int64_t key = 0; // arrival order
@@ -27,7 +33,10 @@ struct TraceSummary
     bool hasRoot = false; // false: the root span has not arrived (yet)
     std::string rootService;
     std::string rootName;
+    // The trace's services, at most MaxSummaryServices of them (a hostile trace may name
+    // thousands); moreServices says there are others.
     std::vector<std::string> services;
+    bool moreServices = false;
     std::int64_t receivedNs = 0;
     bool pinned = false;
     std::string source;

@@ -385,6 +385,8 @@ std::string formatTrace(const TraceData &trace, const TraceTextOptions &options)
     std::string services;
     for (const std::string &service : s.services)
         services += (services.empty() ? "" : ", ") + printable(service);
+    if (s.moreServices)
+        services += " and more (the first " + std::to_string(s.services.size()) + " are listed)";
     appendLine(out, "  ", "services  " + services);
     appendLine(
         out, "  ",

@@ -177,7 +177,10 @@ QString LogRowsModel::otlpJson(int index) const
     storage::LogPage page;
     page.resources = {*row.resource};
     page.scopes = {*row.scope};
-    page.logs = {storage::StoredLog{row.key, row.record, 0, 0}};
+    storage::StoredLog log;
+    log.key = row.key;
+    log.record = row.record;
+    page.logs = {log};
     opentelemetry::proto::logs::v1::LogsData data;
     ingest::encodeLogs(page, data);
     return QString::fromStdString(ingest::printOtlpJson(data, true));

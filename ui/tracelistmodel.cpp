@@ -361,6 +361,9 @@ QVariant TraceListModel::data(const QModelIndex &index, int role) const
         if (index.column() == StartColumn)
             return QString::fromStdString(
                 storage::formatTimestamp(static_cast<std::uint64_t>(s.startNs)));
+        if (index.column() == ServicesColumn)
+            return QString(data(index, ServicesRole).toStringList().join(QStringLiteral(", "))
+                           + (s.moreServices ? tr(" and more") : QString()));
         const QString id = tr("Trace %1").arg(QString::fromStdString(storage::toHex(s.traceId)));
         return s.source.empty()
             ? id

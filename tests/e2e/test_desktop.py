@@ -89,6 +89,27 @@ class DesktopLaunchTest(E2ETestCase):
         self.assertEqual(result.returncode, 1)
         self.assertIn("is in use by another Spanscope", result.stderr)
 
+    def test_sigterm_stops_the_window_in_order(self):
+        # As a session manager ends it: the receivers stop, what was answered is committed, the
+        # window exits 0 (it was killed with 143 before), and the database is free again.
+        text = self.start_window()
+        http = re.search(r"OTLP/HTTP\s+(\S+)", text).group(1)
+        import urllib.request
+        body = json.dumps({"resourceSpans": [{"scopeSpans": [{"spans": [{
+            "traceId": "3df7651916cd43dd8448eb211c80319f", "spanId": "00000000000000b2", "name": "before the signal",
+            "startTimeUnixNano": "1700000000000000000", "endTimeUnixNano": "1700000000500000000"}]}]}]}).encode()
+        request = urllib.request.Request("http://" + http + "/v1/traces", data=body, method="POST",
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            self.assertEqual(response.status, 200)
+        self.window.terminate()
+        self.window.communicate(timeout=30)
+        self.assertEqual(self.window.returncode, 0)
+        self.assertEqual([t["rootName"] for t in cli_json(self.db, "traces")], ["before the signal"])
+        result = subprocess.run([SPANSCOPE, "import", os.devnull, "--db", self.db], capture_output=True,
+                                text=True, timeout=30)
+        self.assertNotIn("in use by another Spanscope", result.stderr)
+
     def test_a_window_on_another_database_is_independent(self):
         self.start_window()
         other_db = os.path.join(self.tmp.name, "other.db")

@@ -123,8 +123,9 @@ class LinkedLogsTest(E2ETestCase):
             self.assertIn({"key": "service.name", "value": {"stringValue": "app"}}, resource["attributes"])
 
     def test_bad_input(self):
-        missing = subprocess.run([SPANSCOPE, "logs", "ingest", "/nonexistent/x.log", "--db", "/tmp/x.db"],
-                                 capture_output=True, text=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            missing = subprocess.run([SPANSCOPE, "logs", "ingest", "/nonexistent/x.log", "--db",
+                                      os.path.join(tmp, "x.db")], capture_output=True, text=True)
         self.assertEqual(missing.returncode, 1)
         self.assertIn("Cannot read /nonexistent/x.log", missing.stderr)
         usage = subprocess.run([SPANSCOPE, "logs", "ingest"], capture_output=True, text=True)

@@ -31,7 +31,7 @@ RemoteSamplingConfig sampleConfig()
 
 std::unique_ptr<RemoteSamplingServer> startServer()
 {
-    auto server = RemoteSamplingServer::start({"127.0.0.1:0", "127.0.0.1:0"}, sampleConfig());
+    auto server = RemoteSamplingServer::start({"127.0.0.1:0", "127.0.0.1:0", {}}, sampleConfig());
     return server ? std::move(*server) : nullptr;
 }
 
@@ -51,6 +51,42 @@ class TestRemoteSampling : public QObject
 {
     Q_OBJECT
 private slots:
+    // With a token (listening beyond loopback), pollers present it on both transports; other
+    // methods than GET and foreign Host headers are refused before anything else.
+    void tokenAndRequestChecks()
+    {
+        const std::string token = "0123456789abcdef-token";
+        auto started
+            = RemoteSamplingServer::start({"127.0.0.1:0", "127.0.0.1:0", token}, sampleConfig());
+        QVERIFY(started);
+        RemoteSamplingServer &server = **started;
+        const std::string address = server.httpAddress();
+        httplib::Client client(address.substr(0, address.rfind(':')),
+                               std::stoi(address.substr(address.rfind(':') + 1)));
+        QCOMPARE(client.Get("/sampling?service=checkout")->status, 401);
+        QCOMPARE(client.Get("/sampling?service=checkout", {{"Authorization", "Bearer " + token}})
+                     ->status,
+                 200);
+        QCOMPARE(client.Post("/sampling?service=checkout", "x", "text/plain")->status, 405);
+        QCOMPARE(client
+                     .Get("/sampling?service=checkout",
+                          {{"Authorization", "Bearer " + token}, {"Host", "evil.example"}})
+                     ->status,
+                 403);
+
+        auto stub = jaeger::api_v2::SamplingManager::NewStub(
+            grpc::CreateChannel(server.grpcAddress(), grpc::InsecureChannelCredentials()));
+        jaeger::api_v2::SamplingStrategyParameters request;
+        request.set_servicename("checkout");
+        jaeger::api_v2::SamplingStrategyResponse response;
+        grpc::ClientContext anonymous;
+        QCOMPARE(stub->GetSamplingStrategy(&anonymous, request, &response).error_code(),
+                 grpc::StatusCode::UNAUTHENTICATED);
+        grpc::ClientContext named;
+        named.AddMetadata("authorization", "Bearer " + token);
+        QVERIFY(stub->GetSamplingStrategy(&named, request, &response).ok());
+    }
+
     void httpAnswersAsSdksExpect()
     {
         auto server = startServer();
@@ -150,7 +186,7 @@ private slots:
     {
         auto first = startServer();
         QVERIFY(first);
-        auto second = RemoteSamplingServer::start({first->httpAddress(), ""}, {});
+        auto second = RemoteSamplingServer::start({first->httpAddress(), "", {}}, {});
         QVERIFY(!second);
         QVERIFY(second.error().find("--sampling-http") != std::string::npos);
     }

@@ -614,6 +614,7 @@ private slots:
                                 "DROP INDEX logs_waiting_for_span; "
                                 "ALTER TABLE logs DROP COLUMN time_estimated; "
                                 "ALTER TABLE logs DROP COLUMN service_guessed; "
+                                "ALTER TABLE traces DROP COLUMN more_services; "
                                 "PRAGMA user_version = 2;"));
         }
         openWriter(path)->shutdown(); // migrates and indexes
@@ -727,6 +728,7 @@ private slots:
                 "DROP INDEX logs_waiting_for_span;"
                 "ALTER TABLE logs DROP COLUMN time_estimated;"
                 "ALTER TABLE logs DROP COLUMN service_guessed;"
+                "ALTER TABLE traces DROP COLUMN more_services;"
                 "PRAGMA user_version = 4;"));
             storage::Statement rows(**db, "SELECT count(*) FROM resources");
             QVERIFY(rows.next());
@@ -825,7 +827,8 @@ private slots:
         TraceBatch spans = syntheticBatch(7, 1, 3);
         spans.groups.push_back(spans.groups[0]);
         spans.groups[0].spans.pop_back();
-        spans.groups[1].spans.erase(spans.groups[1].spans.begin(), spans.groups[1].spans.begin() + 2);
+        spans.groups[1].spans.erase(spans.groups[1].spans.begin(),
+                                    spans.groups[1].spans.begin() + 2);
         spans.groups[1].scope.name = "sqlalchemy";
         spans.groups[1].spans[0].name = "SELECT\x1b[2J orders\r\nforged line";
         const storage::Span &root = spans.groups[0].spans[0];
@@ -868,6 +871,50 @@ private slots:
         for (const storage::StoredLog &log : page->logs)
             dump += storage::formatLog(log, *page, storage::TimeZone::Utc) + "\n";
         compareGolden(dump, "golden_story_logs.txt");
+    }
+
+    // One trace naming thousands of services keeps a small summary (and every commit that
+    // touches it costs the same); a service with a comma in its name is one service.
+    void traceSummariesListFewServices()
+    {
+        const QString path = newDatabase();
+        auto writer = openWriter(path);
+        for (int batch = 0; batch < 20; ++batch) {
+            TraceBatch spans = syntheticBatch(9, 1, 1);
+            spans.groups.clear();
+            for (int i = 0; i < 50; ++i) {
+                TraceBatch one = syntheticBatch(9, 1, 1);
+                one.groups[0].resource.attributes
+                    = {{"service.name", {"svc-" + std::to_string(batch * 50 + i)}}};
+                one.groups[0].spans[0].spanId[6] = static_cast<std::uint8_t>(batch);
+                one.groups[0].spans[0].spanId[5] = static_cast<std::uint8_t>(i);
+                one.groups[0].spans[0].parentSpanId[0] = 1;
+                spans.groups.push_back(std::move(one.groups[0]));
+            }
+            QVERIFY(writer->writeTraces(spans).committed());
+        }
+        TraceBatch comma = syntheticBatch(10, 1, 1);
+        comma.groups[0].resource.attributes = {{"service.name", {std::string("billing,eu")}}};
+        QVERIFY(writer->writeTraces(comma).committed());
+        writer->shutdown();
+
+        auto store = openStore(path);
+        storage::TraceFilter many;
+        many.service = "svc-0";
+        auto found = store->findTraces(many);
+        QCOMPARE(found->size(), size_t(1));
+        QCOMPARE(found->front().spanCount, 1000);
+        QCOMPARE(found->front().services.size(), storage::MaxSummaryServices);
+        QVERIFY(found->front().moreServices);
+
+        storage::TraceFilter eu;
+        eu.service = "eu";
+        QCOMPARE(store->findTraces(eu)->size(), size_t(0)); // was: "billing,eu" split in two
+        eu.service = "billing,eu";
+        auto billing = store->findTraces(eu);
+        QCOMPARE(billing->size(), size_t(1));
+        QCOMPARE(billing->front().services, std::vector<std::string>{"billing,eu"});
+        QVERIFY(!billing->front().moreServices);
     }
 
     void newerDatabaseIsRefusedUntouched()
