@@ -35,7 +35,12 @@ std::size_t SamplingSink::TraceIdHash::operator()(const storage::TraceId &id) co
 }
 
 SamplingSink::SamplingSink(storage::BatchSink &next)
+    : SamplingSink(next, Limits())
+{}
+
+SamplingSink::SamplingSink(storage::BatchSink &next, Limits limits)
     : m_next(next)
+    , m_limits(limits)
 {
     resetCounts();
     m_waiter = std::thread([this] { waitLoop(); });
@@ -172,6 +177,7 @@ void SamplingSink::release(const storage::TraceId &traceId, Outcome &outcome)
     if (waiting == m_waiting.end() || !decision)
         return;
     for (WaitingSpan &span : waiting->second.spans) {
+        m_waitingBytes -= span.bytes;
         countSpan(*decision);
         if (decision->keep)
             addSpan(outcome.kept, span.resource, span.scope, std::move(span.span));
@@ -180,6 +186,17 @@ void SamplingSink::release(const storage::TraceId &traceId, Outcome &outcome)
     }
     m_waitingSpans -= waiting->second.spans.size();
     m_waiting.erase(waiting);
+}
+
+bool SamplingSink::overLimits() const
+{
+    return m_waitingSpans > m_limits.maxWaitingSpans || m_waitingBytes > m_limits.maxWaitingBytes;
+}
+
+std::size_t SamplingSink::waitingBytes() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_waitingBytes;
 }
 
 void SamplingSink::decideWaiting(std::chrono::steady_clock::time_point before, bool everything,
@@ -208,8 +225,8 @@ void SamplingSink::decideWaiting(std::chrono::steady_clock::time_point before, b
     };
     for (const storage::TraceId &traceId : due)
         decide(traceId);
-    // Beyond the memory bound, the traces that have waited longest are decided now.
-    while (m_waitingSpans > MaxWaitingSpans && !m_waitingOrder.empty()) {
+    // Beyond the memory bounds, the traces that have waited longest are decided now.
+    while (overLimits() && !m_waitingOrder.empty()) {
         decide(m_waitingOrder.front());
         m_waitingOrder.pop_front();
     }
@@ -302,9 +319,11 @@ storage::WriteOutcome SamplingSink::writeTraces(storage::TraceBatch batch)
                     auto [waiting, added] = m_waiting.try_emplace(span.traceId);
                     if (added)
                         m_waitingOrder.push_back(span.traceId);
-                    waiting->second.spans.push_back({resource, scope, std::move(span)});
+                    const std::size_t bytes = storage::approximateBytes(span);
+                    waiting->second.spans.push_back({resource, scope, std::move(span), bytes});
                     waiting->second.lastSeen = now;
                     ++m_waitingSpans;
+                    m_waitingBytes += bytes;
                     continue;
                 }
                 if (!decision) {
@@ -324,7 +343,7 @@ storage::WriteOutcome SamplingSink::writeTraces(storage::TraceBatch batch)
                 outcome.kept.groups.back().spans = std::move(kept);
             }
         }
-        if (m_waitingSpans > MaxWaitingSpans)
+        if (overLimits())
             decideWaiting({}, false, outcome);
     }
     return handOn(std::move(outcome));

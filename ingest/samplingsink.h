@@ -29,9 +29,16 @@ class SamplingSink final : public storage::BatchSink
 {
 public:
     static constexpr std::size_t RememberedTraces = 100'000;
-    static constexpr std::size_t MaxWaitingSpans = 200'000;
+    // What waiting spans may hold, in count and in bytes; beyond either, the traces that have
+    // waited longest are decided at once (and counted like any decision).
+    struct Limits
+    {
+        std::size_t maxWaitingSpans = 200'000;
+        std::size_t maxWaitingBytes = 256u << 20;
+    };
 
     explicit SamplingSink(storage::BatchSink &next);
+    SamplingSink(storage::BatchSink &next, Limits limits);
     ~SamplingSink() override;
 
     // Replaces the policy; waiting spans are decided first, and decisions and counts made under
@@ -41,6 +48,7 @@ public:
     // Decides every waiting trace now and hands it on (at shutdown, before the writer stops).
     void flush();
     std::size_t waitingSpans() const;
+    std::size_t waitingBytes() const;
 
     struct RuleCount
     {
@@ -78,6 +86,7 @@ private:
         std::shared_ptr<const storage::Resource> resource;
         std::shared_ptr<const storage::Scope> scope;
         storage::Span span;
+        std::size_t bytes = 0;
     };
     struct Waiting
     {
@@ -102,9 +111,10 @@ private:
     // Applies the trace's decision to its waiting spans.
     void release(const storage::TraceId &traceId, Outcome &outcome);
     // Decides waiting traces quiet since `before` (all of them when `everything`), and the oldest
-    // ones beyond the memory bound.
+    // ones beyond the memory bounds.
     void decideWaiting(std::chrono::steady_clock::time_point before, bool everything,
                        Outcome &outcome);
+    bool overLimits() const;
 
     storage::WriteOutcome handOn(Outcome outcome);
     void waitLoop();
@@ -117,6 +127,8 @@ private:
     std::unordered_map<storage::TraceId, Waiting, TraceIdHash> m_waiting;
     std::deque<storage::TraceId> m_waitingOrder; // first seen first; may hold released ids
     std::size_t m_waitingSpans = 0;
+    std::size_t m_waitingBytes = 0;
+    Limits m_limits;
     std::vector<RuleCount> m_counts;
     std::unordered_map<std::string, Bucket> m_buckets;
     std::condition_variable m_wake;

@@ -60,30 +60,14 @@ std::int64_t nowNanos()
         .count();
 }
 
-std::size_t approximateBytes(const Attributes &attributes)
-{
-    std::size_t n = attributes.size() * 64;
-    for (const KeyValue &kv : attributes) {
-        n += kv.key.size();
-        if (const auto *text = std::get_if<std::string>(&kv.value.value))
-            n += text->size();
-    }
-    return n;
-}
-
 // The memory a decoded batch holds while it waits; close enough to bound the queue.
 std::size_t approximateBytes(const TraceBatch &batch)
 {
     std::size_t n = 0;
     for (const ScopedSpans &group : batch.groups) {
         n += 256 + approximateBytes(group.resource.attributes);
-        for (const Span &span : group.spans) {
-            n += sizeof(Span) + span.name.size() + span.statusMessage.size()
-                + approximateBytes(span.attributes);
-            for (const SpanEvent &event : span.events)
-                n += sizeof(SpanEvent) + event.name.size() + approximateBytes(event.attributes);
-            n += span.links.size() * sizeof(SpanLink);
-        }
+        for (const Span &span : group.spans)
+            n += approximateBytes(span);
     }
     return n;
 }

@@ -159,4 +159,26 @@ std::size_t LogBatch::recordCount() const
     return n;
 }
 
+std::size_t approximateBytes(const Attributes &attributes)
+{
+    std::size_t n = attributes.size() * 64;
+    for (const KeyValue &kv : attributes) {
+        n += kv.key.size();
+        if (const auto *text = std::get_if<std::string>(&kv.value.value))
+            n += text->size();
+    }
+    return n;
+}
+
+std::size_t approximateBytes(const Span &span)
+{
+    std::size_t n = sizeof(Span) + span.name.size() + span.statusMessage.size()
+        + span.traceState.size() + approximateBytes(span.attributes);
+    for (const SpanEvent &event : span.events)
+        n += sizeof(SpanEvent) + event.name.size() + approximateBytes(event.attributes);
+    for (const SpanLink &link : span.links)
+        n += sizeof(SpanLink) + link.traceState.size() + approximateBytes(link.attributes);
+    return n;
+}
+
 } // namespace spanscope::storage

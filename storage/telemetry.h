@@ -136,6 +136,10 @@ struct Span
     bool operator==(const Span &) const = default;
 };
 
+// The memory a decoded span (or attribute list) holds, close enough to bound what waits.
+std::size_t approximateBytes(const Attributes &attributes);
+std::size_t approximateBytes(const Span &span);
+
 struct LogRecord
 {
     std::uint64_t timeUnixNano = 0;

@@ -370,6 +370,32 @@ private slots:
         QCOMPARE(store.sampledOut[int(storage::Signal::Traces)], 2u);
     }
 
+    // The hold is bounded in bytes, not only in spans: a few huge spans cannot take the memory
+    // (11 700 held spans of ~220 KB once reached 4 GB). The longest-waiting traces are decided
+    // when it is full, and counted.
+    void theHoldIsBoundedInBytes()
+    {
+        RecordingSink store;
+        SamplingSink sink(store, {1000, 1u << 20});
+        SamplingPolicy policy;
+        policy.keepErrors = true;
+        policy.ratio = 0;
+        policy.decisionWaitMs = 60000;
+        sink.setPolicy(policy);
+        std::mt19937_64 rng(12);
+        for (int i = 0; i < 40; ++i) {
+            storage::Span big = span(randomTrace(rng), 1, 0, "upload");
+            big.attributes = {{"payload", {std::string(100'000, 'x')}}};
+            QVERIFY(sink.writeTraces(batchOf({big})).committed());
+            QVERIFY(sink.waitingBytes() <= (1u << 20));
+        }
+        QVERIFY(sink.waitingSpans() < 11);
+        // Decided by the policy (no error, ratio 0: dropped), and counted, not lost silently.
+        QCOMPARE(store.sampledOut[int(storage::Signal::Traces)] + sink.waitingSpans(), 40u);
+        sink.flush();
+        QCOMPARE(sink.waitingBytes(), size_t(0));
+    }
+
     // A trace whose root does not come is decided by the ratio once it has been quiet for the
     // wait; flush() decides whatever still waits (at shutdown).
     void aTraceWithoutItsRootIsDecidedAfterTheWait()
