@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 
@@ -297,6 +298,9 @@ Result<std::unique_ptr<Database>> Database::open(const std::string &path, Mode m
         return Error{path + " is a directory; give the path of a database file, e.g. " + path
                      + "/spanscope.db."};
     const bool exists = std::filesystem::exists(path, ec);
+    // A FIFO or a device would block the open, or feed SQLite something that is not a file.
+    if (exists && !std::filesystem::is_regular_file(path, ec))
+        return Error{path + " is not a regular file; give the path of a database file with --db."};
     if (readOnly && !exists)
         return Error{"There is no database at " + path
                      + " yet; start `spanscope serve` or the app to create it."};
@@ -328,11 +332,56 @@ Result<std::unique_ptr<Database>> Database::open(const std::string &path, Mode m
     // FULL: each commit's WAL frames reach the disk (fsync) before the commit returns, and
     // senders are answered only after their commit, so an acknowledged span survives a power
     // cut. Group commit keeps it to one fsync per transaction, not per request.
-    if (auto wal = db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"); !wal)
+    // journal_size_limit: after a checkpoint the WAL file is cut back to 32 MiB at most.
+    if (auto wal = db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                            "PRAGMA journal_size_limit=33554432;");
+        !wal)
         return Error{"Cannot use " + path + ": " + wal.error()};
     if (auto migrated = db->migrate(SchemaVersion); !migrated)
         return Error{migrated.error()};
+    if (exists) {
+        if (auto checked = db->quickCheck(); !checked)
+            return Error{checked.error()};
+    }
     return db;
+}
+
+Result<bool> Database::quickCheck(int budgetMs)
+{
+    // quick_check reads every page of a large file; the progress handler stops it after the
+    // budget, so opening stays quick and a small or damaged start of the file is still caught.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(budgetMs);
+    sqlite3_progress_handler(
+        m_db, 1000,
+        [](void *until) {
+            return std::chrono::steady_clock::now()
+                    > *static_cast<const std::chrono::steady_clock::time_point *>(until)
+                ? 1
+                : 0;
+        },
+        const_cast<std::chrono::steady_clock::time_point *>(&deadline));
+    sqlite3_stmt *stmt = nullptr;
+    std::string verdict = "ok";
+    int rc = sqlite3_prepare_v2(m_db, "PRAGMA quick_check(5)", -1, &stmt, nullptr);
+    if (rc == SQLITE_OK) {
+        std::string found;
+        while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+            const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(stmt, 0));
+            found += (found.empty() ? "" : "; ") + std::string(text ? text : "");
+        }
+        if (rc == SQLITE_DONE)
+            verdict = found;
+        else if (rc != SQLITE_INTERRUPT)
+            verdict = sqlite3_errmsg(m_db);
+    } else {
+        verdict = sqlite3_errmsg(m_db);
+    }
+    sqlite3_finalize(stmt);
+    sqlite3_progress_handler(m_db, 0, nullptr, nullptr);
+    if (verdict != "ok")
+        return Error{m_path + " is damaged (" + verdict
+                     + "); it was left as it is. Move it away, or choose another file with --db."};
+    return true;
 }
 
 Result<std::unique_ptr<Database>> Database::createAtVersion(const std::string &path, int version)
@@ -397,6 +446,13 @@ std::int64_t Database::usedBytes() const
     const std::int64_t pages = queryInt(m_db, "PRAGMA page_count");
     const std::int64_t free = queryInt(m_db, "PRAGMA freelist_count");
     return (pages - free) * queryInt(m_db, "PRAGMA page_size");
+}
+
+std::int64_t Database::walBytes() const
+{
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(m_path + "-wal", ec);
+    return ec ? 0 : static_cast<std::int64_t>(size);
 }
 
 std::int64_t Database::fileBytes() const

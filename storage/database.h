@@ -42,6 +42,10 @@ public:
     // Bytes in use (pages minus free pages) and the file's size.
     std::int64_t usedBytes() const;
     std::int64_t fileBytes() const;
+    // The write-ahead log's size on disk (0 when there is none).
+    std::int64_t walBytes() const;
+    // SQLite's quick_check for at most `budgetMs`; an error sentence for a damaged file.
+    Result<bool> quickCheck(int budgetMs = 500);
 
 private:
     Database(sqlite3 *db, std::string path);

@@ -10,6 +10,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -50,6 +51,7 @@ constexpr std::size_t MaxCachedTraces = 200'000;
 constexpr std::size_t MaxInternedValueLength = 64;
 constexpr std::size_t MaxRememberedRejections = 50;
 constexpr auto MaintenanceInterval = std::chrono::seconds(2);
+constexpr std::int64_t MaxIdleWalBytes = 32ll << 20; // the journal_size_limit set at open
 
 // What the full-text index holds for a log body: strings as they are, structured bodies as
 // the text a user sees.
@@ -294,10 +296,23 @@ public:
         return failed(m_error);
     }
 
+    // A reader that is nearly always inside a read transaction keeps SQLite's own (passive)
+    // checkpoints from resetting the WAL, which then grows with every commit. A checkpoint that
+    // waits for a gap between reads (TRUNCATE) gives the space back. Checked after each commit.
+    void checkpointIfLarge(std::int64_t budgetBytes)
+    {
+        if (m_db->walBytes() > std::max<std::int64_t>(MaxIdleWalBytes, budgetBytes / 8))
+            m_db->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+
     // Evicts the oldest unpinned traces, in chunks, until usage is back under 90 % of budget.
     void enforceRetention(std::int64_t budgetBytes)
     {
-        if (m_db->usedBytes() <= budgetBytes)
+        checkpointIfLarge(budgetBytes);
+        // What the WAL still holds counts against the budget, but at most a quarter of it:
+        // evicting data cannot shrink a WAL a reader holds, and must not empty the store trying.
+        const std::int64_t wal = std::min(m_db->walBytes(), budgetBytes / 4);
+        if (m_db->usedBytes() + wal <= budgetBytes)
             return;
         Statement oldest(*m_db,
                          "SELECT trace_key, span_count, start_ns FROM traces WHERE pinned = 0 "
@@ -314,7 +329,7 @@ public:
                                      "logs WHERE trace_key IS NULL AND time_ns < ?)");
         Statement deleteLooseLogs(*m_db,
                                   "DELETE FROM logs WHERE trace_key IS NULL AND time_ns < ?");
-        while (m_db->usedBytes() > budgetBytes * 9 / 10) {
+        while (m_db->usedBytes() + wal > budgetBytes * 9 / 10) {
             std::int64_t remaining = 0;
             if (total.next())
                 remaining = total.integer(0);
@@ -766,13 +781,13 @@ Result<std::unique_ptr<SpanWriter>> SpanWriter::open(const std::string &path, Wr
         return failed("The database " + path + " cannot be used: " + error);
     if (auto indexed = session->indexStoredLogText(); !indexed)
         return failed("The database " + path + " cannot be upgraded: " + indexed.error());
-    std::unique_ptr<SpanWriter> writer(new SpanWriter(std::move(session), path, options));
-    writer->m_lockFd = lockFd;
-    return writer;
+    return std::unique_ptr<SpanWriter>(new SpanWriter(std::move(session), path, options, lockFd));
 }
 
-SpanWriter::SpanWriter(std::unique_ptr<Session> session, std::string path, WriterOptions options)
+SpanWriter::SpanWriter(std::unique_ptr<Session> session, std::string path, WriterOptions options,
+                       int lockFd)
     : m_path(std::move(path))
+    , m_lockFd(lockFd)
     , m_options(options)
     , m_retentionBytes(options.retentionBytes)
     , m_session(std::move(session))
@@ -829,6 +844,11 @@ WriteOutcome SpanWriter::enqueue(std::unique_ptr<Job> job)
         if (m_stopping) {
             m_pendingCounters[refused] += items;
             return {WriteOutcome::Status::Closed, "Spanscope is shutting down."};
+        }
+        // Answered as a storage failure, never acknowledged into a file nobody can open again.
+        if (!m_fileProblem.empty()) {
+            m_pendingCounters[refused] += items;
+            return {WriteOutcome::Status::Failed, m_fileProblem};
         }
         // An empty queue takes any single batch, so one large request is never refused forever.
         if (!m_queue.empty() && m_queuedBytes + job->bytes > m_options.queueByteBudget) {
@@ -896,6 +916,17 @@ void SpanWriter::reportFailure(const std::string &error)
     m_failuresSinceReport = 0;
 }
 
+bool SpanWriter::fileIsStillThere() const
+{
+    struct stat open
+    {
+    }, named{};
+    if (::fstat(m_lockFd, &open) != 0 || open.st_nlink == 0)
+        return false;
+    return ::stat(m_path.c_str(), &named) == 0 && named.st_ino == open.st_ino
+        && named.st_dev == open.st_dev;
+}
+
 void SpanWriter::run()
 {
     auto nextMaintenance = std::chrono::steady_clock::now();
@@ -941,10 +972,22 @@ void SpanWriter::run()
             }
             for (auto &job : jobs)
                 job->done.set_value(outcome);
-            std::lock_guard lock(m_mutex);
-            m_queuedBytes -= bytes;
+            {
+                std::lock_guard lock(m_mutex);
+                m_queuedBytes -= bytes;
+            }
+            m_session->checkpointIfLarge(m_retentionBytes);
         }
         if (std::chrono::steady_clock::now() >= nextMaintenance || stop) {
+            if (!fileIsStillThere()) {
+                std::lock_guard lock(m_mutex);
+                if (m_fileProblem.empty())
+                    qCWarning(lcWriter) << "the database file is gone:" << m_path.c_str();
+                m_fileProblem = "The database file " + m_path
+                    + " was deleted or replaced while Spanscope was writing it; nothing more is "
+                      "stored. Restart Spanscope to start a new one.";
+                m_storageProblem = m_fileProblem;
+            }
             m_session->enforceRetention(m_retentionBytes);
             nextMaintenance = std::chrono::steady_clock::now() + MaintenanceInterval;
         }

@@ -56,7 +56,10 @@ public:
 
 private:
     struct Job;
-    SpanWriter(std::unique_ptr<Session> session, std::string path, WriterOptions options);
+    SpanWriter(std::unique_ptr<Session> session, std::string path, WriterOptions options,
+               int lockFd);
+    // Whether the file at m_path is still the one being written (not deleted or replaced).
+    bool fileIsStillThere() const;
     WriteOutcome enqueue(std::unique_ptr<Job> job);
     void run();
     void addCounter(const std::string &name, std::uint64_t delta);
@@ -76,6 +79,7 @@ private:
     std::map<std::string, std::uint64_t> m_pendingCounters;
     std::deque<std::string> m_rejections;
     std::string m_storageProblem;
+    std::string m_fileProblem; // set once the database file was deleted or replaced
     std::thread m_thread;
 
     // Writer-thread only: rate limiting of failure reports.

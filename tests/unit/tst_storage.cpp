@@ -11,10 +11,12 @@
 
 #include <QCryptographicHash>
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <atomic>
+#include <sys/stat.h>
 #include <thread>
 
 using namespace spanscope;
@@ -935,6 +937,91 @@ private slots:
                  writer.error().c_str());
         QVERIFY(!storage::TraceStore::open(path.toStdString()));
         QCOMPARE(QCryptographicHash::hash(readFile(path), QCryptographicHash::Sha256), before);
+    }
+
+    // Overwritten pages in the middle of a real database: refused at open, never written into.
+    void damagedPagesAreRefused()
+    {
+        const QString path = newDatabase();
+        auto writer = openWriter(path);
+        QVERIFY(writer->writeTraces(syntheticBatch(1, 200, 10, 200)).committed());
+        writer->shutdown();
+        {
+            auto db
+                = storage::Database::open(path.toStdString(), storage::Database::Mode::ReadWrite);
+            QVERIFY((*db)->exec("PRAGMA wal_checkpoint(TRUNCATE);"));
+        }
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        QVERIFY(file.size() > 16 * 4096);
+        file.seek(8 * 4096); // past the header and the schema, inside the tables
+        file.write(QByteArray(4 * 4096, '\x5a'));
+        file.close();
+        const QByteArray before
+            = QCryptographicHash::hash(readFile(path), QCryptographicHash::Sha256);
+        auto refused = storage::SpanWriter::open(path.toStdString(), {});
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().find("is damaged") != std::string::npos, refused.error().c_str());
+        QCOMPARE(QCryptographicHash::hash(readFile(path), QCryptographicHash::Sha256), before);
+    }
+
+    // A FIFO (or any file that is not a regular one) as the database is refused at once.
+    void aFifoIsNotADatabase()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("pipe.db"));
+        QVERIFY(::mkfifo(path.toLocal8Bit().constData(), 0600) == 0);
+        auto refused = storage::SpanWriter::open(path.toStdString(), {});
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().find("not a regular file") != std::string::npos,
+                 refused.error().c_str());
+    }
+
+    // Deleted (or replaced) while being written: storing stops with a clear reason instead of
+    // acknowledging into a file nobody can open again.
+    void aDeletedDatabaseStopsIngest()
+    {
+        const QString path = newDatabase();
+        auto writer = openWriter(path);
+        QVERIFY(writer->writeTraces(syntheticBatch(1, 1, 2)).committed());
+        QVERIFY(QFile::remove(path));
+        QTRY_VERIFY_WITH_TIMEOUT(!writer->storageProblem().empty(), 5000);
+        QVERIFY(writer->storageProblem().find("deleted or replaced") != std::string::npos);
+        const storage::WriteOutcome refused = writer->writeTraces(syntheticBatch(2, 1, 2));
+        QCOMPARE(refused.status, storage::WriteOutcome::Status::Failed);
+        writer->shutdown();
+    }
+
+    // A reader that is nearly always inside a read transaction (as the window's queries are
+    // under load) keeps SQLite's own checkpoints from resetting the WAL; it grew to 182 MiB
+    // with a 4 MiB budget. The writer's checkpoint waits for a gap between reads.
+    void theWalStaysWithinBounds()
+    {
+        const QString path = newDatabase();
+        storage::WriterOptions options;
+        options.retentionBytes = 4 << 20;
+        auto writer = openWriter(path, options);
+        std::atomic<bool> done{false};
+        std::thread reader([&] {
+            auto db
+                = storage::Database::open(path.toStdString(), storage::Database::Mode::ReadOnly);
+            while (!done) {
+                (*db)->exec("BEGIN; SELECT count(*) FROM traces;");
+                std::this_thread::sleep_for(std::chrono::milliseconds(40));
+                (*db)->exec("COMMIT;");
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            }
+        });
+        std::int64_t largestWal = 0;
+        for (int round = 0; round < 60; ++round) {
+            QVERIFY(writer->writeTraces(syntheticBatch(1 + round * 100, 100, 5, 4000)).committed());
+            largestWal = std::max<std::int64_t>(largestWal,
+                                                QFileInfo(path + QStringLiteral("-wal")).size());
+        }
+        done = true;
+        reader.join();
+        writer->shutdown();
+        // 60 rounds of ~2 MiB were written: without the writer's checkpoints the WAL held them all.
+        QVERIFY2(largestWal < (48 << 20), std::to_string(largestWal).c_str());
     }
 
     void corruptFileIsRefused()
