@@ -40,22 +40,28 @@ Encoding mediaType(const std::string &contentType)
 
 using Response = HttpServer::Response;
 
-// A failure body is a google.rpc.Status in the request's own encoding.
+// Answers carry a message in the request's own encoding.
+Response encoded(int status, Encoding encoding, const google::protobuf::Message &message)
+{
+    Response response;
+    response.status = status;
+    if (encoding == Encoding::Json) {
+        response.contentType = JsonType;
+        response.body = printOtlpJson(message);
+    } else {
+        response.contentType = ProtobufType;
+        response.body = message.SerializeAsString();
+    }
+    return response;
+}
+
+// A failure body is a google.rpc.Status.
 Response statusError(Encoding encoding, int status, int grpcCode, const std::string &message)
 {
     google::rpc::Status body;
     body.set_code(grpcCode);
     body.set_message(message);
-    Response response;
-    response.status = status;
-    if (encoding == Encoding::Json) {
-        response.contentType = JsonType;
-        response.body = printOtlpJson(body);
-    } else {
-        response.contentType = ProtobufType;
-        response.body = body.SerializeAsString();
-    }
-    return response;
+    return encoded(status, encoding, body);
 }
 
 struct Route
@@ -116,17 +122,8 @@ Response serveExport(ExportHandler &handler, storage::Signal signal, Encoding en
     }
     Reply &reply = *google::protobuf::Arena::CreateMessage<Reply>(&arena);
     const ExportOutcome outcome = (handler.*exportCall)(request, reply);
-    if (outcome.status == ExportOutcome::Status::Ok) {
-        Response response;
-        if (encoding == Encoding::Json) {
-            response.contentType = JsonType;
-            response.body = printOtlpJson(reply);
-        } else {
-            response.contentType = ProtobufType;
-            response.body = reply.SerializeAsString();
-        }
-        return response;
-    }
+    if (outcome.status == ExportOutcome::Status::Ok)
+        return encoded(200, encoding, reply);
     Response response
         = statusError(encoding, outcome.status == ExportOutcome::Status::Throttled ? 429 : 503,
                       14 /* UNAVAILABLE */, outcome.message);

@@ -92,6 +92,15 @@ class SpanscopeServer:
         raise AssertionError(f"counter {name} did not reach {at_least}: {self.counters()}")
 
 
+def rss_mib(pid, key):
+    """VmRSS (now) or VmHWM (the peak) of a process, in MiB, from /proc."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) / 1024
+    raise AssertionError("no " + key)
+
+
 def spans_by_name(traces_data):
     out = {}
     for rs in traces_data["resourceSpans"]:

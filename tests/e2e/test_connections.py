@@ -10,7 +10,7 @@ import threading
 import time
 import urllib.request
 
-from harness import E2ETestCase, SpanscopeServer
+from harness import E2ETestCase, SpanscopeServer, rss_mib
 
 TRACE_ID = "5b8efff798038103d269b633813fc60c"
 
@@ -44,22 +44,6 @@ def raw_exchange(address, data, read_until_close=True, timeout=10):
 
 def status_of(response):
     return int(response.split(b" ", 2)[1]) if response.startswith(b"HTTP/1.1 ") else None
-
-
-def peak_rss_mib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    raise AssertionError("no VmHWM")
-
-
-def current_rss_mib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    raise AssertionError("no VmRSS")
 
 
 class ConnectionsTest(E2ETestCase):
@@ -174,7 +158,7 @@ class ConnectionsTest(E2ETestCase):
 
     def test_unrouted_bodies_are_refused_unread(self):
         with SpanscopeServer() as server:
-            idle = current_rss_mib(server.process.pid)
+            idle = rss_mib(server.process.pid, "VmRSS")
             for address, path in ((server.http, b"/nope"), (server.http, b"/v1/traces/x"),
                                   (server.sampling_http, b"/sampling")):
                 host, port = address.rsplit(":", 1)
@@ -185,4 +169,4 @@ class ConnectionsTest(E2ETestCase):
                     sock.sendall(bomb)  # of the gigabyte announced, only this is ever sent
                     answer = sock.recv(65536)
                     self.assertIn(status_of(answer), (404, 405), answer[:200])
-            self.assertLess(peak_rss_mib(server.process.pid) - idle, 64)
+            self.assertLess(rss_mib(server.process.pid, "VmHWM") - idle, 64)

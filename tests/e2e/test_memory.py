@@ -8,7 +8,7 @@ import urllib.request
 
 import grpc
 
-from harness import E2ETestCase, SpanscopeServer
+from harness import E2ETestCase, SpanscopeServer, rss_mib
 
 TRACE_EXPORT = "/opentelemetry.proto.collector.trace.v1.TraceService/Export"
 
@@ -40,14 +40,6 @@ def real_spans_protobuf(count):
     spans = b"".join(field(2, field(1, b"\x01" * 12 + (i // 1000).to_bytes(4, "big")) + field(2, (i + 1).to_bytes(8, "big")))
                      for i in range(count))
     return field(1, field(2, spans))
-
-
-def rss_mib(pid, key):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(key + ":"):
-                return int(line.split()[1]) / 1024
-    raise AssertionError("no " + key)
 
 
 class MemoryTest(E2ETestCase):

@@ -160,6 +160,20 @@ TraceBatch syntheticBatch(int firstTrace, int traces, int spans, std::size_t pad
     return batch;
 }
 
+// One trace of `spans` spans: the first `inFirst` under the batch's scope, the rest under a second
+// scope of the same resource (as an instrumented library adds one).
+TraceBatch twoScopes(int trace, int spans, int inFirst, const char *secondScope)
+{
+    TraceBatch batch = syntheticBatch(trace, 1, spans);
+    batch.groups.push_back(batch.groups[0]);
+    auto &first = batch.groups[0].spans;
+    first.erase(first.begin() + inFirst, first.end());
+    auto &second = batch.groups[1].spans;
+    second.erase(second.begin(), second.begin() + inFirst);
+    batch.groups[1].scope.name = secondScope;
+    return batch;
+}
+
 } // namespace
 
 class TestStorage : public QObject
@@ -673,11 +687,7 @@ private slots:
     {
         const QString path = newDatabase();
         auto writer = openWriter(path);
-        TraceBatch batch = syntheticBatch(1, 1, 2);
-        batch.groups.push_back(batch.groups[0]);
-        batch.groups[0].spans.pop_back();
-        batch.groups[1].spans.erase(batch.groups[1].spans.begin());
-        batch.groups[1].scope.name = "second";
+        TraceBatch batch = twoScopes(1, 2, 1, "second");
         // The same attributes in another order are the same resource too.
         batch.groups[0].resource.attributes.push_back({"host.name", {std::string("lap")}});
         batch.groups[1].resource.attributes.insert(batch.groups[1].resource.attributes.begin(),
@@ -826,12 +836,7 @@ private slots:
     {
         const QString path = newDatabase();
         auto writer = openWriter(path);
-        TraceBatch spans = syntheticBatch(7, 1, 3);
-        spans.groups.push_back(spans.groups[0]);
-        spans.groups[0].spans.pop_back();
-        spans.groups[1].spans.erase(spans.groups[1].spans.begin(),
-                                    spans.groups[1].spans.begin() + 2);
-        spans.groups[1].scope.name = "sqlalchemy";
+        TraceBatch spans = twoScopes(7, 3, 2, "sqlalchemy");
         spans.groups[1].spans[0].name = "SELECT\x1b[2J orders\r\nforged line";
         const storage::Span &root = spans.groups[0].spans[0];
         const storage::Span &step = spans.groups[0].spans[1];
