@@ -18,6 +18,8 @@
 #include <QRegularExpression>
 #include <QTextStream>
 
+#include <cstdio>
+
 namespace spanscope::app {
 
 namespace {
@@ -37,6 +39,12 @@ int fail(const std::string &message)
 QString fromStd(const std::string &text)
 {
     return QString::fromStdString(text);
+}
+
+// UTF-8 straight to standard output (after out() was flushed): no UTF-16 copy of large text.
+void writeOut(std::string_view text)
+{
+    std::fwrite(text.data(), 1, text.size(), stdout);
 }
 
 std::unique_ptr<storage::TraceStore> openStore(const QCommandLineParser &parser, std::string &error)
@@ -292,10 +300,10 @@ int runShow(const QStringList &arguments)
         return fail(trace.error());
     if (!*trace || (*trace)->spans.empty())
         return fail("No trace " + storage::toHex(id) + " is stored.");
+    // A large trace's text is written as it is made, never copied into one QString.
+    out().flush();
     if (command.json()) {
-        opentelemetry::proto::trace::v1::TracesData data;
-        ingest::encodeTrace(**trace, data);
-        out() << fromStd(ingest::printOtlpJson(data, true)) << '\n';
+        ingest::writeTraceJson(**trace, writeOut);
         return 0;
     }
     storage::TraceTextOptions options;
@@ -313,7 +321,7 @@ int runShow(const QStringList &arguments)
         logs = std::move(*page);
         options.logs = &*logs;
     }
-    out() << fromStd(storage::formatTrace(**trace, options));
+    writeOut(storage::formatTrace(**trace, options));
     if (logs && static_cast<int>(logs->logs.size()) == MaxLogsShown)
         out() << "(the first " << MaxLogsShown << " log records are shown; `spanscope logs --trace "
               << fromStd(storage::toHex(id)) << "` lists them all)\n";

@@ -1,5 +1,9 @@
 #include "otlpconvert.h"
 
+#include "otlpjson.h"
+
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cstring>
 #include <map>
@@ -361,62 +365,127 @@ std::uint64_t countDataPoints(const otlp_metrics::ExportMetricsServiceRequest &r
     return points;
 }
 
+namespace {
+
+void encodeSpan(const storage::Span &span, pb_trace::Span &pb)
+{
+    pb.set_trace_id(idBytes(span.traceId));
+    pb.set_span_id(idBytes(span.spanId));
+    if (!span.isRoot())
+        pb.set_parent_span_id(idBytes(span.parentSpanId));
+    pb.set_trace_state(span.traceState);
+    pb.set_flags(span.flags);
+    pb.set_name(span.name);
+    pb.set_kind(static_cast<pb_trace::Span::SpanKind>(span.kind));
+    pb.set_start_time_unix_nano(span.startUnixNano);
+    pb.set_end_time_unix_nano(span.endUnixNano);
+    encodeAttributes(span.attributes, *pb.mutable_attributes());
+    pb.set_dropped_attributes_count(span.droppedAttributesCount);
+    for (const storage::SpanEvent &event : span.events) {
+        pb_trace::Span::Event *e = pb.add_events();
+        e->set_time_unix_nano(event.timeUnixNano);
+        e->set_name(event.name);
+        encodeAttributes(event.attributes, *e->mutable_attributes());
+        e->set_dropped_attributes_count(event.droppedAttributesCount);
+    }
+    pb.set_dropped_events_count(span.droppedEventsCount);
+    for (const storage::SpanLink &link : span.links) {
+        pb_trace::Span::Link *l = pb.add_links();
+        l->set_trace_id(idBytes(link.traceId));
+        l->set_span_id(idBytes(link.spanId));
+        l->set_trace_state(link.traceState);
+        encodeAttributes(link.attributes, *l->mutable_attributes());
+        l->set_dropped_attributes_count(link.droppedAttributesCount);
+        l->set_flags(link.flags);
+    }
+    pb.set_dropped_links_count(span.droppedLinksCount);
+    if (span.statusCode != storage::StatusCode::Unset || !span.statusMessage.empty()) {
+        pb.mutable_status()->set_code(static_cast<pb_trace::Status::StatusCode>(span.statusCode));
+        pb.mutable_status()->set_message(span.statusMessage);
+    }
+}
+
+// The trace's spans by resource, then scope, in the order each first appears.
+std::vector<std::pair<int, std::vector<std::pair<int, std::vector<int>>>>>
+groupedSpans(const storage::TraceData &trace)
+{
+    std::vector<std::pair<int, std::vector<std::pair<int, std::vector<int>>>>> groups;
+    std::map<int, std::size_t> resourceAt;
+    std::map<std::pair<int, int>, std::size_t> scopeAt;
+    for (int i = 0; i < static_cast<int>(trace.spans.size()); ++i) {
+        const storage::StoredSpan &stored = trace.spans[static_cast<std::size_t>(i)];
+        const auto [r, newResource] = resourceAt.try_emplace(stored.resource, groups.size());
+        if (newResource)
+            groups.push_back({stored.resource, {}});
+        auto &scopes = groups[r->second].second;
+        const auto [s, newScope]
+            = scopeAt.try_emplace({stored.resource, stored.scope}, scopes.size());
+        if (newScope)
+            scopes.push_back({stored.scope, {}});
+        scopes[s->second].second.push_back(i);
+    }
+    return groups;
+}
+
+} // namespace
+
 void encodeTrace(const storage::TraceData &trace, pb_trace::TracesData &out)
 {
-    // One ResourceSpans per (resource, scope) pair keeps the grouping the sender used.
-    std::map<std::pair<int, int>, pb_trace::ScopeSpans *> groups;
-    std::map<int, pb_trace::ResourceSpans *> resources;
-    for (const storage::StoredSpan &stored : trace.spans) {
-        pb_trace::ResourceSpans *&rs = resources[stored.resource];
-        if (!rs) {
-            rs = out.add_resource_spans();
-            encodeResource(trace.resources[stored.resource], *rs->mutable_resource());
-            rs->set_schema_url(trace.resources[stored.resource].schemaUrl);
-        }
-        pb_trace::ScopeSpans *&ss = groups[{stored.resource, stored.scope}];
-        if (!ss) {
-            ss = rs->add_scope_spans();
-            encodeScope(trace.scopes[stored.scope], *ss->mutable_scope());
-            ss->set_schema_url(trace.scopes[stored.scope].schemaUrl);
-        }
-        const storage::Span &span = stored.span;
-        pb_trace::Span *pb = ss->add_spans();
-        pb->set_trace_id(idBytes(span.traceId));
-        pb->set_span_id(idBytes(span.spanId));
-        if (!span.isRoot())
-            pb->set_parent_span_id(idBytes(span.parentSpanId));
-        pb->set_trace_state(span.traceState);
-        pb->set_flags(span.flags);
-        pb->set_name(span.name);
-        pb->set_kind(static_cast<pb_trace::Span::SpanKind>(span.kind));
-        pb->set_start_time_unix_nano(span.startUnixNano);
-        pb->set_end_time_unix_nano(span.endUnixNano);
-        encodeAttributes(span.attributes, *pb->mutable_attributes());
-        pb->set_dropped_attributes_count(span.droppedAttributesCount);
-        for (const storage::SpanEvent &event : span.events) {
-            pb_trace::Span::Event *e = pb->add_events();
-            e->set_time_unix_nano(event.timeUnixNano);
-            e->set_name(event.name);
-            encodeAttributes(event.attributes, *e->mutable_attributes());
-            e->set_dropped_attributes_count(event.droppedAttributesCount);
-        }
-        pb->set_dropped_events_count(span.droppedEventsCount);
-        for (const storage::SpanLink &link : span.links) {
-            pb_trace::Span::Link *l = pb->add_links();
-            l->set_trace_id(idBytes(link.traceId));
-            l->set_span_id(idBytes(link.spanId));
-            l->set_trace_state(link.traceState);
-            encodeAttributes(link.attributes, *l->mutable_attributes());
-            l->set_dropped_attributes_count(link.droppedAttributesCount);
-            l->set_flags(link.flags);
-        }
-        pb->set_dropped_links_count(span.droppedLinksCount);
-        if (span.statusCode != storage::StatusCode::Unset || !span.statusMessage.empty()) {
-            pb->mutable_status()->set_code(
-                static_cast<pb_trace::Status::StatusCode>(span.statusCode));
-            pb->mutable_status()->set_message(span.statusMessage);
+    // One ResourceSpans per resource, one ScopeSpans per scope in it: the sender's grouping.
+    for (const auto &[resource, scopes] : groupedSpans(trace)) {
+        pb_trace::ResourceSpans *rs = out.add_resource_spans();
+        encodeResource(trace.resources[resource], *rs->mutable_resource());
+        rs->set_schema_url(trace.resources[resource].schemaUrl);
+        for (const auto &[scope, spans] : scopes) {
+            pb_trace::ScopeSpans *ss = rs->add_scope_spans();
+            encodeScope(trace.scopes[scope], *ss->mutable_scope());
+            ss->set_schema_url(trace.scopes[scope].schemaUrl);
+            for (const int index : spans)
+                encodeSpan(trace.spans[static_cast<std::size_t>(index)].span, *ss->add_spans());
         }
     }
+}
+
+void writeTraceJson(const storage::TraceData &trace,
+                    const std::function<void(std::string_view)> &write)
+{
+    // Empty fields are left out, as the protobuf printer does.
+    const auto schemaUrl = [](const std::string &url) {
+        return url.empty() ? std::string()
+                           : ", \"schemaUrl\": "
+                + nlohmann::json(url).dump(-1, ' ', false,
+                                           nlohmann::json::error_handler_t::replace);
+    };
+    write("{\n  \"resourceSpans\": [");
+    const char *resourceComma = "";
+    for (const auto &[resource, scopes] : groupedSpans(trace)) {
+        opentelemetry::proto::resource::v1::Resource pbResource;
+        encodeResource(trace.resources[resource], pbResource);
+        write(resourceComma);
+        resourceComma = ",";
+        write("\n    {\"resource\": " + printOtlpJson(pbResource)
+              + schemaUrl(trace.resources[resource].schemaUrl) + ", \"scopeSpans\": [");
+        const char *scopeComma = "";
+        for (const auto &[scope, spans] : scopes) {
+            opentelemetry::proto::common::v1::InstrumentationScope pbScope;
+            encodeScope(trace.scopes[scope], pbScope);
+            write(scopeComma);
+            scopeComma = ",";
+            write("\n      {\"scope\": " + printOtlpJson(pbScope)
+                  + schemaUrl(trace.scopes[scope].schemaUrl) + ", \"spans\": [");
+            const char *spanComma = "\n        ";
+            for (const int index : spans) {
+                pb_trace::Span span;
+                encodeSpan(trace.spans[static_cast<std::size_t>(index)].span, span);
+                write(spanComma);
+                spanComma = ",\n        ";
+                write(printOtlpJson(span));
+            }
+            write("\n      ]}");
+        }
+        write("\n    ]}");
+    }
+    write("\n  ]\n}\n");
 }
 
 void encodeLogs(const storage::LogPage &page, pb_logs::LogsData &out)

@@ -11,7 +11,9 @@
 #include <opentelemetry/proto/collector/trace/v1/trace_service.pb.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 
 namespace spanscope::ingest {
 
@@ -37,6 +39,11 @@ std::uint64_t countDataPoints(const otlp_metrics::ExportMetricsServiceRequest &r
 
 // Stored data back to OTLP messages, for `--json` output and export.
 void encodeTrace(const storage::TraceData &trace, opentelemetry::proto::trace::v1::TracesData &out);
+// The same as OTLP-JSON TracesData, handed to `write` piece by piece (each resource once, its
+// scopes inside, one span at a time), so a million-span trace never exists whole as a message
+// or as text.
+void writeTraceJson(const storage::TraceData &trace,
+                    const std::function<void(std::string_view)> &write);
 void encodeLogs(const storage::LogPage &page, opentelemetry::proto::logs::v1::LogsData &out);
 void encodeLogs(const storage::LogBatch &batch, opentelemetry::proto::logs::v1::LogsData &out);
 void encodeLogRecord(const storage::LogRecord &record,

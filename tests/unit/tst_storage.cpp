@@ -9,6 +9,8 @@
 #include <tracestore.h>
 #include <tracetext.h>
 
+#include <nlohmann/json.hpp>
+
 #include <QCryptographicHash>
 #include <QFile>
 #include <QFileInfo>
@@ -922,6 +924,29 @@ private slots:
         QCOMPARE(billing->size(), size_t(1));
         QCOMPARE(billing->front().services, std::vector<std::string>{"billing,eu"});
         QVERIFY(!billing->front().moreServices);
+    }
+
+    // show --json writes the trace piece by piece; the document is the one encodeTrace makes.
+    void streamedJsonEqualsTheWholeMessage()
+    {
+        const QString path = newDatabase();
+        auto writer = openWriter(path);
+        QVERIFY(writer->writeTraces(goldenTraces()).committed());
+        QVERIFY(writer->writeTraces(twoScopes(3, 40, 15, "second")).committed());
+        writer->shutdown();
+        auto store = openStore(path);
+        for (const char *id : {GoldenTraceId, "01000000000000000000000000000003"}) {
+            auto trace = store->loadTrace(traceId(id));
+            QVERIFY(trace && *trace);
+            opentelemetry::proto::trace::v1::TracesData whole;
+            ingest::encodeTrace(**trace, whole);
+            std::string streamed;
+            ingest::writeTraceJson(**trace, [&](std::string_view piece) { streamed += piece; });
+            const auto a = nlohmann::json::parse(ingest::printOtlpJson(whole));
+            const auto b = nlohmann::json::parse(streamed, nullptr, false);
+            QVERIFY2(!b.is_discarded(), streamed.c_str());
+            QCOMPARE(QString::fromStdString(b.dump()), QString::fromStdString(a.dump()));
+        }
     }
 
     void newerDatabaseIsRefusedUntouched()
