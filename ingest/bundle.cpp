@@ -17,6 +17,7 @@
 #include <map>
 #include <sstream>
 #include <thread>
+#include <type_traits>
 
 namespace spanscope::ingest {
 
@@ -305,10 +306,37 @@ storage::Result<BundleSummary> writeBundle(storage::TraceStore &store,
 
 namespace {
 
+// Where parsed batches go. A file is read twice: first only counted, which proves all of it
+// reads (a bad file imports nothing), then written batch by batch as it is read again, so a
+// large file is never held decoded whole.
 struct Parsed
 {
-    std::vector<storage::TraceBatch> traces;
-    std::vector<storage::LogBatch> logs;
+    storage::BatchSink *sink = nullptr; // null: the first pass, counting only
+    std::string source; // the file, recorded on every trace
+    std::string error; // the first write that failed; later batches are skipped
+
+    template<typename Batch>
+    void add(Batch batch)
+    {
+        if (!sink || !error.empty())
+            return;
+        if constexpr (std::is_same_v<Batch, storage::TraceBatch>)
+            batch.source = source;
+        for (int attempt = 0;; ++attempt) {
+            storage::WriteOutcome outcome;
+            if constexpr (std::is_same_v<Batch, storage::TraceBatch>)
+                outcome = sink->writeTraces(batch);
+            else
+                outcome = sink->writeLogs(batch);
+            if (outcome.committed())
+                return;
+            if (outcome.status == storage::WriteOutcome::Status::Closed || attempt == 200) {
+                error = "The database did not take the data: " + outcome.error;
+                return;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50)); // the queue is full
+        }
+    }
 };
 
 // One OTLP-JSON object (a request, TracesData or LogsData) into batches.
@@ -327,14 +355,14 @@ storage::Result<bool> parseObject(std::string_view text, const std::string &wher
             return storage::Error{where + ": " + error};
         auto decoded = decodeTraces(request, limits);
         summary.spans += decoded.batch.spanCount();
-        out.traces.push_back(std::move(decoded.batch));
+        out.add(std::move(decoded.batch));
     } else if (json.contains("resourceLogs") || json.contains("resource_logs")) {
         otlp_logs::ExportLogsServiceRequest request;
         if (const std::string error = parseOtlpJson(text, request); !error.empty())
             return storage::Error{where + ": " + error};
         auto decoded = decodeLogs(request, limits);
         summary.logs += decoded.batch.recordCount();
-        out.logs.push_back(std::move(decoded.batch));
+        out.add(std::move(decoded.batch));
     } else if (!json.contains("resourceMetrics") && !json.contains("resource_metrics")) {
         return storage::Error{where + ": not OTLP-JSON (no resourceSpans or resourceLogs)"};
     }
@@ -385,22 +413,6 @@ storage::Result<bool> parseDocument(std::string_view text, const std::string &na
     return true;
 }
 
-template<typename Batch, typename Write>
-storage::Result<bool> writeAll(std::vector<Batch> &batches, Write write)
-{
-    for (Batch &batch : batches) {
-        for (int attempt = 0;; ++attempt) {
-            const storage::WriteOutcome outcome = write(batch);
-            if (outcome.committed())
-                break;
-            if (outcome.status == storage::WriteOutcome::Status::Closed || attempt == 200)
-                return storage::Error{"The database did not take the data: " + outcome.error};
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-    }
-    return true;
-}
-
 } // namespace
 
 storage::Result<ImportSummary> importFile(const std::string &path, storage::BatchSink &sink,
@@ -418,55 +430,57 @@ storage::Result<ImportSummary> importFile(const std::string &path, storage::Batc
     if (!in.good() && !in.eof())
         return storage::Error{"Cannot read " + path + "."};
 
-    ImportSummary summary;
-    Parsed parsed;
-    if (data.rfind("PK\x03\x04", 0) == 0) {
-        auto entries = ZipReader::read(data, maxBytes);
-        if (!entries)
-            return storage::Error{path + ": " + entries.error() + "."};
-        summary.format = "bundle";
-        bool hasTraces = false;
-        for (const ZipReader::Entry &entry : *entries) {
-            if (entry.name != "traces.json" && entry.name != "logs.json")
-                continue;
-            hasTraces |= entry.name == "traces.json";
-            if (auto ok = parseDocument(entry.data, path + ": " + entry.name, parsed, summary); !ok)
-                return storage::Error{ok.error() + "."};
+    // One reading of the file into `parsed`, counted in `summary`.
+    const auto read = [&](Parsed &parsed, ImportSummary &summary) -> storage::Result<bool> {
+        if (data.rfind("PK\x03\x04", 0) == 0) {
+            auto entries = ZipReader::read(data, maxBytes);
+            if (!entries)
+                return storage::Error{path + ": " + entries.error() + "."};
+            bool hasTraces = false;
+            for (const ZipReader::Entry &entry : *entries) {
+                if (entry.name != "traces.json" && entry.name != "logs.json")
+                    continue;
+                hasTraces |= entry.name == "traces.json";
+                if (auto ok = parseDocument(entry.data, path + ": " + entry.name, parsed, summary);
+                    !ok)
+                    return storage::Error{ok.error() + "."};
+            }
+            if (!hasTraces)
+                return storage::Error{path + " is not a Spanscope bundle (it has no traces.json)."};
+            summary.format = "bundle";
+        } else if (!jsonNestingWithin(data, MaxJsonNesting)) {
+            return storage::Error{path + " nests JSON deeper than " + std::to_string(MaxJsonNesting)
+                                  + " levels; it is not a trace file."};
+        } else if (auto jaeger = readJaegerJson(data)) {
+            if (!*jaeger)
+                return storage::Error{path + ": " + jaeger->error() + "."};
+            summary.format = "Jaeger JSON";
+            summary.spans = (*jaeger)->spanCount();
+            parsed.add(std::move(**jaeger));
+        } else if (auto zipkin = readZipkinJson(data)) {
+            if (!*zipkin)
+                return storage::Error{path + ": " + zipkin->error() + "."};
+            summary.format = "Zipkin v2 JSON";
+            summary.spans = (*zipkin)->spanCount();
+            parsed.add(std::move(**zipkin));
+        } else if (auto ok = parseDocument(data, path, parsed, summary); !ok) {
+            return storage::Error{ok.error() + "."};
         }
-        if (!hasTraces)
-            return storage::Error{path + " is not a Spanscope bundle (it has no traces.json)."};
-        summary.format = "bundle";
-    } else if (!jsonNestingWithin(data, MaxJsonNesting)) {
-        return storage::Error{path + " nests JSON deeper than " + std::to_string(MaxJsonNesting)
-                              + " levels; it is not a trace file."};
-    } else if (auto jaeger = readJaegerJson(data)) {
-        if (!*jaeger)
-            return storage::Error{path + ": " + jaeger->error() + "."};
-        summary.format = "Jaeger JSON";
-        summary.spans = (*jaeger)->spanCount();
-        parsed.traces.push_back(std::move(**jaeger));
-    } else if (auto zipkin = readZipkinJson(data)) {
-        if (!*zipkin)
-            return storage::Error{path + ": " + zipkin->error() + "."};
-        summary.format = "Zipkin v2 JSON";
-        summary.spans = (*zipkin)->spanCount();
-        parsed.traces.push_back(std::move(**zipkin));
-    } else if (auto ok = parseDocument(data, path, parsed, summary); !ok) {
-        return storage::Error{ok.error() + "."};
-    }
-    // Everything parsed: now it is written, labelled with where it came from.
-    const std::string source = std::filesystem::absolute(path).lexically_normal().string();
-    for (storage::TraceBatch &batch : parsed.traces)
-        batch.source = source;
-    if (auto written
-        = writeAll(parsed.traces,
-                   [&](const storage::TraceBatch &batch) { return sink.writeTraces(batch); });
-        !written)
+        return true;
+    };
+    ImportSummary summary;
+    Parsed counting;
+    if (auto readable = read(counting, summary); !readable)
+        return storage::Error{readable.error()};
+    // All of it reads: now it is written, labelled with where it came from.
+    Parsed writing;
+    writing.sink = &sink;
+    writing.source = std::filesystem::absolute(path).lexically_normal().string();
+    ImportSummary again;
+    if (auto written = read(writing, again); !written)
         return storage::Error{written.error()};
-    if (auto written = writeAll(
-            parsed.logs, [&](const storage::LogBatch &batch) { return sink.writeLogs(batch); });
-        !written)
-        return storage::Error{written.error()};
+    if (!writing.error.empty())
+        return storage::Error{writing.error};
     return summary;
 }
 
