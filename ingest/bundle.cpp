@@ -214,7 +214,12 @@ storage::Result<BundleSummary> writeBundle(storage::TraceStore &store,
         redactor = std::move(*created);
     }
     BundleSummary summary;
-    opentelemetry::proto::trace::v1::TracesData traces;
+    // traces.json is written as text trace by trace: a large trace never exists as a message.
+    std::string traces = "{\n  \"resourceSpans\": [";
+    bool firstResource = true;
+    const auto appendTraces = [&traces](std::string_view piece) {
+        traces += piece;
+    };
     opentelemetry::proto::logs::v1::LogsData logs;
     Json manifestTraces = Json::array();
     std::string body;
@@ -244,7 +249,7 @@ storage::Result<BundleSummary> writeBundle(storage::TraceStore &store,
             redactor->redact(trace);
             redactor->redact(page);
         }
-        encodeTrace(trace, traces);
+        writeResourceSpansJson(trace, appendTraces, firstResource);
         encodeLogs(page, logs);
         if (options.html)
             body += traceHtml(trace, page);
@@ -285,9 +290,8 @@ storage::Result<BundleSummary> writeBundle(storage::TraceStore &store,
     ZipWriter zip;
     zip.add("manifest.json", manifest.dump(2));
     // An empty document still names its list, so every OpenTelemetry tool reads it as one.
-    zip.add("traces.json",
-            traces.resource_spans_size() ? printOtlpJson(traces, true)
-                                         : "{\"resourceSpans\": []}\n");
+    traces += "\n  ]\n}\n";
+    zip.add("traces.json", traces);
     if (options.logs)
         zip.add("logs.json",
                 logs.resource_logs_size() ? printOtlpJson(logs, true) : "{\"resourceLogs\": []}\n");

@@ -446,8 +446,8 @@ void encodeTrace(const storage::TraceData &trace, pb_trace::TracesData &out)
     }
 }
 
-void writeTraceJson(const storage::TraceData &trace,
-                    const std::function<void(std::string_view)> &write)
+void writeResourceSpansJson(const storage::TraceData &trace,
+                            const std::function<void(std::string_view)> &write, bool &first)
 {
     // Empty fields are left out, as the protobuf printer does.
     const auto schemaUrl = [](const std::string &url) {
@@ -456,13 +456,11 @@ void writeTraceJson(const storage::TraceData &trace,
                 + nlohmann::json(url).dump(-1, ' ', false,
                                            nlohmann::json::error_handler_t::replace);
     };
-    write("{\n  \"resourceSpans\": [");
-    const char *resourceComma = "";
     for (const auto &[resource, scopes] : groupedSpans(trace)) {
         opentelemetry::proto::resource::v1::Resource pbResource;
         encodeResource(trace.resources[resource], pbResource);
-        write(resourceComma);
-        resourceComma = ",";
+        write(first ? "" : ",");
+        first = false;
         write("\n    {\"resource\": " + printOtlpJson(pbResource)
               + schemaUrl(trace.resources[resource].schemaUrl) + ", \"scopeSpans\": [");
         const char *scopeComma = "";
@@ -485,6 +483,14 @@ void writeTraceJson(const storage::TraceData &trace,
         }
         write("\n    ]}");
     }
+}
+
+void writeTraceJson(const storage::TraceData &trace,
+                    const std::function<void(std::string_view)> &write)
+{
+    write("{\n  \"resourceSpans\": [");
+    bool first = true;
+    writeResourceSpansJson(trace, write, first);
     write("\n  ]\n}\n");
 }
 

@@ -44,6 +44,10 @@ void encodeTrace(const storage::TraceData &trace, opentelemetry::proto::trace::v
 // or as text.
 void writeTraceJson(const storage::TraceData &trace,
                     const std::function<void(std::string_view)> &write);
+// Only the trace's entries of a resourceSpans list (`first`: none written before), so several
+// traces make one document.
+void writeResourceSpansJson(const storage::TraceData &trace,
+                            const std::function<void(std::string_view)> &write, bool &first);
 void encodeLogs(const storage::LogPage &page, opentelemetry::proto::logs::v1::LogsData &out);
 void encodeLogs(const storage::LogBatch &batch, opentelemetry::proto::logs::v1::LogsData &out);
 void encodeLogRecord(const storage::LogRecord &record,
