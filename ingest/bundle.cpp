@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <thread>
 #include <type_traits>
@@ -343,31 +344,83 @@ struct Parsed
     }
 };
 
+// The keys of a JSON document's top-level object, found by nlohmann's SAX parser.
+struct TopLevelKeys : nlohmann::json_sax<Json>
+{
+    bool object = false;
+    int depth = 0;
+    std::set<std::string> names;
+
+    bool null() override { return true; }
+    bool boolean(bool) override { return true; }
+    bool number_integer(number_integer_t) override { return true; }
+    bool number_unsigned(number_unsigned_t) override { return true; }
+    bool number_float(number_float_t, const string_t &) override { return true; }
+    bool string(string_t &) override { return true; }
+    bool binary(binary_t &) override { return true; }
+    bool start_object(std::size_t) override
+    {
+        object = object || depth == 0;
+        ++depth;
+        return true;
+    }
+    bool key(string_t &name) override
+    {
+        if (depth == 1)
+            names.insert(name);
+        return true;
+    }
+    bool end_object() override
+    {
+        --depth;
+        return true;
+    }
+    bool start_array(std::size_t) override
+    {
+        ++depth;
+        return true;
+    }
+    bool end_array() override
+    {
+        --depth;
+        return true;
+    }
+    bool parse_error(std::size_t, const std::string &, const nlohmann::detail::exception &) override
+    {
+        return false;
+    }
+};
+
 // One OTLP-JSON object (a request, TracesData or LogsData) into batches.
 storage::Result<bool> parseObject(std::string_view text, const std::string &where, Parsed &out,
                                   ImportSummary &summary)
 {
-    const auto json = Json::parse(text.begin(), text.end(), nullptr, false);
-    if (!json.is_object())
+    // The top-level keys say what the object is; read without building a tree (a bundle's
+    // traces.json can be a 100 MB object).
+    TopLevelKeys keys;
+    if (!Json::sax_parse(text.begin(), text.end(), &keys) || !keys.object)
         return storage::Error{where + ": not a JSON object"};
-    if (json.empty())
+    const auto has = [&keys](const char *a, const char *b) {
+        return keys.names.count(a) > 0 || keys.names.count(b) > 0;
+    };
+    if (keys.names.empty())
         return true; // an empty TracesData or LogsData (older bundles wrote `{}` for no logs)
     const IngestLimits limits;
-    if (json.contains("resourceSpans") || json.contains("resource_spans")) {
+    if (has("resourceSpans", "resource_spans")) {
         otlp_trace::ExportTraceServiceRequest request;
         if (const std::string error = parseOtlpJson(text, request); !error.empty())
             return storage::Error{where + ": " + error};
         auto decoded = decodeTraces(request, limits);
         summary.spans += decoded.batch.spanCount();
         out.add(std::move(decoded.batch));
-    } else if (json.contains("resourceLogs") || json.contains("resource_logs")) {
+    } else if (has("resourceLogs", "resource_logs")) {
         otlp_logs::ExportLogsServiceRequest request;
         if (const std::string error = parseOtlpJson(text, request); !error.empty())
             return storage::Error{where + ": " + error};
         auto decoded = decodeLogs(request, limits);
         summary.logs += decoded.batch.recordCount();
         out.add(std::move(decoded.batch));
-    } else if (!json.contains("resourceMetrics") && !json.contains("resource_metrics")) {
+    } else if (!has("resourceMetrics", "resource_metrics")) {
         return storage::Error{where + ": not OTLP-JSON (no resourceSpans or resourceLogs)"};
     }
     return true;
