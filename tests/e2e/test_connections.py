@@ -10,7 +10,7 @@ import threading
 import time
 import urllib.request
 
-from harness import E2ETestCase, SpanscopeServer, rss_mib
+from harness import SANITIZED, E2ETestCase, SpanscopeServer, rss_mib
 
 TRACE_ID = "5b8efff798038103d269b633813fc60c"
 
@@ -169,4 +169,5 @@ class ConnectionsTest(E2ETestCase):
                     sock.sendall(bomb)  # of the gigabyte announced, only this is ever sent
                     answer = sock.recv(65536)
                     self.assertIn(status_of(answer), (404, 405), answer[:200])
-            self.assertLess(rss_mib(server.process.pid, "VmHWM") - idle, 64)
+            if not SANITIZED:
+                self.assertLess(rss_mib(server.process.pid, "VmHWM") - idle, 64)
