@@ -20,6 +20,7 @@
 #include <cstring>
 #include <limits>
 #include <set>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -301,8 +302,22 @@ public:
     // waits for a gap between reads (TRUNCATE) gives the space back. Checked after each commit.
     void checkpointIfLarge(std::int64_t budgetBytes)
     {
-        if (m_db->walBytes() > std::max<std::int64_t>(MaxIdleWalBytes, budgetBytes / 8))
-            m_db->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        if (m_db->walBytes() <= std::max<std::int64_t>(MaxIdleWalBytes, budgetBytes / 8))
+            return;
+        // The checkpoint must find a moment when no reader is inside a transaction; the default
+        // busy handler sleeps up to 100 ms between looks and misses short gaps, so look every
+        // millisecond, for up to the usual five seconds.
+        sqlite3_busy_handler(
+            m_db->handle(),
+            [](void *, int attempts) {
+                if (attempts >= 5000)
+                    return 0;
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                return 1;
+            },
+            nullptr);
+        m_db->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        sqlite3_busy_timeout(m_db->handle(), 5000);
     }
 
     // Evicts the oldest unpinned traces, in chunks, until usage is back under 90 % of budget.
