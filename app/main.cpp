@@ -264,11 +264,13 @@ int runWindow(int argc, char **argv)
         }
         return 1;
     }
+    // SIGTERM and SIGINT (a session ending, Ctrl+C) close the window as Quit does, so the
+    // receivers stop in order and everything received is committed. Taken before "Ready.": a
+    // signal that comes while the window is built waits in the pipe.
+    const int stopSignals = watchStopSignals();
     printEndpoints(**server);
     ui::MainWindow window(ui::Endpoints::of(**server));
-    // SIGTERM and SIGINT (a session ending, Ctrl+C) close the window as Quit does, so the
-    // receivers stop in order and everything received is committed.
-    QSocketNotifier stopNotifier(watchStopSignals(), QSocketNotifier::Read);
+    QSocketNotifier stopNotifier(stopSignals, QSocketNotifier::Read);
     QObject::connect(&stopNotifier, &QSocketNotifier::activated, &window, [&window] {
         char byte;
         [[maybe_unused]] const auto n = ::read(StopSignalPipe[0], &byte, 1);
