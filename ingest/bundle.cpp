@@ -487,6 +487,17 @@ storage::Result<ImportSummary> importFile(const std::string &path, storage::Batc
     if (!in.good() && !in.eof())
         return storage::Error{"Cannot read " + path + "."};
 
+    // A Jaeger or Zipkin file, read whole by its reader.
+    const auto takeForeign
+        = [&path](storage::Result<storage::TraceBatch> &read, const char *format, Parsed &parsed,
+                  ImportSummary &summary) -> storage::Result<bool> {
+        if (!read)
+            return storage::Error{path + ": " + read.error() + "."};
+        summary.format = format;
+        summary.spans = read->spanCount();
+        parsed.add(std::move(*read));
+        return true;
+    };
     // One reading of the file into `parsed`, counted in `summary`.
     const auto read = [&](Parsed &parsed, ImportSummary &summary) -> storage::Result<bool> {
         if (data.rfind("PK\x03\x04", 0) == 0) {
@@ -509,17 +520,9 @@ storage::Result<ImportSummary> importFile(const std::string &path, storage::Batc
             return storage::Error{path + " nests JSON deeper than " + std::to_string(MaxJsonNesting)
                                   + " levels; it is not a trace file."};
         } else if (auto jaeger = readJaegerJson(data)) {
-            if (!*jaeger)
-                return storage::Error{path + ": " + jaeger->error() + "."};
-            summary.format = "Jaeger JSON";
-            summary.spans = (*jaeger)->spanCount();
-            parsed.add(std::move(**jaeger));
+            return takeForeign(*jaeger, "Jaeger JSON", parsed, summary);
         } else if (auto zipkin = readZipkinJson(data)) {
-            if (!*zipkin)
-                return storage::Error{path + ": " + zipkin->error() + "."};
-            summary.format = "Zipkin v2 JSON";
-            summary.spans = (*zipkin)->spanCount();
-            parsed.add(std::move(**zipkin));
+            return takeForeign(*zipkin, "Zipkin v2 JSON", parsed, summary);
         } else if (auto ok = parseDocument(data, path, parsed, summary); !ok) {
             return storage::Error{ok.error() + "."};
         }

@@ -62,9 +62,8 @@ class ConnectionsTest(E2ETestCase):
                 sock.sendall(b"POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
                 slow.append(sock)
             try:
-                started = time.monotonic()
+                # The 2 s bound is the client's own timeout: a starved export fails, not slows.
                 self.assertEqual(self.export(server, "1000000000000001", timeout=2), 200)
-                self.assertLess(time.monotonic() - started, 2)
             finally:
                 for sock in slow:
                     sock.close()
