@@ -379,6 +379,7 @@ public:
                 m_db->exec("ROLLBACK");
                 break;
             }
+            checkpointIfLarge(budgetBytes); // deleting writes to the WAL too
         }
         m_traceKeys.clear();
     }
