@@ -5,6 +5,7 @@
 #include <demotraffic.h>
 #include <otlpconvert.h>
 #include <otlpjson.h>
+#include <spansource.h>
 #include <tracestore.h>
 #include <tracetext.h>
 
@@ -295,17 +296,16 @@ int runShow(const QStringList &arguments)
         return usageError(QStringLiteral("show needs one trace id of 32 hex digits."));
     if (const int code = command.open(); code >= 0)
         return code;
-    auto trace = command.store->loadTrace(id);
+    // Read span by span as it is written: a trace of a million spans is never held whole.
+    auto trace = command.store->openTrace(id);
     if (!trace)
         return fail(trace.error());
-    if (!*trace || (*trace)->spans.empty())
+    if (!*trace || (*trace)->places().empty())
         return fail("No trace " + storage::toHex(id) + " is stored.");
-    // A large trace's text is written as it is made, never copied into one QString.
+    storage::SpanSource &source = **trace;
     out().flush();
-    if (command.json()) {
-        ingest::writeTraceJson(**trace, writeOut);
-        return 0;
-    }
+    if (command.json())
+        return ingest::writeTraceJson(source, writeOut) ? 0 : fail(source.error());
     storage::TraceTextOptions options;
     options.attributes = command.parser.isSet(QStringLiteral("attributes"));
     options.zone = command.zone();
@@ -321,7 +321,8 @@ int runShow(const QStringList &arguments)
         logs = std::move(*page);
         options.logs = &*logs;
     }
-    writeOut(storage::formatTrace(**trace, options));
+    if (!storage::writeTraceText(source, options, writeOut))
+        return fail(source.error());
     if (logs && static_cast<int>(logs->logs.size()) == MaxLogsShown)
         out() << "(the first " << MaxLogsShown << " log records are shown; `spanscope logs --trace "
               << fromStd(storage::toHex(id)) << "` lists them all)\n";

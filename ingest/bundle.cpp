@@ -4,8 +4,10 @@
 #include "jsondepth.h"
 #include "otlpconvert.h"
 #include "otlpjson.h"
+#include "otlpjsonsplit.h"
 #include "ziparchive.h"
 
+#include <spansource.h>
 #include <tracetext.h>
 
 #include <nlohmann/json.hpp>
@@ -14,9 +16,6 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <map>
-#include <set>
-#include <sstream>
 #include <thread>
 #include <type_traits>
 
@@ -25,8 +24,6 @@ namespace spanscope::ingest {
 namespace {
 
 using Json = nlohmann::json;
-
-constexpr int MaxJsonNesting = 128; // OTLP-JSON needs about 12
 
 std::string escape(std::string_view text)
 {
@@ -73,53 +70,32 @@ std::string attributeRows(const storage::Attributes &attributes)
     return html.empty() ? std::string() : "<table class=attrs>" + html + "</table>";
 }
 
-// Spans in tree order with their depth; spans whose parent is missing start new trees.
-std::vector<std::pair<int, int>> treeOrder(const storage::TraceData &trace)
-{
-    std::map<std::string, int> byId;
-    for (int i = 0; i < static_cast<int>(trace.spans.size()); ++i) {
-        const auto &id = trace.spans[i].span.spanId;
-        byId.emplace(std::string(reinterpret_cast<const char *>(id.data()), id.size()), i);
-    }
-    std::vector<std::vector<int>> children(trace.spans.size());
-    std::vector<int> roots;
-    for (int i = 0; i < static_cast<int>(trace.spans.size()); ++i) {
-        const storage::Span &span = trace.spans[i].span;
-        const auto parent = byId.find(std::string(
-            reinterpret_cast<const char *>(span.parentSpanId.data()), span.parentSpanId.size()));
-        if (span.isRoot() || parent == byId.end() || parent->second == i)
-            roots.push_back(i);
-        else
-            children[parent->second].push_back(i);
-    }
-    std::vector<std::pair<int, int>> order;
-    std::vector<std::uint8_t> seen(trace.spans.size(), 0);
-    std::vector<std::pair<int, int>> stack;
-    for (auto root = roots.rbegin(); root != roots.rend(); ++root)
-        stack.push_back({*root, 0});
-    while (!stack.empty()) {
-        const auto [span, depth] = stack.back();
-        stack.pop_back();
-        if (seen[span]++)
-            continue;
-        order.push_back({span, depth});
-        for (auto child = children[span].rbegin(); child != children[span].rend(); ++child)
-            stack.push_back({*child, depth + 1});
-    }
-    return order;
-}
+// A browser cannot lay out a page of a million spans; the page draws this many of a trace and
+// says so (traces.json holds them all).
+constexpr std::size_t MaxPageSpans = 5000;
 
-std::string traceHtml(const storage::TraceData &trace, const storage::LogPage &logs)
+storage::Result<std::string> traceHtml(storage::SpanSource &source, const storage::LogPage &logs)
 {
+    const storage::TraceData &trace = source.header();
     const storage::TraceSummary &s = trace.summary;
     const double total = std::max<std::int64_t>(1, s.durationNs());
+    const std::size_t spanCount = source.places().size();
     std::string html = "<section><h2>" + escape(s.rootService) + ": " + escape(s.rootName)
         + "</h2><p>" + escape(storage::formatDuration(s.durationNs())) + " · "
-        + std::to_string(trace.spans.size()) + " spans · " + std::to_string(s.errorCount)
+        + std::to_string(spanCount) + " spans · " + std::to_string(s.errorCount)
         + " errors · trace <code>" + escape(storage::toHex(s.traceId)) + "</code></p>";
+    if (spanCount > MaxPageSpans)
+        html += "<p>The first " + std::to_string(MaxPageSpans) + " spans are drawn here; "
+            + "traces.json holds all " + std::to_string(spanCount) + ".</p>";
     html += "<div class=wf>";
-    for (const auto &[index, depth] : treeOrder(trace)) {
-        const storage::StoredSpan &stored = trace.spans[index];
+    std::size_t drawn = 0;
+    for (const auto &[index, depth] : storage::treeOrder(source.places())) {
+        if (drawn++ == MaxPageSpans)
+            break;
+        const storage::StoredSpan *read = source.span(index);
+        if (!read)
+            return storage::Error{source.error()};
+        const storage::StoredSpan &stored = *read;
         const storage::Span &span = stored.span;
         const double left
             = (static_cast<std::int64_t>(span.startUnixNano) - s.startNs) / total * 100;
@@ -180,26 +156,37 @@ constexpr const char *PageStyle
       "table.attrs th{text-align:left;padding-right:1em;font-weight:600}"
       "table.logs td{vertical-align:top;padding:2px 8px}table.logs pre{margin:0;background:none}";
 
-storage::Result<bool> writeFileAtomically(const std::string &path, const std::string &data)
+// A stored trace as a bundle shows it: every resource, scope and span redacted as it is read.
+class RedactedTrace final : public storage::SpanSource
 {
-    const std::string temporary = path + ".part";
+public:
+    RedactedTrace(storage::SpanSource &inner, Redactor *redactor)
+        : m_inner(inner)
+        , m_redactor(redactor)
+        , m_header(inner.header())
     {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        if (!out)
-            return storage::Error{"Cannot write " + path + "."};
-        out.write(data.data(), static_cast<std::streamsize>(data.size()));
-        out.close();
-        if (!out) {
-            std::filesystem::remove(temporary);
-            return storage::Error{"Cannot write " + path + " (is the disk full?)."};
-        }
+        if (m_redactor)
+            m_redactor->redact(m_header.resources, m_header.scopes);
     }
-    std::error_code ec;
-    std::filesystem::rename(temporary, path, ec);
-    if (ec)
-        return storage::Error{"Cannot write " + path + ": " + ec.message() + "."};
-    return true;
-}
+    const storage::TraceData &header() const override { return m_header; }
+    const std::vector<storage::SpanPlace> &places() const override { return m_inner.places(); }
+    const std::string &error() const override { return m_inner.error(); }
+    const storage::StoredSpan *span(std::size_t index) override
+    {
+        const storage::StoredSpan *read = m_inner.span(index);
+        if (!read || !m_redactor)
+            return read;
+        m_span = *read;
+        m_redactor->redact(m_span.span);
+        return &m_span;
+    }
+
+private:
+    storage::SpanSource &m_inner;
+    Redactor *m_redactor;
+    storage::TraceData m_header;
+    storage::StoredSpan m_span;
+};
 
 } // namespace
 
@@ -207,19 +194,40 @@ storage::Result<BundleSummary> writeBundle(storage::TraceStore &store,
                                            const std::vector<storage::TraceId> &traceIds,
                                            const BundleOptions &options, const std::string &path)
 {
-    std::unique_ptr<Redactor> redactor;
+    // The counted redaction is the one of traces.json; the page's own redactor applies the
+    // same rules again to the spans it draws, so nothing is counted twice.
+    std::unique_ptr<Redactor> redactor, pageRedactor;
     if (options.redaction) {
         auto created = Redactor::create(*options.redaction);
         if (!created)
             return storage::Error{created.error()};
         redactor = std::move(*created);
+        pageRedactor = std::move(*Redactor::create(*options.redaction));
     }
+    // Written straight into a temporary file, entry by entry and traces.json span by span, so
+    // a large trace exists neither as a message nor as text; renamed when complete.
+    const std::string temporary = path + ".part";
+    struct RemoveUnlessKept
+    {
+        const std::string &file;
+        bool keep = false;
+        ~RemoveUnlessKept()
+        {
+            std::error_code ignored;
+            if (!keep)
+                std::filesystem::remove(file, ignored);
+        }
+    } cleanup{temporary};
+    ZipWriter zip(temporary);
+    if (!zip.error().empty())
+        return storage::Error{"Cannot write " + path + "."};
+
     BundleSummary summary;
-    // traces.json is written as text trace by trace: a large trace never exists as a message.
-    std::string traces = "{\n  \"resourceSpans\": [";
+    zip.begin("traces.json");
+    zip.write("{\n  \"resourceSpans\": [");
     bool firstResource = true;
-    const auto appendTraces = [&traces](std::string_view piece) {
-        traces += piece;
+    const auto writeTraces = [&zip](std::string_view piece) {
+        zip.write(piece);
     };
     opentelemetry::proto::logs::v1::LogsData logs;
     Json manifestTraces = Json::array();
@@ -227,14 +235,15 @@ storage::Result<BundleSummary> writeBundle(storage::TraceStore &store,
     for (const storage::TraceId &id : traceIds) {
         if (options.progress && !options.progress(std::size_t(summary.traces), traceIds.size()))
             return storage::Error{"The export was cancelled; nothing was written."};
-        auto loaded = store.loadTrace(id);
-        if (!loaded)
-            return storage::Error{loaded.error()};
+        auto opened = store.openTrace(id);
+        if (!opened)
+            return storage::Error{opened.error()};
         // A trace known only from its log records can still be exported with them.
-        if (!*loaded
-            || ((*loaded)->spans.empty() && (!options.logs || (*loaded)->summary.logCount == 0)))
+        if (!*opened
+            || ((*opened)->places().empty()
+                && (!options.logs || (*opened)->header().summary.logCount == 0)))
             return storage::Error{"No trace " + storage::toHex(id) + " is stored."};
-        storage::TraceData &trace = **loaded;
+        RedactedTrace trace(**opened, redactor.get());
         storage::LogPage page;
         if (options.logs) {
             storage::LogFilter filter;
@@ -245,27 +254,46 @@ storage::Result<BundleSummary> writeBundle(storage::TraceStore &store,
             if (!found)
                 return storage::Error{found.error()};
             page = std::move(*found);
+            if (redactor)
+                redactor->redact(page);
         }
-        if (redactor) {
-            redactor->redact(trace);
-            redactor->redact(page);
-        }
-        writeResourceSpansJson(trace, appendTraces, firstResource);
+        if (!writeResourceSpansJson(trace, writeTraces, firstResource))
+            return storage::Error{trace.error()};
         encodeLogs(page, logs);
-        if (options.html)
-            body += traceHtml(trace, page);
+        if (options.html) {
+            RedactedTrace drawn(**opened, pageRedactor.get());
+            auto html = traceHtml(drawn, page);
+            if (!html)
+                return storage::Error{html.error()};
+            body += *html;
+        }
+        const storage::TraceSummary &s = trace.header().summary;
         ++summary.traces;
-        summary.spans += trace.spans.size();
+        summary.spans += trace.places().size();
         summary.logs += page.logs.size();
         manifestTraces.push_back({{"traceId", storage::toHex(id)},
-                                  {"rootService", trace.summary.rootService},
-                                  {"rootName", trace.summary.rootName},
-                                  {"spans", trace.spans.size()},
+                                  {"rootService", s.rootService},
+                                  {"rootName", s.rootName},
+                                  {"spans", trace.places().size()},
                                   {"logs", page.logs.size()},
-                                  {"startTimeUnixNano", std::to_string(trace.summary.startNs)}});
+                                  {"startTimeUnixNano", std::to_string(s.startNs)}});
     }
+    // An empty document still names its list, so every OpenTelemetry tool reads it as one.
+    zip.write("\n  ]\n}\n");
+    zip.end();
     if (redactor)
         summary.masked = redactor->counts();
+    if (options.logs)
+        zip.add("logs.json",
+                logs.resource_logs_size() ? printOtlpJson(logs, true) : "{\"resourceLogs\": []}\n");
+    if (options.html) {
+        zip.add("index.html",
+                "<!DOCTYPE html><html><head><meta charset=utf-8>"
+                "<meta http-equiv=Content-Security-Policy content=\"default-src 'none'; style-src "
+                "'unsafe-inline'\"><title>Spanscope bundle</title><style>"
+                    + std::string(PageStyle) + "</style></head><body><h1>Spanscope bundle</h1><p>"
+                    + escape(options.note) + "</p>" + body + "</body></html>");
+    }
 
     const auto now = std::chrono::system_clock::now();
     const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
@@ -287,25 +315,16 @@ storage::Result<BundleSummary> writeBundle(storage::TraceStore &store,
     } else {
         manifest["redaction"] = nullptr;
     }
-
-    ZipWriter zip;
+    // Last, because it counts what redaction masked on the way.
     zip.add("manifest.json", manifest.dump(2));
-    // An empty document still names its list, so every OpenTelemetry tool reads it as one.
-    traces += "\n  ]\n}\n";
-    zip.add("traces.json", traces);
-    if (options.logs)
-        zip.add("logs.json",
-                logs.resource_logs_size() ? printOtlpJson(logs, true) : "{\"resourceLogs\": []}\n");
-    if (options.html) {
-        zip.add("index.html",
-                "<!DOCTYPE html><html><head><meta charset=utf-8>"
-                "<meta http-equiv=Content-Security-Policy content=\"default-src 'none'; style-src "
-                "'unsafe-inline'\"><title>Spanscope bundle</title><style>"
-                    + std::string(PageStyle) + "</style></head><body><h1>Spanscope bundle</h1><p>"
-                    + escape(options.note) + "</p>" + body + "</body></html>");
-    }
-    if (auto written = writeFileAtomically(path, zip.finish()); !written)
-        return storage::Error{written.error()};
+    zip.finish();
+    if (!zip.error().empty())
+        return storage::Error{zip.error()};
+    std::error_code ec;
+    std::filesystem::rename(temporary, path, ec);
+    if (ec)
+        return storage::Error{"Cannot write " + path + ": " + ec.message() + "."};
+    cleanup.keep = true;
     return summary;
 }
 
@@ -344,85 +363,53 @@ struct Parsed
     }
 };
 
-// The keys of a JSON document's top-level object, found by nlohmann's SAX parser.
-struct TopLevelKeys : nlohmann::json_sax<Json>
-{
-    bool object = false;
-    int depth = 0;
-    std::set<std::string> names;
+// Parts of a large object are parsed this big at most (protobuf's message of a part is ~8x).
+constexpr std::size_t PieceBytes = 4 << 20;
 
-    bool null() override { return true; }
-    bool boolean(bool) override { return true; }
-    bool number_integer(number_integer_t) override { return true; }
-    bool number_unsigned(number_unsigned_t) override { return true; }
-    bool number_float(number_float_t, const string_t &) override { return true; }
-    bool string(string_t &) override { return true; }
-    bool binary(binary_t &) override { return true; }
-    bool start_object(std::size_t) override
-    {
-        object = object || depth == 0;
-        ++depth;
-        return true;
-    }
-    bool key(string_t &name) override
-    {
-        if (depth == 1)
-            names.insert(name);
-        return true;
-    }
-    bool end_object() override
-    {
-        --depth;
-        return true;
-    }
-    bool start_array(std::size_t) override
-    {
-        ++depth;
-        return true;
-    }
-    bool end_array() override
-    {
-        --depth;
-        return true;
-    }
-    bool parse_error(std::size_t, const std::string &, const nlohmann::detail::exception &) override
-    {
-        return false;
-    }
-};
-
-// One OTLP-JSON object (a request, TracesData or LogsData) into batches.
+// One OTLP-JSON object (a request, TracesData or LogsData) into batches, a part at a time.
 storage::Result<bool> parseObject(std::string_view text, const std::string &where, Parsed &out,
                                   ImportSummary &summary)
 {
-    // The top-level keys say what the object is; read without building a tree (a bundle's
-    // traces.json can be a 100 MB object).
-    TopLevelKeys keys;
-    if (!Json::sax_parse(text.begin(), text.end(), &keys) || !keys.object)
+    // The top-level keys say what the object is.
+    const auto keys = jsonObjectKeys(text);
+    if (!keys)
         return storage::Error{where + ": not a JSON object"};
     const auto has = [&keys](const char *a, const char *b) {
-        return keys.names.count(a) > 0 || keys.names.count(b) > 0;
+        return std::find(keys->begin(), keys->end(), a) != keys->end()
+            || std::find(keys->begin(), keys->end(), b) != keys->end();
     };
-    if (keys.names.empty())
+    if (keys->empty())
         return true; // an empty TracesData or LogsData (older bundles wrote `{}` for no logs)
-    const IngestLimits limits;
-    if (has("resourceSpans", "resource_spans")) {
-        otlp_trace::ExportTraceServiceRequest request;
-        if (const std::string error = parseOtlpJson(text, request); !error.empty())
-            return storage::Error{where + ": " + error};
-        auto decoded = decodeTraces(request, limits);
-        summary.spans += decoded.batch.spanCount();
-        out.add(std::move(decoded.batch));
-    } else if (has("resourceLogs", "resource_logs")) {
-        otlp_logs::ExportLogsServiceRequest request;
-        if (const std::string error = parseOtlpJson(text, request); !error.empty())
-            return storage::Error{where + ": " + error};
-        auto decoded = decodeLogs(request, limits);
-        summary.logs += decoded.batch.recordCount();
-        out.add(std::move(decoded.batch));
-    } else if (!has("resourceMetrics", "resource_metrics")) {
+    const bool traces = has("resourceSpans", "resource_spans");
+    if (!traces && !has("resourceLogs", "resource_logs")) {
+        if (has("resourceMetrics", "resource_metrics"))
+            return true; // metrics are not stored yet
         return storage::Error{where + ": not OTLP-JSON (no resourceSpans or resourceLogs)"};
     }
+    const IngestLimits limits;
+    std::string error;
+    const auto parsePiece = [&](std::string_view piece) {
+        if (traces) {
+            otlp_trace::ExportTraceServiceRequest request;
+            error = parseOtlpJson(piece, request);
+            if (!error.empty())
+                return false;
+            auto decoded = decodeTraces(request, limits);
+            summary.spans += decoded.batch.spanCount();
+            out.add(std::move(decoded.batch));
+        } else {
+            otlp_logs::ExportLogsServiceRequest request;
+            error = parseOtlpJson(piece, request);
+            if (!error.empty())
+                return false;
+            auto decoded = decodeLogs(request, limits);
+            summary.logs += decoded.batch.recordCount();
+            out.add(std::move(decoded.batch));
+        }
+        return true;
+    };
+    if (!splitOtlpJson(text, PieceBytes, parsePiece, error))
+        return storage::Error{where + ": " + error};
     return true;
 }
 
@@ -437,16 +424,22 @@ storage::Result<bool> parseDocument(std::string_view text, const std::string &na
     if (first == std::string_view::npos)
         return storage::Error{name + " is empty"};
     if (text[first] == '[') {
-        const auto array = Json::parse(text.begin(), text.end(), nullptr, false);
-        if (!array.is_array())
-            return storage::Error{name + " is not valid JSON"};
         summary.format = "OTLP-JSON array";
-        for (std::size_t i = 0; i < array.size(); ++i) {
-            if (auto parsed = parseObject(array[i].dump(), name + " item " + std::to_string(i + 1),
-                                          out, summary);
-                !parsed)
-                return parsed;
-        }
+        std::size_t item = 0;
+        std::string error;
+        storage::Result<bool> parsed = true;
+        const bool walked = forEachJsonElement(
+            text.substr(first),
+            [&](std::string_view element) {
+                parsed
+                    = parseObject(element, name + " item " + std::to_string(++item), out, summary);
+                return bool(parsed);
+            },
+            error);
+        if (!parsed)
+            return parsed;
+        if (!walked)
+            return storage::Error{name + " is not valid JSON (" + error + ")"};
         return true;
     }
     if (Json::accept(text.begin(), text.end())) {

@@ -1,5 +1,7 @@
 #include "foreigntraces.h"
 
+#include "otlpjsonsplit.h"
+
 #include <nlohmann/json.hpp>
 
 #include <limits>
@@ -103,8 +105,24 @@ storage::Result<storage::TraceBatch> wrongType(const std::string &at, const Json
 
 } // namespace
 
+namespace {
+
+bool hasKeys(std::string_view object, std::initializer_list<std::string_view> names)
+{
+    const auto keys = jsonObjectKeys(object);
+    return keys && std::all_of(names.begin(), names.end(), [&keys](std::string_view name) {
+               return std::find(keys->begin(), keys->end(), name) != keys->end();
+           });
+}
+
+} // namespace
+
 std::optional<storage::Result<storage::TraceBatch>> readJaegerJson(std::string_view text)
 {
+    // Told by its keys first: an OTLP file of gigabytes must not become a tree to learn that
+    // it is not Jaeger's.
+    if (!hasKeys(text, {"data"}))
+        return std::nullopt;
     const Json json = Json::parse(text.begin(), text.end(), nullptr, false);
     if (!json.is_object() || !json.contains("data") || !json["data"].is_array())
         return std::nullopt;
@@ -192,6 +210,17 @@ std::optional<storage::Result<storage::TraceBatch>> readJaegerJson(std::string_v
 
 std::optional<storage::Result<storage::TraceBatch>> readZipkinJson(std::string_view text)
 {
+    bool zipkin = false;
+    std::string ignored;
+    forEachJsonElement(
+        text.substr(std::min(text.size(), text.find_first_not_of(" \t\r\n"))),
+        [&zipkin](std::string_view first) {
+            zipkin = hasKeys(first, {"traceId", "id"});
+            return false; // the first span says it
+        },
+        ignored);
+    if (!zipkin)
+        return std::nullopt;
     const Json json = Json::parse(text.begin(), text.end(), nullptr, false);
     if (!json.is_array() || json.empty() || !json[0].is_object() || !json[0].contains("traceId")
         || !json[0].contains("id"))

@@ -4,6 +4,9 @@
 
 namespace spanscope::ingest {
 
+// How deep untrusted JSON may nest; OTLP-JSON needs about 12.
+inline constexpr int MaxJsonNesting = 128;
+
 // Whether JSON text nests arrays and objects at most `maxDepth` deep (strings are skipped).
 // Checked before parsing untrusted text: the parsed value is later printed and converted
 // recursively, so a line of a million "[" must not reach them.

@@ -21,7 +21,6 @@ namespace {
 using Json = nlohmann::ordered_json; // keeps the line's key order for display
 
 constexpr int MaxValueDepth = 8; // deeper JSON is kept as text
-constexpr int MaxJsonNesting = 64; // a line nested deeper is kept as plain text
 
 bool equalsIgnoringCase(std::string_view a, std::string_view b)
 {

@@ -2,6 +2,8 @@
 
 #include "otlpjson.h"
 
+#include <spansource.h>
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -405,34 +407,13 @@ void encodeSpan(const storage::Span &span, pb_trace::Span &pb)
     }
 }
 
-// The trace's spans by resource, then scope, in the order each first appears.
-std::vector<std::pair<int, std::vector<std::pair<int, std::vector<int>>>>>
-groupedSpans(const storage::TraceData &trace)
-{
-    std::vector<std::pair<int, std::vector<std::pair<int, std::vector<int>>>>> groups;
-    std::map<int, std::size_t> resourceAt;
-    std::map<std::pair<int, int>, std::size_t> scopeAt;
-    for (int i = 0; i < static_cast<int>(trace.spans.size()); ++i) {
-        const storage::StoredSpan &stored = trace.spans[static_cast<std::size_t>(i)];
-        const auto [r, newResource] = resourceAt.try_emplace(stored.resource, groups.size());
-        if (newResource)
-            groups.push_back({stored.resource, {}});
-        auto &scopes = groups[r->second].second;
-        const auto [s, newScope]
-            = scopeAt.try_emplace({stored.resource, stored.scope}, scopes.size());
-        if (newScope)
-            scopes.push_back({stored.scope, {}});
-        scopes[s->second].second.push_back(i);
-    }
-    return groups;
-}
-
 } // namespace
 
 void encodeTrace(const storage::TraceData &trace, pb_trace::TracesData &out)
 {
     // One ResourceSpans per resource, one ScopeSpans per scope in it: the sender's grouping.
-    for (const auto &[resource, scopes] : groupedSpans(trace)) {
+    for (const auto &[resource, scopes] :
+         storage::groupByResourceAndScope(storage::LoadedTrace(trace).places())) {
         pb_trace::ResourceSpans *rs = out.add_resource_spans();
         encodeResource(trace.resources[resource], *rs->mutable_resource());
         rs->set_schema_url(trace.resources[resource].schemaUrl);
@@ -440,15 +421,16 @@ void encodeTrace(const storage::TraceData &trace, pb_trace::TracesData &out)
             pb_trace::ScopeSpans *ss = rs->add_scope_spans();
             encodeScope(trace.scopes[scope], *ss->mutable_scope());
             ss->set_schema_url(trace.scopes[scope].schemaUrl);
-            for (const int index : spans)
-                encodeSpan(trace.spans[static_cast<std::size_t>(index)].span, *ss->add_spans());
+            for (const std::size_t index : spans)
+                encodeSpan(trace.spans[index].span, *ss->add_spans());
         }
     }
 }
 
-void writeResourceSpansJson(const storage::TraceData &trace,
+bool writeResourceSpansJson(storage::SpanSource &source,
                             const std::function<void(std::string_view)> &write, bool &first)
 {
+    const storage::TraceData &trace = source.header();
     // Empty fields are left out, as the protobuf printer does.
     const auto schemaUrl = [](const std::string &url) {
         return url.empty() ? std::string()
@@ -456,7 +438,7 @@ void writeResourceSpansJson(const storage::TraceData &trace,
                 + nlohmann::json(url).dump(-1, ' ', false,
                                            nlohmann::json::error_handler_t::replace);
     };
-    for (const auto &[resource, scopes] : groupedSpans(trace)) {
+    for (const auto &[resource, scopes] : storage::groupByResourceAndScope(source.places())) {
         opentelemetry::proto::resource::v1::Resource pbResource;
         encodeResource(trace.resources[resource], pbResource);
         write(first ? "" : ",");
@@ -472,9 +454,12 @@ void writeResourceSpansJson(const storage::TraceData &trace,
             write("\n      {\"scope\": " + printOtlpJson(pbScope)
                   + schemaUrl(trace.scopes[scope].schemaUrl) + ", \"spans\": [");
             const char *spanComma = "\n        ";
-            for (const int index : spans) {
+            for (const std::size_t index : spans) {
+                const storage::StoredSpan *stored = source.span(index);
+                if (!stored)
+                    return false;
                 pb_trace::Span span;
-                encodeSpan(trace.spans[static_cast<std::size_t>(index)].span, span);
+                encodeSpan(stored->span, span);
                 write(spanComma);
                 spanComma = ",\n        ";
                 write(printOtlpJson(span));
@@ -483,15 +468,17 @@ void writeResourceSpansJson(const storage::TraceData &trace,
         }
         write("\n    ]}");
     }
+    return true;
 }
 
-void writeTraceJson(const storage::TraceData &trace,
-                    const std::function<void(std::string_view)> &write)
+bool writeTraceJson(storage::SpanSource &source, const std::function<void(std::string_view)> &write)
 {
     write("{\n  \"resourceSpans\": [");
     bool first = true;
-    writeResourceSpansJson(trace, write, first);
+    if (!writeResourceSpansJson(source, write, first))
+        return false;
     write("\n  ]\n}\n");
+    return true;
 }
 
 void encodeLogs(const storage::LogPage &page, pb_logs::LogsData &out)

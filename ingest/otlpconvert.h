@@ -40,13 +40,14 @@ std::uint64_t countDataPoints(const otlp_metrics::ExportMetricsServiceRequest &r
 // Stored data back to OTLP messages, for `--json` output and export.
 void encodeTrace(const storage::TraceData &trace, opentelemetry::proto::trace::v1::TracesData &out);
 // The same as OTLP-JSON TracesData, handed to `write` piece by piece (each resource once, its
-// scopes inside, one span at a time), so a million-span trace never exists whole as a message
-// or as text.
-void writeTraceJson(const storage::TraceData &trace,
+// scopes inside, one span at a time, read from the source as it is written), so a
+// million-span trace never exists whole as a message or as text. False when a span could not
+// be read (the source's error() says why).
+bool writeTraceJson(storage::SpanSource &source,
                     const std::function<void(std::string_view)> &write);
 // Only the trace's entries of a resourceSpans list (`first`: none written before), so several
 // traces make one document.
-void writeResourceSpansJson(const storage::TraceData &trace,
+bool writeResourceSpansJson(storage::SpanSource &source,
                             const std::function<void(std::string_view)> &write, bool &first);
 void encodeLogs(const storage::LogPage &page, opentelemetry::proto::logs::v1::LogsData &out);
 void encodeLogs(const storage::LogBatch &batch, opentelemetry::proto::logs::v1::LogsData &out);

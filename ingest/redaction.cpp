@@ -123,18 +123,21 @@ void Redactor::redact(std::vector<storage::Resource> &resources,
         redact(scope.attributes);
 }
 
+void Redactor::redact(storage::Span &span)
+{
+    redact(span.attributes);
+    redactText(span.statusMessage);
+    for (storage::SpanEvent &event : span.events)
+        redact(event.attributes);
+    for (storage::SpanLink &link : span.links)
+        redact(link.attributes);
+}
+
 void Redactor::redact(storage::TraceData &trace)
 {
     redact(trace.resources, trace.scopes);
-    for (storage::StoredSpan &stored : trace.spans) {
-        storage::Span &span = stored.span;
-        redact(span.attributes);
-        redactText(span.statusMessage);
-        for (storage::SpanEvent &event : span.events)
-            redact(event.attributes);
-        for (storage::SpanLink &link : span.links)
-            redact(link.attributes);
-    }
+    for (storage::StoredSpan &stored : trace.spans)
+        redact(stored.span);
 }
 
 void Redactor::redact(storage::LogPage &page)

@@ -45,6 +45,9 @@ public:
 
     void redact(storage::TraceData &trace);
     void redact(storage::LogPage &page);
+    // The parts of a trace, for one read span by span.
+    void redact(std::vector<storage::Resource> &resources, std::vector<storage::Scope> &scopes);
+    void redact(storage::Span &span);
     // Masked values per pattern.
     const std::map<std::string, int> &counts() const { return m_counts; }
     const RedactionRules &rules() const { return m_rules; }
@@ -54,7 +57,6 @@ public:
 private:
     explicit Redactor(RedactionRules rules);
     void redact(storage::Attributes &attributes);
-    void redact(std::vector<storage::Resource> &resources, std::vector<storage::Scope> &scopes);
     void redact(storage::AnyValue &value);
     void redactText(std::string &text);
 

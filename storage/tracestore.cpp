@@ -1,5 +1,7 @@
 #include "tracestore.h"
 
+#include "spansource.h"
+
 #include "database.h"
 #include "dictionaryreader.h"
 #include "tracetext.h"
@@ -282,6 +284,96 @@ bool TraceStore::loadScope(std::int64_t id, Scope &out)
     return decodeAttributes(query.blob(2), *m_dictionary, out.attributes);
 }
 
+namespace {
+
+// The columns of a span after its ids, resource and scope, as readSpanBody reads them.
+constexpr const char *SpanBodyColumns
+    = "name_id, kind, start_offset_ns, duration_ns, status_code, status_message, flags, "
+      "trace_state, attributes, events, links, dropped_attributes, dropped_events, dropped_links";
+
+// Fills `span` from SpanBodyColumns starting at column `first`; false when a dictionary entry
+// or an encoded value is missing (a damaged database).
+bool readSpanBody(const Statement &row, int first, std::int64_t base, StringResolver &dictionary,
+                  Span &span)
+{
+    bool intact = dictionary.resolve(static_cast<std::uint64_t>(row.integer(first)), span.name);
+    span.kind = static_cast<SpanKind>(row.integer(first + 1));
+    span.startUnixNano = static_cast<std::uint64_t>(base + row.integer(first + 2));
+    span.endUnixNano = span.startUnixNano + static_cast<std::uint64_t>(row.integer(first + 3));
+    span.statusCode = static_cast<StatusCode>(row.integer(first + 4));
+    span.statusMessage = std::string(row.text(first + 5));
+    span.flags = static_cast<std::uint32_t>(row.integer(first + 6));
+    span.traceState = std::string(row.text(first + 7));
+    intact &= decodeAttributes(row.blob(first + 8), dictionary, span.attributes);
+    intact &= decodeEvents(row.blob(first + 9), span.startUnixNano, dictionary, span.events);
+    intact &= decodeLinks(row.blob(first + 10), dictionary, span.links);
+    span.droppedAttributesCount = static_cast<std::uint32_t>(row.integer(first + 11));
+    span.droppedEventsCount = static_cast<std::uint32_t>(row.integer(first + 12));
+    span.droppedLinksCount = static_cast<std::uint32_t>(row.integer(first + 13));
+    return intact;
+}
+
+std::string damaged(const TraceId &traceId)
+{
+    return "The stored trace " + toHex(traceId) + " is damaged; the database may be corrupt.";
+}
+
+} // namespace
+
+// A stored trace read span by span: the places are read up front, each span when asked for.
+class StoredTrace final : public SpanSource
+{
+public:
+    StoredTrace(const Database &db, StringResolver &dictionary, TraceData header, std::int64_t base)
+        : m_dictionary(dictionary)
+        , m_header(std::move(header))
+        , m_base(base)
+        , m_read(db,
+                 std::string("SELECT ") + SpanBodyColumns
+                     + " FROM spans WHERE trace_key = ? AND span_id = ?")
+    {}
+
+    std::vector<SpanPlace> &mutablePlaces() { return m_places; }
+    TraceData &mutableHeader() { return m_header; }
+
+    const TraceData &header() const override { return m_header; }
+    const std::vector<SpanPlace> &places() const override { return m_places; }
+    const std::string &error() const override { return m_error; }
+
+    const StoredSpan *span(std::size_t index) override
+    {
+        const SpanPlace &place = m_places.at(index);
+        m_span = StoredSpan{};
+        m_span.resource = place.resource;
+        m_span.scope = place.scope;
+        Span &span = m_span.span;
+        span.traceId = m_header.summary.traceId;
+        span.spanId = place.spanId;
+        span.parentSpanId = place.parentSpanId;
+        m_read.reset();
+        m_read.bind(1, m_header.summary.key).bindBlob(2, place.spanId.data(), place.spanId.size());
+        if (!m_read.next()) {
+            m_error = "A span of trace " + toHex(span.traceId)
+                + " is gone (evicted or damaged while it was read).";
+            return nullptr;
+        }
+        if (!readSpanBody(m_read, 0, m_base, m_dictionary, span)) {
+            m_error = damaged(span.traceId);
+            return nullptr;
+        }
+        return &m_span;
+    }
+
+private:
+    StringResolver &m_dictionary;
+    TraceData m_header;
+    std::int64_t m_base = 0;
+    std::vector<SpanPlace> m_places;
+    Statement m_read;
+    StoredSpan m_span;
+    std::string m_error;
+};
+
 Result<std::optional<TraceData>> TraceStore::loadTrace(const TraceId &traceId)
 {
     Statement summary(*m_db,
@@ -296,11 +388,11 @@ Result<std::optional<TraceData>> TraceStore::loadTrace(const TraceId &traceId)
     data.summary = readSummary(summary);
     const std::int64_t base = summary.integer(16);
 
+    // One scan in start order: what the window does for every trace it opens.
     Statement spans(*m_db,
-                    "SELECT span_id, parent_span_id, name_id, kind, start_offset_ns, duration_ns, "
-                    "status_code, status_message, flags, trace_state, resource_id, scope_id, "
-                    "attributes, events, links, dropped_attributes, dropped_events, "
-                    "dropped_links FROM spans WHERE trace_key = ? ORDER BY start_offset_ns");
+                    std::string("SELECT span_id, parent_span_id, resource_id, scope_id, ")
+                        + SpanBodyColumns
+                        + " FROM spans WHERE trace_key = ? ORDER BY start_offset_ns");
     spans.bind(1, data.summary.key);
     std::unordered_map<std::int64_t, int> resources, scopes;
     bool intact = true;
@@ -310,32 +402,56 @@ Result<std::optional<TraceData>> TraceStore::loadTrace(const TraceId &traceId)
         span.traceId = traceId;
         copyId(spans.blob(0), span.spanId);
         copyId(spans.blob(1), span.parentSpanId);
-        intact &= m_dictionary->resolve(static_cast<std::uint64_t>(spans.integer(2)), span.name);
-        span.kind = static_cast<SpanKind>(spans.integer(3));
-        span.startUnixNano = static_cast<std::uint64_t>(base + spans.integer(4));
-        span.endUnixNano = span.startUnixNano + static_cast<std::uint64_t>(spans.integer(5));
-        span.statusCode = static_cast<StatusCode>(spans.integer(6));
-        span.statusMessage = std::string(spans.text(7));
-        span.flags = static_cast<std::uint32_t>(spans.integer(8));
-        span.traceState = std::string(spans.text(9));
-        stored.resource = indexOf(spans.integer(10), resources, data.resources,
+        stored.resource = indexOf(spans.integer(2), resources, data.resources,
                                   [this](std::int64_t id, Resource &r) { loadResource(id, r); });
-        stored.scope = indexOf(spans.integer(11), scopes, data.scopes,
+        stored.scope = indexOf(spans.integer(3), scopes, data.scopes,
                                [this](std::int64_t id, Scope &s) { loadScope(id, s); });
-        intact &= decodeAttributes(spans.blob(12), *m_dictionary, span.attributes);
-        intact &= decodeEvents(spans.blob(13), span.startUnixNano, *m_dictionary, span.events);
-        intact &= decodeLinks(spans.blob(14), *m_dictionary, span.links);
-        span.droppedAttributesCount = static_cast<std::uint32_t>(spans.integer(15));
-        span.droppedEventsCount = static_cast<std::uint32_t>(spans.integer(16));
-        span.droppedLinksCount = static_cast<std::uint32_t>(spans.integer(17));
+        intact &= readSpanBody(spans, 4, base, *m_dictionary, span);
         data.spans.push_back(std::move(stored));
     }
     if (!spans.ok())
         return Error{"Cannot read the spans: " + m_db->lastError()};
     if (!intact)
-        return Error{"The stored trace " + toHex(traceId)
-                     + " is damaged; the database may be corrupt."};
+        return Error{damaged(traceId)};
     return std::optional<TraceData>(std::move(data));
+}
+
+Result<std::unique_ptr<SpanSource>> TraceStore::openTrace(const TraceId &traceId)
+{
+    Statement summary(*m_db,
+                      std::string("SELECT ") + SummaryColumns
+                          + ", t.base_ns FROM traces t WHERE t.trace_id = ?");
+    if (!summary.bindBlob(1, traceId.data(), traceId.size()).next()) {
+        if (!summary.ok())
+            return Error{"Cannot read the trace: " + m_db->lastError()};
+        return std::unique_ptr<SpanSource>{};
+    }
+    TraceData header;
+    header.summary = readSummary(summary);
+    auto source = std::make_unique<StoredTrace>(*m_db, *m_dictionary, std::move(header),
+                                                summary.integer(16));
+    TraceData &data = source->mutableHeader();
+
+    Statement spans(*m_db,
+                    "SELECT span_id, parent_span_id, start_offset_ns, resource_id, scope_id "
+                    "FROM spans WHERE trace_key = ? ORDER BY start_offset_ns");
+    spans.bind(1, data.summary.key);
+    std::unordered_map<std::int64_t, int> resources, scopes;
+    const std::int64_t base = summary.integer(16);
+    while (spans.next()) {
+        SpanPlace place;
+        copyId(spans.blob(0), place.spanId);
+        copyId(spans.blob(1), place.parentSpanId);
+        place.startUnixNano = static_cast<std::uint64_t>(base + spans.integer(2));
+        place.resource = indexOf(spans.integer(3), resources, data.resources,
+                                 [this](std::int64_t id, Resource &r) { loadResource(id, r); });
+        place.scope = indexOf(spans.integer(4), scopes, data.scopes,
+                              [this](std::int64_t id, Scope &s) { loadScope(id, s); });
+        source->mutablePlaces().push_back(place);
+    }
+    if (!spans.ok())
+        return Error{"Cannot read the spans: " + m_db->lastError()};
+    return std::unique_ptr<SpanSource>(std::move(source));
 }
 
 namespace {

@@ -14,6 +14,7 @@ namespace spanscope::storage {
 
 class Database;
 class DictionaryReader;
+class SpanSource;
 
 // How many services a trace's summary lists; beyond them it says "and more".
 inline constexpr std::size_t MaxSummaryServices = 64;
@@ -161,7 +162,11 @@ public:
     ~TraceStore();
 
     Result<std::vector<TraceSummary>> findTraces(const TraceFilter &filter);
+    // The whole trace in memory; null when it is not stored.
     Result<std::optional<TraceData>> loadTrace(const TraceId &traceId);
+    // The trace to read span by span (see SpanSource), valid while this store lives; null when
+    // it is not stored. What a huge trace is written from.
+    Result<std::unique_ptr<SpanSource>> openTrace(const TraceId &traceId);
     Result<LogPage> findLogs(const LogFilter &filter);
     Result<std::vector<std::string>> services();
     // The files stored traces were imported from.

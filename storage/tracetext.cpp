@@ -7,8 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
-#include <map>
-#include <set>
+#include <unordered_map>
 
 namespace spanscope::storage {
 
@@ -375,9 +374,12 @@ std::string resourceLine(const Resource &resource)
 
 } // namespace
 
-std::string formatTrace(const TraceData &trace, const TraceTextOptions &options)
+bool writeTraceText(SpanSource &source, const TraceTextOptions &options, const TextSink &write)
 {
+    const TraceData &trace = source.header();
+    const std::vector<SpanPlace> &places = source.places();
     const TraceSummary &s = trace.summary;
+    // Written out every 64 KiB: a trace of a million spans is never one string.
     std::string out = "trace " + toHex(s.traceId) + "\n";
     appendLine(out, "  ",
                "start     " + formatTimestamp(static_cast<std::uint64_t>(s.startNs), options.zone));
@@ -401,28 +403,24 @@ std::string formatTrace(const TraceData &trace, const TraceTextOptions &options)
                               + (options.logs ? "" : " (--logs shows them under their spans)")));
     out += '\n';
 
-    std::map<SpanId, std::vector<int>> children;
-    std::set<SpanId> present;
-    for (const StoredSpan &stored : trace.spans)
-        present.insert(stored.span.spanId);
-    std::vector<int> roots, orphans;
-    for (int i = 0; i < static_cast<int>(trace.spans.size()); ++i) {
-        const Span &span = trace.spans[i].span;
-        if (span.isRoot())
-            roots.push_back(i);
-        else if (!present.count(span.parentSpanId) || span.parentSpanId == span.spanId)
-            orphans.push_back(i);
-        else
-            children[span.parentSpanId].push_back(i);
+    const SpanTree tree(places);
+    std::vector<std::uint32_t> roots, orphans;
+    for (std::size_t i = 0; i < places.size(); ++i) {
+        if (!isValid(places[i].parentSpanId))
+            roots.push_back(static_cast<std::uint32_t>(i));
+        else if (tree.parent(i) == SpanTree::None)
+            orphans.push_back(static_cast<std::uint32_t>(i)); // never arrived, or names itself
     }
 
     // The trace's records under the spans that wrote them, in time order (the page's order).
-    std::map<SpanId, std::vector<const StoredLog *>> logsBySpan;
+    std::unordered_map<std::uint32_t, std::vector<const StoredLog *>> logsBySpan;
     std::vector<const StoredLog *> looseLogs;
     if (options.logs) {
         for (const StoredLog &log : options.logs->logs) {
-            if (isValid(log.record.spanId) && present.count(log.record.spanId))
-                logsBySpan[log.record.spanId].push_back(&log);
+            const std::uint32_t span
+                = isValid(log.record.spanId) ? tree.find(log.record.spanId) : SpanTree::None;
+            if (span != SpanTree::None)
+                logsBySpan[span].push_back(&log);
             else
                 looseLogs.push_back(&log);
         }
@@ -440,12 +438,18 @@ std::string formatTrace(const TraceData &trace, const TraceTextOptions &options)
     };
 
     appendLine(out, "", timingColumns("OFFSET", "DURATION") + "SPAN");
-    std::set<SpanId> printed; // guards against parent cycles in hostile input
+    std::vector<std::uint8_t> printed(places.size(), 0); // guards against parent cycles
+    bool readable = true;
     // Indentation stops growing at this depth; deeper spans say their depth instead.
     constexpr int MaxIndentDepth = 32;
     int previousScope = -1;
-    const auto printOne = [&](int index, int depth) -> void {
-        const StoredSpan &stored = trace.spans[index];
+    const auto printOne = [&](std::uint32_t index, int depth) -> void {
+        const StoredSpan *read = source.span(index);
+        if (!read) {
+            readable = false;
+            return;
+        }
+        const StoredSpan &stored = *read;
         const Span &span = stored.span;
         const std::string indent(std::size_t(std::min(depth, MaxIndentDepth)) * 2, ' ');
         std::string line
@@ -508,14 +512,14 @@ std::string formatTrace(const TraceData &trace, const TraceTextOptions &options)
     // span's records and children follow it in time order, so the story reads top to bottom.
     struct Entry
     {
-        int span = -1; // an index into trace.spans, or -1 for a record
+        std::uint32_t span = 0; // an index into places, unless this is a record
         const StoredLog *log = nullptr;
         int depth = 0;
     };
-    const auto printTree = [&](int top, int depth) {
+    const auto printTree = [&](std::uint32_t top, int depth) {
         std::vector<Entry> stack{{top, nullptr, depth}};
         std::vector<std::pair<std::uint64_t, Entry>> next;
-        while (!stack.empty()) {
+        while (!stack.empty() && readable) {
             const Entry entry = stack.back();
             stack.pop_back();
             if (entry.log) {
@@ -523,19 +527,20 @@ std::string formatTrace(const TraceData &trace, const TraceTextOptions &options)
                           std::string(std::size_t(std::min(entry.depth, MaxIndentDepth)) * 2, ' '));
                 continue;
             }
-            const Span &span = trace.spans[entry.span].span;
-            if (!printed.insert(span.spanId).second)
+            if (printed[entry.span]++)
                 continue;
             printOne(entry.span, entry.depth);
-            next.clear();
-            if (auto it = children.find(span.spanId); it != children.end()) {
-                for (const int child : it->second)
-                    next.push_back(
-                        {trace.spans[child].span.startUnixNano, {child, nullptr, entry.depth + 1}});
+            if (out.size() > 64 * 1024) {
+                write(out);
+                out.clear();
             }
-            if (auto it = logsBySpan.find(span.spanId); it != logsBySpan.end()) {
+            next.clear();
+            for (const std::uint32_t *child = tree.childrenBegin(entry.span);
+                 child != tree.childrenEnd(entry.span); ++child)
+                next.push_back({places[*child].startUnixNano, {*child, nullptr, entry.depth + 1}});
+            if (auto it = logsBySpan.find(entry.span); it != logsBySpan.end()) {
                 for (const StoredLog *log : it->second)
-                    next.push_back({logTime(log->record), {-1, log, entry.depth + 1}});
+                    next.push_back({logTime(log->record), {0, log, entry.depth + 1}});
             }
             std::stable_sort(next.begin(), next.end(),
                              [](const auto &a, const auto &b) { return a.first < b.first; });
@@ -543,18 +548,20 @@ std::string formatTrace(const TraceData &trace, const TraceTextOptions &options)
                 stack.push_back(it->second);
         }
     };
-    for (const int root : roots)
+    for (const std::uint32_t root : roots)
         printTree(root, 0);
     if (!orphans.empty()) {
         appendLine(out, std::string(SpanColumn, ' '), "(missing parent spans)");
-        for (const int orphan : orphans)
+        for (const std::uint32_t orphan : orphans)
             printTree(orphan, 1);
     }
     // Whatever a cycle kept out of the tree is still shown.
-    for (int i = 0; i < static_cast<int>(trace.spans.size()); ++i) {
-        if (!printed.count(trace.spans[i].span.spanId))
-            printTree(i, 1);
+    for (std::size_t i = 0; i < places.size(); ++i) {
+        if (!printed[i])
+            printTree(static_cast<std::uint32_t>(i), 1);
     }
+    if (!readable)
+        return false;
     if (!looseLogs.empty()) {
         appendLine(out, std::string(SpanColumn, ' '), "(records without a span of this trace)");
         for (const StoredLog *log : looseLogs)
@@ -575,7 +582,16 @@ std::string formatTrace(const TraceData &trace, const TraceTextOptions &options)
         appendLine(out, "  ", line);
         appendAttributeLines(out, "      ", resource.attributes);
     }
-    return out;
+    write(out);
+    return true;
+}
+
+std::string formatTrace(const TraceData &trace, const TraceTextOptions &options)
+{
+    LoadedTrace source(trace);
+    std::string text;
+    writeTraceText(source, options, [&text](std::string_view piece) { text += piece; });
+    return text;
 }
 
 std::string formatLog(const StoredLog &log, const LogPage &page, TimeZone zone)

@@ -1,7 +1,9 @@
 #pragma once
 
+#include "spansource.h"
 #include "tracestore.h"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +43,11 @@ struct TraceTextOptions
 // (`✗ PaymentError: card declined`); the resources once at the end. Spans whose parent never
 // arrived are listed under a marked placeholder.
 std::string formatTrace(const TraceData &trace, const TraceTextOptions &options = {});
+// The same text written through `write` as it is made, reading one span at a time: what a
+// trace too large to hold is printed with. False when a span could not be read (the source's
+// error() says why); what was written before stays written.
+using TextSink = std::function<void(std::string_view)>;
+bool writeTraceText(SpanSource &source, const TraceTextOptions &options, const TextSink &write);
 // TRACE, DEBUG2, INFO, WARN4 ... from an OTLP severity number; empty for 0 (unspecified).
 std::string severityName(int severityNumber);
 // The severity as printed: OTLP's name from the number, else the text in OTLP's spelling

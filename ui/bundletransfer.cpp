@@ -4,6 +4,7 @@
 
 #include <bundle.h>
 #include <ingestserver.h>
+#include <spansource.h>
 
 #include <QFileDialog>
 #include <QMessageBox>
@@ -94,10 +95,19 @@ void BundleTransfer::exportTraces(const std::vector<storage::TraceId> &traces, Q
         [traces](storage::TraceStore &store) -> Preview {
             auto redactor = ingest::Redactor::create(ingest::RedactionRules::defaults());
             for (const storage::TraceId &id : traces) {
-                auto trace = store.loadTrace(id);
+                auto trace = store.openTrace(id); // span by span: a trace may be huge
                 if (!trace || !*trace)
                     return storage::Error{"The trace " + storage::toHex(id) + " is not stored."};
-                (*redactor)->redact(**trace);
+                storage::SpanSource &source = **trace;
+                storage::TraceData header = source.header();
+                (*redactor)->redact(header.resources, header.scopes);
+                for (std::size_t i = 0; i < source.places().size(); ++i) {
+                    const storage::StoredSpan *read = source.span(i);
+                    if (!read)
+                        return storage::Error{source.error()};
+                    storage::Span span = read->span;
+                    (*redactor)->redact(span);
+                }
                 storage::LogFilter logs;
                 logs.traceId = id;
                 logs.limit = 100'000;

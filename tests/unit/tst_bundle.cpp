@@ -9,6 +9,8 @@
 
 #include <QFile>
 
+#include <nlohmann/json.hpp>
+
 using namespace spanscope;
 
 namespace {
@@ -30,12 +32,13 @@ storage::TraceBatch traceOf(int n, int spans, std::string route)
         storage::Span span;
         span.traceId = traceNumber(n);
         span.spanId[0] = static_cast<std::uint8_t>(s + 1);
+        span.spanId[1] = static_cast<std::uint8_t>((s + 1) >> 8);
         if (s > 0)
             span.parentSpanId[0] = 1;
         span.name = "step " + std::to_string(s);
         span.startUnixNano = 1'700'000'000'000'000'000ull + s * 1000;
         span.endUnixNano = span.startUnixNano + 500;
-        span.attributes = {{"url.full", {std::move(route)}}};
+        span.attributes = {{"url.full", {route}}};
         batch.groups[0].spans.push_back(std::move(span));
     }
     return batch;
@@ -160,6 +163,43 @@ private slots:
         auto trace = imported->loadTrace(traceNumber(5));
         QCOMPARE(std::get<std::string>((*trace)->spans[0].span.attributes[0].value.value),
                  std::string("https://shop.example/checkout?session=[REDACTED]"));
+    }
+
+    // A trace is written into traces.json span by span, each redacted once and counted once;
+    // the page draws the first spans of a large one and says so.
+    void largeTraceWholeInTheDataPartlyOnThePage()
+    {
+        QVERIFY(m_db.writer().writeTraces(traceOf(6, 6000, "/pay?session=abc123")).committed());
+        std::unique_ptr<storage::TraceStore> imported;
+        auto summary = roundTrip({traceNumber(6)}, {}, imported);
+        QVERIFY2(summary, summary ? "" : summary.error().c_str());
+        QCOMPARE(summary->spans, std::uint64_t(6000));
+        auto trace = imported->loadTrace(traceNumber(6));
+        QCOMPARE((*trace)->spans.size(), size_t(6000));
+        QCOMPARE(std::get<std::string>((*trace)->spans[5999].span.attributes[0].value.value),
+                 std::string("/pay?session=[REDACTED]"));
+
+        QFile file(m_dir.filePath(QStringLiteral("out.spanscope")));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray zip = file.readAll();
+        auto entries = ingest::ZipReader::read(std::string_view(zip.data(), size_t(zip.size())));
+        QVERIFY(entries);
+        int masked = -1;
+        bool notedOnPage = false;
+        for (const auto &entry : *entries) {
+            if (entry.name == "manifest.json") {
+                const auto manifest = nlohmann::json::parse(entry.data);
+                masked = 0;
+                for (const auto &count : manifest["redaction"]["masked"])
+                    masked += count.get<int>();
+            }
+            if (entry.name == "index.html")
+                notedOnPage = entry.data.find("The first 5000 spans are drawn here; traces.json "
+                                              "holds all 6000.")
+                    != std::string::npos;
+        }
+        QCOMPARE(masked, 6000);
+        QVERIFY(notedOnPage);
     }
 
     void olderBundlesWithAnEmptyObjectReopen()

@@ -3,6 +3,7 @@
 
 #include <otlpconvert.h>
 #include <otlpjson.h>
+#include <otlpjsonsplit.h>
 
 #include <nlohmann/json.hpp>
 
@@ -178,6 +179,84 @@ private slots:
         QCOMPARE(
             ingest::printOtlpJson(response),
             std::string(R"({"partialSuccess":{"rejectedSpans":"3","errorMessage":"bad ids"}})"));
+    }
+
+    // A large object is parsed a part at a time; the parts hold exactly what the whole holds,
+    // each resource and scope with its own fields, in either spelling of the keys.
+    void largeObjectsSplitIntoParts()
+    {
+        // Both spellings of the keys, fields before and after the lists, an empty scope.
+        nlohmann::json resources = nlohmann::json::array();
+        for (int r = 0; r < 2; ++r) {
+            nlohmann::json spans = nlohmann::json::array();
+            for (int i = 0; i < 300; ++i)
+                spans.push_back({{"traceId", "5b8efff798038103d269b633813fc60c"},
+                                 {"spanId",
+                                  QByteArray::number(r * 1000 + i + 1, 16)
+                                      .rightJustified(16, '0')
+                                      .toStdString()},
+                                 {"name", "op \"quoted\" ]}"},
+                                 {"startTimeUnixNano", "1"},
+                                 {"endTimeUnixNano", "2"}});
+            resources.push_back({{"schemaUrl", "https://s/" + std::to_string(r)},
+                                 {"resource",
+                                  {{"attributes",
+                                    {{{"key", "service.name"},
+                                      {"value", {{"stringValue", "svc" + std::to_string(r)}}}}}}}},
+                                 {"scopeSpans",
+                                  {{{"scope", {{"name", "lib"}}},
+                                    {"spans", spans},
+                                    {"schema_url", "https://scope"}},
+                                   {{"scope", {{"name", "empty"}}}}}}});
+        }
+        const std::string json = nlohmann::json{{"resource_spans", resources}}.dump(1);
+
+        std::vector<std::string> pieces;
+        std::string error;
+        QVERIFY(ingest::splitOtlpJson(
+            json, 4096,
+            [&](std::string_view piece) {
+                pieces.emplace_back(piece);
+                return true;
+            },
+            error));
+        QVERIFY2(error.empty(), error.c_str());
+        QVERIFY(pieces.size() > 10);
+        std::map<std::string, int> spansByService;
+        for (const std::string &piece : pieces) {
+            QVERIFY(piece.size() <= 4096);
+            Request request;
+            const std::string parseError = ingest::parseOtlpJson(piece, request);
+            QVERIFY2(parseError.empty(), (parseError + " in " + piece.substr(0, 300)).c_str());
+            QCOMPARE(request.resource_spans_size(), 1);
+            const auto &rs = request.resource_spans(0);
+            QCOMPARE(rs.scope_spans_size(), 1);
+            QCOMPARE(rs.scope_spans(0).schema_url(), std::string("https://scope"));
+            const std::string service = rs.resource().attributes(0).value().string_value();
+            QCOMPARE(rs.schema_url(), "https://s/" + service.substr(3));
+            QCOMPARE(rs.scope_spans(0).spans(0).name(), std::string("op \"quoted\" ]}"));
+            spansByService[service] += rs.scope_spans(0).spans_size();
+        }
+        QCOMPARE(spansByService, (std::map<std::string, int>{{"svc0", 300}, {"svc1", 300}}));
+
+        // Small objects pass whole; damaged ones are refused, never half-read silently.
+        int calls = 0;
+        QVERIFY(ingest::splitOtlpJson(
+            nlohmann::json{{"resourceSpans", nlohmann::json::array()}}.dump(), 4096,
+            [&](std::string_view) { return ++calls; }, error));
+        QCOMPARE(calls, 1);
+        for (const std::string &damaged :
+             {json.substr(0, json.size() - 1), json.substr(0, json.size() / 2) + "\"",
+              "{\"resourceSpans\": [" + std::string(200, '[') + std::string(5000, ' ') + "]}"}) {
+            error.clear();
+            QVERIFY(!ingest::splitOtlpJson(
+                damaged, 4096, [](std::string_view) { return true; }, error));
+            QVERIFY(!error.empty());
+        }
+        const nlohmann::json keys{{"a", {1, {{"b", 2}}}}, {"c", "}"}};
+        QCOMPARE(*ingest::jsonObjectKeys(keys.dump()), (std::vector<std::string>{"a", "c"}));
+        QVERIFY(!ingest::jsonObjectKeys("[1]"));
+        QVERIFY(!ingest::jsonObjectKeys(keys.dump() + " x"));
     }
 };
 

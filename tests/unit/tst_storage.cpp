@@ -121,7 +121,15 @@ std::string dumpTrace(const QString &path, const char *id, bool attributes = fal
     auto page = store->findLogs(filter);
     if (logs)
         options.logs = &*page;
-    return storage::formatTrace(**trace, options);
+    // `show` streams from the store span by span; it must print what the loaded trace prints.
+    const std::string text = storage::formatTrace(**trace, options);
+    auto source = store->openTrace(traceId(id));
+    std::string streamed;
+    if (!source || !*source
+        || !storage::writeTraceText(**source, options,
+                                    [&](std::string_view piece) { streamed += piece; }))
+        return "(the trace did not stream)";
+    return streamed == text ? text : "(the streamed text differs)\n" + streamed;
 }
 
 // A batch of `traces` traces of `spans` spans each, service "load", one span per trace in error.
@@ -940,8 +948,11 @@ private slots:
             QVERIFY(trace && *trace);
             opentelemetry::proto::trace::v1::TracesData whole;
             ingest::encodeTrace(**trace, whole);
+            auto source = store->openTrace(traceId(id));
+            QVERIFY(source && *source);
             std::string streamed;
-            ingest::writeTraceJson(**trace, [&](std::string_view piece) { streamed += piece; });
+            QVERIFY(ingest::writeTraceJson(**source,
+                                           [&](std::string_view piece) { streamed += piece; }));
             const auto a = nlohmann::json::parse(ingest::printOtlpJson(whole));
             const auto b = nlohmann::json::parse(streamed, nullptr, false);
             QVERIFY2(!b.is_discarded(), streamed.c_str());
