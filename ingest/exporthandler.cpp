@@ -12,12 +12,12 @@ ExportOutcome toOutcome(const storage::WriteOutcome &write)
     case storage::WriteOutcome::Status::Committed:
         return {};
     case storage::WriteOutcome::Status::Busy:
-        return {ExportOutcome::Status::Throttled, write.error};
+        return {Refusal::QueueFull, write.error};
     case storage::WriteOutcome::Status::Failed:
     case storage::WriteOutcome::Status::Closed:
-        return {ExportOutcome::Status::Unavailable, write.error};
+        return {Refusal::StorageUnavailable, write.error};
     }
-    return {ExportOutcome::Status::Unavailable, write.error};
+    return {Refusal::StorageUnavailable, write.error};
 }
 
 // Stores what decoded well and reports the rest: rejected items as a partial success (never set
@@ -30,7 +30,7 @@ ExportOutcome store(storage::BatchSink &sink, storage::Signal signal, Decoded<Ba
     ExportOutcome outcome;
     if (!decoded.batch.groups.empty())
         outcome = toOutcome((sink.*write)(std::move(decoded.batch)));
-    if (outcome.status != ExportOutcome::Status::Ok)
+    if (!outcome.stored())
         return outcome;
     if (decoded.truncated > 0)
         sink.count(signal, storage::BatchSink::Tally::Truncated, decoded.truncated);
@@ -108,7 +108,7 @@ ExportHandler::DecodeReservation::DecodeReservation(ExportHandler &handler, std:
 {
     const IngestLimits &limits = handler.m_limits;
     if (cost > limits.maxDecodeCost) {
-        m_admission = {Admission::Status::TooCostly,
+        m_admission = {Refusal::TooLarge,
                        "The request holds more than one request may: its decoded size is "
                        "estimated above "
                            + std::to_string(limits.maxDecodeCost >> 20)
@@ -117,8 +117,8 @@ ExportHandler::DecodeReservation::DecodeReservation(ExportHandler &handler, std:
     }
     if (handler.m_decodeCostInFlight.fetch_add(cost) + cost > limits.maxDecodeCostInFlight) {
         handler.m_decodeCostInFlight -= cost;
-        m_admission = {Admission::Status::Busy,
-                       "Spanscope is decoding many large requests at once; retry shortly."};
+        m_admission
+            = {Refusal::Busy, "Spanscope is decoding many large requests at once; retry shortly."};
         return;
     }
     m_cost = cost;

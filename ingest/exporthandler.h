@@ -1,38 +1,34 @@
 #pragma once
 
+#include "exportstatus.h"
 #include "ingestlimits.h"
 #include "otlpconvert.h"
 
 #include <batchsink.h>
 
 #include <atomic>
+#include <optional>
 #include <string>
 #include <string_view>
 
 namespace spanscope::ingest {
 
-// What a transport should answer.
+// What a transport should answer: stored (the response may carry a partial success), or why
+// not (QueueFull or StorageUnavailable; exportStatus() says how).
 struct ExportOutcome
 {
-    enum class Status {
-        Ok, // stored; the response may carry a partial success
-        Throttled, // the queue is full: retryable (gRPC UNAVAILABLE, HTTP 429)
-        Unavailable, // storage failed or shutting down: retryable (gRPC UNAVAILABLE, HTTP 503)
-    };
-    Status status = Status::Ok;
+    std::optional<Refusal> refusal;
     std::string message;
+    bool stored() const { return !refusal; }
 };
 
-// Whether a request may be decoded, from its estimated cost (decodecost.h).
+// Whether a request may be decoded, from its estimated cost (decodecost.h): admitted, or
+// refused as TooLarge (over the per-request budget) or Busy (the budget in flight is taken).
 struct Admission
 {
-    enum class Status {
-        Admitted,
-        TooCostly, // over the per-request budget: not retryable (HTTP 413, RESOURCE_EXHAUSTED)
-        Busy, // the budget in flight is taken: retryable (HTTP 503, UNAVAILABLE)
-    };
-    Status status = Status::Admitted;
+    std::optional<Refusal> refusal;
     std::string message;
+    bool admitted() const { return !refusal; }
 };
 
 // The transport-neutral part of every Export call: decode, hand to the sink, count, and fill

@@ -31,16 +31,21 @@ void forwardGrpcLog(gpr_log_func_args *args)
     qCDebug(lcGrpc) << args->file << args->line << args->message;
 }
 
-// UNAVAILABLE with RetryInfo: the status OTLP clients retry after the given delay.
-grpc::Status retryLater(const ExportOutcome &outcome)
+// The table's code; a retryable refusal carries RetryInfo, the delay OTLP clients wait before
+// they resend.
+grpc::Status refused(Refusal refusal, const std::string &message)
 {
+    const ExportStatus table = exportStatus(refusal);
+    const auto code = static_cast<grpc::StatusCode>(table.grpc);
+    if (!table.retryable)
+        return {code, message};
     google::rpc::Status status;
-    status.set_code(grpc::StatusCode::UNAVAILABLE);
-    status.set_message(outcome.message);
+    status.set_code(table.grpc);
+    status.set_message(message);
     google::rpc::RetryInfo retry;
     retry.mutable_retry_delay()->set_seconds(ExportHandler::RetryAfterSeconds);
     status.add_details()->PackFrom(retry);
-    return grpc::Status(grpc::StatusCode::UNAVAILABLE, outcome.message, status.SerializeAsString());
+    return grpc::Status(code, message, status.SerializeAsString());
 }
 
 // Beyond loopback every call carries the bearer token, checked from the metadata before the
@@ -56,9 +61,10 @@ bool authorized(const grpc::CallbackServerContext *context, const std::string &t
         && bearerMatches(std::string_view(header->second.data(), header->second.size()), token);
 }
 
-const grpc::Status Unauthenticated(grpc::StatusCode::UNAUTHENTICATED,
-                                   "Spanscope needs 'authorization: Bearer <token>' on this "
-                                   "address (set OTEL_EXPORTER_OTLP_HEADERS).");
+const grpc::Status
+    Unauthenticated(static_cast<grpc::StatusCode>(exportStatus(Refusal::Unauthenticated).grpc),
+                    "Spanscope needs 'authorization: Bearer <token>' on this "
+                    "address (set OTEL_EXPORTER_OTLP_HEADERS).");
 
 // The message's bytes, as they came (gRPC's own decompression is off, see start()).
 std::string bytesOf(const grpc::ByteBuffer &buffer)
@@ -93,37 +99,33 @@ grpc::Status serveExport(ExportHandler &handler, storage::Signal signal, const s
             handler.rejectRequest(signal,
                                   "message over the limit of " + std::to_string(limit)
                                       + " bytes after decompression");
-            return {grpc::StatusCode::RESOURCE_EXHAUSTED,
-                    "The message is larger than the limit of " + std::to_string(limit)
-                        + " bytes after decompression."};
+            return refused(Refusal::TooLarge,
+                           "The message is larger than the limit of " + std::to_string(limit)
+                               + " bytes after decompression.");
         case InflateResult::Damaged:
             handler.rejectRequest(signal, "the message is not valid gzip");
-            return {grpc::StatusCode::INVALID_ARGUMENT, "The message is not valid gzip."};
+            return refused(Refusal::Malformed, "The message is not valid gzip.");
         }
     }
     const ExportHandler::DecodeReservation reservation(handler,
                                                        handler.decodeCost(signal, body, false));
-    switch (reservation.admission().status) {
-    case Admission::Status::Admitted:
-        break;
-    case Admission::Status::TooCostly:
-        handler.rejectRequest(signal, "decoded size over the budget");
-        return {grpc::StatusCode::RESOURCE_EXHAUSTED, reservation.admission().message};
-    case Admission::Status::Busy:
-        return retryLater({ExportOutcome::Status::Throttled, reservation.admission().message});
+    if (const Admission &admission = reservation.admission(); !admission.admitted()) {
+        if (admission.refusal == Refusal::TooLarge)
+            handler.rejectRequest(signal, "decoded size over the budget");
+        return refused(*admission.refusal, admission.message);
     }
     google::protobuf::Arena arena;
     Request &request = *google::protobuf::Arena::CreateMessage<Request>(&arena);
     if (!request.ParseFromString(body)) {
         const std::string why = "the message could not be decoded as the request of " + method;
         handler.rejectRequest(signal, why);
-        return {grpc::StatusCode::INVALID_ARGUMENT, why};
+        return refused(Refusal::Malformed, why);
     }
     std::string().swap(body);
     Reply &reply = *google::protobuf::Arena::CreateMessage<Reply>(&arena);
     const ExportOutcome outcome = (handler.*exportCall)(request, reply);
-    if (outcome.status != ExportOutcome::Status::Ok)
-        return retryLater(outcome);
+    if (!outcome.stored())
+        return refused(*outcome.refusal, outcome.message);
     grpc::Slice slice(reply.SerializeAsString());
     out = grpc::ByteBuffer(&slice, 1);
     return grpc::Status::OK;

@@ -56,12 +56,19 @@ Response encoded(int status, Encoding encoding, const google::protobuf::Message 
 }
 
 // A failure body is a google.rpc.Status.
-Response statusError(Encoding encoding, int status, int grpcCode, const std::string &message)
+// A google.rpc.Status body with the table's HTTP status and code; a retryable refusal says
+// when to resend.
+Response refused(Encoding encoding, Refusal refusal, const std::string &message)
 {
+    const ExportStatus status = exportStatus(refusal);
     google::rpc::Status body;
-    body.set_code(grpcCode);
+    body.set_code(status.grpc);
     body.set_message(message);
-    return encoded(status, encoding, body);
+    Response response = encoded(status.http, encoding, body);
+    if (status.retryable)
+        response.headers.emplace_back("Retry-After",
+                                      std::to_string(ExportHandler::RetryAfterSeconds));
+    return response;
 }
 
 struct Route
@@ -94,19 +101,10 @@ Response serveExport(ExportHandler &handler, storage::Signal signal, Encoding en
     // small body can stand for millions of empty messages.
     const ExportHandler::DecodeReservation reservation(
         handler, handler.decodeCost(signal, body, encoding == Encoding::Json));
-    switch (reservation.admission().status) {
-    case Admission::Status::Admitted:
-        break;
-    case Admission::Status::TooCostly:
-        handler.rejectRequest(signal, "decoded size over the budget");
-        return statusError(encoding, 413, 8 /* RESOURCE_EXHAUSTED */,
-                           reservation.admission().message);
-    case Admission::Status::Busy: {
-        Response busy
-            = statusError(encoding, 503, 14 /* UNAVAILABLE */, reservation.admission().message);
-        busy.headers.emplace_back("Retry-After", std::to_string(ExportHandler::RetryAfterSeconds));
-        return busy;
-    }
+    if (const Admission &admission = reservation.admission(); !admission.admitted()) {
+        if (admission.refusal == Refusal::TooLarge)
+            handler.rejectRequest(signal, "decoded size over the budget");
+        return refused(encoding, *admission.refusal, admission.message);
     }
     // An arena makes the thousands of small messages in a large export one allocation.
     google::protobuf::Arena arena;
@@ -118,17 +116,13 @@ Response serveExport(ExportHandler &handler, storage::Signal signal, Encoding en
         error = "the body is not a valid protobuf " + request.GetTypeName();
     if (!error.empty()) {
         handler.rejectRequest(signal, error);
-        return statusError(encoding, 400, 3 /* INVALID_ARGUMENT */, error);
+        return refused(encoding, Refusal::Malformed, error);
     }
     Reply &reply = *google::protobuf::Arena::CreateMessage<Reply>(&arena);
     const ExportOutcome outcome = (handler.*exportCall)(request, reply);
-    if (outcome.status == ExportOutcome::Status::Ok)
+    if (outcome.stored())
         return encoded(200, encoding, reply);
-    Response response
-        = statusError(encoding, outcome.status == ExportOutcome::Status::Throttled ? 429 : 503,
-                      14 /* UNAVAILABLE */, outcome.message);
-    response.headers.emplace_back("Retry-After", std::to_string(ExportHandler::RetryAfterSeconds));
-    return response;
+    return refused(encoding, *outcome.refusal, outcome.message);
 }
 
 } // namespace
@@ -240,7 +234,7 @@ std::optional<HttpServer::Response> HttpReceiver::judgeHead(const HttpServer::Re
     if (!m_options.bearerToken.empty()
         && !bearerMatches(head.header("Authorization"), m_options.bearerToken)) {
         m_handler->rejectRequest(route->signal, "missing or wrong bearer token");
-        Response denied = refuse(401,
+        Response denied = refuse(exportStatus(Refusal::Unauthenticated).http,
                                  "Spanscope needs 'Authorization: Bearer <token>' on this "
                                  "address (set OTEL_EXPORTER_OTLP_HEADERS).");
         denied.headers.emplace_back("WWW-Authenticate", "Bearer");

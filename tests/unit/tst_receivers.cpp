@@ -1,6 +1,6 @@
 // The receivers' framing of sink outcomes: throttling and storage failures are retryable on
-// both transports (gRPC UNAVAILABLE with RetryInfo; HTTP 429/503 with Retry-After), and a taken
-// port is reported in one sentence. The sink is a stub so these outcomes can be forced.
+// both transports (gRPC RESOURCE_EXHAUSTED/UNAVAILABLE with RetryInfo; HTTP 429/503 with
+// Retry-After), and a taken port is reported in one sentence. The sink is a stub so these outcomes can be forced.
 
 #include <bearertoken.h>
 #include <grpcreceiver.h>
@@ -119,23 +119,29 @@ private slots:
         QCOMPARE(m_sink.spans.load(), 2);
     }
 
+    // The Collector's pairs: 429 with RESOURCE_EXHAUSTED, 503 with UNAVAILABLE, both resent.
     void throttledIsRetryable_data()
     {
         QTest::addColumn<int>("status");
         QTest::addColumn<int>("httpStatus");
-        QTest::newRow("queue full") << int(storage::WriteOutcome::Status::Busy) << 429;
-        QTest::newRow("storage failed") << int(storage::WriteOutcome::Status::Failed) << 503;
-        QTest::newRow("shutting down") << int(storage::WriteOutcome::Status::Closed) << 503;
+        QTest::addColumn<int>("grpcCode");
+        QTest::newRow("queue full") << int(storage::WriteOutcome::Status::Busy) << 429
+                                    << int(grpc::StatusCode::RESOURCE_EXHAUSTED);
+        QTest::newRow("storage failed") << int(storage::WriteOutcome::Status::Failed) << 503
+                                        << int(grpc::StatusCode::UNAVAILABLE);
+        QTest::newRow("shutting down") << int(storage::WriteOutcome::Status::Closed) << 503
+                                       << int(grpc::StatusCode::UNAVAILABLE);
     }
 
     void throttledIsRetryable()
     {
         QFETCH(int, status);
         QFETCH(int, httpStatus);
+        QFETCH(int, grpcCode);
         m_sink.setOutcome({static_cast<storage::WriteOutcome::Status>(status), "try later"});
         otlp_trace::ExportTraceServiceResponse response;
         const grpc::Status grpcStatus = exportGrpc(response);
-        QCOMPARE(grpcStatus.error_code(), grpc::StatusCode::UNAVAILABLE);
+        QCOMPARE(int(grpcStatus.error_code()), grpcCode);
         QCOMPARE(grpcStatus.error_message(), std::string("try later"));
         google::rpc::Status details;
         QVERIFY(details.ParseFromString(grpcStatus.error_details()));
