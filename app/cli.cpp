@@ -2,6 +2,7 @@
 
 #include "options.h"
 
+#include <counters.h>
 #include <demotraffic.h>
 #include <otlpconvert.h>
 #include <otlpjson.h>
@@ -455,10 +456,14 @@ int runStats(const QStringList &arguments)
           << "  database      " << number(stats->usedBytes) << " bytes used ("
           << locale.formattedDataSize(stats->usedBytes) << "), "
           << locale.formattedDataSize(stats->fileBytes) << " on disk\n"
-          << "counters, since the database was created (see docs/CLI.md)\n";
-    for (const auto &[name, value] : stats->counters)
-        out() << "  " << QStringLiteral("%1").arg(fromStd(name), -26)
-              << number(static_cast<std::int64_t>(value)) << '\n';
+          << "counters, since the database was created\n";
+    // Every counter, zero or not, with what it counts: the report reads without the docs.
+    for (const storage::counters::CounterInfo &info : storage::counters::registry()) {
+        const auto it = stats->counters.find(info.name);
+        const auto value = static_cast<std::int64_t>(it == stats->counters.end() ? 0 : it->second);
+        out() << "  " << QStringLiteral("%1").arg(QLatin1String(info.name), -29) << number(value)
+              << "  " << info.unit << ' ' << info.meaning << '\n';
+    }
     return 0;
 }
 

@@ -1,12 +1,14 @@
 #pragma once
 
-// The names of the ingest counters kept in the `counters` table, in one place. Each is named
-// `<what it counts>.<what happened>`; docs/CLI.md (under `spanscope stats`) says what each
-// means. The receivers, the writer, `stats` and the status bar all take names from here.
+// The ingest counters kept in the `counters` table, as data: every name with its unit and
+// meaning (registry()), named `<what it counts>.<what happened>`. The receivers, the writer,
+// `stats`, the status bar and docs/CLI.md (checked by a test) all take them from here.
 
 #include "batchsink.h"
 
+#include <span>
 #include <string>
+#include <string_view>
 
 namespace spanscope::storage::counters {
 
@@ -31,5 +33,19 @@ inline constexpr const char *SpansSampledOut = "spans.sampled_out";
 inline constexpr const char *SpansDuplicated = "spans.duplicates";
 inline constexpr const char *TracesEvicted = "traces.evicted";
 inline constexpr const char *SpansEvicted = "spans.evicted";
+// Not a count: present while the writer indexes log records stored before schema 5.
+inline constexpr const char *LogsTextPending = "schema.logs_text_pending";
+
+struct CounterInfo
+{
+    const char *name;
+    const char *unit; // what one step of it is: "spans", "requests" ...
+    const char *meaning; // a phrase for people: "stored (committed to the database)"
+};
+
+// Every counter, in the order `stats` lists them.
+std::span<const CounterInfo> registry();
+// The entry of `name`, or null for a name that is no counter (such as LogsTextPending).
+const CounterInfo *find(std::string_view name);
 
 } // namespace spanscope::storage::counters

@@ -2,6 +2,7 @@
 // arriving in any order and across restarts, retention, migration, refusal of newer files,
 // paging, statistics and back-pressure.
 
+#include <counters.h>
 #include <database.h>
 #include <otlpconvert.h>
 #include <otlpjson.h>
@@ -195,6 +196,42 @@ private:
     QString newDatabase() { return m_dir.filePath(QStringLiteral("db%1.sqlite").arg(++m_files)); }
 
 private slots:
+    // Counters are data: every name the code can produce is in the registry with a unit and a
+    // meaning, and docs/CLI.md lists each one.
+    void everyCounterIsRegisteredAndDocumented()
+    {
+        namespace counters = storage::counters;
+        std::vector<std::string> produced{counters::SpansAccepted,   counters::LogRecordsAccepted,
+                                          counters::SpansSampledOut, counters::SpansDuplicated,
+                                          counters::TracesEvicted,   counters::SpansEvicted};
+        for (const auto signal : {storage::Signal::Traces, storage::Signal::Logs}) {
+            for (const auto tally :
+                 {storage::BatchSink::Tally::Accepted, storage::BatchSink::Tally::Rejected,
+                  storage::BatchSink::Tally::Truncated, storage::BatchSink::Tally::SampledOut})
+                produced.push_back(counters::tally(signal, tally));
+            produced.push_back(counters::refused(signal));
+        }
+        for (const auto signal :
+             {storage::Signal::Traces, storage::Signal::Logs, storage::Signal::Metrics})
+            produced.push_back(counters::rejectedRequests(signal));
+        produced.push_back(
+            counters::tally(storage::Signal::Metrics, storage::BatchSink::Tally::Accepted));
+        for (const std::string &name : produced) {
+            const counters::CounterInfo *info = counters::find(name);
+            QVERIFY2(info, name.c_str());
+            QVERIFY(std::string_view(info->unit).size() > 0);
+            QVERIFY(std::string_view(info->meaning).size() > 10);
+        }
+        QVERIFY(!counters::find(counters::LogsTextPending)); // a marker, not a count
+
+        QFile cli(QStringLiteral(SPANSCOPE_TEST_DATA "/../../docs/CLI.md"));
+        QVERIFY(cli.open(QIODevice::ReadOnly));
+        const QByteArray docs = cli.readAll();
+        for (const counters::CounterInfo &info : counters::registry())
+            QVERIFY2(docs.contains(QByteArray::fromStdString("`" + std::string(info.name) + "`")),
+                     info.name);
+    }
+
     void goldenTrace()
     {
         const QString path = newDatabase();
