@@ -1,7 +1,7 @@
 #include "cli.h"
 #include "options.h"
 
-#include <bundle.h>
+#include <files/bundle.h>
 #include <spanwriter.h>
 #include <tracestore.h>
 

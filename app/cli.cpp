@@ -4,8 +4,8 @@
 
 #include <counters.h>
 #include <demotraffic.h>
-#include <otlpconvert.h>
-#include <otlpjson.h>
+#include <otlp/otlpconvert.h>
+#include <otlp/otlpjson.h>
 #include <spansource.h>
 #include <tracestore.h>
 #include <tracetext.h>

@@ -1,7 +1,7 @@
 #include "cli.h"
 #include "options.h"
 
-#include <logdelivery.h>
+#include <files/logdelivery.h>
 #include <otlpclient.h>
 #include <spanwriter.h>
 

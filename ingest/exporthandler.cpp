@@ -1,6 +1,6 @@
 #include "exporthandler.h"
 
-#include "decodecost.h"
+#include <otlp/decodecost.h>
 
 namespace spanscope::ingest {
 

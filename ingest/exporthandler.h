@@ -1,8 +1,8 @@
 #pragma once
 
 #include "exportstatus.h"
-#include "ingestlimits.h"
-#include "otlpconvert.h"
+#include <otlp/ingestlimits.h>
+#include <otlp/otlpconvert.h>
 
 #include <batchsink.h>
 

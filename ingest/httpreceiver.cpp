@@ -3,7 +3,7 @@
 #include "bearertoken.h"
 #include "httpserver.h"
 #include "inflate.h"
-#include "otlpjson.h"
+#include <otlp/otlpjson.h>
 
 #include <google/protobuf/arena.h>
 #include <google/rpc/status.pb.h>

@@ -2,7 +2,7 @@
 
 #include "tracequerythread.h"
 
-#include <bundle.h>
+#include <files/bundle.h>
 #include <ingestserver.h>
 #include <spansource.h>
 

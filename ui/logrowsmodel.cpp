@@ -1,7 +1,7 @@
 #include "logrowsmodel.h"
 
-#include <otlpconvert.h>
-#include <otlpjson.h>
+#include <otlp/otlpconvert.h>
+#include <otlp/otlpjson.h>
 #include <tracetext.h>
 
 #include <QColor>

@@ -21,8 +21,8 @@
 #include "welcomepage.h"
 
 #include <demotraffic.h>
+#include <files/logdelivery.h>
 #include <ingestserver.h>
-#include <logdelivery.h>
 #include <otlpclient.h>
 
 #include <QAction>

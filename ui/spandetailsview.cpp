@@ -2,8 +2,8 @@
 
 #include "detailshtml.h"
 
-#include <otlpconvert.h>
-#include <otlpjson.h>
+#include <otlp/otlpconvert.h>
+#include <otlp/otlpjson.h>
 #include <tracetext.h>
 
 #include <QMenu>

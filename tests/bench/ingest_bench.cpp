@@ -6,7 +6,7 @@
 // Scenarios: grpc-512, http-512, json-512, grpc-10, http-10: the transport (gRPC, HTTP/protobuf,
 // HTTP/JSON) and the spans per request.
 
-#include <otlpjson.h>
+#include <otlp/otlpjson.h>
 #include <telemetry.h>
 #include <tracestore.h>
 

@@ -8,10 +8,10 @@
 //
 // Usage: log_bench [--lines N] [--records N]
 
+#include <files/logdelivery.h>
+#include <files/logfilereader.h>
+#include <files/logline.h>
 #include <ingestserver.h>
-#include <logdelivery.h>
-#include <logfilereader.h>
-#include <logline.h>
 #include <otlpclient.h>
 #include <spanwriter.h>
 #include <tracestore.h>

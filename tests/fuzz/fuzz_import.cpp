@@ -2,7 +2,7 @@
 // JSON or Zipkin v2 JSON, recognised from its content. Every importer sees every input.
 #include "discardsink.h"
 
-#include <bundle.h>
+#include <files/bundle.h>
 
 #include <cstddef>
 #include <cstdint>

@@ -1,6 +1,6 @@
 // One line of a service's stdout, as `spanscope logs ingest` reads it (structlog, pino, zap,
 // logrus, slog, plain text...).
-#include <logline.h>
+#include <files/logline.h>
 
 #include <cstddef>
 #include <cstdint>

@@ -1,7 +1,7 @@
 // OTLP-JSON request bodies (as POSTed to /v1/traces and /v1/logs) into our value types. The
 // first byte chooses traces or logs; the rest is the JSON text.
-#include <otlpconvert.h>
-#include <otlpjson.h>
+#include <otlp/otlpconvert.h>
+#include <otlp/otlpjson.h>
 
 #include <cstddef>
 #include <cstdint>

@@ -1,6 +1,6 @@
 // OTLP protobuf from the wire into our value types, as both receivers decode it. The first byte
 // chooses the message (traces, logs, metrics); the rest is its encoding.
-#include <otlpconvert.h>
+#include <otlp/otlpconvert.h>
 
 #include <cstddef>
 #include <cstdint>

@@ -2,7 +2,7 @@
 // name, the span tree and log lines of `show` and `logs`, and the redaction patterns of export
 // (which crashed on a 40 000-character run with std::regex). Each input becomes a span name,
 // an attribute value, a status message and a log body at once.
-#include <redaction.h>
+#include <files/redaction.h>
 #include <tracetext.h>
 
 #include <cstddef>

@@ -1,6 +1,6 @@
 // A `.spanscope` archive as received from someone else: entry names, sizes, compression and
 // CRCs are all untrusted.
-#include <ziparchive.h>
+#include <files/ziparchive.h>
 
 #include <cstddef>
 #include <cstdint>

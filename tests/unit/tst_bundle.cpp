@@ -3,9 +3,9 @@
 
 #include "freshdatabase.h"
 
-#include <bundle.h>
+#include <files/bundle.h>
+#include <files/ziparchive.h>
 #include <tracestore.h>
-#include <ziparchive.h>
 
 #include <QFile>
 

@@ -2,7 +2,7 @@
 // time, trace context, exceptions and the remaining keys; plain, malformed, partial and very long
 // lines; ids that are not valid.
 
-#include <logline.h>
+#include <files/logline.h>
 #include <tracetext.h>
 
 #include <QTest>

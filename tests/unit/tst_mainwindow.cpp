@@ -5,11 +5,12 @@
 // the shortcut overlay, and state restored on the next start.
 
 #include <appsettings.h>
-#include <bundle.h>
 #include <bundletransfer.h>
 #include <demotraffic.h>
 #include <editorlauncher.h>
 #include <errortracewatcher.h>
+#include <files/bundle.h>
+#include <files/ziparchive.h>
 #include <filterbar.h>
 #include <ingestserver.h>
 #include <logdetailsview.h>
@@ -29,7 +30,6 @@
 #include <waterfallminimap.h>
 #include <waterfallview.h>
 #include <welcomepage.h>
-#include <ziparchive.h>
 
 #include <QAbstractItemModelTester>
 #include <QAction>

@@ -1,7 +1,7 @@
 // Decoding OTLP messages into storage types: ids validated per item, limits applied and
 // counted, out-of-range enums repaired, and the reverse encoding used for --json output.
 
-#include <otlpconvert.h>
+#include <otlp/otlpconvert.h>
 
 #include <QTest>
 

@@ -1,9 +1,9 @@
 // OTLP-JSON as the specification and real exporters write it: hex ids, int64 as strings or
 // numbers, integer enums, unknown fields ignored; and clear errors for what is wrong.
 
-#include <otlpconvert.h>
-#include <otlpjson.h>
-#include <otlpjsonsplit.h>
+#include <otlp/otlpconvert.h>
+#include <otlp/otlpjson.h>
+#include <otlp/otlpjsonsplit.h>
 
 #include <nlohmann/json.hpp>
 

@@ -1,7 +1,7 @@
 // Redaction of exported telemetry: secrets by key and by value (e-mail addresses, bearer tokens,
 // secret-named URL query parameters), linear in the length of hostile values.
 
-#include <redaction.h>
+#include <files/redaction.h>
 
 #include <QTest>
 

@@ -3,8 +3,8 @@
 // and span links as links; the attribute filter; copying values and the span as OTLP-JSON.
 
 #include <detailshtml.h>
-#include <otlpconvert.h>
-#include <otlpjson.h>
+#include <otlp/otlpconvert.h>
+#include <otlp/otlpjson.h>
 #include <spandetailsview.h>
 
 #include <QClipboard>

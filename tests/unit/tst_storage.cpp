@@ -4,8 +4,8 @@
 
 #include <counters.h>
 #include <database.h>
-#include <otlpconvert.h>
-#include <otlpjson.h>
+#include <otlp/otlpconvert.h>
+#include <otlp/otlpjson.h>
 #include <spanwriter.h>
 #include <tracestore.h>
 #include <tracetext.h>

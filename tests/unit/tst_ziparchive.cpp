@@ -1,7 +1,7 @@
 // Bundles' zip files: what is written unpacks with the standard tool and reads back; hostile
 // archives (escaping paths, lying sizes, damage, truncation) are refused with the entry named.
 
-#include <ziparchive.h>
+#include <files/ziparchive.h>
 
 #include <QFile>
 #include <QProcess>

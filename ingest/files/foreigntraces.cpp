@@ -1,6 +1,6 @@
 #include "foreigntraces.h"
 
-#include "otlpjsonsplit.h"
+#include <otlp/otlpjsonsplit.h>
 
 #include <nlohmann/json.hpp>
 

@@ -1,6 +1,6 @@
 #include "logline.h"
 
-#include "jsondepth.h"
+#include <otlp/jsondepth.h>
 
 #include <tracetext.h>
 

@@ -1,11 +1,11 @@
 #include "bundle.h"
 
 #include "foreigntraces.h"
-#include "jsondepth.h"
-#include "otlpconvert.h"
-#include "otlpjson.h"
-#include "otlpjsonsplit.h"
 #include "ziparchive.h"
+#include <otlp/jsondepth.h>
+#include <otlp/otlpconvert.h>
+#include <otlp/otlpjson.h>
+#include <otlp/otlpjsonsplit.h>
 
 #include <spansource.h>
 #include <tracetext.h>

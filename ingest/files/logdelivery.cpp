@@ -1,7 +1,7 @@
 #include "logdelivery.h"
 
 #include "otlpclient.h"
-#include "otlpconvert.h"
+#include <otlp/otlpconvert.h>
 
 #include <opentelemetry/proto/collector/logs/v1/logs_service.pb.h>
 
