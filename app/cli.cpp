@@ -6,6 +6,7 @@
 #include <demotraffic.h>
 #include <otlp/otlpconvert.h>
 #include <otlp/otlpjson.h>
+#include <otlp/otlptext.h>
 #include <spansource.h>
 #include <tracestore.h>
 #include <tracetext.h>
@@ -404,9 +405,7 @@ int runLogs(const QStringList &arguments)
     if (!page)
         return fail(page.error());
     if (command.json()) {
-        opentelemetry::proto::logs::v1::LogsData data;
-        ingest::encodeLogs(*page, data);
-        out() << fromStd(ingest::printOtlpJson(data, true)) << '\n';
+        out() << fromStd(ingest::logsJson(*page)) << '\n';
         return 0;
     }
     if (page->logs.empty())

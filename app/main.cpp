@@ -7,6 +7,7 @@
 #include <ingestserver.h>
 #include <mainwindow.h>
 #include <policyfilewatcher.h>
+#include <serverbackend.h>
 #include <singleinstance.h>
 
 #include <QApplication>
@@ -269,7 +270,8 @@ int runWindow(int argc, char **argv)
     // signal that comes while the window is built waits in the pipe.
     const int stopSignals = watchStopSignals();
     printEndpoints(**server);
-    ui::MainWindow window(ui::Endpoints::of(**server));
+    app::ServerBackend backend(**server);
+    ui::MainWindow window(backend);
     QSocketNotifier stopNotifier(stopSignals, QSocketNotifier::Read);
     QObject::connect(&stopNotifier, &QSocketNotifier::activated, &window, [&window] {
         char byte;

@@ -4,6 +4,7 @@
 #include <QJsonDocument>
 
 #include <appsettings.h>
+#include <bearertoken.h>
 #include <policyfilewatcher.h>
 
 #include <QTextStream>

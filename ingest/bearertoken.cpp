@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <exception>
 #include <string>
 
 namespace spanscope::ingest {
@@ -63,6 +64,23 @@ bool bearerMatches(std::string_view header, std::string_view token)
     for (std::size_t i = 0; i < token.size(); ++i)
         difference |= static_cast<unsigned char>(given[i] ^ token[i]);
     return difference == 0;
+}
+
+bool splitHostPort(const std::string &address, std::string &host, int &port)
+{
+    const auto colon = address.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == address.size())
+        return false;
+    host = address.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    try {
+        std::size_t used = 0;
+        port = std::stoi(address.substr(colon + 1), &used);
+        return used == address.size() - colon - 1 && port >= 0 && port <= 65535;
+    } catch (const std::exception &) {
+        return false;
+    }
 }
 
 } // namespace spanscope::ingest

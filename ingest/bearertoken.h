@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace spanscope::ingest {
@@ -21,5 +22,8 @@ bool strongEnough(std::string_view token);
 // True when `header` is "Bearer <token>" (the scheme in any case). The token is compared in
 // constant time, so response timing does not reveal how much of a guess was right.
 bool bearerMatches(std::string_view header, std::string_view token);
+
+// Splits "HOST:PORT" ("[::1]:4317" too); false when it is not of that form.
+bool splitHostPort(const std::string &address, std::string &host, int &port);
 
 } // namespace spanscope::ingest

@@ -92,21 +92,4 @@ void IngestServer::stop()
         m_writer->shutdown();
 }
 
-bool splitHostPort(const std::string &address, std::string &host, int &port)
-{
-    const auto colon = address.rfind(':');
-    if (colon == std::string::npos || colon == 0 || colon + 1 == address.size())
-        return false;
-    host = address.substr(0, colon);
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
-        host = host.substr(1, host.size() - 2);
-    try {
-        std::size_t used = 0;
-        port = std::stoi(address.substr(colon + 1), &used);
-        return used == address.size() - colon - 1 && port >= 0 && port <= 65535;
-    } catch (const std::exception &) {
-        return false;
-    }
-}
-
 } // namespace spanscope::ingest

@@ -63,7 +63,4 @@ private:
     std::unique_ptr<RemoteSamplingServer> m_remoteSampling;
 };
 
-// Splits "HOST:PORT" ("[::1]:4317" too); false when it is not of that form.
-bool splitHostPort(const std::string &address, std::string &host, int &port);
-
 } // namespace spanscope::ingest

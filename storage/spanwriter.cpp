@@ -320,15 +320,18 @@ public:
         sqlite3_busy_timeout(m_db->handle(), 5000);
     }
 
-    // Evicts the oldest unpinned traces, in chunks, until usage is back under 90 % of budget.
-    void enforceRetention(std::int64_t budgetBytes)
+    std::int64_t commitSeq() const { return m_commitSeq; }
+
+    // Evicts the oldest unpinned traces, in chunks, until usage is back under 90 % of budget;
+    // true when it evicted any.
+    bool enforceRetention(std::int64_t budgetBytes)
     {
         checkpointIfLarge(budgetBytes);
         // What the WAL still holds counts against the budget, but at most a quarter of it:
         // evicting data cannot shrink a WAL a reader holds, and must not empty the store trying.
         const std::int64_t wal = std::min(m_db->walBytes(), budgetBytes / 4);
         if (m_db->usedBytes() + wal <= budgetBytes)
-            return;
+            return false;
         Statement oldest(*m_db,
                          "SELECT trace_key, span_count, start_ns FROM traces WHERE pinned = 0 "
                          "ORDER BY trace_key LIMIT ?");
@@ -382,6 +385,7 @@ public:
             checkpointIfLarge(budgetBytes); // deleting writes to the WAL too
         }
         m_traceKeys.clear();
+        return true;
     }
 
     std::uint64_t internKey(std::string_view key) override
@@ -943,6 +947,21 @@ bool SpanWriter::fileIsStillThere() const
         && named.st_dev == open.st_dev;
 }
 
+void SpanWriter::setCommitListener(std::function<void(std::int64_t)> listener)
+{
+    // Held while the listener runs too: once this returns, the old listener is not running
+    // and never will be, so its owner may go.
+    std::lock_guard lock(m_listenerMutex);
+    m_commitListener = std::move(listener);
+}
+
+void SpanWriter::notifyCommitted()
+{
+    std::lock_guard lock(m_listenerMutex);
+    if (m_commitListener)
+        m_commitListener(m_session->commitSeq());
+}
+
 void SpanWriter::run()
 {
     auto nextMaintenance = std::chrono::steady_clock::now();
@@ -993,6 +1012,8 @@ void SpanWriter::run()
                 m_queuedBytes -= bytes;
             }
             m_session->checkpointIfLarge(m_retentionBytes);
+            if (outcome.committed())
+                notifyCommitted();
         }
         if (std::chrono::steady_clock::now() >= nextMaintenance || stop) {
             if (!fileIsStillThere()) {
@@ -1004,7 +1025,8 @@ void SpanWriter::run()
                       "stored. Restart Spanscope to start a new one.";
                 m_storageProblem = m_fileProblem;
             }
-            m_session->enforceRetention(m_retentionBytes);
+            if (m_session->enforceRetention(m_retentionBytes))
+                notifyCommitted();
             nextMaintenance = std::chrono::steady_clock::now() + MaintenanceInterval;
         }
         if (stop)

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <future>
 #include <map>
 #include <memory>
@@ -51,6 +52,10 @@ public:
     std::int64_t retentionBytes() const { return m_retentionBytes; }
     // A new budget, enforced at the next maintenance pass (within seconds).
     void setRetentionBytes(std::int64_t bytes) { m_retentionBytes = bytes; }
+    // Called on the writer thread after every commit that changed what is stored or counted
+    // (and after evictions), with the commit's number (traces.updated_seq). It must return at
+    // once: it is how the window learns of new data without polling.
+    void setCommitListener(std::function<void(std::int64_t seq)> listener);
 
     class Session;
 
@@ -62,6 +67,7 @@ private:
     bool fileIsStillThere() const;
     WriteOutcome enqueue(std::unique_ptr<Job> job);
     void run();
+    void notifyCommitted();
     void addCounter(const std::string &name, std::uint64_t delta);
     void reportFailure(const std::string &error);
 
@@ -80,6 +86,8 @@ private:
     std::deque<std::string> m_rejections;
     std::string m_storageProblem;
     std::string m_fileProblem; // set once the database file was deleted or replaced
+    std::mutex m_listenerMutex; // guards m_commitListener, held while it runs
+    std::function<void(std::int64_t)> m_commitListener;
     std::thread m_thread;
 
     // Writer-thread only: rate limiting of failure reports.

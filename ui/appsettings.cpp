@@ -3,7 +3,6 @@
 #include "editorlauncher.h"
 
 #include <bearertoken.h>
-#include <ingestserver.h>
 
 #include <QDir>
 #include <QFileInfo>

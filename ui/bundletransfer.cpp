@@ -2,8 +2,9 @@
 
 #include "tracequerythread.h"
 
+#include "backend.h"
 #include <files/bundle.h>
-#include <ingestserver.h>
+
 #include <spansource.h>
 
 #include <QFileDialog>
@@ -57,11 +58,11 @@ struct Progress
 
 } // namespace
 
-BundleTransfer::BundleTransfer(ingest::IngestServer &server, QWidget *window)
+BundleTransfer::BundleTransfer(Backend &backend, QWidget *window)
     : QObject(window)
-    , m_server(server)
+    , m_backend(backend)
     , m_window(window)
-    , m_queries(new TraceQueryThread(QString::fromStdString(server.databasePath()), this))
+    , m_queries(new TraceQueryThread(backend.addresses().database, this))
 {
     connect(m_queries, &TraceQueryThread::failed, this,
             [this](const QString &text) { emit message(text, 8000); });
@@ -200,7 +201,7 @@ void BundleTransfer::importFiles(const QStringList &paths)
     emit message(tr("Importing %n file(s)…", nullptr, int(paths.size())), 0);
     const Progress progress(m_window, tr("Importing %n file(s)…", nullptr, int(paths.size())),
                             int(paths.size()));
-    storage::BatchSink *sink = &m_server.writer();
+    storage::BatchSink *sink = &m_backend.importSink();
     QPointer<BundleTransfer> self(this);
     QtConcurrent::run([paths, sink, progress] {
         QStringList report, errors;

@@ -9,11 +9,9 @@
 
 class QWidget;
 
-namespace spanscope::ingest {
-class IngestServer;
-}
-
 namespace spanscope::ui {
+
+class Backend;
 
 class TraceQueryThread;
 
@@ -24,7 +22,7 @@ class BundleTransfer : public QObject
 {
     Q_OBJECT
 public:
-    BundleTransfer(ingest::IngestServer &server, QWidget *window);
+    BundleTransfer(Backend &backend, QWidget *window);
 
     // Asks where to write (unless `path` is given) and what to mask, then writes.
     void exportTraces(const std::vector<storage::TraceId> &traces, QString path = {},
@@ -39,7 +37,7 @@ signals:
 private:
     void writeBundle(const std::vector<storage::TraceId> &traces, const QString &path, bool redact);
 
-    ingest::IngestServer &m_server;
+    Backend &m_backend;
     QWidget *m_window;
     TraceQueryThread *m_queries;
     int m_busy = 0;

@@ -13,44 +13,51 @@ constexpr int ChangesPerPoll = 500;
 
 } // namespace
 
-ErrorTraceWatcher::ErrorTraceWatcher(TraceQueryThread *queries, int intervalMs, QObject *parent)
+ErrorTraceWatcher::ErrorTraceWatcher(TraceQueryThread *queries, QObject *parent)
     : QObject(parent)
     , m_queries(queries)
-{
-    m_timer.setInterval(intervalMs);
-    connect(&m_timer, &QTimer::timeout, this, &ErrorTraceWatcher::poll);
-}
+{}
 
 void ErrorTraceWatcher::setEnabled(bool enabled)
 {
-    if (enabled == isEnabled())
+    if (enabled == m_enabled)
         return;
-    if (!enabled) {
-        m_timer.stop();
-        m_seen.reset();
-        return;
-    }
-    m_timer.start();
-    m_polling = true;
-    // What is stored now is not news.
-    m_queries->request<std::int64_t>(
-        this,
-        [](storage::TraceStore &store) {
-            auto seq = store.latestUpdateSeq();
-            return seq ? *seq : std::int64_t(0);
-        },
-        [this](std::int64_t seq) {
-            m_polling = false;
-            if (isEnabled())
-                m_seen = std::pair{seq, std::numeric_limits<std::int64_t>::max()};
-        });
+    m_enabled = enabled;
+    m_seen.reset();
+    refresh();
 }
 
-void ErrorTraceWatcher::poll()
+void ErrorTraceWatcher::refresh()
 {
-    if (m_polling || !m_seen)
+    if (m_enabled && m_gate.ask())
+        read();
+}
+
+void ErrorTraceWatcher::readDone()
+{
+    if (m_gate.done())
+        read();
+}
+
+void ErrorTraceWatcher::read()
+{
+    if (!m_enabled)
+        return readDone();
+    if (!m_seen) {
+        // What is stored when watching starts is not news.
+        m_queries->request<std::int64_t>(
+            this,
+            [](storage::TraceStore &store) {
+                auto seq = store.latestUpdateSeq();
+                return seq ? *seq : std::int64_t(0);
+            },
+            [this](std::int64_t seq) {
+                if (m_enabled)
+                    m_seen = std::pair{seq, std::numeric_limits<std::int64_t>::max()};
+                readDone();
+            });
         return;
-    m_polling = true;
+    }
     storage::TraceFilter filter;
     filter.errorsOnly = true;
     filter.changedAfter = m_seen;
@@ -62,9 +69,10 @@ void ErrorTraceWatcher::poll()
             return traces ? std::move(*traces) : std::vector<storage::TraceSummary>{};
         },
         [this](std::vector<storage::TraceSummary> changed) {
-            m_polling = false;
-            if (!isEnabled() || changed.empty())
-                return;
+            if (changed.size() == std::size_t(ChangesPerPoll))
+                m_gate.ask(); // a full page: more changed, read on at once
+            if (!m_enabled || !m_seen || changed.empty())
+                return readDone();
             m_seen = std::pair{changed.back().updatedSeq, changed.back().key};
             for (const storage::TraceSummary &trace : changed) {
                 if (!m_reported.insert(trace.key).second)
@@ -76,6 +84,7 @@ void ErrorTraceWatcher::poll()
                 }
                 emit errorTraceArrived(trace);
             }
+            readDone();
         });
 }
 

@@ -1,7 +1,6 @@
 #include "logrowsmodel.h"
 
-#include <otlp/otlpconvert.h>
-#include <otlp/otlpjson.h>
+#include <otlp/otlptext.h>
 #include <tracetext.h>
 
 #include <QColor>
@@ -181,9 +180,7 @@ QString LogRowsModel::otlpJson(int index) const
     log.key = row.key;
     log.record = row.record;
     page.logs = {log};
-    opentelemetry::proto::logs::v1::LogsData data;
-    ingest::encodeLogs(page, data);
-    return QString::fromStdString(ingest::printOtlpJson(data, true));
+    return QString::fromStdString(ingest::logsJson(page));
 }
 
 } // namespace spanscope::ui

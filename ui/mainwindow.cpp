@@ -11,7 +11,7 @@
 #include "settingsdialog.h"
 #include "shortcutoverlay.h"
 #include "spandetailsview.h"
-#include "statisticspoller.h"
+#include "statisticsreader.h"
 #include "traceidtext.h"
 #include "tracelistmodel.h"
 #include "tracequerythread.h"
@@ -22,7 +22,6 @@
 
 #include <demotraffic.h>
 #include <files/logdelivery.h>
-#include <ingestserver.h>
 #include <otlpclient.h>
 
 #include <QAction>
@@ -107,28 +106,29 @@ MainWindow::Theme themeFromName(const QString &name)
 
 } // namespace
 
-MainWindow::MainWindow(const Endpoints &endpoints, QWidget *parent)
+MainWindow::MainWindow(Backend &backend, QWidget *parent)
     : QMainWindow(parent)
-    , m_endpoints(endpoints)
+    , m_backend(backend)
+    , m_addresses(backend.addresses())
     , m_pages(new QStackedWidget(this))
-    , m_welcome(new WelcomePage(endpoints, m_pages))
+    , m_welcome(new WelcomePage(m_addresses, m_pages))
     , m_split(new QSplitter(Qt::Vertical, m_pages))
     , m_tabs(new QTabWidget(m_split))
     , m_filters(new FilterBar(this))
-    , m_model(new TraceListModel(endpoints.database, 200, this))
+    , m_model(new TraceListModel(m_addresses.database, 200, this))
     , m_table(new QTableView(this))
     , m_pause(new QToolButton(this))
     , m_listInfo(new QLabel(this))
-    , m_logs(new LogsPane(endpoints.database, m_tabs))
-    , m_traceView(new TraceView(endpoints.database, m_split))
-    , m_status(new StatusPanel(endpoints, this))
+    , m_logs(new LogsPane(m_addresses.database, m_tabs))
+    , m_traceView(new TraceView(m_addresses.database, m_split))
+    , m_status(new StatusPanel(backend, this))
     , m_overlay(nullptr)
-    , m_poller(new StatisticsPoller(endpoints.database, 1000, this))
-    , m_queries(new TraceQueryThread(endpoints.database, this))
+    , m_statistics(new StatisticsReader(m_addresses.database, this))
+    , m_queries(new TraceQueryThread(m_addresses.database, this))
     , m_systemPalette(QApplication::palette())
     , m_systemStyle(QApplication::style()->name())
     , m_tray(new TrayIcon(this))
-    , m_errorWatcher(new ErrorTraceWatcher(m_queries, 1000, this))
+    , m_errorWatcher(new ErrorTraceWatcher(m_queries, this))
 {
     setWindowTitle(QStringLiteral("Spanscope"));
 
@@ -234,15 +234,19 @@ MainWindow::MainWindow(const Endpoints &endpoints, QWidget *parent)
     connect(m_status, &StatusPanel::copied, this, copiedMessage);
     connect(m_welcome, &WelcomePage::copied, this, copiedMessage);
     connect(m_welcome, &WelcomePage::demoRequested, this, &MainWindow::sendDemoData);
-    connect(m_poller, &StatisticsPoller::statisticsReady, this, &MainWindow::showStatistics);
-    connect(m_poller, &StatisticsPoller::failed, this,
+    connect(m_statistics, &StatisticsReader::statisticsReady, this, &MainWindow::showStatistics);
+    connect(m_statistics, &StatisticsReader::failed, this,
             [this](const QString &message) { statusBar()->showMessage(message); });
+    // What is stored changes only when the writer commits: the status bar and the error
+    // watcher read it again then, never on a timer.
+    connect(&m_backend, &Backend::committed, m_statistics, &StatisticsReader::refresh);
+    connect(&m_backend, &Backend::committed, m_errorWatcher, &ErrorTraceWatcher::refresh);
+    connect(&m_backend, &Backend::settingsChanged, m_statistics, &StatisticsReader::refresh);
+    m_statistics->refresh();
 
-    if (m_endpoints.server) {
-        m_bundles = new BundleTransfer(*m_endpoints.server, this);
-        connect(m_bundles, &BundleTransfer::message, statusBar(), &QStatusBar::showMessage);
-        setAcceptDrops(true);
-    }
+    m_bundles = new BundleTransfer(m_backend, this);
+    connect(m_bundles, &BundleTransfer::message, statusBar(), &QStatusBar::showMessage);
+    setAcceptDrops(true);
     connect(m_tray, &TrayIcon::traceRequested, this, &MainWindow::openTrace);
     connect(
         m_errorWatcher, &ErrorTraceWatcher::errorTraceArrived, this,
@@ -262,13 +266,10 @@ MainWindow::MainWindow(const Endpoints &endpoints, QWidget *parent)
     restoreState();
     m_errorWatcher->setEnabled(AppSettings::load(QSettings()).notifyErrorTraces);
     // The policy applied last time, unless this start was given one (--sampling).
-    if (auto *server = m_endpoints.server) {
-        const auto current = server->sampling().policy();
-        const auto saved = SamplingPanel::savedPolicy();
-        if (current.keepsEverything() && !current.decidesAtRoot()
-            && saved.toJson() != current.toJson())
-            server->setSamplingPolicy(saved);
-    }
+    const auto current = m_backend.samplingPolicy();
+    const auto saved = SamplingPanel::savedPolicy();
+    if (current.keepsEverything() && !current.decidesAtRoot() && saved.toJson() != current.toJson())
+        m_backend.setSamplingPolicy(saved);
 }
 
 MainWindow::~MainWindow() = default;
@@ -389,7 +390,6 @@ void MainWindow::createMenus()
     view->addSeparator();
     QAction *sampling = view->addAction(tr("&Sampling…"), this, &MainWindow::showSamplingPanel);
     sampling->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_S);
-    sampling->setEnabled(m_endpoints.server != nullptr);
     view->addSeparator();
     QMenu *theme = view->addMenu(tr("&Theme"));
     m_themes = new QActionGroup(this);
@@ -437,7 +437,7 @@ void MainWindow::showStatistics(const storage::StoreStatistics &statistics)
     m_status->showStatistics(statistics);
     m_tray->setStatus(tr("Spanscope: %1 traces, %2\nOTLP/gRPC %3 · OTLP/HTTP %4")
                           .arg(QLocale().toString(statistics.traces), m_status->rateText(),
-                               m_endpoints.grpc, m_endpoints.http));
+                               m_addresses.grpc, m_addresses.http));
     // The welcome page stays until the first trace arrives, then the browser takes over.
     if (statistics.traces > 0 && showsWelcome())
         m_pages->setCurrentWidget(m_split);
@@ -506,9 +506,9 @@ void MainWindow::sendDemoData()
     if (m_sendingDemo)
         return;
     m_sendingDemo = true;
-    statusBar()->showMessage(tr("Sending demo data to %1…").arg(m_endpoints.grpc));
-    const std::string address = m_endpoints.grpc.toStdString();
-    const std::string token = m_endpoints.bearerToken.toStdString();
+    statusBar()->showMessage(tr("Sending demo data to %1…").arg(m_addresses.grpc));
+    const std::string address = m_addresses.grpc.toStdString();
+    const std::string token = m_addresses.bearerToken.toStdString();
     QPointer<MainWindow> self(this);
     QtConcurrent::run([address, token] {
         return ingest::sendDemoTraffic(address, token);
@@ -532,10 +532,8 @@ void MainWindow::sendDemoData()
 
 SamplingPanel *MainWindow::showSamplingPanel()
 {
-    if (!m_endpoints.server)
-        return nullptr;
     if (!m_samplingPanel) {
-        m_samplingPanel = new SamplingPanel(*m_endpoints.server, this);
+        m_samplingPanel = new SamplingPanel(m_backend, this);
         connect(m_samplingPanel, &SamplingPanel::applied, this, [this](const QString &summary) {
             statusBar()->showMessage(tr("Sampling policy applied: %1").arg(summary), 6000);
         });
@@ -643,8 +641,8 @@ void MainWindow::readLogFile(const QString &path, bool follow)
     options.follow = follow;
     options.defaultService = QFileInfo(path).completeBaseName().toStdString();
     // Through this window's own receiver, exactly as `spanscope logs ingest` does.
-    const std::string address = m_endpoints.grpc.toStdString();
-    const std::string token = m_endpoints.bearerToken.toStdString();
+    const std::string address = m_addresses.grpc.toStdString();
+    const std::string token = m_addresses.bearerToken.toStdString();
     const std::string file = path.toStdString();
     auto stop = m_stopLogs;
     QPointer<MainWindow> self(this);
@@ -700,10 +698,10 @@ SettingsDialog *MainWindow::showSettings()
 AppSettings MainWindow::runningSettings() const
 {
     AppSettings running;
-    running.grpcAddress = m_endpoints.grpc;
-    running.httpAddress = m_endpoints.http;
-    running.bearerToken = m_endpoints.bearerToken;
-    running.databasePath = m_endpoints.database;
+    running.grpcAddress = m_addresses.grpc;
+    running.httpAddress = m_addresses.http;
+    running.bearerToken = m_addresses.bearerToken;
+    running.databasePath = m_addresses.database;
     return running;
 }
 
@@ -713,10 +711,7 @@ void MainWindow::applySettings(const AppSettings &settings)
     settings.save(stored);
     setTheme(themeFromName(settings.theme));
     m_errorWatcher->setEnabled(settings.notifyErrorTraces);
-    if (auto *server = m_endpoints.server) {
-        server->writer().setRetentionBytes(settings.retentionBytes);
-        m_status->setRetentionBytes(settings.retentionBytes);
-    }
+    m_backend.setRetentionBytes(settings.retentionBytes);
     if (!settings.needsRestartFrom(runningSettings())) {
         statusBar()->showMessage(tr("Settings applied."), 3000);
         return;
@@ -776,8 +771,8 @@ void MainWindow::showAbout()
            "(BSD-3-Clause), SQLite (public domain), Boost.Beast and Asio (BSL-1.0), RE2 "
            "(BSD-3-Clause), nlohmann/json (MIT), "
            "zlib (zlib license), Abseil (Apache-2.0), OpenSSL (Apache-2.0).</small></p>")
-            .arg(QApplication::applicationVersion(), m_endpoints.grpc, m_endpoints.http,
-                 m_endpoints.database.toHtmlEscaped(), QString::fromLatin1(qVersion())));
+            .arg(QApplication::applicationVersion(), m_addresses.grpc, m_addresses.http,
+                 m_addresses.database.toHtmlEscaped(), QString::fromLatin1(qVersion())));
 }
 
 void MainWindow::restoreState()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "backend.h"
 #include "statuspanel.h"
 
 #include <QMainWindow>
@@ -26,7 +27,7 @@ class FilterBar;
 class LogsPane;
 class SamplingPanel;
 class ShortcutOverlay;
-class StatisticsPoller;
+class StatisticsReader;
 class TraceListModel;
 class TraceQueryThread;
 class TraceView;
@@ -42,7 +43,8 @@ class MainWindow : public QMainWindow
 public:
     enum class Theme { System, Light, Dark };
 
-    explicit MainWindow(const Endpoints &endpoints, QWidget *parent = nullptr);
+    // The backend must outlive the window.
+    explicit MainWindow(Backend &backend, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     TraceListModel *traceList() const { return m_model; }
@@ -103,7 +105,8 @@ private:
     void restoreState();
     void saveState() const;
 
-    Endpoints m_endpoints;
+    Backend &m_backend;
+    const Backend::Addresses m_addresses; // fixed while running: a change needs a restart
     QStackedWidget *m_pages;
     WelcomePage *m_welcome;
     QSplitter *m_split;
@@ -117,7 +120,7 @@ private:
     TraceView *m_traceView;
     StatusPanel *m_status;
     ShortcutOverlay *m_overlay;
-    StatisticsPoller *m_poller;
+    StatisticsReader *m_statistics;
     TraceQueryThread *m_queries; // services and operations for the filters
     QActionGroup *m_themes = nullptr;
     QPalette m_systemPalette;

@@ -3,7 +3,8 @@
 #include "samplingruleseditor.h"
 #include "tracequerythread.h"
 
-#include <ingestserver.h>
+#include "backend.h"
+
 #include <samplingpreview.h>
 
 #include <QApplication>
@@ -34,9 +35,9 @@ const QString SettingsKey = QStringLiteral("sampling/policy");
 
 } // namespace
 
-SamplingPanel::SamplingPanel(ingest::IngestServer &server, QWidget *parent)
+SamplingPanel::SamplingPanel(Backend &backend, QWidget *parent)
     : QDialog(parent)
-    , m_server(server)
+    , m_backend(backend)
     , m_active(new QLabel(this))
     , m_ratio(new QDoubleSpinBox(this))
     , m_algorithm(new QComboBox(this))
@@ -50,7 +51,7 @@ SamplingPanel::SamplingPanel(ingest::IngestServer &server, QWidget *parent)
     , m_counters(new QTableWidget(0, 5, this))
     , m_polls(new QLabel(this))
     , m_previewText(new QLabel(this))
-    , m_queries(new TraceQueryThread(QString::fromStdString(server.databasePath()), this))
+    , m_queries(new TraceQueryThread(backend.addresses().database, this))
 {
     setWindowTitle(tr("Sampling — Spanscope"));
     m_active->setWordWrap(true);
@@ -132,11 +133,10 @@ SamplingPanel::SamplingPanel(ingest::IngestServer &server, QWidget *parent)
     connect(keepAll, &QPushButton::clicked, this, &SamplingPanel::keepEverything);
     connect(copySnippet, &QPushButton::clicked, this, [this] {
         const auto policy = editedPolicy();
-        const auto *remote = m_server.remoteSampling();
-        QApplication::clipboard()->setText(
-            sdkSnippet(policy ? *policy : m_server.sampling().policy(),
-                       remote ? QString::fromStdString(remote->httpAddress()) : QString(),
-                       remote ? QString::fromStdString(remote->grpcAddress()) : QString()));
+        const auto remote = m_backend.remoteSampling();
+        QApplication::clipboard()->setText(sdkSnippet(policy ? *policy : m_backend.samplingPolicy(),
+                                                      remote ? remote->http : QString(),
+                                                      remote ? remote->grpc : QString()));
     });
     connect(previewButton, &QPushButton::clicked, this, &SamplingPanel::preview);
     connect(clearPreview, &QPushButton::clicked, this, [this] {
@@ -147,7 +147,7 @@ SamplingPanel::SamplingPanel(ingest::IngestServer &server, QWidget *parent)
     connect(m_queries, &TraceQueryThread::failed, m_previewText, &QLabel::setText);
     connect(&m_refresh, &QTimer::timeout, this, &SamplingPanel::refresh);
     m_refresh.start(RefreshMs);
-    showPolicy(m_server.sampling().policy());
+    showPolicy(m_backend.samplingPolicy());
     refresh();
 }
 
@@ -223,7 +223,7 @@ void SamplingPanel::apply()
         m_jsonError->setText(QString::fromStdString(policy.error()));
         return;
     }
-    m_server.setSamplingPolicy(*policy);
+    m_backend.setSamplingPolicy(*policy);
     QSettings().setValue(SettingsKey, QString::fromStdString(policy->toJson()));
     ++m_previewGeneration; // a preview is about a candidate; this one is live now
     m_previewText->clear();
@@ -235,7 +235,7 @@ void SamplingPanel::apply()
 void SamplingPanel::keepEverything()
 {
     ingest::SamplingPolicy everything;
-    everything.remote = m_server.sampling().policy().remote; // what SDKs are told stays
+    everything.remote = m_backend.samplingPolicy().remote; // what SDKs are told stays
     showPolicy(everything);
     apply();
 }
@@ -284,11 +284,11 @@ ingest::SamplingPolicy SamplingPanel::savedPolicy()
 
 void SamplingPanel::refresh()
 {
-    const ingest::SamplingPolicy active = m_server.sampling().policy();
+    const ingest::SamplingPolicy active = m_backend.samplingPolicy();
     m_active->setText(tr("<b>Active policy:</b> %1")
                           .arg(QString::fromStdString(active.summary()).toHtmlEscaped()));
     const QLocale locale;
-    const auto counts = m_server.sampling().counts();
+    const auto counts = m_backend.samplingCounts();
     m_counters->setRowCount(static_cast<int>(counts.size()));
     for (int row = 0; row < static_cast<int>(counts.size()); ++row) {
         const auto &count = counts[row];
@@ -308,16 +308,15 @@ void SamplingPanel::refresh()
             item->setText(cells[column]);
         }
     }
-    const auto *remote = m_server.remoteSampling();
+    const auto remote = m_backend.remoteSampling();
     if (!remote) {
         m_polls->setText(tr("Remote sampling for SDKs is not served (started with --sampling-http "
                             "off --sampling-grpc off)."));
         return;
     }
     QString text = tr("SDKs fetch strategies from http://%1/sampling and gRPC %2.")
-                       .arg(QString::fromStdString(remote->httpAddress()),
-                            QString::fromStdString(remote->grpcAddress()));
-    const auto polls = remote->polls();
+                       .arg(remote->http, remote->grpc);
+    const auto &polls = remote->polls;
     if (polls.empty())
         text += QLatin1Char(' ') + tr("No SDK has asked yet.");
     for (const auto &poll : polls) {

@@ -16,11 +16,9 @@ class QPushButton;
 class QSpinBox;
 class QTableWidget;
 
-namespace spanscope::ingest {
-class IngestServer;
-}
-
 namespace spanscope::ui {
+
+class Backend;
 
 class SamplingRulesEditor;
 class TraceQueryThread;
@@ -35,7 +33,7 @@ class SamplingPanel : public QDialog
 public:
     static constexpr int RefreshMs = 1000;
 
-    explicit SamplingPanel(ingest::IngestServer &server, QWidget *parent = nullptr);
+    explicit SamplingPanel(Backend &backend, QWidget *parent = nullptr);
 
     // The policy the panel describes now; an error when the JSON does not parse.
     storage::Result<ingest::SamplingPolicy> editedPolicy() const;
@@ -69,7 +67,7 @@ private:
     void jsonEdited();
     void refresh();
 
-    ingest::IngestServer &m_server;
+    Backend &m_backend;
     QLabel *m_active;
     QDoubleSpinBox *m_ratio;
     QComboBox *m_algorithm;

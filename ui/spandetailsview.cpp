@@ -2,8 +2,7 @@
 
 #include "detailshtml.h"
 
-#include <otlp/otlpconvert.h>
-#include <otlp/otlpjson.h>
+#include <otlp/otlptext.h>
 #include <tracetext.h>
 
 #include <QMenu>
@@ -138,9 +137,7 @@ QString SpanDetailsView::spanAsOtlpJson() const
     one.resources = {m_trace->resources[stored.resource]};
     one.scopes = {m_trace->scopes[stored.scope]};
     one.spans = {storage::StoredSpan{stored.span, 0, 0}};
-    opentelemetry::proto::trace::v1::TracesData data;
-    ingest::encodeTrace(one, data);
-    return QString::fromStdString(ingest::printOtlpJson(data, true));
+    return QString::fromStdString(ingest::tracesJson(one));
 }
 
 void SpanDetailsView::addContextActions(QMenu *menu)

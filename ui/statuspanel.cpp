@@ -1,9 +1,10 @@
 #include "statuspanel.h"
 
+#include "backend.h"
+
 #include "connectionsnippet.h"
 
 #include <counters.h>
-#include <ingestserver.h>
 
 #include <QClipboard>
 #include <QGuiApplication>
@@ -36,26 +37,9 @@ std::uint64_t sumOver(const storage::StoreStatistics &statistics,
 
 } // namespace
 
-Endpoints Endpoints::of(ingest::IngestServer &server)
-{
-    return {QString::fromStdString(server.grpcAddress()),
-            QString::fromStdString(server.httpAddress()),
-            QString::fromStdString(server.databasePath()),
-            QString::fromStdString(server.bearerToken()),
-            server.writer().retentionBytes(),
-            [&server] { return server.writer().recentRejections(); },
-            [&server] { return server.writer().storageProblem(); },
-            [&server] {
-                const auto policy = server.sampling().policy();
-                return policy.keepsEverything() && !policy.decidesAtRoot() ? std::string()
-                                                                           : policy.summary();
-            },
-            &server};
-}
-
-StatusPanel::StatusPanel(const Endpoints &endpoints, QWidget *parent)
+StatusPanel::StatusPanel(Backend &backend, QWidget *parent)
     : QWidget(parent)
-    , m_endpoints(endpoints)
+    , m_backend(backend)
     , m_endpointsButton(new QToolButton(this))
     , m_rate(new QLabel(this))
     , m_counts(new QLabel(this))
@@ -67,19 +51,21 @@ StatusPanel::StatusPanel(const Endpoints &endpoints, QWidget *parent)
 {
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    m_endpointsButton->setText(tr("gRPC %1 · HTTP %2").arg(endpoints.grpc, endpoints.http));
+    const Backend::Addresses addresses = backend.addresses();
+    m_endpointsButton->setText(tr("gRPC %1 · HTTP %2").arg(addresses.grpc, addresses.http));
     m_endpointsButton->setToolTip(tr("Where the OTLP receivers listen; click to copy the "
                                      "settings for a service"));
     m_endpointsButton->setPopupMode(QToolButton::InstantPopup);
     m_endpointsButton->setAutoRaise(true);
     auto *menu = new QMenu(m_endpointsButton);
     for (const SdkLanguage language : AllLanguages) {
-        menu->addAction(
-            tr("Copy Settings for %1").arg(languageName(language)), this, [this, language] {
-                QGuiApplication::clipboard()->setText(connectionSnippet(
-                    language, m_endpoints.grpc, m_endpoints.http, m_endpoints.bearerToken));
-                emit copied(tr("settings for %1").arg(languageName(language)));
-            });
+        menu->addAction(tr("Copy Settings for %1").arg(languageName(language)), this,
+                        [this, language] {
+                            const Backend::Addresses addresses = m_backend.addresses();
+                            QGuiApplication::clipboard()->setText(connectionSnippet(
+                                language, addresses.grpc, addresses.http, addresses.bearerToken));
+                            emit copied(tr("settings for %1").arg(languageName(language)));
+                        });
     }
     m_endpointsButton->setMenu(menu);
     m_rejected->setAutoRaise(true);
@@ -100,53 +86,63 @@ StatusPanel::StatusPanel(const Endpoints &endpoints, QWidget *parent)
                                           m_sampling, m_storageProblem, m_rejected})
         layout->addWidget(w);
     m_rate->setText(tr("0 spans/s"));
+    m_idle.setSingleShot(true);
+    m_idle.setInterval(2000);
+    connect(&m_idle, &QTimer::timeout, this, [this] {
+        m_rate->setText(tr("0 spans/s"));
+        m_haveLast = false;
+    });
 }
 
 void StatusPanel::showStatistics(const storage::StoreStatistics &statistics)
 {
     const QLocale locale;
-    // The rate is the change of the accepted-spans counter between two polls.
+    // The rate is the change of the accepted-spans counter over at least a second (statistics
+    // come with commits, up to five a second); two seconds without any mean none arrive.
     const std::uint64_t accepted = counter(statistics, storage::counters::SpansAccepted);
-    if (m_haveLast && m_sinceLast.elapsed() > 0) {
+    if (!m_haveLast) {
+        m_lastAccepted = accepted;
+        m_haveLast = true;
+        m_sinceLast.restart();
+    } else if (m_sinceLast.elapsed() >= 1000) {
         const double perSecond = double(accepted - std::min(accepted, m_lastAccepted)) * 1000.0
             / double(m_sinceLast.elapsed());
         m_rate->setText(tr("%1 spans/s").arg(locale.toString(qRound64(perSecond))));
+        m_lastAccepted = accepted;
+        m_sinceLast.restart();
     }
-    m_lastAccepted = accepted;
-    m_haveLast = true;
-    m_sinceLast.restart();
+    m_idle.start();
 
     m_counts->setText(tr("%1 traces · %2 spans · %3 logs")
                           .arg(locale.toString(statistics.traces),
                                locale.toString(statistics.spans),
                                locale.toString(statistics.logs)));
-    m_size->setText(m_endpoints.retentionBytes > 0
-                        ? tr("%1 of %2")
-                              .arg(locale.formattedDataSize(statistics.usedBytes),
-                                   locale.formattedDataSize(m_endpoints.retentionBytes))
-                        : locale.formattedDataSize(statistics.usedBytes));
-    m_size->setToolTip(
-        tr("Database %1 (%2 on disk)")
-            .arg(m_endpoints.database, locale.formattedDataSize(statistics.fileBytes)));
+    const std::int64_t budget = m_backend.retentionBytes();
+    const QString database = m_backend.addresses().database;
+    m_size->setText(budget > 0 ? tr("%1 of %2")
+                                     .arg(locale.formattedDataSize(statistics.usedBytes),
+                                          locale.formattedDataSize(budget))
+                               : locale.formattedDataSize(statistics.usedBytes));
+    m_size->setToolTip(tr("Database %1 (%2 on disk)")
+                           .arg(database, locale.formattedDataSize(statistics.fileBytes)));
     const std::uint64_t evicted = counter(statistics, storage::counters::TracesEvicted);
     m_evictions->setVisible(evicted > 0);
     m_evictions->setText(tr("%1 traces evicted").arg(locale.toString(qulonglong(evicted))));
     // An active sampling policy is always visible, with what it dropped.
-    const std::string policy = m_endpoints.samplingSummary ? m_endpoints.samplingSummary() : "";
+    const std::string policy = m_backend.samplingSummary();
     m_sampling->setVisible(!policy.empty());
     m_sampling->setText(tr("Sampling: %1 spans dropped")
                             .arg(locale.toString(qulonglong(
                                 counter(statistics, storage::counters::SpansSampledOut)))));
     m_sampling->setToolTip(tr("Sampling policy: %1").arg(QString::fromStdString(policy)));
     // Nothing can be stored (a full disk): said loudly, until a commit succeeds again.
-    const QString problem = QString::fromStdString(
-        m_endpoints.storageProblem ? m_endpoints.storageProblem() : std::string());
+    const QString problem = QString::fromStdString(m_backend.storageProblem());
     m_storageProblem->setVisible(!problem.isEmpty());
     m_storageProblem->setText(tr("Not storing: %1").arg(problem));
     m_storageProblem->setToolTip(
         tr("Senders are told to retry, so nothing is lost while this lasts. Free space on the "
            "disk of %1, or lower the retention budget in Settings.")
-            .arg(m_endpoints.database));
+            .arg(database));
     m_rejectedCount = sumOver(statistics, storage::counters::rejectedRequests);
     m_rejected->setVisible(m_rejectedCount > 0);
     m_rejected->setText(
@@ -172,8 +168,7 @@ QString StatusPanel::rejectionReport() const
 {
     QString report
         = tr("%1 requests were rejected since the database was created.").arg(m_rejectedCount);
-    const std::deque<std::string> reasons
-        = m_endpoints.recentRejections ? m_endpoints.recentRejections() : std::deque<std::string>{};
+    const std::deque<std::string> reasons = m_backend.recentRejections();
     if (reasons.empty())
         return report + QLatin1Char('\n') + tr("No reasons were recorded since Spanscope started.");
     report += QLatin1Char('\n') + tr("The latest, newest last:") + QLatin1Char('\n');

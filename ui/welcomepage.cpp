@@ -1,7 +1,6 @@
 #include "welcomepage.h"
 
 #include "connectionsnippet.h"
-#include "statuspanel.h"
 
 #include <QClipboard>
 #include <QFontDatabase>
@@ -15,7 +14,7 @@
 
 namespace spanscope::ui {
 
-WelcomePage::WelcomePage(const Endpoints &endpoints, QWidget *parent)
+WelcomePage::WelcomePage(const Backend::Addresses &endpoints, QWidget *parent)
     : QWidget(parent)
     , m_tabs(new QTabWidget(this))
 {

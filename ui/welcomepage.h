@@ -1,12 +1,12 @@
 #pragma once
 
+#include "backend.h"
+
 #include <QWidget>
 
 class QTabWidget;
 
 namespace spanscope::ui {
-
-struct Endpoints;
 
 // What a new user sees while the store is empty: where Spanscope listens, the settings to paste
 // into a service for each SDK, and a button that sends demo data.
@@ -14,7 +14,7 @@ class WelcomePage : public QWidget
 {
     Q_OBJECT
 public:
-    explicit WelcomePage(const Endpoints &endpoints, QWidget *parent = nullptr);
+    explicit WelcomePage(const Backend::Addresses &endpoints, QWidget *parent = nullptr);
 
     // The settings for the SDK whose tab is shown.
     QString currentSnippet() const;

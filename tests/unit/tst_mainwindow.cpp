@@ -20,6 +20,7 @@
 #include <mainwindow.h>
 #include <samplingpanel.h>
 #include <samplingruleseditor.h>
+#include <serverbackend.h>
 #include <settingsdialog.h>
 #include <shortcutoverlay.h>
 #include <spandetailsview.h>
@@ -120,10 +121,11 @@ class TestMainWindow : public QObject
 private:
     QTemporaryDir m_dir;
     std::unique_ptr<ingest::IngestServer> m_server;
+    std::unique_ptr<app::ServerBackend> m_backend; // the window's door onto m_server
     std::unique_ptr<ui::MainWindow> m_window;
     ingest::DemoSummary m_demo;
 
-    ui::Endpoints endpoints() const { return ui::Endpoints::of(*m_server); }
+    ui::Backend::Addresses endpoints() const { return m_backend->addresses(); }
     ui::TraceView *traceView() const { return m_window->traceView(); }
     ui::WaterfallView *waterfall() const { return traceView()->waterfall(); }
 
@@ -157,7 +159,8 @@ private slots:
         auto server = ingest::IngestServer::start(config);
         QVERIFY2(server, server ? "" : server.error().c_str());
         m_server = std::move(*server);
-        m_window = std::make_unique<ui::MainWindow>(endpoints());
+        m_backend = std::make_unique<app::ServerBackend>(*m_server);
+        m_window = std::make_unique<ui::MainWindow>(*m_backend);
         m_window->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     }
@@ -165,6 +168,7 @@ private slots:
     void cleanupTestCase()
     {
         m_window.reset();
+        m_backend.reset();
         m_server->stop();
     }
 
@@ -557,14 +561,14 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!samplingLabel() || !samplingLabel()->isVisible(), 3000);
         ingest::SamplingPolicy dropAll;
         dropAll.ratio = 0;
-        m_server->sampling().setPolicy(dropAll);
+        m_backend->setSamplingPolicy(dropAll);
         QVERIFY(m_server->sampling().writeTraces(oneSpanTrace(0x5a, "GET /")).committed());
         QTRY_VERIFY_WITH_TIMEOUT(
             samplingLabel() && samplingLabel()->isVisible()
                 && samplingLabel()->text().contains(QStringLiteral("1 spans dropped")),
             5000);
         QVERIFY(samplingLabel()->toolTip().contains(QStringLiteral("ratio 0 %")));
-        m_server->sampling().setPolicy({});
+        m_backend->setSamplingPolicy({});
         QTRY_VERIFY_WITH_TIMEOUT(!samplingLabel()->isVisible(), 5000);
     }
 
@@ -786,7 +790,7 @@ private slots:
         QCOMPARE(ui::AppSettings::load(QSettings()).bearerToken.size(), 32);
 
         // Restart Now: the window asks for the restart and closes.
-        ui::MainWindow other(endpoints());
+        ui::MainWindow other(*m_backend);
         other.show();
         QSignalSpy otherRestart(&other, &ui::MainWindow::restartRequested);
         ui::SettingsDialog *otherDialog = other.showSettings();
@@ -947,7 +951,8 @@ private slots:
         config.httpPort = 0;
         auto server = ingest::IngestServer::start(config);
         QVERIFY(server);
-        ui::MainWindow window(ui::Endpoints::of(**server));
+        app::ServerBackend backend(**server);
+        ui::MainWindow window(backend);
         window.show();
         auto *problem = window.statusPanel()->findChild<QLabel *>(QStringLiteral("storageProblem"));
         QVERIFY(problem && !problem->isVisible());
@@ -997,7 +1002,7 @@ private slots:
         const QList<int> sizes = split->sizes();
         m_window->setTheme(ui::MainWindow::Theme::Dark);
         m_window->close();
-        ui::MainWindow next(endpoints());
+        ui::MainWindow next(*m_backend);
         next.show();
         QVERIFY(QTest::qWaitForWindowExposed(&next));
         QCOMPARE(next.traceView()->splitter()->sizes(), sizes);

@@ -10,6 +10,7 @@
 #include <logspane.h>
 #include <mainwindow.h>
 #include <samplingpanel.h>
+#include <serverbackend.h>
 #include <settingsdialog.h>
 #include <shortcutoverlay.h>
 #include <spandetailsview.h>
@@ -88,7 +89,8 @@ int main(int argc, char **argv)
         return fail(QString::fromStdString(server.error()));
     ingest::IngestServer *running = server->get();
 
-    ui::MainWindow window(ui::Endpoints::of(*running));
+    app::ServerBackend backend(*running);
+    ui::MainWindow window(backend);
     window.resize(1400, 900);
     window.show();
     const auto save = [&](const char *name) {

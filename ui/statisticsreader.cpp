@@ -1,4 +1,4 @@
-#include "statisticspoller.h"
+#include "statisticsreader.h"
 
 #include "tracequerythread.h"
 
@@ -8,25 +8,26 @@
 
 namespace spanscope::ui {
 
-StatisticsPoller::StatisticsPoller(const QString &databasePath, int intervalMs, QObject *parent)
+StatisticsReader::StatisticsReader(const QString &databasePath, QObject *parent)
     : QObject(parent)
     , m_queries(new TraceQueryThread(databasePath, this))
 {
     connect(m_queries, &TraceQueryThread::failed, this, [this](const QString &message) {
-        m_polling = false;
+        if (m_gate.done())
+            read();
         emit failed(message);
     });
-    connect(&m_timer, &QTimer::timeout, this, &StatisticsPoller::poll);
-    m_timer.start(intervalMs);
-    poll();
 }
 
-void StatisticsPoller::poll()
+void StatisticsReader::refresh()
 {
-    if (m_polling)
-        return;
-    m_polling = true;
-    QPointer<StatisticsPoller> self(this);
+    if (m_gate.ask())
+        read();
+}
+
+void StatisticsReader::read()
+{
+    QPointer<StatisticsReader> self(this);
     m_queries->run([self](storage::TraceStore &store) {
         auto statistics = store.statistics();
         std::optional<storage::StoreStatistics> ready;
@@ -40,11 +41,12 @@ void StatisticsPoller::poll()
             [self, ready, error] {
                 if (!self)
                     return;
-                self->m_polling = false;
                 if (ready)
                     emit self->statisticsReady(*ready);
                 else
                     emit self->failed(error);
+                if (self->m_gate.done())
+                    self->read();
             },
             Qt::QueuedConnection);
     });
