@@ -4,6 +4,9 @@
 #include <spanwriter.h>
 
 #include <QMetaObject>
+#include <QTimer>
+
+#include <algorithm>
 
 namespace spanscope::app {
 
@@ -14,7 +17,7 @@ ServerBackend::ServerBackend(ingest::IngestServer &server, QObject *parent)
     m_server.writer().setCommitListener([this](std::int64_t seq) {
         m_latestSeq = seq;
         if (!m_pending.exchange(true))
-            QMetaObject::invokeMethod(this, &ServerBackend::deliver, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(this, &ServerBackend::schedule, Qt::QueuedConnection);
     });
 }
 
@@ -23,8 +26,16 @@ ServerBackend::~ServerBackend()
     m_server.writer().setCommitListener({});
 }
 
+void ServerBackend::schedule()
+{
+    const qint64 since = m_sinceDelivery.isValid() ? m_sinceDelivery.elapsed() : MinimumIntervalMs;
+    QTimer::singleShot(std::max<qint64>(0, MinimumIntervalMs - since), this,
+                       &ServerBackend::deliver);
+}
+
 void ServerBackend::deliver()
 {
+    m_sinceDelivery.restart();
     m_pending = false; // commits after this point queue the next delivery
     emit committed(m_latestSeq.load());
 }

@@ -2,6 +2,8 @@
 
 #include <backend.h>
 
+#include <QElapsedTimer>
+
 #include <atomic>
 
 namespace spanscope::ingest {
@@ -12,7 +14,8 @@ namespace spanscope::app {
 
 // The window's door onto the running server (the composition root's half of ui::Backend). The
 // writer's commits arrive on its thread; one queued call at a time carries them to the GUI
-// thread, so a burst of commits makes one `committed` signal with the newest number.
+// thread, at most one `committed` signal per MinimumInterval with the newest number, so a
+// flood of commits refreshes the window five times a second, not hundreds.
 class ServerBackend final : public ui::Backend
 {
 public:
@@ -31,12 +34,16 @@ public:
     std::deque<std::string> recentRejections() const override;
     std::string storageProblem() const override;
 
+    static constexpr int MinimumIntervalMs = 200;
+
 private:
+    void schedule();
     void deliver();
 
     ingest::IngestServer &m_server;
     std::atomic<std::int64_t> m_latestSeq{0};
     std::atomic<bool> m_pending{false}; // a delivery is queued and not yet run
+    QElapsedTimer m_sinceDelivery;
 };
 
 } // namespace spanscope::app

@@ -2,6 +2,8 @@
 
 #include "tracequerythread.h"
 
+#include <utility>
+
 namespace spanscope::ui {
 
 namespace {
@@ -20,9 +22,6 @@ LogListModel::LogListModel(const QString &databasePath, int pageSize, QObject *p
     , m_queries(new TraceQueryThread(databasePath, this))
 {
     connect(m_queries, &TraceQueryThread::failed, this, &LogListModel::failed);
-    m_pollTimer.setInterval(PollIntervalMs);
-    connect(&m_pollTimer, &QTimer::timeout, this, &LogListModel::poll);
-    m_pollTimer.start();
     setFilter({});
 }
 
@@ -48,7 +47,7 @@ void LogListModel::setFilter(const storage::LogFilter &filter)
     m_filter.limit = m_pageSize;
     ++m_generation;
     m_loading = true;
-    m_fetching = m_polling = false;
+    m_fetching = m_refreshing = false;
     const storage::LogFilter first = m_filter;
     request<std::vector<LogRow>>(
         [first](storage::TraceStore &store) { return findRows(store, first); },
@@ -58,6 +57,8 @@ void LogListModel::setFilter(const storage::LogFilter &filter)
             setRows(std::move(rows));
             m_loading = false;
             emit loaded();
+            if (std::exchange(m_refreshAgain, false))
+                refresh();
         });
 }
 
@@ -92,31 +93,51 @@ void LogListModel::appendPage(std::vector<LogRow> rows)
         m_newestKey = std::max(m_newestKey, m_rows.back().key);
     // Only now: views ask for more from inside the insertion, and must continue after it.
     m_fetching = false;
+    if (!newestFirst() && !m_hasMore)
+        refresh(); // the end is reached: what arrived while paging belongs after it
 }
 
 void LogListModel::setPaused(bool paused)
 {
     m_paused = paused;
     if (!paused)
-        poll();
+        refresh();
 }
 
-void LogListModel::poll()
+void LogListModel::refresh()
 {
     // Oldest first, new records belong after the end: nothing to add before paging reaches it.
-    if (m_paused || m_loading || m_polling || (!newestFirst() && m_hasMore))
+    if (m_paused || (!newestFirst() && m_hasMore && !m_loading))
         return;
-    m_polling = true;
+    if (m_loading || m_refreshing) {
+        m_refreshAgain = true;
+        return;
+    }
+    readNew();
+}
+
+void LogListModel::refreshDone()
+{
+    m_refreshing = false;
+    emit refreshed();
+    if (std::exchange(m_refreshAgain, false))
+        refresh();
+}
+
+void LogListModel::readNew()
+{
+    m_refreshing = true;
     storage::LogFilter fresh = m_filter;
     fresh.order = storage::LogOrder::OldestFirst;
     fresh.afterKey = m_newestKey;
     fresh.limit = 5000;
     request<std::vector<LogRow>>(
         [fresh](storage::TraceStore &store) { return findRows(store, fresh); },
-        [this](std::vector<LogRow> rows) {
-            m_polling = false;
+        [this, limit = fresh.limit](std::vector<LogRow> rows) {
+            if (static_cast<int>(rows.size()) == limit)
+                m_refreshAgain = true; // a full batch: more arrived than one read takes
             if (rows.empty() || m_paused)
-                return;
+                return refreshDone();
             m_newestKey = rows.back().key;
             // Oldest first from the query: reversed for a newest-first list, one insertion either
             // way.
@@ -137,6 +158,7 @@ void LogListModel::poll()
                 m_hasMore = true;
             }
             emit liveUpdate(count);
+            refreshDone();
         });
 }
 

@@ -5,6 +5,7 @@
 #include "editorlauncher.h"
 #include "errortracewatcher.h"
 #include "filterbar.h"
+#include "loglistmodel.h"
 #include "logspane.h"
 #include "samplingpanel.h"
 #include "servicesdelegate.h"
@@ -237,10 +238,13 @@ MainWindow::MainWindow(Backend &backend, QWidget *parent)
     connect(m_statistics, &StatisticsReader::statisticsReady, this, &MainWindow::showStatistics);
     connect(m_statistics, &StatisticsReader::failed, this,
             [this](const QString &message) { statusBar()->showMessage(message); });
-    // What is stored changes only when the writer commits: the status bar and the error
-    // watcher read it again then, never on a timer.
+    // What is stored changes only when the writer commits: the status bar, the error watcher,
+    // the lists and the open trace read it again then, never on a timer.
     connect(&m_backend, &Backend::committed, m_statistics, &StatisticsReader::refresh);
     connect(&m_backend, &Backend::committed, m_errorWatcher, &ErrorTraceWatcher::refresh);
+    connect(&m_backend, &Backend::committed, m_model, &TraceListModel::refresh);
+    connect(&m_backend, &Backend::committed, m_logs->model(), &LogListModel::refresh);
+    connect(&m_backend, &Backend::committed, m_traceView, &TraceView::refresh);
     connect(&m_backend, &Backend::settingsChanged, m_statistics, &StatisticsReader::refresh);
     m_statistics->refresh();
 

@@ -145,8 +145,8 @@ SamplingPanel::SamplingPanel(Backend &backend, QWidget *parent)
         emit previewReady({});
     });
     connect(m_queries, &TraceQueryThread::failed, m_previewText, &QLabel::setText);
-    connect(&m_refresh, &QTimer::timeout, this, &SamplingPanel::refresh);
-    m_refresh.start(RefreshMs);
+    // The counters move when sampled spans are committed; the panel follows the commits.
+    connect(&m_backend, &Backend::committed, this, &SamplingPanel::refresh);
     showPolicy(m_backend.samplingPolicy());
     refresh();
 }

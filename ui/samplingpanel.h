@@ -3,7 +3,6 @@
 #include <samplingpolicy.h>
 
 #include <QDialog>
-#include <QTimer>
 
 #include <map>
 
@@ -31,8 +30,6 @@ class SamplingPanel : public QDialog
 {
     Q_OBJECT
 public:
-    static constexpr int RefreshMs = 1000;
-
     explicit SamplingPanel(Backend &backend, QWidget *parent = nullptr);
 
     // The policy the panel describes now; an error when the JSON does not parse.
@@ -83,7 +80,6 @@ private:
     QLabel *m_previewText;
     TraceQueryThread *m_queries;
     quint64 m_previewGeneration = 0;
-    QTimer m_refresh;
     bool m_updating = false; // the form and the JSON are being synchronised
 };
 

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <utility>
 
 namespace spanscope::ui {
 
@@ -33,9 +34,6 @@ TraceListModel::TraceListModel(const QString &databasePath, int pageSize, QObjec
     , m_queries(new TraceQueryThread(databasePath, this))
 {
     connect(m_queries, &TraceQueryThread::failed, this, &TraceListModel::failed);
-    m_pollTimer.setInterval(PollIntervalMs);
-    connect(&m_pollTimer, &QTimer::timeout, this, &TraceListModel::poll);
-    m_pollTimer.start();
     setFilter({});
 }
 
@@ -106,12 +104,12 @@ void TraceListModel::reload()
     m_filter.limit = m_pageSize;
     ++m_generation;
     m_loading = true;
-    m_fetching = m_polling = false;
+    m_fetching = m_refreshing = false;
     using Page = std::pair<std::vector<storage::TraceSummary>, std::int64_t>;
     const storage::TraceFilter first = m_filter;
     request<Page>(
         [first](storage::TraceStore &store) {
-            // The commit number is read first: anything committed after it comes with a poll.
+            // The commit number is read first: anything committed after it comes with a refresh.
             auto seq = store.latestUpdateSeq();
             auto page = store.findTraces(first);
             return Page{page ? std::move(*page) : std::vector<storage::TraceSummary>{},
@@ -132,6 +130,8 @@ void TraceListModel::showFirstPage(std::vector<storage::TraceSummary> page, std:
     m_seen = {seenSeq, std::numeric_limits<std::int64_t>::max()};
     m_loading = false;
     emit loaded();
+    if (std::exchange(m_refreshAgain, false))
+        refresh();
 }
 
 bool TraceListModel::canFetchMore(const QModelIndex &parent) const
@@ -179,14 +179,31 @@ void TraceListModel::setPaused(bool paused)
 {
     m_paused = paused;
     if (!paused)
-        poll();
+        refresh();
 }
 
-void TraceListModel::poll()
+void TraceListModel::refresh()
 {
-    if (m_paused || m_loading || m_polling)
+    if (m_paused)
+        return; // resuming reads everything since
+    if (m_loading || m_refreshing) {
+        m_refreshAgain = true;
         return;
-    m_polling = true;
+    }
+    readChanges();
+}
+
+void TraceListModel::refreshDone()
+{
+    m_refreshing = false;
+    emit refreshed();
+    if (std::exchange(m_refreshAgain, false))
+        refresh();
+}
+
+void TraceListModel::readChanges()
+{
+    m_refreshing = true;
     storage::TraceFilter changed = m_filter;
     changed.changedAfter = m_seen;
     changed.limit = 5000;
@@ -195,10 +212,12 @@ void TraceListModel::poll()
             auto traces = store.findTraces(changed);
             return traces ? std::move(*traces) : std::vector<storage::TraceSummary>{};
         },
-        [this](std::vector<storage::TraceSummary> changes) {
-            m_polling = false;
+        [this, limit = changed.limit](std::vector<storage::TraceSummary> changes) {
+            if (static_cast<int>(changes.size()) == limit)
+                m_refreshAgain = true; // a full batch: more changed than one read takes
             if (!m_paused)
                 applyChanges(std::move(changes));
+            refreshDone();
         });
 }
 

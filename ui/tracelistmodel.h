@@ -3,7 +3,6 @@
 #include <tracestore.h>
 
 #include <QAbstractTableModel>
-#include <QTimer>
 
 #include <map>
 #include <unordered_map>
@@ -13,10 +12,11 @@ namespace spanscope::ui {
 
 class TraceQueryThread;
 
-// The trace list: summaries newest first, paged lazily (fetchMore), kept live by polling for
-// traces changed since the last commit it saw. Each poll is applied as one batch: new traces at
-// the top are one row insertion, changed ones one dataChanged; selection and scroll position
-// survive because rows are never reset for live data.
+// The trace list: summaries newest first, paged lazily (fetchMore), kept live by refresh() (the
+// window calls it on every commit), which reads the traces changed since the last commit it
+// saw. Each refresh is applied as one batch: new traces at the top are one row insertion,
+// changed ones one dataChanged; selection and scroll position survive because rows are never
+// reset for live data.
 class TraceListModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -33,7 +33,6 @@ public:
     };
     // The services involved, as a QStringList, for the coloured services column.
     static constexpr int ServicesRole = Qt::UserRole;
-    static constexpr int PollIntervalMs = 200;
     // Beyond this many rows the oldest are dropped from memory (they can be fetched again).
     static constexpr int MaxRows = 100'000;
 
@@ -62,16 +61,21 @@ public:
     // Traces a previewed sampling policy would drop (by key, with the rule), shown greyed out
     // with the rule as their tooltip; empty ends the preview.
     void setPreview(std::map<std::int64_t, std::string> droppedKeys);
+    // Reads what changed since the last look (nothing while paused); asked while a read or a
+    // reload runs, it reads once more after it.
+    void refresh();
 
 signals:
     void loaded(); // the first page for the current filter is shown
-    void liveUpdate(int inserted, int changed); // one poll's changes were applied
+    void liveUpdate(int inserted, int changed); // one refresh's changes were applied
+    void refreshed(); // a refresh ended, whether or not anything had changed
     void failed(const QString &message);
 
 private:
     void reload();
     bool before(const storage::TraceSummary &a, const storage::TraceSummary &b) const;
-    void poll();
+    void readChanges();
+    void refreshDone();
     void showFirstPage(std::vector<storage::TraceSummary> page, std::int64_t seenSeq);
     void appendPage(std::vector<storage::TraceSummary> page);
     void applyChanges(std::vector<storage::TraceSummary> changes);
@@ -85,17 +89,17 @@ private:
 
     int m_pageSize;
     TraceQueryThread *m_queries;
-    QTimer m_pollTimer;
     storage::TraceFilter m_filter;
     std::vector<storage::TraceSummary> m_rows;
     std::unordered_map<std::int64_t, int> m_rowOfKey;
     std::map<std::int64_t, std::string> m_previewDropped;
     quint64 m_generation = 0;
-    // The last change applied, as (updatedSeq, key); polls continue after it.
+    // The last change applied, as (updatedSeq, key); refreshes continue after it.
     std::pair<std::int64_t, std::int64_t> m_seen{0, 0};
     bool m_loading = false;
     bool m_fetching = false;
-    bool m_polling = false;
+    bool m_refreshing = false;
+    bool m_refreshAgain = false; // asked while reading or loading
     bool m_hasMore = false;
     bool m_paused = false;
 };

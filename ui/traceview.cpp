@@ -146,11 +146,12 @@ TraceView::TraceView(const QString &databasePath, QWidget *parent)
     m_findDebounce.setInterval(150);
     connect(m_find, &QLineEdit::textChanged, &m_findDebounce, qOverload<>(&QTimer::start));
     connect(&m_findDebounce, &QTimer::timeout, this, &TraceView::startSearch);
-    m_refreshTimer.setInterval(RefreshIntervalMs);
-    connect(&m_refreshTimer, &QTimer::timeout, this, [this] {
-        if (const auto &trace = m_waterfall->trace())
-            m_opener->refresh(trace->summary.traceId, trace->summary.updatedSeq);
-    });
+}
+
+void TraceView::refresh()
+{
+    if (const auto &trace = m_waterfall->trace())
+        m_opener->refresh(trace->summary.traceId, trace->summary.updatedSeq);
 }
 
 TraceView::~TraceView() = default;
@@ -217,7 +218,6 @@ void TraceView::show(const OpenedTrace &opened, bool refreshed)
                               QString::fromStdString(storage::formatDuration(s.durationNs())))
                          .arg(s.errorCount)
                          .arg(QString::fromStdString(storage::toHex(s.traceId))));
-    m_refreshTimer.start();
     startSearch();
     if (m_pendingSpan) {
         if (!selectSpan(*m_pendingSpan))

@@ -28,13 +28,11 @@ class WaterfallView;
 // One trace: a title line, a find bar (matches highlighted, next and previous), the critical
 // path switch, the minimap, the waterfall with the trace's log records under it (and marked on
 // the rows), the selected span's details with an attribute filter, and the selected log record.
-// A trace still arriving is reloaded in place while it is open.
+// A trace still arriving is reloaded in place while it is open (refresh(), on every commit).
 class TraceView : public QWidget
 {
     Q_OBJECT
 public:
-    static constexpr int RefreshIntervalMs = 500;
-
     explicit TraceView(const QString &databasePath, QWidget *parent = nullptr);
     ~TraceView() override;
 
@@ -43,6 +41,8 @@ public:
     // Selects a span, opening its trace first unless it is the one shown.
     void openSpan(const storage::TraceId &traceId, const storage::SpanId &spanId);
     bool hasTrace() const;
+    // Reloads the open trace in place if a commit changed it since it was read.
+    void refresh();
     std::optional<storage::TraceId> traceId() const;
 
     void focusFind();
@@ -85,7 +85,6 @@ private:
     LogDetailsView *m_logDetails;
     std::shared_ptr<const std::vector<LogRow>> m_logRows;
     QSplitter *m_split;
-    QTimer m_refreshTimer;
     QTimer m_findDebounce;
     std::optional<storage::SpanId> m_pendingSpan; // to select once the trace is shown
     quint64 m_searchGeneration = 0;

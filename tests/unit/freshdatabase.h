@@ -2,10 +2,12 @@
 
 #include <spanwriter.h>
 
+#include <QMetaObject>
 #include <QString>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cstdint>
 #include <memory>
 
 // A new database file for each test function, with its writer open: the state the models under
@@ -31,4 +33,27 @@ private:
     int m_count = 0;
     QString m_path;
     std::unique_ptr<spanscope::storage::SpanWriter> m_writer;
+};
+
+// Calls `target.refresh()` on its thread after each commit of the writer, as the window's
+// backend does with its `committed` signal; stops when it goes out of scope (declare it after
+// the target).
+template<typename Target>
+class RefreshOnCommit
+{
+public:
+    RefreshOnCommit(spanscope::storage::SpanWriter &writer, Target &target)
+        : m_writer(writer)
+    {
+        writer.setCommitListener([&target](std::int64_t) {
+            QMetaObject::invokeMethod(
+                &target, [&target] { target.refresh(); }, Qt::QueuedConnection);
+        });
+    }
+    ~RefreshOnCommit() { m_writer.setCommitListener({}); }
+    RefreshOnCommit(const RefreshOnCommit &) = delete;
+    RefreshOnCommit &operator=(const RefreshOnCommit &) = delete;
+
+private:
+    spanscope::storage::SpanWriter &m_writer;
 };

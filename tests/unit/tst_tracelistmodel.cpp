@@ -63,6 +63,7 @@ private slots:
     {
         QVERIFY(m_db.writer().writeTraces(traces(0, 25)).committed());
         TraceListModel model(m_db.path(), 10);
+        const RefreshOnCommit live(m_db.writer(), model);
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         QSignalSpy loaded(&model, &TraceListModel::loaded);
@@ -87,6 +88,7 @@ private slots:
     {
         QVERIFY(m_db.writer().writeTraces(traces(0, 20)).committed());
         TraceListModel model(m_db.path(), 50);
+        const RefreshOnCommit live(m_db.writer(), model);
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         QSignalSpy loaded(&model, &TraceListModel::loaded);
@@ -110,6 +112,7 @@ private slots:
     {
         QVERIFY(m_db.writer().writeTraces(traces(0, 3)).committed());
         TraceListModel model(m_db.path(), 50);
+        const RefreshOnCommit live(m_db.writer(), model);
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         QSignalSpy loaded(&model, &TraceListModel::loaded);
@@ -136,6 +139,8 @@ private slots:
         QVERIFY(m_db.writer().writeTraces(std::move(child)).committed());
 
         TraceListModel model(m_db.path(), 50);
+
+        const RefreshOnCommit live(m_db.writer(), model);
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         QSignalSpy loaded(&model, &TraceListModel::loaded);
@@ -156,11 +161,12 @@ private slots:
     {
         QVERIFY(m_db.writer().writeTraces(traces(0, 2)).committed());
         TraceListModel model(m_db.path(), 50);
+        const RefreshOnCommit live(m_db.writer(), model);
         QSignalSpy loaded(&model, &TraceListModel::loaded);
         QVERIFY(loaded.wait(5000));
         model.setPaused(true);
         QVERIFY(m_db.writer().writeTraces(traces(10, 5)).committed());
-        QTest::qWait(3 * TraceListModel::PollIntervalMs);
+        model.refresh(); // paused: reads nothing
         QCOMPARE(model.rowCount(), 2);
         model.setPaused(false);
         QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 7, 5000);
@@ -174,6 +180,7 @@ private slots:
         QVERIFY(m_db.writer().writeTraces(traces(1, 1, false, 0)).committed()); // 1
         QVERIFY(m_db.writer().writeTraces(traces(2, 1, false, 5)).committed()); // 6
         TraceListModel model(m_db.path(), 2);
+        const RefreshOnCommit live(m_db.writer(), model);
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         QSignalSpy loaded(&model, &TraceListModel::loaded);
@@ -204,6 +211,7 @@ private slots:
         QVERIFY(m_db.writer().writeTraces(traces(0, 4)).committed());
         QVERIFY(m_db.writer().writeTraces(traces(10, 2, true)).committed());
         TraceListModel model(m_db.path(), 50);
+        const RefreshOnCommit live(m_db.writer(), model);
         QSignalSpy loaded(&model, &TraceListModel::loaded);
         QVERIFY(loaded.wait(5000));
         QCOMPARE(model.rowCount(), 6);
@@ -216,7 +224,9 @@ private slots:
         QVERIFY(m_db.writer().writeTraces(traces(20, 3)).committed());
         QVERIFY(m_db.writer().writeTraces(traces(30, 1, true)).committed());
         QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 3, 5000);
-        QTest::qWait(2 * TraceListModel::PollIntervalMs);
+        QSignalSpy refreshed(&model, &TraceListModel::refreshed);
+        model.refresh(); // one more look finds nothing else
+        QVERIFY(refreshed.wait(5000));
         QCOMPARE(model.rowCount(), 3);
     }
 };
