@@ -8,13 +8,13 @@
 #include "loglistmodel.h"
 #include "logspane.h"
 #include "samplingpanel.h"
-#include "servicesdelegate.h"
 #include "settingsdialog.h"
 #include "shortcutoverlay.h"
 #include "spandetailsview.h"
 #include "statisticsreader.h"
 #include "traceidtext.h"
 #include "tracelistmodel.h"
+#include "tracelistpane.h"
 #include "tracequerythread.h"
 #include "traceview.h"
 #include "trayicon.h"
@@ -36,7 +36,6 @@
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QInputDialog>
-#include <QLabel>
 #include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -52,7 +51,6 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QToolButton>
-#include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace spanscope::ui {
@@ -115,17 +113,13 @@ MainWindow::MainWindow(Backend &backend, QWidget *parent)
     , m_welcome(new WelcomePage(m_addresses, m_pages))
     , m_split(new QSplitter(Qt::Vertical, m_pages))
     , m_tabs(new QTabWidget(m_split))
-    , m_filters(new FilterBar(this))
-    , m_model(new TraceListModel(m_addresses.database, 200, this))
-    , m_table(new QTableView(this))
-    , m_pause(new QToolButton(this))
-    , m_listInfo(new QLabel(this))
+    , m_queries(new TraceQueryThread(m_addresses.database, this))
+    , m_list(new TraceListPane(m_addresses.database, m_queries, m_tabs))
     , m_logs(new LogsPane(m_addresses.database, m_tabs))
     , m_traceView(new TraceView(m_addresses.database, m_split))
     , m_status(new StatusPanel(backend, this))
     , m_overlay(nullptr)
     , m_statistics(new StatisticsReader(m_addresses.database, this))
-    , m_queries(new TraceQueryThread(m_addresses.database, this))
     , m_systemPalette(QApplication::palette())
     , m_systemStyle(QApplication::style()->name())
     , m_tray(new TrayIcon(this))
@@ -133,52 +127,7 @@ MainWindow::MainWindow(Backend &backend, QWidget *parent)
 {
     setWindowTitle(QStringLiteral("Spanscope"));
 
-    // The list pane: filters, the pause switch and what is shown, then the table.
-    auto *listPane = new QWidget(m_tabs);
-    auto *listLayout = new QVBoxLayout(listPane);
-    listLayout->setContentsMargins(4, 4, 4, 0);
-    listLayout->addWidget(m_filters);
-    m_table->setModel(m_model);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    // Several traces can be selected (Shift/Ctrl+click) to export them together.
-    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_table->setAlternatingRowColors(true);
-    m_table->setWordWrap(false);
-    m_table->setSortingEnabled(true);
-    m_table->horizontalHeader()->setSortIndicator(TraceListModel::StartColumn, Qt::DescendingOrder);
-    // Only time and size columns sort; a click on another keeps the current order and says so.
-    connect(m_table->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this,
-            [this](int column, Qt::SortOrder order) {
-                if (TraceListModel::isSortable(column)) {
-                    m_sortColumn = column;
-                    m_sortOrder = order;
-                    return;
-                }
-                const QSignalBlocker blocker(m_table->horizontalHeader());
-                m_table->horizontalHeader()->setSortIndicator(m_sortColumn, m_sortOrder);
-                statusBar()->showMessage(
-                    tr("The list sorts by start, duration, spans or errors; use the filters to "
-                       "narrow by service or operation."),
-                    4000);
-            });
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->horizontalHeader()->setSectionResizeMode(TraceListModel::OperationColumn,
-                                                      QHeaderView::Stretch);
-    m_table->setItemDelegateForColumn(TraceListModel::ServicesColumn,
-                                      new ServicesDelegate(m_table));
-    m_table->setAccessibleName(tr("Traces"));
-    listLayout->addWidget(m_table, 1);
-    auto *listFooter = new QHBoxLayout;
-    m_pause->setText(tr("Pause"));
-    m_pause->setCheckable(true);
-    m_pause->setToolTip(tr("Freeze the list while you read it (Ctrl+P)"));
-    listFooter->addWidget(m_pause);
-    listFooter->addWidget(m_listInfo, 1);
-    listLayout->addLayout(listFooter);
-
-    m_tabs->addTab(listPane, tr("&Traces"));
+    m_tabs->addTab(m_list, tr("&Traces"));
     m_tabs->addTab(m_logs, tr("L&ogs"));
     m_tabs->setDocumentMode(true);
     m_split->addWidget(m_tabs);
@@ -191,37 +140,9 @@ MainWindow::MainWindow(Backend &backend, QWidget *parent)
     statusBar()->addPermanentWidget(m_status);
     m_overlay = new ShortcutOverlay(this);
 
-    connect(m_table, &QAbstractItemView::activated, this, &MainWindow::openSelectedTrace);
-    connect(m_pause, &QToolButton::toggled, m_model, &TraceListModel::setPaused);
-    connect(m_pause, &QToolButton::toggled, this, [this](bool paused) {
-        m_listInfo->setText(paused ? tr("Paused: new traces wait until you resume.")
-                                   : tr("Live: new traces appear at once."));
-    });
-    m_listInfo->setText(tr("Live: new traces appear at once."));
-    connect(m_filters, &FilterBar::filterChanged, this,
-            [this] { m_model->setFilter(m_filters->filter()); });
-    connect(m_filters, &FilterBar::serviceChosen, this, [this](const QString &service) {
-        QPointer<MainWindow> self(this);
-        m_queries->run([self, service](storage::TraceStore &store) {
-            auto operations = store.operations(service.toStdString());
-            QStringList names;
-            if (operations) {
-                for (const storage::Operation &operation : *operations)
-                    names << QString::fromStdString(operation.name);
-            }
-            names.removeDuplicates();
-            names.sort();
-            QMetaObject::invokeMethod(
-                self.data(),
-                [self, service, names] {
-                    if (self)
-                        self->m_filters->setOperations(service, names);
-                },
-                Qt::QueuedConnection);
-        });
-    });
-    connect(m_model, &TraceListModel::failed, this,
-            [this](const QString &message) { statusBar()->showMessage(message, 8000); });
+    connect(m_list, &TraceListPane::openRequested, this,
+            [this](const storage::TraceId &trace) { m_traceView->open(trace); });
+    connect(m_list, &TraceListPane::message, statusBar(), &QStatusBar::showMessage);
     connect(m_traceView, &TraceView::message, statusBar(), &QStatusBar::showMessage);
     connect(m_traceView, &TraceView::openFrame, this, &MainWindow::openFrame);
     connect(m_logs, &LogsPane::openFrame, this, &MainWindow::openFrame);
@@ -242,7 +163,7 @@ MainWindow::MainWindow(Backend &backend, QWidget *parent)
     // the lists and the open trace read it again then, never on a timer.
     connect(&m_backend, &Backend::committed, m_statistics, &StatisticsReader::refresh);
     connect(&m_backend, &Backend::committed, m_errorWatcher, &ErrorTraceWatcher::refresh);
-    connect(&m_backend, &Backend::committed, m_model, &TraceListModel::refresh);
+    connect(&m_backend, &Backend::committed, m_list->model(), &TraceListModel::refresh);
     connect(&m_backend, &Backend::committed, m_logs->model(), &LogListModel::refresh);
     connect(&m_backend, &Backend::committed, m_traceView, &TraceView::refresh);
     connect(&m_backend, &Backend::settingsChanged, m_statistics, &StatisticsReader::refresh);
@@ -278,6 +199,21 @@ MainWindow::MainWindow(Backend &backend, QWidget *parent)
 
 MainWindow::~MainWindow() = default;
 
+TraceListModel *MainWindow::traceList() const
+{
+    return m_list->model();
+}
+
+QTableView *MainWindow::traceTable() const
+{
+    return m_list->table();
+}
+
+FilterBar *MainWindow::filterBar() const
+{
+    return m_list->filters();
+}
+
 bool MainWindow::showsWelcome() const
 {
     return m_pages->currentWidget() == m_welcome;
@@ -304,8 +240,8 @@ void MainWindow::createMenus()
         = file->addAction(tr("Export &Selected Traces…"), this, &MainWindow::exportSelectedTraces);
     exportSelected->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_E);
     exportSelected->setEnabled(m_bundles != nullptr);
-    m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
-    m_table->addAction(exportSelected);
+    m_list->table()->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_list->table()->addAction(exportSelected);
     QAction *openTrace = file->addAction(tr("&Go to Trace ID…"), this, &MainWindow::openTraceById);
     openTrace->setShortcut(Qt::CTRL | Qt::Key_G);
     file->addSeparator();
@@ -329,9 +265,10 @@ void MainWindow::createMenus()
         = edit->addAction(tr("Find &Previous"), m_traceView, &TraceView::findPrevious);
     previous->setShortcut(QKeySequence::FindPrevious);
     edit->addSeparator();
-    QAction *filter = edit->addAction(tr("Filter &Traces"), m_filters, &FilterBar::focusFirstField);
+    QAction *filter
+        = edit->addAction(tr("Filter &Traces"), m_list->filters(), &FilterBar::focusFirstField);
     filter->setShortcut(Qt::CTRL | Qt::Key_L);
-    QAction *clear = edit->addAction(tr("&Clear Filters"), m_filters, &FilterBar::clear);
+    QAction *clear = edit->addAction(tr("&Clear Filters"), m_list->filters(), &FilterBar::clear);
     clear->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_L);
     edit->addSeparator();
     QAction *copyId = edit->addAction(tr("Copy Trace &ID"), this, [this] {
@@ -354,8 +291,8 @@ void MainWindow::createMenus()
     QAction *pause = view->addAction(tr("&Pause Trace List"));
     pause->setCheckable(true);
     pause->setShortcut(Qt::CTRL | Qt::Key_P);
-    connect(pause, &QAction::toggled, m_pause, &QToolButton::setChecked);
-    connect(m_pause, &QToolButton::toggled, pause, &QAction::setChecked);
+    connect(pause, &QAction::toggled, m_list->pauseButton(), &QToolButton::setChecked);
+    connect(m_list->pauseButton(), &QToolButton::toggled, pause, &QAction::setChecked);
     QAction *critical = view->addAction(tr("&Critical Path"));
     critical->setCheckable(true);
     critical->setShortcut(Qt::CTRL | Qt::Key_K);
@@ -373,7 +310,7 @@ void MainWindow::createMenus()
     fit->setShortcut(Qt::CTRL | Qt::Key_0);
     view->addSeparator();
     const std::pair<QString, QWidget *> focusTargets[] = {
-        {tr("Go to Trace &List"), m_table},
+        {tr("Go to Trace &List"), m_list->table()},
         {tr("Go to L&ogs"), m_logs->table()},
         {tr("Go to &Waterfall"), m_traceView->waterfall()},
         {tr("Go to Span &Details"), m_traceView->details()},
@@ -465,8 +402,8 @@ void MainWindow::showStatistics(const storage::StoreStatistics &statistics)
             [self, names, sources] {
                 if (!self)
                     return;
-                self->m_filters->setServices(names);
-                self->m_filters->setSources(sources);
+                self->m_list->filters()->setServices(names);
+                self->m_list->filters()->setSources(sources);
                 self->m_logs->setServices(names);
             },
             Qt::QueuedConnection);
@@ -475,9 +412,8 @@ void MainWindow::showStatistics(const storage::StoreStatistics &statistics)
 
 void MainWindow::openSelectedTrace()
 {
-    const QModelIndex index = m_table->currentIndex();
-    if (index.isValid())
-        m_traceView->open(m_model->summary(index.row()).traceId);
+    if (const auto trace = m_list->currentTrace())
+        m_traceView->open(*trace);
 }
 
 void MainWindow::openTraceById()
@@ -541,7 +477,7 @@ SamplingPanel *MainWindow::showSamplingPanel()
         connect(m_samplingPanel, &SamplingPanel::applied, this, [this](const QString &summary) {
             statusBar()->showMessage(tr("Sampling policy applied: %1").arg(summary), 6000);
         });
-        connect(m_samplingPanel, &SamplingPanel::previewReady, m_model,
+        connect(m_samplingPanel, &SamplingPanel::previewReady, m_list->model(),
                 &TraceListModel::setPreview);
     }
     m_samplingPanel->show();
@@ -561,26 +497,23 @@ void MainWindow::exportCurrentTrace()
     std::vector<storage::TraceId> traces;
     if (const auto open = m_traceView->traceId())
         traces.push_back(*open);
-    else if (const QModelIndex index = m_table->currentIndex(); index.isValid())
-        traces.push_back(m_model->summary(index.row()).traceId);
+    else if (const auto current = m_list->currentTrace())
+        traces.push_back(*current);
     if (m_bundles)
         m_bundles->exportTraces(traces);
 }
 
 void MainWindow::exportSelectedTraces()
 {
-    std::vector<storage::TraceId> traces;
-    for (const QModelIndex &index : m_table->selectionModel()->selectedRows())
-        traces.push_back(m_model->summary(index.row()).traceId);
     if (m_bundles)
-        m_bundles->exportTraces(traces);
+        m_bundles->exportTraces(m_list->selectedTraces());
 }
 
 void MainWindow::exportFilteredTraces()
 {
     if (!m_bundles)
         return;
-    storage::TraceFilter filter = m_filters->filter();
+    storage::TraceFilter filter = m_list->filters()->filter();
     filter.limit = 1000;
     QPointer<MainWindow> self(this);
     m_queries->run([self, filter](storage::TraceStore &store) {
@@ -789,7 +722,7 @@ void MainWindow::restoreState()
         settings.value(QStringLiteral("window/traceSplit")).toByteArray());
     m_logs->splitter()->restoreState(
         settings.value(QStringLiteral("window/logsSplit")).toByteArray());
-    m_table->horizontalHeader()->restoreState(
+    m_list->table()->horizontalHeader()->restoreState(
         settings.value(QStringLiteral("window/columns")).toByteArray());
     const Theme theme = themeFromName(settings.value(QStringLiteral("view/theme")).toString());
     if (theme == Theme::System)
@@ -806,7 +739,8 @@ void MainWindow::saveState() const
     settings.setValue(QStringLiteral("window/split"), m_split->saveState());
     settings.setValue(QStringLiteral("window/traceSplit"), m_traceView->splitter()->saveState());
     settings.setValue(QStringLiteral("window/logsSplit"), m_logs->splitter()->saveState());
-    settings.setValue(QStringLiteral("window/columns"), m_table->horizontalHeader()->saveState());
+    settings.setValue(QStringLiteral("window/columns"),
+                      m_list->table()->horizontalHeader()->saveState());
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

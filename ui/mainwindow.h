@@ -29,6 +29,7 @@ class SamplingPanel;
 class ShortcutOverlay;
 class StatisticsReader;
 class TraceListModel;
+class TraceListPane;
 class TraceQueryThread;
 class TraceView;
 class WelcomePage;
@@ -47,9 +48,9 @@ public:
     explicit MainWindow(Backend &backend, QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    TraceListModel *traceList() const { return m_model; }
-    QTableView *traceTable() const { return m_table; }
-    FilterBar *filterBar() const { return m_filters; }
+    TraceListModel *traceList() const;
+    QTableView *traceTable() const;
+    FilterBar *filterBar() const;
     TraceView *traceView() const { return m_traceView; }
     LogsPane *logsPane() const { return m_logs; }
     QTabWidget *tabs() const { return m_tabs; }
@@ -111,23 +112,17 @@ private:
     WelcomePage *m_welcome;
     QSplitter *m_split;
     QTabWidget *m_tabs;
-    FilterBar *m_filters;
-    TraceListModel *m_model;
-    QTableView *m_table;
-    QToolButton *m_pause;
-    QLabel *m_listInfo;
+    TraceQueryThread *m_queries; // services and sources for the filters, exports
+    TraceListPane *m_list;
     LogsPane *m_logs;
     TraceView *m_traceView;
     StatusPanel *m_status;
     ShortcutOverlay *m_overlay;
     StatisticsReader *m_statistics;
-    TraceQueryThread *m_queries; // services and operations for the filters
     QActionGroup *m_themes = nullptr;
     QPalette m_systemPalette;
     QString m_systemStyle;
     std::int64_t m_knownTraces = -1;
-    int m_sortColumn = 0; // the list's current sort, kept when a text column is clicked
-    Qt::SortOrder m_sortOrder = Qt::DescendingOrder;
     bool m_sendingDemo = false;
     bool m_readingLogs = false;
     std::shared_ptr<std::atomic<bool>> m_stopLogs; // set to end the log file being read

@@ -1,0 +1,128 @@
+#include "tracelistpane.h"
+
+#include "filterbar.h"
+#include "servicesdelegate.h"
+#include "tracelistmodel.h"
+#include "tracequerythread.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPointer>
+#include <QSignalBlocker>
+#include <QTableView>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace spanscope::ui {
+
+TraceListPane::TraceListPane(const QString &databasePath, TraceQueryThread *queries,
+                             QWidget *parent)
+    : QWidget(parent)
+    , m_filters(new FilterBar(this))
+    , m_model(new TraceListModel(databasePath, 200, this))
+    , m_table(new QTableView(this))
+    , m_pause(new QToolButton(this))
+    , m_info(new QLabel(this))
+    , m_queries(queries)
+    , m_sortColumn(TraceListModel::StartColumn)
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 0);
+    layout->addWidget(m_filters);
+    m_table->setModel(m_model);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    // Several traces can be selected (Shift/Ctrl+click) to export them together.
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->setAlternatingRowColors(true);
+    m_table->setWordWrap(false);
+    m_table->setSortingEnabled(true);
+    m_table->horizontalHeader()->setSortIndicator(TraceListModel::StartColumn, Qt::DescendingOrder);
+    // Only time and size columns sort; a click on another keeps the current order and says so.
+    connect(m_table->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this,
+            [this](int column, Qt::SortOrder order) {
+                if (TraceListModel::isSortable(column)) {
+                    m_sortColumn = column;
+                    m_sortOrder = order;
+                    return;
+                }
+                const QSignalBlocker blocker(m_table->horizontalHeader());
+                m_table->horizontalHeader()->setSortIndicator(m_sortColumn, m_sortOrder);
+                emit message(tr("The list sorts by start, duration, spans or errors; use the "
+                                "filters to narrow by service or operation."),
+                             4000);
+            });
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setSectionResizeMode(TraceListModel::OperationColumn,
+                                                      QHeaderView::Stretch);
+    m_table->setItemDelegateForColumn(TraceListModel::ServicesColumn,
+                                      new ServicesDelegate(m_table));
+    m_table->setAccessibleName(tr("Traces"));
+    layout->addWidget(m_table, 1);
+    auto *footer = new QHBoxLayout;
+    m_pause->setText(tr("Pause"));
+    m_pause->setCheckable(true);
+    m_pause->setToolTip(tr("Freeze the list while you read it (Ctrl+P)"));
+    footer->addWidget(m_pause);
+    footer->addWidget(m_info, 1);
+    layout->addLayout(footer);
+
+    connect(m_table, &QAbstractItemView::activated, this, [this] {
+        if (const auto trace = currentTrace())
+            emit openRequested(*trace);
+    });
+    connect(m_pause, &QToolButton::toggled, m_model, &TraceListModel::setPaused);
+    connect(m_pause, &QToolButton::toggled, this, [this](bool paused) {
+        m_info->setText(paused ? tr("Paused: new traces wait until you resume.")
+                               : tr("Live: new traces appear at once."));
+    });
+    m_info->setText(tr("Live: new traces appear at once."));
+    connect(m_filters, &FilterBar::filterChanged, this,
+            [this] { m_model->setFilter(m_filters->filter()); });
+    connect(m_filters, &FilterBar::serviceChosen, this, &TraceListPane::listOperations);
+    connect(m_model, &TraceListModel::failed, this,
+            [this](const QString &text) { emit message(text, 8000); });
+}
+
+std::optional<storage::TraceId> TraceListPane::currentTrace() const
+{
+    const QModelIndex index = m_table->currentIndex();
+    if (!index.isValid())
+        return std::nullopt;
+    return m_model->summary(index.row()).traceId;
+}
+
+std::vector<storage::TraceId> TraceListPane::selectedTraces() const
+{
+    std::vector<storage::TraceId> traces;
+    for (const QModelIndex &index : m_table->selectionModel()->selectedRows())
+        traces.push_back(m_model->summary(index.row()).traceId);
+    return traces;
+}
+
+// The operations of the chosen service, for the operation field's completion.
+void TraceListPane::listOperations(const QString &service)
+{
+    QPointer<TraceListPane> self(this);
+    m_queries->run([self, service](storage::TraceStore &store) {
+        auto operations = store.operations(service.toStdString());
+        QStringList names;
+        if (operations) {
+            for (const storage::Operation &operation : *operations)
+                names << QString::fromStdString(operation.name);
+        }
+        names.removeDuplicates();
+        names.sort();
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, service, names] {
+                if (self)
+                    self->m_filters->setOperations(service, names);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+} // namespace spanscope::ui

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <tracestore.h>
+
+#include <QWidget>
+
+#include <vector>
+
+class QLabel;
+class QTableView;
+class QToolButton;
+
+namespace spanscope::ui {
+
+class FilterBar;
+class TraceListModel;
+class TraceQueryThread;
+
+// The Traces page: the filter bar, the live trace list (several rows can be selected), the
+// pause switch and a line saying whether the list is live. Sorting is by the columns that
+// sort; a click on another keeps the order and says why.
+class TraceListPane : public QWidget
+{
+    Q_OBJECT
+public:
+    TraceListPane(const QString &databasePath, TraceQueryThread *queries,
+                  QWidget *parent = nullptr);
+
+    FilterBar *filters() const { return m_filters; }
+    TraceListModel *model() const { return m_model; }
+    QTableView *table() const { return m_table; }
+    QToolButton *pauseButton() const { return m_pause; }
+    // The trace of the current row, if any; the traces of the selected rows.
+    std::optional<storage::TraceId> currentTrace() const;
+    std::vector<storage::TraceId> selectedTraces() const;
+
+signals:
+    void openRequested(const storage::TraceId &traceId); // Enter or a double click on a row
+    void message(const QString &text, int timeoutMs);
+
+private:
+    void listOperations(const QString &service);
+
+    FilterBar *m_filters;
+    TraceListModel *m_model;
+    QTableView *m_table;
+    QToolButton *m_pause;
+    QLabel *m_info;
+    TraceQueryThread *m_queries;
+    int m_sortColumn;
+    Qt::SortOrder m_sortOrder = Qt::DescendingOrder;
+};
+
+} // namespace spanscope::ui
