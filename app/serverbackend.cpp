@@ -1,7 +1,15 @@
 #include "serverbackend.h"
 
+#include <demotraffic.h>
+#include <files/logdelivery.h>
+#include <files/logfilereader.h>
 #include <ingestserver.h>
+#include <otlpclient.h>
 #include <spanwriter.h>
+
+#include <QFileInfo>
+#include <QPointer>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <QMetaObject>
 #include <QTimer>
@@ -97,6 +105,43 @@ std::deque<std::string> ServerBackend::recentRejections() const
 std::string ServerBackend::storageProblem() const
 {
     return m_server.writer().storageProblem();
+}
+
+void ServerBackend::sendDemo(QObject *context, Done<DemoSent> done)
+{
+    const std::string address = m_server.grpcAddress();
+    const std::string token = m_server.bearerToken();
+    QtConcurrent::run([address, token] {
+        return ingest::sendDemoTraffic(address, token);
+    }).then(context, [done](storage::Result<ingest::DemoSummary> sent) {
+        if (!sent)
+            return done(storage::Error{sent.error()});
+        done(DemoSent{sent->traces, sent->spans, sent->logRecords});
+    });
+}
+
+void ServerBackend::readLogFile(const QString &path, bool follow,
+                                std::shared_ptr<std::atomic<bool>> stop, QObject *context,
+                                Done<LogFileRead> done)
+{
+    ingest::LogFileReader::Options options;
+    options.follow = follow;
+    options.defaultService = QFileInfo(path).completeBaseName().toStdString();
+    // Through the server's own receiver, exactly as `spanscope logs ingest` does.
+    const std::string address = m_server.grpcAddress();
+    const std::string token = m_server.bearerToken();
+    const std::string file = path.toStdString();
+    QtConcurrent::run([address, token, file, options, stop] {
+        auto rejected = std::make_shared<std::atomic<std::uint64_t>>(0);
+        ingest::LogFileReader reader(file, options);
+        return reader.run(ingest::deliverToReceiver(
+                              std::make_shared<ingest::OtlpGrpcClient>(address, token), rejected),
+                          *stop);
+    }).then(context, [done](storage::Result<ingest::LogFileReader::Progress> read) {
+        if (!read)
+            return done(storage::Error{read.error()});
+        done(LogFileRead{read->lines, read->structured, read->linked});
+    });
 }
 
 } // namespace spanscope::app

@@ -33,6 +33,9 @@ public:
     storage::BatchSink &importSink() override;
     std::deque<std::string> recentRejections() const override;
     std::string storageProblem() const override;
+    void sendDemo(QObject *context, Done<DemoSent> done) override;
+    void readLogFile(const QString &path, bool follow, std::shared_ptr<std::atomic<bool>> stop,
+                     QObject *context, Done<LogFileRead> done) override;
 
     static constexpr int MinimumIntervalMs = 200;
 

@@ -2,14 +2,18 @@
 
 #include <batchsink.h>
 #include <remotesampling.h>
+#include <result.h>
 #include <samplingpolicy.h>
 #include <samplingsink.h>
 
 #include <QObject>
 #include <QString>
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +42,18 @@ public:
         std::vector<ingest::RemoteSamplingServer::Poll> polls;
     };
 
+    struct DemoSent
+    {
+        int traces = 0;
+        std::uint64_t spans = 0, logRecords = 0;
+    };
+    struct LogFileRead
+    {
+        std::uint64_t lines = 0, structured = 0, linked = 0; // JSON lines; with a trace id
+    };
+    template<typename T>
+    using Done = std::function<void(storage::Result<T>)>;
+
     using QObject::QObject;
 
     virtual Addresses addresses() const = 0;
@@ -57,6 +73,16 @@ public:
     virtual std::deque<std::string> recentRejections() const = 0;
     // Why storing fails now (a full disk, a deleted file); empty while it works.
     virtual std::string storageProblem() const = 0;
+
+    // Sends the demo telemetry through the receivers, as `spanscope demo` does. `done` runs on
+    // the GUI thread, unless `context` is gone by then.
+    virtual void sendDemo(QObject *context, Done<DemoSent> done) = 0;
+    // Stores a log file's lines through the receiver, as `spanscope logs ingest` does; with
+    // `follow`, goes on with lines appended until `stop` is set. `done` as for sendDemo.
+    virtual void readLogFile(const QString &path, bool follow,
+                             std::shared_ptr<std::atomic<bool>> stop, QObject *context,
+                             Done<LogFileRead> done)
+        = 0;
 
     // The sampling policy in a few words; empty when everything is kept.
     std::string samplingSummary() const;

@@ -21,10 +21,6 @@
 #include "waterfallview.h"
 #include "welcomepage.h"
 
-#include <demotraffic.h>
-#include <files/logdelivery.h>
-#include <otlpclient.h>
-
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
@@ -33,7 +29,6 @@
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
-#include <QFileInfo>
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLocale>
@@ -51,7 +46,6 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QToolButton>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace spanscope::ui {
 
@@ -447,12 +441,8 @@ void MainWindow::sendDemoData()
         return;
     m_sendingDemo = true;
     statusBar()->showMessage(tr("Sending demo data to %1…").arg(m_addresses.grpc));
-    const std::string address = m_addresses.grpc.toStdString();
-    const std::string token = m_addresses.bearerToken.toStdString();
     QPointer<MainWindow> self(this);
-    QtConcurrent::run([address, token] {
-        return ingest::sendDemoTraffic(address, token);
-    }).then(this, [self](storage::Result<ingest::DemoSummary> sent) {
+    m_backend.sendDemo(this, [self](storage::Result<Backend::DemoSent> sent) {
         if (!self)
             return;
         self->m_sendingDemo = false;
@@ -574,38 +564,26 @@ void MainWindow::readLogFile(const QString &path, bool follow)
         follow ? tr("Following %1: new lines are stored as they are written…").arg(path)
                : tr("Reading %1…").arg(path));
     m_tabs->setCurrentWidget(m_logs);
-    ingest::LogFileReader::Options options;
-    options.follow = follow;
-    options.defaultService = QFileInfo(path).completeBaseName().toStdString();
-    // Through this window's own receiver, exactly as `spanscope logs ingest` does.
-    const std::string address = m_addresses.grpc.toStdString();
-    const std::string token = m_addresses.bearerToken.toStdString();
-    const std::string file = path.toStdString();
-    auto stop = m_stopLogs;
     QPointer<MainWindow> self(this);
-    QtConcurrent::run([address, token, file, options, stop] {
-        auto rejected = std::make_shared<std::atomic<std::uint64_t>>(0);
-        ingest::LogFileReader reader(file, options);
-        return reader.run(ingest::deliverToReceiver(
-                              std::make_shared<ingest::OtlpGrpcClient>(address, token), rejected),
-                          *stop);
-    }).then(this, [self, path](storage::Result<ingest::LogFileReader::Progress> read) {
-        if (!self)
-            return;
-        self->m_readingLogs = false;
-        self->m_stopLogsAction->setEnabled(false);
-        if (!read) {
-            QMessageBox::warning(self, tr("Cannot read the log file"),
-                                 QString::fromStdString(read.error()));
-            return;
-        }
-        self->statusBar()->showMessage(tr("Read %1 lines from %2 (%3 JSON, %4 linked to a trace).")
-                                           .arg(read->lines)
-                                           .arg(path)
-                                           .arg(read->structured)
-                                           .arg(read->linked),
-                                       10000);
-    });
+    m_backend.readLogFile(path, follow, m_stopLogs, this,
+                          [self, path](storage::Result<Backend::LogFileRead> read) {
+                              if (!self)
+                                  return;
+                              self->m_readingLogs = false;
+                              self->m_stopLogsAction->setEnabled(false);
+                              if (!read) {
+                                  QMessageBox::warning(self, tr("Cannot read the log file"),
+                                                       QString::fromStdString(read.error()));
+                                  return;
+                              }
+                              self->statusBar()->showMessage(
+                                  tr("Read %1 lines from %2 (%3 JSON, %4 linked to a trace).")
+                                      .arg(read->lines)
+                                      .arg(path)
+                                      .arg(read->structured)
+                                      .arg(read->linked),
+                                  10000);
+                          });
 }
 
 void MainWindow::stopReadingLogFile()
