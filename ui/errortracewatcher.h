@@ -26,6 +26,9 @@ public:
     void setEnabled(bool enabled);
     bool isEnabled() const { return m_enabled; }
     void refresh();
+    // A read is running or asked for: what was committed before the last refresh() is not
+    // looked at yet.
+    bool isReading() const { return m_gate.running(); }
     // Enabled and knows what was stored before: what arrives from now on is reported.
     bool isWatching() const { return isEnabled() && m_seen.has_value(); }
 

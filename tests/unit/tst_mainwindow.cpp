@@ -835,12 +835,14 @@ private slots:
         storage::TraceBatch more = trace(0xE2, true);
         more.groups[0].spans[0].spanId[0] = 2;
         QVERIFY(m_server->writer().writeTraces(std::move(more)).committed());
-        QTest::qWait(2500);
+        watcher->refresh(); // a look after that commit, whatever the backend's signal does
+        QTRY_VERIFY(!watcher->isReading());
         QCOMPARE(arrived.count(), 1);
 
         watcher->setEnabled(false);
         QVERIFY(m_server->writer().writeTraces(trace(0xE3, true)).committed());
-        QTest::qWait(2500);
+        watcher->refresh(); // disabled: nothing more is read
+        QTRY_VERIFY(!watcher->isReading());
         QCOMPARE(arrived.count(), 1);
     }
 
