@@ -374,7 +374,7 @@ private:
     std::string m_error;
 };
 
-Result<std::optional<TraceData>> TraceStore::loadTrace(const TraceId &traceId)
+Result<std::optional<TraceStore::SummaryAndBase>> TraceStore::summaryOf(const TraceId &traceId)
 {
     Statement summary(*m_db,
                       std::string("SELECT ") + SummaryColumns
@@ -382,11 +382,21 @@ Result<std::optional<TraceData>> TraceStore::loadTrace(const TraceId &traceId)
     if (!summary.bindBlob(1, traceId.data(), traceId.size()).next()) {
         if (!summary.ok())
             return Error{"Cannot read the trace: " + m_db->lastError()};
-        return std::optional<TraceData>{};
+        return std::optional<SummaryAndBase>{};
     }
+    return std::optional<SummaryAndBase>({readSummary(summary), summary.integer(16)});
+}
+
+Result<std::optional<TraceData>> TraceStore::loadTrace(const TraceId &traceId)
+{
+    auto found = summaryOf(traceId);
+    if (!found)
+        return Error{found.error()};
+    if (!*found)
+        return std::optional<TraceData>{};
     TraceData data;
-    data.summary = readSummary(summary);
-    const std::int64_t base = summary.integer(16);
+    data.summary = (*found)->summary;
+    const std::int64_t base = (*found)->baseNs;
 
     // One scan in start order: what the window does for every trace it opens.
     Statement spans(*m_db,
@@ -418,18 +428,15 @@ Result<std::optional<TraceData>> TraceStore::loadTrace(const TraceId &traceId)
 
 Result<std::unique_ptr<SpanSource>> TraceStore::openTrace(const TraceId &traceId)
 {
-    Statement summary(*m_db,
-                      std::string("SELECT ") + SummaryColumns
-                          + ", t.base_ns FROM traces t WHERE t.trace_id = ?");
-    if (!summary.bindBlob(1, traceId.data(), traceId.size()).next()) {
-        if (!summary.ok())
-            return Error{"Cannot read the trace: " + m_db->lastError()};
+    auto found = summaryOf(traceId);
+    if (!found)
+        return Error{found.error()};
+    if (!*found)
         return std::unique_ptr<SpanSource>{};
-    }
+    const std::int64_t base = (*found)->baseNs;
     TraceData header;
-    header.summary = readSummary(summary);
-    auto source = std::make_unique<StoredTrace>(*m_db, *m_dictionary, std::move(header),
-                                                summary.integer(16));
+    header.summary = std::move((*found)->summary);
+    auto source = std::make_unique<StoredTrace>(*m_db, *m_dictionary, std::move(header), base);
     TraceData &data = source->mutableHeader();
 
     Statement spans(*m_db,
@@ -437,7 +444,6 @@ Result<std::unique_ptr<SpanSource>> TraceStore::openTrace(const TraceId &traceId
                     "FROM spans WHERE trace_key = ? ORDER BY start_offset_ns");
     spans.bind(1, data.summary.key);
     std::unordered_map<std::int64_t, int> resources, scopes;
-    const std::int64_t base = summary.integer(16);
     while (spans.next()) {
         SpanPlace place;
         copyId(spans.blob(0), place.spanId);

@@ -178,6 +178,13 @@ public:
 
 private:
     explicit TraceStore(std::unique_ptr<Database> db);
+    struct SummaryAndBase
+    {
+        TraceSummary summary;
+        std::int64_t baseNs = 0; // what span offsets count from
+    };
+    // The trace's summary row; nothing when it is not stored.
+    Result<std::optional<SummaryAndBase>> summaryOf(const TraceId &traceId);
     std::optional<std::uint64_t> stringId(const std::string &text);
     bool loadResource(std::int64_t id, Resource &out);
     bool loadScope(std::int64_t id, Scope &out);
