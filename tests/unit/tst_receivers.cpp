@@ -1,6 +1,7 @@
 // The receivers' framing of sink outcomes: throttling and storage failures are retryable on
 // both transports (gRPC RESOURCE_EXHAUSTED/UNAVAILABLE with RetryInfo; HTTP 429/503 with
-// Retry-After), and a taken port is reported in one sentence. The sink is a stub so these outcomes can be forced.
+// Retry-After), and a taken port is reported in one sentence. The sink is a stub so these outcomes
+// can be forced.
 
 #include <bearertoken.h>
 #include <grpcreceiver.h>
