@@ -4,8 +4,6 @@
 
 #include <counters.h>
 #include <demotraffic.h>
-#include <otlp/otlpconvert.h>
-#include <otlp/otlpjson.h>
 #include <otlp/otlptext.h>
 #include <spansource.h>
 #include <tracestore.h>

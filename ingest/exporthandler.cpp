@@ -1,10 +1,23 @@
 #include "exporthandler.h"
 
 #include <otlp/decodecost.h>
+#include <otlp/otlpconvert.h>
+#include <otlp/otlpjson.h>
+
+#include <google/protobuf/arena.h>
+#include <google/rpc/status.pb.h>
 
 namespace spanscope::ingest {
 
 namespace {
+
+// What the sink made of a batch: stored, or why not (QueueFull or StorageUnavailable).
+struct ExportOutcome
+{
+    std::optional<Refusal> refusal;
+    std::string message;
+    bool stored() const { return !refusal; }
+};
 
 ExportOutcome toOutcome(const storage::WriteOutcome &write)
 {
@@ -44,6 +57,11 @@ ExportOutcome store(storage::BatchSink &sink, storage::Signal signal, Decoded<Ba
     return outcome;
 }
 
+std::string encoded(const google::protobuf::Message &message, WireFormat format)
+{
+    return format == WireFormat::Json ? printOtlpJson(message) : message.SerializeAsString();
+}
+
 } // namespace
 
 ExportHandler::ExportHandler(storage::BatchSink &sink, IngestLimits limits)
@@ -51,42 +69,100 @@ ExportHandler::ExportHandler(storage::BatchSink &sink, IngestLimits limits)
     , m_limits(limits)
 {}
 
-ExportOutcome ExportHandler::exportTraces(const otlp_trace::ExportTraceServiceRequest &request,
-                                          otlp_trace::ExportTraceServiceResponse &response)
+template<typename Request, typename Reply, typename Store>
+ExportAnswer ExportHandler::decodeAndStore(storage::Signal signal, WireFormat format,
+                                           std::string body, Store storeRequest)
 {
-    auto decoded = decodeTraces(request, m_limits);
-    return store(m_sink, storage::Signal::Traces, decoded, &storage::BatchSink::writeTraces,
-                 [&response](std::int64_t rejected, const std::string &message) {
-                     response.mutable_partial_success()->set_rejected_spans(rejected);
-                     response.mutable_partial_success()->set_error_message(message);
-                 });
+    // What the body will cost once decoded is estimated and reserved before it is parsed: a
+    // small body can stand for millions of empty messages.
+    const DecodeReservation reservation(*this, decodeCost(signal, body, format));
+    if (reservation.refusal()) {
+        if (reservation.refusal() == Refusal::TooLarge)
+            rejectRequest(signal, "decoded size over the budget");
+        return {reservation.refusal(), reservation.message(), {}};
+    }
+    // An arena makes the thousands of small messages in a large export one allocation.
+    google::protobuf::Arena arena;
+    Request &request = *google::protobuf::Arena::CreateMessage<Request>(&arena);
+    std::string error;
+    if (format == WireFormat::Json)
+        error = parseOtlpJson(body, request);
+    else if (!request.ParseFromString(body))
+        error = "the body is not a valid protobuf " + request.GetTypeName();
+    if (!error.empty()) {
+        rejectRequest(signal, error);
+        return {Refusal::Malformed, error, {}};
+    }
+    std::string().swap(body); // the request holds it all now
+    Reply &reply = *google::protobuf::Arena::CreateMessage<Reply>(&arena);
+    const ExportOutcome outcome = storeRequest(request, reply);
+    if (!outcome.stored())
+        return {outcome.refusal, outcome.message, {}};
+    return {std::nullopt, {}, encoded(reply, format)};
 }
 
-ExportOutcome ExportHandler::exportLogs(const otlp_logs::ExportLogsServiceRequest &request,
-                                        otlp_logs::ExportLogsServiceResponse &response)
+ExportAnswer ExportHandler::serve(storage::Signal signal, WireFormat format, std::string body)
 {
-    auto decoded = decodeLogs(request, m_limits);
-    return store(m_sink, storage::Signal::Logs, decoded, &storage::BatchSink::writeLogs,
-                 [&response](std::int64_t rejected, const std::string &message) {
-                     response.mutable_partial_success()->set_rejected_log_records(rejected);
-                     response.mutable_partial_success()->set_error_message(message);
-                 });
+    switch (signal) {
+    case storage::Signal::Traces:
+        return decodeAndStore<otlp_trace::ExportTraceServiceRequest,
+                              otlp_trace::ExportTraceServiceResponse>(
+            signal, format, std::move(body), [this](const auto &request, auto &response) {
+                auto decoded = decodeTraces(request, m_limits);
+                return store(m_sink, storage::Signal::Traces, decoded,
+                             &storage::BatchSink::writeTraces,
+                             [&response](std::int64_t rejected, const std::string &message) {
+                                 response.mutable_partial_success()->set_rejected_spans(rejected);
+                                 response.mutable_partial_success()->set_error_message(message);
+                             });
+            });
+    case storage::Signal::Logs:
+        return decodeAndStore<otlp_logs::ExportLogsServiceRequest,
+                              otlp_logs::ExportLogsServiceResponse>(
+            signal, format, std::move(body), [this](const auto &request, auto &response) {
+                auto decoded = decodeLogs(request, m_limits);
+                return store(m_sink, storage::Signal::Logs, decoded,
+                             &storage::BatchSink::writeLogs,
+                             [&response](std::int64_t rejected, const std::string &message) {
+                                 response.mutable_partial_success()->set_rejected_log_records(
+                                     rejected);
+                                 response.mutable_partial_success()->set_error_message(message);
+                             });
+            });
+    case storage::Signal::Metrics:
+        return decodeAndStore<otlp_metrics::ExportMetricsServiceRequest,
+                              otlp_metrics::ExportMetricsServiceResponse>(
+            signal, format, std::move(body), [this](const auto &request, auto &) {
+                // Metrics are not displayed yet; counting them keeps SDKs that export metrics
+                // quiet.
+                m_sink.count(storage::Signal::Metrics, storage::BatchSink::Tally::Accepted,
+                             countDataPoints(request));
+                return ExportOutcome{};
+            });
+    }
+    return {Refusal::Malformed, "unknown signal", {}};
 }
 
-ExportOutcome ExportHandler::exportMetrics(const otlp_metrics::ExportMetricsServiceRequest &request,
-                                           otlp_metrics::ExportMetricsServiceResponse &)
+std::string ExportHandler::refusalBody(Refusal refusal, const std::string &message,
+                                       WireFormat format, bool retryInfo)
 {
-    // Metrics are not displayed yet; counting them keeps SDKs that export metrics quiet.
-    m_sink.count(storage::Signal::Metrics, storage::BatchSink::Tally::Accepted,
-                 countDataPoints(request));
-    return {};
+    const ExportStatus table = exportStatus(refusal);
+    google::rpc::Status status;
+    status.set_code(table.grpc);
+    status.set_message(message);
+    if (retryInfo && table.retryable) {
+        google::rpc::RetryInfo retry;
+        retry.mutable_retry_delay()->set_seconds(RetryAfterSeconds);
+        status.add_details()->PackFrom(retry);
+    }
+    return encoded(status, format);
 }
 
 std::uint64_t ExportHandler::decodeCost(storage::Signal signal, std::string_view body,
-                                        bool json) const
+                                        WireFormat format) const
 {
     const std::uint64_t stopAt = m_limits.maxDecodeCost;
-    if (json)
+    if (format == WireFormat::Json)
         return jsonDecodeCost(body, stopAt);
     const google::protobuf::Descriptor *type = nullptr;
     switch (signal) {
@@ -108,17 +184,17 @@ ExportHandler::DecodeReservation::DecodeReservation(ExportHandler &handler, std:
 {
     const IngestLimits &limits = handler.m_limits;
     if (cost > limits.maxDecodeCost) {
-        m_admission = {Refusal::TooLarge,
-                       "The request holds more than one request may: its decoded size is "
-                       "estimated above "
-                           + std::to_string(limits.maxDecodeCost >> 20)
-                           + " MiB (about 100 000 typical spans). Send smaller batches."};
+        m_refusal = Refusal::TooLarge;
+        m_message = "The request holds more than one request may: its decoded size is "
+                    "estimated above "
+                  + std::to_string(limits.maxDecodeCost >> 20)
+                  + " MiB (about 100 000 typical spans). Send smaller batches.";
         return;
     }
     if (handler.m_decodeCostInFlight.fetch_add(cost) + cost > limits.maxDecodeCostInFlight) {
         handler.m_decodeCostInFlight -= cost;
-        m_admission
-            = {Refusal::Busy, "Spanscope is decoding many large requests at once; retry shortly."};
+        m_refusal = Refusal::Busy;
+        m_message = "Spanscope is decoding many large requests at once; retry shortly.";
         return;
     }
     m_cost = cost;

@@ -2,7 +2,6 @@
 
 #include "exportstatus.h"
 #include <otlp/ingestlimits.h>
-#include <otlp/otlpconvert.h>
 
 #include <batchsink.h>
 
@@ -13,58 +12,41 @@
 
 namespace spanscope::ingest {
 
-// What a transport should answer: stored (the response may carry a partial success), or why
-// not (QueueFull or StorageUnavailable; exportStatus() says how).
-struct ExportOutcome
+// How a request's body (and so its answer) is written.
+enum class WireFormat { Protobuf, Json };
+
+// What a receiver sends back: when stored, `body` is the encoded Export...ServiceResponse (it
+// may carry a partial success); otherwise `refusal` and `message` say why (exportStatus() says
+// how to answer it, refusalBody() what to send with it).
+struct ExportAnswer
 {
     std::optional<Refusal> refusal;
     std::string message;
+    std::string body;
     bool stored() const { return !refusal; }
 };
 
-// Whether a request may be decoded, from its estimated cost (decodecost.h): admitted, or
-// refused as TooLarge (over the per-request budget) or Busy (the budget in flight is taken).
-struct Admission
-{
-    std::optional<Refusal> refusal;
-    std::string message;
-    bool admitted() const { return !refusal; }
-};
-
-// The transport-neutral part of every Export call: decode, hand to the sink, count, and fill
-// the OTLP response. The gRPC and HTTP receivers differ only in framing.
+// The transport-neutral part of every Export call: judge the decoded cost, parse, hand to the
+// sink, count, and encode the OTLP response. The gRPC and HTTP receivers hand it the body as
+// bytes and differ only in framing; the OTLP messages stay behind this door and the codec
+// (otlp/otlpconvert.h).
 class ExportHandler
 {
 public:
     ExportHandler(storage::BatchSink &sink, IngestLimits limits);
 
-    ExportOutcome exportTraces(const otlp_trace::ExportTraceServiceRequest &request,
-                               otlp_trace::ExportTraceServiceResponse &response);
-    ExportOutcome exportLogs(const otlp_logs::ExportLogsServiceRequest &request,
-                             otlp_logs::ExportLogsServiceResponse &response);
-    ExportOutcome exportMetrics(const otlp_metrics::ExportMetricsServiceRequest &request,
-                                otlp_metrics::ExportMetricsServiceResponse &response);
+    // One Export call of `signal` with the (already inflated) body. Refusals before the sink
+    // (too costly, malformed) are counted with the rejected requests; the sink counts its own
+    // (queue full, storage unavailable).
+    ExportAnswer serve(storage::Signal signal, WireFormat format, std::string body);
 
-    // Holds a request's estimated decode cost against the budget in flight while it is decoded
-    // and stored; admission() says whether it may be (the caller answers and counts refusals).
-    class DecodeReservation
-    {
-    public:
-        DecodeReservation(ExportHandler &handler, std::uint64_t cost);
-        ~DecodeReservation();
-        DecodeReservation(const DecodeReservation &) = delete;
-        DecodeReservation &operator=(const DecodeReservation &) = delete;
-        const Admission &admission() const { return m_admission; }
+    // The google.rpc.Status that goes with a refusal, in `format`. With `retryInfo`, a
+    // retryable refusal carries the delay as RetryInfo (gRPC's way; HTTP says it with
+    // Retry-After).
+    static std::string refusalBody(Refusal refusal, const std::string &message, WireFormat format,
+                                   bool retryInfo);
 
-    private:
-        ExportHandler &m_handler;
-        std::uint64_t m_cost = 0; // reserved
-        Admission m_admission;
-    };
-    // The estimate for a protobuf (`json` false) or OTLP-JSON body of `signal`'s request.
-    std::uint64_t decodeCost(storage::Signal signal, std::string_view body, bool json) const;
-
-    // A request refused before decoding (malformed, too large, wrong content type).
+    // A request refused by a receiver before it reached serve() (token, size, content type).
     void rejectRequest(storage::Signal signal, const std::string &reason);
     const IngestLimits &limits() const { return m_limits; }
 
@@ -72,6 +54,34 @@ public:
     static constexpr int RetryAfterSeconds = 1;
 
 private:
+    // Whether a request may be decoded, from its estimated cost (decodecost.h): admitted, or
+    // refused as TooLarge (over the per-request budget) or Busy (the budget in flight is
+    // taken). Holds the cost against the budget in flight while the request is decoded and
+    // stored.
+    class DecodeReservation
+    {
+    public:
+        DecodeReservation(ExportHandler &handler, std::uint64_t cost);
+        ~DecodeReservation();
+        DecodeReservation(const DecodeReservation &) = delete;
+        DecodeReservation &operator=(const DecodeReservation &) = delete;
+        const std::optional<Refusal> &refusal() const { return m_refusal; }
+        const std::string &message() const { return m_message; }
+
+    private:
+        ExportHandler &m_handler;
+        std::uint64_t m_cost = 0; // reserved
+        std::optional<Refusal> m_refusal;
+        std::string m_message;
+    };
+
+    // Parses `body` as Request and hands it to `store(request, reply)`.
+    template<typename Request, typename Reply, typename Store>
+    ExportAnswer decodeAndStore(storage::Signal signal, WireFormat format, std::string body,
+                                Store store);
+    std::uint64_t decodeCost(storage::Signal signal, std::string_view body,
+                             WireFormat format) const;
+
     storage::BatchSink &m_sink;
     IngestLimits m_limits;
     std::atomic<std::uint64_t> m_decodeCostInFlight{0};

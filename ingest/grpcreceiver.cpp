@@ -3,14 +3,14 @@
 #include "bearertoken.h"
 #include "inflate.h"
 
-#include <google/rpc/status.pb.h>
+// Only the generated service skeletons, to register the Export methods: the messages stay bytes
+// here and ExportHandler decodes them.
 #include <opentelemetry/proto/collector/logs/v1/logs_service.grpc.pb.h>
 #include <opentelemetry/proto/collector/metrics/v1/metrics_service.grpc.pb.h>
 #include <opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <google/protobuf/arena.h>
 #include <grpc/support/log.h>
 #include <grpcpp/grpcpp.h>
 
@@ -39,13 +39,8 @@ grpc::Status refused(Refusal refusal, const std::string &message)
     const auto code = static_cast<grpc::StatusCode>(table.grpc);
     if (!table.retryable)
         return {code, message};
-    google::rpc::Status status;
-    status.set_code(table.grpc);
-    status.set_message(message);
-    google::rpc::RetryInfo retry;
-    retry.mutable_retry_delay()->set_seconds(ExportHandler::RetryAfterSeconds);
-    status.add_details()->PackFrom(retry);
-    return grpc::Status(code, message, status.SerializeAsString());
+    return {code, message,
+            ExportHandler::refusalBody(refusal, message, WireFormat::Protobuf, true)};
 }
 
 // Beyond loopback every call carries the bearer token, checked from the metadata before the
@@ -79,10 +74,9 @@ std::string bytesOf(const grpc::ByteBuffer &buffer)
     return out;
 }
 
-// Inflates, estimates, parses, exports and answers one message, on a worker thread.
-template<typename Request, typename Reply, typename Export>
-grpc::Status serveExport(ExportHandler &handler, storage::Signal signal, const std::string &method,
-                         std::string body, grpc::ByteBuffer &out, Export exportCall)
+// Inflates the message and hands it to the handler, on a worker thread.
+grpc::Status serveExport(ExportHandler &handler, storage::Signal signal, std::string body,
+                         grpc::ByteBuffer &out)
 {
     // A gzip member cannot start a protobuf request (0x1f is field 3 of wire type 7), so a
     // compressed message is told by its magic bytes. It is inflated with the bound the HTTP
@@ -107,44 +101,27 @@ grpc::Status serveExport(ExportHandler &handler, storage::Signal signal, const s
             return refused(Refusal::Malformed, "The message is not valid gzip.");
         }
     }
-    const ExportHandler::DecodeReservation reservation(handler,
-                                                       handler.decodeCost(signal, body, false));
-    if (const Admission &admission = reservation.admission(); !admission.admitted()) {
-        if (admission.refusal == Refusal::TooLarge)
-            handler.rejectRequest(signal, "decoded size over the budget");
-        return refused(*admission.refusal, admission.message);
-    }
-    google::protobuf::Arena arena;
-    Request &request = *google::protobuf::Arena::CreateMessage<Request>(&arena);
-    if (!request.ParseFromString(body)) {
-        const std::string why = "the message could not be decoded as the request of " + method;
-        handler.rejectRequest(signal, why);
-        return refused(Refusal::Malformed, why);
-    }
-    std::string().swap(body);
-    Reply &reply = *google::protobuf::Arena::CreateMessage<Reply>(&arena);
-    const ExportOutcome outcome = (handler.*exportCall)(request, reply);
-    if (!outcome.stored())
-        return refused(*outcome.refusal, outcome.message);
-    grpc::Slice slice(reply.SerializeAsString());
+    const ExportAnswer answer = handler.serve(signal, WireFormat::Protobuf, std::move(body));
+    if (!answer.stored())
+        return refused(*answer.refusal, answer.message);
+    grpc::Slice slice(answer.body);
     out = grpc::ByteBuffer(&slice, 1);
     return grpc::Status::OK;
 }
 
 // One Export method taking the message as bytes, so the token is checked and the cost of
 // decoding is judged before anything is parsed.
-template<typename Service, typename Request, typename Reply, auto ExportCall>
+template<typename Service>
 class RawExport final
     : public Service::template WithRawCallbackMethod_Export<typename Service::Service>
 {
 public:
     RawExport(ExportHandler &handler, const std::string &token, boost::asio::thread_pool &workers,
-              storage::Signal signal, std::string method)
+              storage::Signal signal)
         : m_handler(handler)
         , m_token(token)
         , m_workers(workers)
         , m_signal(signal)
-        , m_method(std::move(method))
     {}
 
     grpc::ServerUnaryReactor *Export(grpc::CallbackServerContext *context,
@@ -159,8 +136,7 @@ public:
         }
         // The export waits for its commit: on a worker, never on gRPC's callback threads.
         boost::asio::post(m_workers, [this, reactor, body = bytesOf(*request), response]() mutable {
-            reactor->Finish(serveExport<Request, Reply>(m_handler, m_signal, m_method,
-                                                        std::move(body), *response, ExportCall));
+            reactor->Finish(serveExport(m_handler, m_signal, std::move(body), *response));
         });
         return reactor;
     }
@@ -170,17 +146,11 @@ private:
     const std::string &m_token;
     boost::asio::thread_pool &m_workers;
     storage::Signal m_signal;
-    std::string m_method;
 };
 
-using TraceService
-    = RawExport<otlp_trace::TraceService, otlp_trace::ExportTraceServiceRequest,
-                otlp_trace::ExportTraceServiceResponse, &ExportHandler::exportTraces>;
-using LogsService = RawExport<otlp_logs::LogsService, otlp_logs::ExportLogsServiceRequest,
-                              otlp_logs::ExportLogsServiceResponse, &ExportHandler::exportLogs>;
-using MetricsService
-    = RawExport<otlp_metrics::MetricsService, otlp_metrics::ExportMetricsServiceRequest,
-                otlp_metrics::ExportMetricsServiceResponse, &ExportHandler::exportMetrics>;
+using TraceService = RawExport<opentelemetry::proto::collector::trace::v1::TraceService>;
+using LogsService = RawExport<opentelemetry::proto::collector::logs::v1::LogsService>;
+using MetricsService = RawExport<opentelemetry::proto::collector::metrics::v1::MetricsService>;
 
 } // namespace
 
@@ -189,12 +159,9 @@ struct GrpcReceiver::Services
     Services(ExportHandler &handler, std::string bearerToken, int workerCount)
         : token(std::move(bearerToken))
         , workers(static_cast<std::size_t>(workerCount))
-        , traces(handler, token, workers, storage::Signal::Traces,
-                 "/opentelemetry.proto.collector.trace.v1.TraceService/Export")
-        , logs(handler, token, workers, storage::Signal::Logs,
-               "/opentelemetry.proto.collector.logs.v1.LogsService/Export")
-        , metrics(handler, token, workers, storage::Signal::Metrics,
-                  "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export")
+        , traces(handler, token, workers, storage::Signal::Traces)
+        , logs(handler, token, workers, storage::Signal::Logs)
+        , metrics(handler, token, workers, storage::Signal::Metrics)
     {}
     const std::string token;
     boost::asio::thread_pool workers;

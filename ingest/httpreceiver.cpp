@@ -3,10 +3,7 @@
 #include "bearertoken.h"
 #include "httpserver.h"
 #include "inflate.h"
-#include <otlp/otlpjson.h>
 
-#include <google/protobuf/arena.h>
-#include <google/rpc/status.pb.h>
 
 #include <QLoggingCategory>
 
@@ -40,31 +37,26 @@ Encoding mediaType(const std::string &contentType)
 
 using Response = HttpServer::Response;
 
-// Answers carry a message in the request's own encoding.
-Response encoded(int status, Encoding encoding, const google::protobuf::Message &message)
+WireFormat wireFormat(Encoding encoding)
 {
-    Response response;
-    response.status = status;
-    if (encoding == Encoding::Json) {
-        response.contentType = JsonType;
-        response.body = printOtlpJson(message);
-    } else {
-        response.contentType = ProtobufType;
-        response.body = message.SerializeAsString();
-    }
-    return response;
+    return encoding == Encoding::Json ? WireFormat::Json : WireFormat::Protobuf;
 }
 
-// A failure body is a google.rpc.Status.
-// A google.rpc.Status body with the table's HTTP status and code; a retryable refusal says
-// when to resend.
-Response refused(Encoding encoding, Refusal refusal, const std::string &message)
+// Answers carry a message in the request's own encoding; a refusal's is a google.rpc.Status
+// with the table's HTTP status, and a retryable one says when to resend.
+Response answered(const ExportAnswer &answer, Encoding encoding)
 {
-    const ExportStatus status = exportStatus(refusal);
-    google::rpc::Status body;
-    body.set_code(status.grpc);
-    body.set_message(message);
-    Response response = encoded(status.http, encoding, body);
+    Response response;
+    response.contentType = encoding == Encoding::Json ? JsonType : ProtobufType;
+    if (answer.stored()) {
+        response.status = 200;
+        response.body = answer.body;
+        return response;
+    }
+    const ExportStatus status = exportStatus(*answer.refusal);
+    response.status = status.http;
+    response.body
+        = ExportHandler::refusalBody(*answer.refusal, answer.message, wireFormat(encoding), false);
     if (status.retryable)
         response.headers.emplace_back("Retry-After",
                                       std::to_string(ExportHandler::RetryAfterSeconds));
@@ -90,39 +82,6 @@ const Route *routeOf(const std::string &path)
             return &route;
     }
     return nullptr;
-}
-
-// Decodes the body into Request, runs the export and makes the response.
-template<typename Request, typename Reply, typename Export>
-Response serveExport(ExportHandler &handler, storage::Signal signal, Encoding encoding,
-                     const std::string &body, Export exportCall)
-{
-    // What the body will cost once decoded is estimated and reserved before it is parsed: a
-    // small body can stand for millions of empty messages.
-    const ExportHandler::DecodeReservation reservation(
-        handler, handler.decodeCost(signal, body, encoding == Encoding::Json));
-    if (const Admission &admission = reservation.admission(); !admission.admitted()) {
-        if (admission.refusal == Refusal::TooLarge)
-            handler.rejectRequest(signal, "decoded size over the budget");
-        return refused(encoding, *admission.refusal, admission.message);
-    }
-    // An arena makes the thousands of small messages in a large export one allocation.
-    google::protobuf::Arena arena;
-    Request &request = *google::protobuf::Arena::CreateMessage<Request>(&arena);
-    std::string error;
-    if (encoding == Encoding::Json)
-        error = parseOtlpJson(body, request);
-    else if (!request.ParseFromString(body))
-        error = "the body is not a valid protobuf " + request.GetTypeName();
-    if (!error.empty()) {
-        handler.rejectRequest(signal, error);
-        return refused(encoding, Refusal::Malformed, error);
-    }
-    Reply &reply = *google::protobuf::Arena::CreateMessage<Reply>(&arena);
-    const ExportOutcome outcome = (handler.*exportCall)(request, reply);
-    if (outcome.stored())
-        return encoded(200, encoding, reply);
-    return refused(encoding, *outcome.refusal, outcome.message);
 }
 
 } // namespace
@@ -294,30 +253,13 @@ HttpServer::Response HttpReceiver::serve(ExportHandler &handler, HttpServer::Req
                                            + std::to_string(limit) + " bytes."),
                         request);
     }
-    Response response;
-    switch (signal) {
-    case storage::Signal::Traces:
-        response = serveExport<otlp_trace::ExportTraceServiceRequest,
-                               otlp_trace::ExportTraceServiceResponse>(
-            handler, signal, encoding, request.body, &ExportHandler::exportTraces);
-        break;
-    case storage::Signal::Logs:
-        response = serveExport<otlp_logs::ExportLogsServiceRequest,
-                               otlp_logs::ExportLogsServiceResponse>(
-            handler, signal, encoding, request.body, &ExportHandler::exportLogs);
-        break;
-    case storage::Signal::Metrics:
-        response = serveExport<otlp_metrics::ExportMetricsServiceRequest,
-                               otlp_metrics::ExportMetricsServiceResponse>(
-            handler, signal, encoding, request.body, &ExportHandler::exportMetrics);
-        break;
-    }
-    // A large request leaves freed memory in this worker's malloc arena; give it back, so the
-    // server returns to its idle size.
-    if (request.body.size() > (1u << 20)) {
-        std::string().swap(request.body);
+    // A large request leaves freed memory in this worker's malloc arena; it is given back
+    // afterwards, so the server returns to its idle size.
+    const bool large = request.body.size() > (1u << 20);
+    Response response
+        = answered(handler.serve(signal, wireFormat(encoding), std::move(request.body)), encoding);
+    if (large)
         malloc_trim(0);
-    }
     return withCors(std::move(response), request);
 }
 

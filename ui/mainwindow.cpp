@@ -5,6 +5,7 @@
 #include "editorlauncher.h"
 #include "errortracewatcher.h"
 #include "filterbar.h"
+#include "logfilereading.h"
 #include "loglistmodel.h"
 #include "logspane.h"
 #include "samplingpanel.h"
@@ -36,68 +37,15 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPointer>
-#include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
-#include <QStyle>
-#include <QStyleFactory>
 #include <QTabWidget>
 #include <QTableView>
 #include <QToolButton>
 
 namespace spanscope::ui {
-
-namespace {
-
-QPalette darkPalette()
-{
-    QPalette p;
-    const QColor window(45, 45, 48), base(30, 30, 32), text(230, 230, 230);
-    p.setColor(QPalette::Window, window);
-    p.setColor(QPalette::WindowText, text);
-    p.setColor(QPalette::Base, base);
-    p.setColor(QPalette::AlternateBase, QColor(40, 40, 43));
-    p.setColor(QPalette::ToolTipBase, window);
-    p.setColor(QPalette::ToolTipText, text);
-    p.setColor(QPalette::Text, text);
-    p.setColor(QPalette::PlaceholderText, QColor(150, 150, 150));
-    p.setColor(QPalette::Button, window);
-    p.setColor(QPalette::ButtonText, text);
-    p.setColor(QPalette::BrightText, Qt::red);
-    p.setColor(QPalette::Mid, QColor(80, 80, 85));
-    p.setColor(QPalette::Highlight, QColor(38, 110, 200));
-    p.setColor(QPalette::HighlightedText, Qt::white);
-    p.setColor(QPalette::Link, QColor(100, 170, 255));
-    p.setColor(QPalette::Disabled, QPalette::Text, QColor(120, 120, 120));
-    p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(120, 120, 120));
-    return p;
-}
-
-const char *themeName(MainWindow::Theme theme)
-{
-    switch (theme) {
-    case MainWindow::Theme::Light:
-        return "light";
-    case MainWindow::Theme::Dark:
-        return "dark";
-    case MainWindow::Theme::System:
-        break;
-    }
-    return "system";
-}
-
-MainWindow::Theme themeFromName(const QString &name)
-{
-    if (name == QLatin1String("dark"))
-        return MainWindow::Theme::Dark;
-    if (name == QLatin1String("light"))
-        return MainWindow::Theme::Light;
-    return MainWindow::Theme::System;
-}
-
-} // namespace
 
 MainWindow::MainWindow(Backend &backend, QWidget *parent)
     : QMainWindow(parent)
@@ -114,8 +62,8 @@ MainWindow::MainWindow(Backend &backend, QWidget *parent)
     , m_status(new StatusPanel(backend, this))
     , m_overlay(nullptr)
     , m_statistics(new StatisticsReader(m_addresses.database, this))
-    , m_systemPalette(QApplication::palette())
-    , m_systemStyle(QApplication::style()->name())
+    , m_logFiles(new LogFileReading(backend, this))
+    , m_bundles(new BundleTransfer(backend, this))
     , m_tray(new TrayIcon(this))
     , m_errorWatcher(new ErrorTraceWatcher(m_queries, this))
 {
@@ -162,24 +110,22 @@ MainWindow::MainWindow(Backend &backend, QWidget *parent)
     connect(&m_backend, &Backend::committed, m_traceView, &TraceView::refresh);
     connect(&m_backend, &Backend::settingsChanged, m_statistics, &StatisticsReader::refresh);
     m_statistics->refresh();
+    connect(m_list, &TraceListPane::servicesListed, m_logs, &LogsPane::setServices);
 
-    m_bundles = new BundleTransfer(m_backend, this);
     connect(m_bundles, &BundleTransfer::message, statusBar(), &QStatusBar::showMessage);
     setAcceptDrops(true);
+    connect(m_logFiles, &LogFileReading::message, statusBar(), &QStatusBar::showMessage);
+    connect(m_logFiles, &LogFileReading::readingChanged, this, [this](bool reading) {
+        if (reading)
+            m_tabs->setCurrentWidget(m_logs);
+    });
     connect(m_tray, &TrayIcon::traceRequested, this, &MainWindow::openTrace);
-    connect(
-        m_errorWatcher, &ErrorTraceWatcher::errorTraceArrived, this,
-        [this](const storage::TraceSummary &trace) {
-            const QString title
-                = tr("Error in %1")
-                      .arg(trace.rootService.empty() ? tr("a trace")
-                                                     : QString::fromStdString(trace.rootService));
-            const QString text = tr("%1: %n span(s) in error", "", int(trace.errorCount))
-                                     .arg(trace.hasRoot ? QString::fromStdString(trace.rootName)
-                                                        : tr("(root not arrived yet)"));
-            if (!m_tray->notify(title, text, QString::fromStdString(storage::toHex(trace.traceId))))
-                statusBar()->showMessage(title + QStringLiteral(" — ") + text, 10000);
-        });
+    connect(m_errorWatcher, &ErrorTraceWatcher::errorTraceArrived, this,
+            [this](const storage::TraceSummary &trace) {
+                const QString unshown = m_tray->notifyErrorTrace(trace);
+                if (!unshown.isEmpty())
+                    statusBar()->showMessage(unshown, 10000);
+            });
     createMenus();
     resize(1200, 860);
     restoreState();
@@ -222,30 +168,26 @@ void MainWindow::createMenus()
             tr("Bundles and OTLP-JSON (*.spanscope *.json *.jsonl *.ndjson);;All files (*)")));
     });
     open->setShortcut(QKeySequence::Open);
-    open->setEnabled(m_bundles != nullptr);
     QAction *exportTrace
         = file->addAction(tr("&Export for a Bug Report…"), this, &MainWindow::exportCurrentTrace);
     exportTrace->setShortcut(Qt::CTRL | Qt::Key_E);
-    exportTrace->setEnabled(m_bundles != nullptr);
-    QAction *exportFiltered
-        = file->addAction(tr("Export &Filtered Traces…"), this, &MainWindow::exportFilteredTraces);
-    exportFiltered->setEnabled(m_bundles != nullptr);
+    file->addAction(tr("Export &Filtered Traces…"), this, &MainWindow::exportFilteredTraces);
     QAction *exportSelected
         = file->addAction(tr("Export &Selected Traces…"), this, &MainWindow::exportSelectedTraces);
     exportSelected->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_E);
-    exportSelected->setEnabled(m_bundles != nullptr);
     m_list->table()->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_list->table()->addAction(exportSelected);
     QAction *openTrace = file->addAction(tr("&Go to Trace ID…"), this, &MainWindow::openTraceById);
     openTrace->setShortcut(Qt::CTRL | Qt::Key_G);
     file->addSeparator();
-    QAction *openLogs
-        = file->addAction(tr("Open &Log File…"), this, [this] { chooseLogFile(false); });
+    QAction *openLogs = file->addAction(tr("Open &Log File…"), m_logFiles,
+                                        [this] { m_logFiles->choose(false); });
     openLogs->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_O);
-    file->addAction(tr("&Follow Log File…"), this, [this] { chooseLogFile(true); });
-    m_stopLogsAction
-        = file->addAction(tr("&Stop Reading Log File"), this, &MainWindow::stopReadingLogFile);
-    m_stopLogsAction->setEnabled(false);
+    file->addAction(tr("&Follow Log File…"), m_logFiles, [this] { m_logFiles->choose(true); });
+    QAction *stopLogs
+        = file->addAction(tr("&Stop Reading Log File"), m_logFiles, &LogFileReading::stop);
+    stopLogs->setEnabled(false);
+    connect(m_logFiles, &LogFileReading::readingChanged, stopLogs, &QAction::setEnabled);
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(Qt::CTRL | Qt::Key_Q); // QKeySequence::Quit is empty on some platforms
@@ -334,7 +276,7 @@ void MainWindow::createMenus()
         const Theme chosen = value;
         QAction *action = theme->addAction(label, this, [this, chosen] { setTheme(chosen); });
         action->setCheckable(true);
-        action->setData(QString::fromLatin1(themeName(value)));
+        action->setData(themeName(value));
         m_themes->addAction(action);
     }
 
@@ -347,24 +289,9 @@ void MainWindow::createMenus()
     help->addAction(tr("&About Spanscope"), this, &MainWindow::showAbout);
 
     // The overlay lists the menus' shortcuts and the waterfall's own keys.
-    QList<ShortcutOverlay::Entry> entries;
-    for (QMenu *menu : {file, edit, view, help}) {
-        for (QAction *action : menu->actions()) {
-            if (!action->shortcut().isEmpty())
-                entries.append(
-                    {action->shortcut().toString(QKeySequence::NativeText),
-                     action->text().remove(QLatin1Char('&')).remove(QStringLiteral("…"))});
-        }
-    }
-    entries.append({tr("Enter"), tr("Trace list: open the trace")});
-    entries.append({tr("Up / Down"), tr("Waterfall: previous / next span")});
-    entries.append({tr("Left / Right"), tr("Waterfall: collapse / expand (Left again: parent)")});
-    entries.append({tr("Home / End, PgUp / PgDn"), tr("Waterfall: first / last, page")});
-    entries.append({tr("+ / - / 0"), tr("Waterfall: zoom in / out / whole trace")});
-    entries.append({tr("Shift+Left / Right"), tr("Waterfall: pan")});
-    entries.append({tr("Ctrl+Wheel, Shift+Wheel"), tr("Waterfall: zoom at pointer / pan")});
-    entries.append({tr("Drag on the bars"), tr("Waterfall: zoom to that time range")});
-    m_overlay->setEntries(entries);
+    m_overlay->listMenus({file, edit, view, help},
+                         QList<ShortcutOverlay::Entry>{{tr("Enter"), tr("Trace list: open the trace")}}
+                             + WaterfallView::keyHelp());
 }
 
 void MainWindow::showStatistics(const storage::StoreStatistics &statistics)
@@ -379,29 +306,7 @@ void MainWindow::showStatistics(const storage::StoreStatistics &statistics)
     if (statistics.traces == m_knownTraces)
         return;
     m_knownTraces = statistics.traces;
-    QPointer<MainWindow> self(this);
-    m_queries->run([self](storage::TraceStore &store) {
-        const auto texts = [](storage::Result<std::vector<std::string>> listed) {
-            QStringList out;
-            if (listed) {
-                for (const std::string &text : *listed)
-                    out << QString::fromStdString(text);
-            }
-            return out;
-        };
-        const QStringList names = texts(store.services());
-        const QStringList sources = texts(store.sources());
-        QMetaObject::invokeMethod(
-            self.data(),
-            [self, names, sources] {
-                if (!self)
-                    return;
-                self->m_list->filters()->setServices(names);
-                self->m_list->filters()->setSources(sources);
-                self->m_logs->setServices(names);
-            },
-            Qt::QueuedConnection);
-    });
+    m_list->refreshChoices();
 }
 
 void MainWindow::openSelectedTrace()
@@ -478,7 +383,7 @@ SamplingPanel *MainWindow::showSamplingPanel()
 
 void MainWindow::importFiles(const QStringList &paths)
 {
-    if (m_bundles && !paths.isEmpty())
+    if (!paths.isEmpty())
         m_bundles->importFiles(paths);
 }
 
@@ -489,43 +394,24 @@ void MainWindow::exportCurrentTrace()
         traces.push_back(*open);
     else if (const auto current = m_list->currentTrace())
         traces.push_back(*current);
-    if (m_bundles)
-        m_bundles->exportTraces(traces);
+    m_bundles->exportTraces(traces);
 }
 
 void MainWindow::exportSelectedTraces()
 {
-    if (m_bundles)
-        m_bundles->exportTraces(m_list->selectedTraces());
+    m_bundles->exportTraces(m_list->selectedTraces());
 }
 
 void MainWindow::exportFilteredTraces()
 {
-    if (!m_bundles)
-        return;
-    storage::TraceFilter filter = m_list->filters()->filter();
-    filter.limit = 1000;
-    QPointer<MainWindow> self(this);
-    m_queries->run([self, filter](storage::TraceStore &store) {
-        auto found = store.findTraces(filter);
-        std::vector<storage::TraceId> ids;
-        if (found) {
-            for (const storage::TraceSummary &summary : *found)
-                ids.push_back(summary.traceId);
-        }
-        QMetaObject::invokeMethod(
-            self.data(),
-            [self, ids] {
-                if (self)
-                    self->m_bundles->exportTraces(ids);
-            },
-            Qt::QueuedConnection);
+    m_list->findFilteredTraces(1000, [this](const std::vector<storage::TraceId> &traces) {
+        m_bundles->exportTraces(traces);
     });
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)
 {
-    if (m_bundles && event->mimeData()->hasUrls())
+    if (event->mimeData()->hasUrls())
         event->acceptProposedAction();
 }
 
@@ -540,69 +426,10 @@ void MainWindow::dropEvent(QDropEvent *event)
     event->acceptProposedAction();
 }
 
-void MainWindow::chooseLogFile(bool follow)
-{
-    const QString path = QFileDialog::getOpenFileName(
-        this, follow ? tr("Follow Log File") : tr("Open Log File"), QString(),
-        tr("Log files (*.log *.json *.jsonl *.ndjson *.txt);;All files (*)"));
-    if (!path.isEmpty())
-        readLogFile(path, follow);
-}
-
-void MainWindow::readLogFile(const QString &path, bool follow)
-{
-    if (m_readingLogs) {
-        statusBar()->showMessage(tr("A log file is already being read; stop it first (File ▸ "
-                                    "Stop Reading Log File)."),
-                                 6000);
-        return;
-    }
-    m_readingLogs = true;
-    m_stopLogsAction->setEnabled(true);
-    m_stopLogs = std::make_shared<std::atomic<bool>>(false);
-    statusBar()->showMessage(
-        follow ? tr("Following %1: new lines are stored as they are written…").arg(path)
-               : tr("Reading %1…").arg(path));
-    m_tabs->setCurrentWidget(m_logs);
-    QPointer<MainWindow> self(this);
-    m_backend.readLogFile(path, follow, m_stopLogs, this,
-                          [self, path](storage::Result<Backend::LogFileRead> read) {
-                              if (!self)
-                                  return;
-                              self->m_readingLogs = false;
-                              self->m_stopLogsAction->setEnabled(false);
-                              if (!read) {
-                                  QMessageBox::warning(self, tr("Cannot read the log file"),
-                                                       QString::fromStdString(read.error()));
-                                  return;
-                              }
-                              self->statusBar()->showMessage(
-                                  tr("Read %1 lines from %2 (%3 JSON, %4 linked to a trace).")
-                                      .arg(read->lines)
-                                      .arg(path)
-                                      .arg(read->structured)
-                                      .arg(read->linked),
-                                  10000);
-                          });
-}
-
-void MainWindow::stopReadingLogFile()
-{
-    if (m_stopLogs)
-        *m_stopLogs = true;
-}
-
 SettingsDialog *MainWindow::showSettings()
 {
-    // Receivers and database as they run now (options may have overridden the stored ones), so
-    // that a restart changes only what the user edits.
     const AppSettings running = runningSettings();
-    AppSettings shown = AppSettings::load(QSettings());
-    shown.grpcAddress = running.grpcAddress;
-    shown.httpAddress = running.httpAddress;
-    shown.bearerToken = running.bearerToken;
-    shown.databasePath = running.databasePath;
-    auto *dialog = new SettingsDialog(shown, running, this);
+    auto *dialog = new SettingsDialog(SettingsDialog::shownFor(running), running, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this,
             [this, dialog] { applySettings(dialog->settings()); });
@@ -631,22 +458,10 @@ void MainWindow::applySettings(const AppSettings &settings)
         statusBar()->showMessage(tr("Settings applied."), 3000);
         return;
     }
-    auto *question = new QMessageBox(
-        QMessageBox::Question, tr("Restart Spanscope?"),
-        tr("The new receiver addresses, token or database are used after a restart. Restart "
-           "now? Everything received so far is kept."),
-        QMessageBox::NoButton, this);
-    question->setObjectName(QStringLiteral("restartQuestion"));
-    QPushButton *restart = question->addButton(tr("&Restart Now"), QMessageBox::AcceptRole);
-    question->addButton(tr("&Later"), QMessageBox::RejectRole);
-    question->setAttribute(Qt::WA_DeleteOnClose);
-    connect(question, &QMessageBox::finished, this, [this, question, restart] {
-        if (question->clickedButton() != restart)
-            return;
+    SettingsDialog::offerRestart(this, [this] {
         emit restartRequested();
         close();
     });
-    question->open();
 }
 
 void MainWindow::openFrame(const QString &file, int line)
@@ -660,19 +475,10 @@ void MainWindow::openFrame(const QString &file, int line)
 
 void MainWindow::setTheme(Theme theme)
 {
-    // Light and dark use Fusion, which follows the palette everywhere; System restores the
-    // style and palette the desktop gave us.
-    if (theme == Theme::System) {
-        QApplication::setStyle(QStyleFactory::create(m_systemStyle));
-        QApplication::setPalette(m_systemPalette);
-    } else {
-        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
-        QApplication::setPalette(theme == Theme::Dark ? darkPalette()
-                                                      : QApplication::style()->standardPalette());
-    }
+    m_themeSwitcher.apply(theme);
     for (QAction *action : m_themes->actions())
-        action->setChecked(action->data().toString() == QLatin1String(themeName(theme)));
-    QSettings().setValue(QStringLiteral("view/theme"), QString::fromLatin1(themeName(theme)));
+        action->setChecked(action->data().toString() == themeName(theme));
+    QSettings().setValue(QStringLiteral("view/theme"), themeName(theme));
 }
 
 void MainWindow::showAbout()
@@ -723,7 +529,7 @@ void MainWindow::saveState() const
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    stopReadingLogFile();
+    m_logFiles->stop();
     saveState();
     event->accept();
 }

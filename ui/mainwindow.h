@@ -2,11 +2,10 @@
 
 #include "backend.h"
 #include "statuspanel.h"
+#include "theme.h"
 
 #include <QMainWindow>
 
-#include <atomic>
-#include <memory>
 
 class QActionGroup;
 class QLabel;
@@ -20,6 +19,7 @@ namespace spanscope::ui {
 
 class BundleTransfer;
 class ErrorTraceWatcher;
+class LogFileReading;
 class SettingsDialog;
 class TrayIcon;
 struct AppSettings;
@@ -42,8 +42,6 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    enum class Theme { System, Light, Dark };
-
     // The backend must outlive the window.
     explicit MainWindow(Backend &backend, QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -60,14 +58,11 @@ public:
 
     // Sends the demo data set to this window's receivers, in the background.
     void sendDemoData();
-    // Reads a file of log lines into the store in the background; following, until stopped.
-    void readLogFile(const QString &path, bool follow);
-    void stopReadingLogFile();
-    bool isReadingLogFile() const { return m_readingLogs; }
-    // The sampling controls (View > Sampling); null without a server.
+    // Files of log lines read into the store (File ▸ Open / Follow Log File).
+    LogFileReading *logFiles() const { return m_logFiles; }
+    // The sampling controls (View > Sampling).
     SamplingPanel *showSamplingPanel();
-    // Bundles and OTLP-JSON files into the store (File > Open, drag and drop); null without a
-    // server.
+    // Bundles and OTLP-JSON files into the store (File > Open, drag and drop).
     BundleTransfer *bundles() const { return m_bundles; }
     void importFiles(const QStringList &paths);
     // The open trace, else the one selected in the list, to a bundle (File > Export).
@@ -101,7 +96,6 @@ private:
     void openSelectedTrace();
     void openTraceById();
     void openFrame(const QString &file, int line);
-    void chooseLogFile(bool follow);
     void showAbout();
     void restoreState();
     void saveState() const;
@@ -120,15 +114,12 @@ private:
     ShortcutOverlay *m_overlay;
     StatisticsReader *m_statistics;
     QActionGroup *m_themes = nullptr;
-    QPalette m_systemPalette;
-    QString m_systemStyle;
+    ThemeSwitcher m_themeSwitcher;
     std::int64_t m_knownTraces = -1;
     bool m_sendingDemo = false;
-    bool m_readingLogs = false;
-    std::shared_ptr<std::atomic<bool>> m_stopLogs; // set to end the log file being read
-    QAction *m_stopLogsAction = nullptr;
+    LogFileReading *m_logFiles;
     SamplingPanel *m_samplingPanel = nullptr;
-    BundleTransfer *m_bundles = nullptr;
+    BundleTransfer *m_bundles;
     TrayIcon *m_tray;
     ErrorTraceWatcher *m_errorWatcher;
 };

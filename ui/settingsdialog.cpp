@@ -12,8 +12,10 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QRandomGenerator>
+#include <QSettings>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
@@ -176,6 +178,34 @@ void SettingsDialog::showState()
                            ? tr("The receivers and the database change when Spanscope restarts; "
                                 "you will be offered to restart now.")
                            : tr("Changes apply at once."));
+}
+
+AppSettings SettingsDialog::shownFor(const AppSettings &running)
+{
+    AppSettings shown = AppSettings::load(QSettings());
+    shown.grpcAddress = running.grpcAddress;
+    shown.httpAddress = running.httpAddress;
+    shown.bearerToken = running.bearerToken;
+    shown.databasePath = running.databasePath;
+    return shown;
+}
+
+void SettingsDialog::offerRestart(QWidget *parent, std::function<void()> restart)
+{
+    auto *question = new QMessageBox(
+        QMessageBox::Question, tr("Restart Spanscope?"),
+        tr("The new receiver addresses, token or database are used after a restart. Restart "
+           "now? Everything received so far is kept."),
+        QMessageBox::NoButton, parent);
+    question->setObjectName(QStringLiteral("restartQuestion"));
+    QPushButton *now = question->addButton(tr("&Restart Now"), QMessageBox::AcceptRole);
+    question->addButton(tr("&Later"), QMessageBox::RejectRole);
+    question->setAttribute(Qt::WA_DeleteOnClose);
+    connect(question, &QMessageBox::finished, question, [question, now, restart] {
+        if (question->clickedButton() == now)
+            restart();
+    });
+    question->open();
 }
 
 } // namespace spanscope::ui

@@ -4,6 +4,8 @@
 
 #include <QDialog>
 
+#include <functional>
+
 class QCheckBox;
 class QComboBox;
 class QDialogButtonBox;
@@ -24,6 +26,12 @@ public:
                    QWidget *parent = nullptr);
 
     AppSettings settings() const;
+
+    // The stored settings with the receivers and database as they run now (options may have
+    // overridden the stored ones), so that a restart changes only what the user edits.
+    static AppSettings shownFor(const AppSettings &running);
+    // Asks whether to restart now for settings that need it; `restart` runs on "Restart Now".
+    static void offerRestart(QWidget *parent, std::function<void()> restart);
 
 private:
     void showState();

@@ -1,7 +1,9 @@
 #include "shortcutoverlay.h"
 
+#include <QAction>
 #include <QEvent>
 #include <QKeyEvent>
+#include <QMenu>
 #include <QPainter>
 
 namespace spanscope::ui {
@@ -19,6 +21,20 @@ void ShortcutOverlay::setEntries(QList<Entry> entries)
 {
     m_entries = std::move(entries);
     update();
+}
+
+void ShortcutOverlay::listMenus(const QList<QMenu *> &menus, const QList<Entry> &more)
+{
+    QList<Entry> entries;
+    for (QMenu *menu : menus) {
+        for (QAction *action : menu->actions()) {
+            if (!action->shortcut().isEmpty())
+                entries.append(
+                    {action->shortcut().toString(QKeySequence::NativeText),
+                     action->text().remove(QLatin1Char('&')).remove(QStringLiteral("…"))});
+        }
+    }
+    setEntries(entries + more);
 }
 
 void ShortcutOverlay::showOver()

@@ -4,6 +4,8 @@
 #include <QPair>
 #include <QWidget>
 
+class QMenu;
+
 namespace spanscope::ui {
 
 // The keyboard help (F1): every shortcut of the window, drawn over it; any key or click closes it.
@@ -16,6 +18,8 @@ public:
     explicit ShortcutOverlay(QWidget *parent);
 
     void setEntries(QList<Entry> entries);
+    // Every menu item with a shortcut, then `more` (keys that belong to a view, not a menu).
+    void listMenus(const QList<QMenu *> &menus, const QList<Entry> &more);
     const QList<Entry> &entries() const { return m_entries; }
     void showOver();
 

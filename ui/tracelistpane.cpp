@@ -102,6 +102,50 @@ std::vector<storage::TraceId> TraceListPane::selectedTraces() const
     return traces;
 }
 
+void TraceListPane::refreshChoices()
+{
+    struct Choices
+    {
+        QStringList services, sources;
+    };
+    const auto texts = [](storage::Result<std::vector<std::string>> listed) {
+        QStringList out;
+        if (listed) {
+            for (const std::string &text : *listed)
+                out << QString::fromStdString(text);
+        }
+        return out;
+    };
+    m_queries->request<Choices>(
+        this,
+        [texts](storage::TraceStore &store) {
+            return Choices{texts(store.services()), texts(store.sources())};
+        },
+        [this](Choices choices) {
+            m_filters->setServices(choices.services);
+            m_filters->setSources(choices.sources);
+            emit servicesListed(choices.services);
+        });
+}
+
+void TraceListPane::findFilteredTraces(int limit,
+                                       std::function<void(std::vector<storage::TraceId>)> done)
+{
+    storage::TraceFilter filter = m_filters->filter();
+    filter.limit = limit;
+    m_queries->request<std::vector<storage::TraceId>>(
+        this,
+        [filter](storage::TraceStore &store) {
+            std::vector<storage::TraceId> ids;
+            if (auto found = store.findTraces(filter)) {
+                for (const storage::TraceSummary &summary : *found)
+                    ids.push_back(summary.traceId);
+            }
+            return ids;
+        },
+        std::move(done));
+}
+
 // The operations of the chosen service, for the operation field's completion.
 void TraceListPane::listOperations(const QString &service)
 {

@@ -4,6 +4,7 @@
 
 #include <QWidget>
 
+#include <functional>
 #include <vector>
 
 class QLabel;
@@ -33,10 +34,17 @@ public:
     // The trace of the current row, if any; the traces of the selected rows.
     std::optional<storage::TraceId> currentTrace() const;
     std::vector<storage::TraceId> selectedTraces() const;
+    // Reads the services and sources the filters offer again (when the trace count changed);
+    // `servicesListed` hands the services on for the logs' filter.
+    void refreshChoices();
+    // The traces the filters match, newest first, up to `limit`, handed to `done` on the GUI
+    // thread.
+    void findFilteredTraces(int limit, std::function<void(std::vector<storage::TraceId>)> done);
 
 signals:
     void openRequested(const storage::TraceId &traceId); // Enter or a double click on a row
     void message(const QString &text, int timeoutMs);
+    void servicesListed(const QStringList &services);
 
 private:
     void listOperations(const QString &service);

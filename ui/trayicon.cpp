@@ -66,4 +66,18 @@ bool TrayIcon::notify(const QString &title, const QString &text, const QString &
     return true;
 }
 
+QString TrayIcon::notifyErrorTrace(const storage::TraceSummary &trace)
+{
+    const QString title
+        = tr("Error in %1")
+              .arg(trace.rootService.empty() ? tr("a trace")
+                                             : QString::fromStdString(trace.rootService));
+    const QString text = tr("%1: %n span(s) in error", "", int(trace.errorCount))
+                             .arg(trace.hasRoot ? QString::fromStdString(trace.rootName)
+                                                : tr("(root not arrived yet)"));
+    if (notify(title, text, QString::fromStdString(storage::toHex(trace.traceId))))
+        return {};
+    return title + QStringLiteral(" — ") + text;
+}
+
 } // namespace spanscope::ui

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <tracestore.h>
+
 #include <QObject>
 #include <QString>
 
@@ -22,6 +24,9 @@ public:
     void setStatus(const QString &text);
     // Shows a notification for a trace; returns false when the desktop has no tray to show it.
     bool notify(const QString &title, const QString &text, const QString &traceId);
+    // The notification for a trace with errors. Returns it as one line when the desktop has no
+    // tray to show it (for the status bar), else an empty string.
+    QString notifyErrorTrace(const storage::TraceSummary &trace);
 
 signals:
     void traceRequested(const QString &traceId);

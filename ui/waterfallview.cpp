@@ -30,6 +30,19 @@ std::string spanKey(const storage::Span &span)
 
 } // namespace
 
+QList<QPair<QString, QString>> WaterfallView::keyHelp()
+{
+    return {
+        {tr("Up / Down"), tr("Waterfall: previous / next span")},
+        {tr("Left / Right"), tr("Waterfall: collapse / expand (Left again: parent)")},
+        {tr("Home / End, PgUp / PgDn"), tr("Waterfall: first / last, page")},
+        {tr("+ / - / 0"), tr("Waterfall: zoom in / out / whole trace")},
+        {tr("Shift+Left / Right"), tr("Waterfall: pan")},
+        {tr("Ctrl+Wheel, Shift+Wheel"), tr("Waterfall: zoom at pointer / pan")},
+        {tr("Drag on the bars"), tr("Waterfall: zoom to that time range")},
+    };
+}
+
 WaterfallView::WaterfallView(QWidget *parent)
     : QAbstractScrollArea(parent)
 {

@@ -4,6 +4,8 @@
 #include "waterfalllayout.h"
 
 #include <QAbstractScrollArea>
+#include <QList>
+#include <QPair>
 
 #include <memory>
 
@@ -27,6 +29,9 @@ class WaterfallView : public QAbstractScrollArea
 {
     Q_OBJECT
 public:
+    // The keys the view answers to, with what they do, for the keyboard help.
+    static QList<QPair<QString, QString>> keyHelp();
+
     static constexpr int RowHeight = 20;
     static constexpr int AxisHeight = 24;
     static constexpr int LabelWidth = 320;

@@ -4,6 +4,7 @@
 #include "ziparchive.h"
 #include <otlp/jsondepth.h>
 #include <otlp/otlpconvert.h>
+#include <otlp/otlptext.h>
 #include <otlp/otlpjson.h>
 #include <otlp/otlpjsonsplit.h>
 

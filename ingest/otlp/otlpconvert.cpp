@@ -4,8 +4,6 @@
 
 #include <spansource.h>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cstring>
 #include <map>
@@ -213,6 +211,8 @@ std::string idBytes(const std::array<std::uint8_t, N> &id)
     return std::string(reinterpret_cast<const char *>(id.data()), N);
 }
 
+} // namespace
+
 void encodeResource(const storage::Resource &in, pb_resource::Resource &out)
 {
     encodeAttributes(in.attributes, *out.mutable_attributes());
@@ -226,8 +226,6 @@ void encodeScope(const storage::Scope &in, pb_common::InstrumentationScope &out)
     encodeAttributes(in.attributes, *out.mutable_attributes());
     out.set_dropped_attributes_count(in.droppedAttributesCount);
 }
-
-} // namespace
 
 Decoded<storage::TraceBatch> decodeTraces(const otlp_trace::ExportTraceServiceRequest &request,
                                           const IngestLimits &limits)
@@ -367,8 +365,6 @@ std::uint64_t countDataPoints(const otlp_metrics::ExportMetricsServiceRequest &r
     return points;
 }
 
-namespace {
-
 void encodeSpan(const storage::Span &span, pb_trace::Span &pb)
 {
     pb.set_trace_id(idBytes(span.traceId));
@@ -407,8 +403,6 @@ void encodeSpan(const storage::Span &span, pb_trace::Span &pb)
     }
 }
 
-} // namespace
-
 void encodeTrace(const storage::TraceData &trace, pb_trace::TracesData &out)
 {
     // One ResourceSpans per resource, one ScopeSpans per scope in it: the sender's grouping.
@@ -425,60 +419,6 @@ void encodeTrace(const storage::TraceData &trace, pb_trace::TracesData &out)
                 encodeSpan(trace.spans[index].span, *ss->add_spans());
         }
     }
-}
-
-bool writeResourceSpansJson(storage::SpanSource &source,
-                            const std::function<void(std::string_view)> &write, bool &first)
-{
-    const storage::TraceData &trace = source.header();
-    // Empty fields are left out, as the protobuf printer does.
-    const auto schemaUrl = [](const std::string &url) {
-        return url.empty() ? std::string()
-                           : ", \"schemaUrl\": "
-                + nlohmann::json(url).dump(-1, ' ', false,
-                                           nlohmann::json::error_handler_t::replace);
-    };
-    for (const auto &[resource, scopes] : storage::groupByResourceAndScope(source.places())) {
-        opentelemetry::proto::resource::v1::Resource pbResource;
-        encodeResource(trace.resources[resource], pbResource);
-        write(first ? "" : ",");
-        first = false;
-        write("\n    {\"resource\": " + printOtlpJson(pbResource)
-              + schemaUrl(trace.resources[resource].schemaUrl) + ", \"scopeSpans\": [");
-        const char *scopeComma = "";
-        for (const auto &[scope, spans] : scopes) {
-            opentelemetry::proto::common::v1::InstrumentationScope pbScope;
-            encodeScope(trace.scopes[scope], pbScope);
-            write(scopeComma);
-            scopeComma = ",";
-            write("\n      {\"scope\": " + printOtlpJson(pbScope)
-                  + schemaUrl(trace.scopes[scope].schemaUrl) + ", \"spans\": [");
-            const char *spanComma = "\n        ";
-            for (const std::size_t index : spans) {
-                const storage::StoredSpan *stored = source.span(index);
-                if (!stored)
-                    return false;
-                pb_trace::Span span;
-                encodeSpan(stored->span, span);
-                write(spanComma);
-                spanComma = ",\n        ";
-                write(printOtlpJson(span));
-            }
-            write("\n      ]}");
-        }
-        write("\n    ]}");
-    }
-    return true;
-}
-
-bool writeTraceJson(storage::SpanSource &source, const std::function<void(std::string_view)> &write)
-{
-    write("{\n  \"resourceSpans\": [");
-    bool first = true;
-    if (!writeResourceSpansJson(source, write, first))
-        return false;
-    write("\n  ]\n}\n");
-    return true;
 }
 
 void encodeLogs(const storage::LogPage &page, pb_logs::LogsData &out)

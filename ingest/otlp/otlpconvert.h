@@ -1,5 +1,10 @@
 #pragma once
 
+// The OTLP codec: protobuf messages to and from storage's types. Only ingest's own sources
+// include this header (the generated code is linked PRIVATE); the rest of the program
+// reaches OTLP through exporthandler.h, otlptext.h and the clients, which carry no protobuf
+// type.
+
 #include "ingestlimits.h"
 
 #include <batchsink.h>
@@ -11,9 +16,7 @@
 #include <opentelemetry/proto/collector/trace/v1/trace_service.pb.h>
 
 #include <cstdint>
-#include <functional>
 #include <string>
-#include <string_view>
 
 namespace spanscope::ingest {
 
@@ -39,16 +42,11 @@ std::uint64_t countDataPoints(const otlp_metrics::ExportMetricsServiceRequest &r
 
 // Stored data back to OTLP messages, for `--json` output and export.
 void encodeTrace(const storage::TraceData &trace, opentelemetry::proto::trace::v1::TracesData &out);
-// The same as OTLP-JSON TracesData, handed to `write` piece by piece (each resource once, its
-// scopes inside, one span at a time, read from the source as it is written), so a
-// million-span trace never exists whole as a message or as text. False when a span could not
-// be read (the source's error() says why).
-bool writeTraceJson(storage::SpanSource &source,
-                    const std::function<void(std::string_view)> &write);
-// Only the trace's entries of a resourceSpans list (`first`: none written before), so several
-// traces make one document.
-bool writeResourceSpansJson(storage::SpanSource &source,
-                            const std::function<void(std::string_view)> &write, bool &first);
+// The pieces, for writers that stream a trace one span at a time (otlptext.h).
+void encodeResource(const storage::Resource &in, opentelemetry::proto::resource::v1::Resource &out);
+void encodeScope(const storage::Scope &in,
+                 opentelemetry::proto::common::v1::InstrumentationScope &out);
+void encodeSpan(const storage::Span &span, opentelemetry::proto::trace::v1::Span &out);
 void encodeLogs(const storage::LogPage &page, opentelemetry::proto::logs::v1::LogsData &out);
 void encodeLogs(const storage::LogBatch &batch, opentelemetry::proto::logs::v1::LogsData &out);
 void encodeLogRecord(const storage::LogRecord &record,

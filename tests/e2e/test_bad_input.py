@@ -106,7 +106,7 @@ class BadInputTest(E2ETestCase):
                 with self.assertRaises(grpc.RpcError) as raised:
                     export(b"\xff\xff\xff\xff", timeout=10)
                 self.assertEqual(raised.exception.code(), grpc.StatusCode.INVALID_ARGUMENT)
-                self.assertIn("could not be decoded as the request of /opentelemetry.proto.collector.trace.v1.TraceService/Export",
+                self.assertIn("not a valid protobuf opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest",
                               raised.exception.details())
                 with self.assertRaises(grpc.RpcError) as raised:
                     export(b"\x0a" + b"\xff\xff\x7f" + b"\0" * (2 << 20), timeout=10)

@@ -14,6 +14,7 @@
 #include <filterbar.h>
 #include <ingestserver.h>
 #include <logdetailsview.h>
+#include <logfilereading.h>
 #include <logfilterbar.h>
 #include <loglistmodel.h>
 #include <logspane.h>
@@ -512,8 +513,8 @@ private slots:
                    "\"Traceback (most recent call last):\\n  File \\\"/srv/w.py\\\", line 9, in run"
                    "\\nRuntimeError: no disk\"}\n");
         file.close();
-        m_window->readLogFile(file.fileName(), false);
-        QTRY_VERIFY_WITH_TIMEOUT(!m_window->isReadingLogFile(), 10000);
+        m_window->logFiles()->read(file.fileName(), false);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->logFiles()->isReading(), 10000);
         QVERIFY(m_window->statusBar()->currentMessage().startsWith(QStringLiteral("Read 2 lines")));
         ui::LogsPane *logs = m_window->logsPane();
         QTRY_VERIFY_WITH_TIMEOUT(
@@ -1002,14 +1003,14 @@ private slots:
         QSplitter *split = traceView()->splitter();
         split->setSizes({700, 300});
         const QList<int> sizes = split->sizes();
-        m_window->setTheme(ui::MainWindow::Theme::Dark);
+        m_window->setTheme(ui::Theme::Dark);
         m_window->close();
         ui::MainWindow next(*m_backend);
         next.show();
         QVERIFY(QTest::qWaitForWindowExposed(&next));
         QCOMPARE(next.traceView()->splitter()->sizes(), sizes);
         QCOMPARE(QApplication::palette().color(QPalette::Window).lightness() < 100, true);
-        next.setTheme(ui::MainWindow::Theme::System);
+        next.setTheme(ui::Theme::System);
         QCOMPARE(QSettings().value(QStringLiteral("view/theme")).toString(),
                  QStringLiteral("system"));
     }

@@ -3,8 +3,9 @@
 // and span links as links; the attribute filter; copying values and the span as OTLP-JSON.
 
 #include <detailshtml.h>
-#include <otlp/otlpconvert.h>
 #include <otlp/otlpjson.h>
+
+#include <opentelemetry/proto/trace/v1/trace.pb.h>
 #include <spandetailsview.h>
 
 #include <QClipboard>

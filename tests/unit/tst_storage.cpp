@@ -5,6 +5,7 @@
 #include <counters.h>
 #include <database.h>
 #include <otlp/otlpconvert.h>
+#include <otlp/otlptext.h>
 #include <otlp/otlpjson.h>
 #include <spanwriter.h>
 #include <tracestore.h>

@@ -150,12 +150,12 @@ int main(int argc, char **argv)
     waitUntil([] { return false; }, 300);
     save("large-trace.png");
 
-    window.setTheme(ui::MainWindow::Theme::Dark);
+    window.setTheme(ui::Theme::Dark);
     view->open(traceId(sent->failedTraceId));
     waitUntil([&] { return view->waterfall()->trace()->spans.size() < 1000; });
     waitUntil([] { return false; }, 300);
     save("dark.png");
-    window.setTheme(ui::MainWindow::Theme::Light);
+    window.setTheme(ui::Theme::Light);
 
     // The sampling panel with a policy that drops health checks, after the demo's traffic.
     auto policy = ingest::SamplingPolicy::fromJson(
