@@ -1,6 +1,7 @@
 #include "demotraffic.h"
 
 #include "otlpclient.h"
+#include <otlp/otlpconvert.h>
 
 #include <opentelemetry/proto/collector/logs/v1/logs_service.grpc.pb.h>
 #include <opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h>
@@ -105,11 +106,13 @@ public:
     std::mt19937_64 &rng() { return m_rng; }
     DemoSummary &summary() { return m_summary; }
 
-    // Sends everything built so far, in requests of at most `maxSpans` spans per service.
-    storage::Result<bool> send(const std::string &address, const std::string &bearerToken)
+    // Hands everything built so far on as export requests, as an SDK batches it: at most
+    // MaxSpansPerRequest spans per request and service, then each service's logs. Stops at the
+    // first error.
+    template<typename OnTraces, typename OnLogs>
+    storage::Result<bool> forEachRequest(OnTraces onTraces, OnLogs onLogs) const
     {
-        OtlpGrpcClient client(address, bearerToken);
-        for (auto &[service, resourceSpans] : m_spans) {
+        for (const auto &[service, resourceSpans] : m_spans) {
             const pb_trace::ScopeSpans &all = resourceSpans.scope_spans(0);
             for (int first = 0; first < all.spans_size(); first += MaxSpansPerRequest) {
                 pb_collector_trace::ExportTraceServiceRequest request;
@@ -119,15 +122,15 @@ public:
                 *ss->mutable_scope() = all.scope();
                 for (int i = first; i < std::min(all.spans_size(), first + MaxSpansPerRequest); ++i)
                     *ss->add_spans() = all.spans(i);
-                if (auto sent = client.exportTraces(request); !sent)
-                    return storage::Error{sent.error()};
+                if (auto done = onTraces(request); !done)
+                    return storage::Error{done.error()};
             }
         }
-        for (auto &[service, resourceLogs] : m_logs) {
+        for (const auto &[service, resourceLogs] : m_logs) {
             pb_collector_logs::ExportLogsServiceRequest request;
             *request.add_resource_logs() = resourceLogs;
-            if (auto sent = client.exportLogs(request); !sent)
-                return storage::Error{sent.error()};
+            if (auto done = onLogs(request); !done)
+                return storage::Error{done.error()};
         }
         return true;
     }
@@ -307,12 +310,12 @@ std::pair<std::string, std::string> orderFlow(DemoBuilder &demo, std::int64_t ba
     }
 }
 
-} // namespace
+// The same seed every time: the same ids and timings on every run, so screenshots and
+// tests can rely on them.
+constexpr std::uint64_t DemoSeed = 20261124;
 
-storage::Result<DemoSummary> sendDemoTraffic(const std::string &grpcAddress,
-                                             const std::string &bearerToken, int largeTraceSpans)
+void buildDemo(DemoBuilder &demo, int largeTraceSpans)
 {
-    DemoBuilder demo(20261124);
     const std::int64_t now = demo.now();
     // Orders over the last minute, one of them failing at payment.
     std::pair<std::string, std::string> confirmation;
@@ -361,8 +364,54 @@ storage::Result<DemoSummary> sendDemoTraffic(const std::string &grpcAddress,
             attr(*step.mutable_attributes(), "document.id", std::int64_t(batch * 19 + doc));
         }
     }
-    if (auto sent = demo.send(grpcAddress, bearerToken); !sent)
+}
+
+// What a sink's answer means for the demo: stored, or why not.
+storage::Result<bool> stored(const storage::WriteOutcome &outcome)
+{
+    if (outcome.committed())
+        return true;
+    return storage::Error{outcome.error};
+}
+
+} // namespace
+
+storage::Result<DemoSummary> sendDemoTraffic(const std::string &grpcAddress,
+                                             const std::string &bearerToken, int largeTraceSpans)
+{
+    DemoBuilder demo(DemoSeed);
+    buildDemo(demo, largeTraceSpans);
+    OtlpGrpcClient client(grpcAddress, bearerToken);
+    const auto sent = demo.forEachRequest(
+        [&client](const auto &request) -> storage::Result<bool> {
+            if (auto done = client.exportTraces(request); !done)
+                return storage::Error{done.error()};
+            return true;
+        },
+        [&client](const auto &request) -> storage::Result<bool> {
+            if (auto done = client.exportLogs(request); !done)
+                return storage::Error{done.error()};
+            return true;
+        });
+    if (!sent)
         return storage::Error{sent.error()};
+    return demo.summary();
+}
+
+storage::Result<DemoSummary> writeDemoTraffic(storage::BatchSink &sink, int largeTraceSpans)
+{
+    DemoBuilder demo(DemoSeed);
+    buildDemo(demo, largeTraceSpans);
+    const IngestLimits limits;
+    const auto written = demo.forEachRequest(
+        [&](const auto &request) {
+            return stored(sink.writeTraces(decodeTraces(request, limits).batch));
+        },
+        [&](const auto &request) {
+            return stored(sink.writeLogs(decodeLogs(request, limits).batch));
+        });
+    if (!written)
+        return storage::Error{written.error()};
     return demo.summary();
 }
 

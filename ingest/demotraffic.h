@@ -1,5 +1,6 @@
 #pragma once
 
+#include <batchsink.h>
 #include <result.h>
 
 #include <cstdint>
@@ -23,5 +24,9 @@ struct DemoSummary
 storage::Result<DemoSummary> sendDemoTraffic(const std::string &grpcAddress,
                                              const std::string &bearerToken = {},
                                              int largeTraceSpans = 20000);
+// The same telemetry decoded as a receiver would and written straight into `sink`, in the same
+// requests: for tests of what is shown, where the sockets are not the point.
+storage::Result<DemoSummary> writeDemoTraffic(storage::BatchSink &sink,
+                                              int largeTraceSpans = 20000);
 
 } // namespace spanscope::ingest

@@ -1,0 +1,71 @@
+// The Logs page over the demo data: every record listed, the severity filter, and Enter on a
+// record opening the span that wrote it.
+
+#include "windowfixture.h"
+
+#include <logdetailsview.h>
+#include <logfilterbar.h>
+#include <loglistmodel.h>
+#include <logspane.h>
+
+#include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QTabWidget>
+
+using namespace spanscope;
+using namespace spanscope::testing;
+
+class TestLogsPage : public QObject
+{
+    Q_OBJECT
+private:
+    testing::DemoWindow m_fixture;
+
+    ui::MainWindow *window() { return &m_fixture.window(); }
+    ui::TraceView *traceView() const { return m_fixture.traceView(); }
+    ui::WaterfallView *waterfall() const { return m_fixture.waterfall(); }
+    const ingest::DemoSummary &demo() const { return m_fixture.demo; }
+    void openFromList(const std::string &hex) { m_fixture.openFromList(hex); }
+
+private slots:
+    void initTestCase() { m_fixture.prepare(); }
+    void init() { m_fixture.open(); }
+    void cleanup() { m_fixture.close(); }
+
+    // The Logs tab lists every record; Enter on one shows the span that wrote it.
+    void logsTabOpensTheSpanOfARecord()
+    {
+        ui::LogsPane *logs = window()->logsPane();
+        window()->tabs()->setCurrentWidget(logs);
+        QAbstractItemModelTester tester(logs->model(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QTRY_VERIFY_WITH_TIMEOUT(logs->model()->rowCount() >= 20, 5000);
+        QComboBox *severity = nullptr;
+        for (QComboBox *combo : logs->filterBar()->findChildren<QComboBox *>()) {
+            if (combo->accessibleName() == QLatin1String("Minimum severity"))
+                severity = combo;
+        }
+        QVERIFY(severity);
+        severity->setCurrentIndex(severity->findData(17));
+        emit severity->activated(severity->currentIndex());
+        QTRY_COMPARE_WITH_TIMEOUT(logs->model()->rowCount(), 1, 5000);
+        QVERIFY(logs->model()->lineText(0).contains(QStringLiteral("charge failed")));
+        logs->table()->setFocus();
+        logs->table()->setCurrentIndex(logs->model()->index(0, 0));
+        QVERIFY(logs->details()->toPlainText().contains(QStringLiteral("charge failed")));
+        QTest::keyClick(logs->table(), Qt::Key_Return);
+        QTRY_VERIFY_WITH_TIMEOUT(waterfall()->trace()
+                                     && storage::toHex(waterfall()->trace()->summary.traceId)
+                                         == demo().failedTraceId
+                                     && waterfall()->selectedRow() >= 0,
+                                 5000);
+        QTRY_COMPARE(waterfall()->selectedRow(),
+                     rowOfSpanNamed(*waterfall(), "PaymentService/Charge"));
+        logs->filterBar()->clear();
+        QTRY_VERIFY_WITH_TIMEOUT(logs->model()->rowCount() >= 20, 5000);
+        window()->tabs()->setCurrentIndex(0);
+    }
+};
+
+QTEST_MAIN(TestLogsPage)
+#include "tst_logs_page.moc"

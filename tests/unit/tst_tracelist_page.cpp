@@ -1,0 +1,255 @@
+// The trace list page over the demo data: filters and sorting, notifications of traces with
+// errors, bundles exported from the open trace and imported by a drop, and the selected traces
+// exported through the save dialog and the redaction preview. Each function gets a fresh copy
+// of the demo database.
+
+#include "windowfixture.h"
+
+#include <bundletransfer.h>
+#include <errortracewatcher.h>
+#include <files/bundle.h>
+#include <files/ziparchive.h>
+#include <filterbar.h>
+#include <tracestore.h>
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QDragEnterEvent>
+#include <QFileDialog>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressDialog>
+#include <QStatusBar>
+#include <QTimer>
+
+using namespace spanscope;
+using namespace spanscope::testing;
+
+class TestTraceListPage : public QObject
+{
+    Q_OBJECT
+private:
+    testing::DemoWindow m_fixture;
+
+    ui::MainWindow *window() { return &m_fixture.window(); }
+    ui::TraceView *traceView() const { return m_fixture.traceView(); }
+    ui::WaterfallView *waterfall() const { return m_fixture.waterfall(); }
+    const ingest::DemoSummary &demo() const { return m_fixture.demo; }
+    void openFromList(const std::string &hex) { m_fixture.openFromList(hex); }
+
+private slots:
+    void initTestCase() { m_fixture.prepare(); }
+    void init() { m_fixture.open(); }
+    void cleanup() { m_fixture.close(); }
+
+    void filtersAndSortingDriveTheList()
+    {
+        ui::FilterBar *filters = window()->filterBar();
+        filters->findChild<QCheckBox *>()->setChecked(true); // errors only
+        QTRY_COMPARE_WITH_TIMEOUT(window()->traceList()->rowCount(), 1, 5000);
+        QCOMPARE(storage::toHex(window()->traceList()->summary(0).traceId), demo().failedTraceId);
+        menuAction(*window(), QStringLiteral("Clear Filters"))->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(window()->traceList()->rowCount(), demo().traces, 5000);
+
+        // A click on the Spans header sorts by span count, biggest first on a second click.
+        QHeaderView *header = window()->traceTable()->horizontalHeader();
+        const int x = header->sectionViewportPosition(ui::TraceListModel::SpansColumn) + 5;
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(x, 5));
+        QTRY_COMPARE_WITH_TIMEOUT(window()->traceList()->summary(0).spanCount, 1, 5000);
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(x, 5));
+        QTRY_VERIFY_WITH_TIMEOUT(window()->traceList()->summary(0).spanCount >= DemoWindow::LargeTraceSpans, 5000);
+        // A text column keeps the order (and the header's indicator).
+        const int service = header->sectionViewportPosition(ui::TraceListModel::ServiceColumn) + 5;
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(service, 5));
+        QCOMPARE(header->sortIndicatorSection(), int(ui::TraceListModel::SpansColumn));
+        QVERIFY(window()->statusBar()->currentMessage().contains(QStringLiteral("sorts by")));
+        window()->traceTable()->sortByColumn(ui::TraceListModel::StartColumn, Qt::DescendingOrder);
+        QTRY_VERIFY_WITH_TIMEOUT(window()->traceList()->summary(0).spanCount < DemoWindow::LargeTraceSpans, 5000);
+    }
+
+    // With notifications on, each trace with an error is announced once (a tray message where
+    // the desktop has a tray, the status bar otherwise); traces stored before are not news.
+    void errorTracesAreNotified()
+    {
+        ui::ErrorTraceWatcher *watcher = window()->errorTraceWatcher();
+        watcher->setEnabled(true);
+        QTRY_VERIFY(watcher->isWatching());
+        QSignalSpy arrived(watcher, &ui::ErrorTraceWatcher::errorTraceArrived);
+        const auto trace = [](std::uint8_t id, bool failed) {
+            storage::TraceBatch batch = oneSpanTrace(id, "POST /pay");
+            batch.groups[0].resource.attributes = {{"service.name", {std::string("checkout")}}};
+            batch.groups[0].spans[0].statusCode
+                = failed ? storage::StatusCode::Error : storage::StatusCode::Ok;
+            return batch;
+        };
+        QVERIFY(m_fixture.backend().writer().writeTraces(trace(0xE1, false)).committed());
+        QVERIFY(m_fixture.backend().writer().writeTraces(trace(0xE2, true)).committed());
+        QTRY_COMPARE_WITH_TIMEOUT(arrived.count(), 1, 5000);
+        QCOMPARE(arrived.at(0).at(0).value<storage::TraceSummary>().traceId[0], 0xE2);
+        QCOMPARE(window()->statusBar()->currentMessage(),
+                 QString::fromUtf8("Error in checkout — POST /pay: 1 span(s) in error"));
+        // More spans of the same trace are not a new notification.
+        storage::TraceBatch more = trace(0xE2, true);
+        more.groups[0].spans[0].spanId[0] = 2;
+        QVERIFY(m_fixture.backend().writer().writeTraces(std::move(more)).committed());
+        watcher->refresh(); // a look after that commit, whatever the backend's signal does
+        QTRY_VERIFY(!watcher->isReading());
+        QCOMPARE(arrived.count(), 1);
+
+        watcher->setEnabled(false);
+        QVERIFY(m_fixture.backend().writer().writeTraces(trace(0xE3, true)).committed());
+        watcher->refresh(); // disabled: nothing more is read
+        QTRY_VERIFY(!watcher->isReading());
+        QCOMPARE(arrived.count(), 1);
+    }
+
+    // File > Export writes a bundle of the open trace; a file dropped on the window is imported.
+    void bundlesFromTheWindow()
+    {
+        openFromList(demo().failedTraceId);
+        QTemporaryDir dir;
+        const QString bundle = dir.filePath(QStringLiteral("failed.spanscope"));
+        QSignalSpy finished(window()->bundles(), &ui::BundleTransfer::finished);
+        window()->bundles()->exportTraces({waterfall()->trace()->summary.traceId}, bundle, false);
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(finished.at(0).at(0).toBool(), true);
+        QVERIFY(QFile::exists(bundle));
+        QVERIFY(window()->statusBar()->currentMessage().contains(QStringLiteral("1 trace(s)")));
+
+        QFile file(dir.filePath(QStringLiteral("job.json")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"({"resourceSpans": [{"resource": {"attributes": [{"key": "service.name",
+            "value": {"stringValue": "nightly"}}]}, "scopeSpans": [{"spans": [{"traceId":
+            "0af7651916cd43dd8448eb211c80319c", "spanId": "b7ad6b7169203331", "name": "rebuild index",
+            "startTimeUnixNano": "1700000000000000000", "endTimeUnixNano": "1700000002000000000"}]}]}]})");
+        file.close();
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(file.fileName())});
+        // As a drag from a file manager arrives: enter, then drop.
+        QDragEnterEvent enter(QPoint(400, 400), Qt::CopyAction, &mime, Qt::LeftButton,
+                              Qt::NoModifier);
+        QApplication::sendEvent(window(), &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(400, 400), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(window(), &drop);
+        // Counted, not waited for: the import may finish before a wait would start.
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 15000);
+        QCOMPARE(finished.at(1).at(0).toBool(), true);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [this] {
+                for (int row = 0; row < window()->traceList()->rowCount(); ++row) {
+                    if (window()->traceList()->summary(row).rootService == "nightly")
+                        return true;
+                }
+                return false;
+            }(),
+            5000);
+        // The file is now a source to filter by: only its trace is listed.
+        QComboBox *source = nullptr;
+        for (auto *combo : window()->filterBar()->findChildren<QComboBox *>()) {
+            if (combo->accessibleName() == QLatin1String("Source"))
+                source = combo;
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(source->findData(file.fileName()) > 0, 5000);
+        source->setCurrentIndex(source->findData(file.fileName()));
+        emit source->activated(source->currentIndex());
+        QTRY_COMPARE_WITH_TIMEOUT(window()->traceList()->rowCount(), 1, 5000);
+        QCOMPARE(window()->traceList()->summary(0).rootService, std::string("nightly"));
+        window()->filterBar()->clear();
+        QTRY_VERIFY_WITH_TIMEOUT(window()->traceList()->rowCount() > 1, 5000);
+    }
+
+    // Two traces selected in the list, File > Export Selected Traces: the save dialog, the
+    // redaction preview, then one bundle holding both, with progress while it is written.
+    void exportSelectedTracesThroughTheDialogs()
+    {
+        QTableView *table = window()->traceTable();
+        table->clearSelection();
+        table->selectionModel()->select(table->model()->index(0, 0),
+                                        QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        table->selectionModel()->select(table->model()->index(1, 0),
+                                        QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        const std::set<std::string> expected{
+            storage::toHex(window()->traceList()->summary(0).traceId),
+            storage::toHex(window()->traceList()->summary(1).traceId)};
+        QTemporaryDir dir;
+        const QString bundle = dir.filePath(QStringLiteral("two.spanscope"));
+        // The dialogs are modal: answered from the event loop they run.
+        QStringList seen;
+        QTimer answer;
+        connect(&answer, &QTimer::timeout, this, [&] {
+            QWidget *modal = QApplication::activeModalWidget();
+            if (auto *files = qobject_cast<QFileDialog *>(modal)) {
+                seen << QStringLiteral("save");
+                files->selectFile(bundle);
+                files->findChild<QLineEdit *>(QStringLiteral("fileNameEdit"))->setText(bundle);
+                QMetaObject::invokeMethod(files, &QDialog::accept);
+            } else if (auto *box = qobject_cast<QMessageBox *>(modal)) {
+                seen << QStringLiteral("preview: ") + box->text();
+                for (QAbstractButton *button : box->buttons()) {
+                    if (button->text() == QLatin1String("&Export"))
+                        button->click();
+                }
+            }
+        });
+        answer.start(50);
+        QSignalSpy finished(window()->bundles(), &ui::BundleTransfer::finished);
+        QAction *action = menuAction(*window(), QStringLiteral("Export Selected Traces…"));
+        QVERIFY(action);
+        QCOMPARE(action->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+        action->trigger();
+        QVERIFY(finished.wait(15000));
+        answer.stop();
+        QCOMPARE(finished.at(0).at(0).toBool(), true);
+        QCOMPARE(seen.size(), 2);
+        QCOMPARE(seen.at(0), QStringLiteral("save"));
+        QVERIFY2(seen.at(1).contains(QLatin1String("2 trace(s)"))
+                     || seen.at(1).contains(QLatin1String("[REDACTED]")),
+                 qPrintable(seen.at(1)));
+
+        QFile written(bundle);
+        QVERIFY(written.open(QIODevice::ReadOnly));
+        const QByteArray zip = written.readAll();
+        auto entries = ingest::ZipReader::read(std::string_view(zip.constData(), zip.size()));
+        QVERIFY(entries);
+        std::set<std::string> exported;
+        for (const auto &entry : *entries) {
+            if (entry.name != "manifest.json")
+                continue;
+            const QJsonObject manifest
+                = QJsonDocument::fromJson(QByteArray::fromStdString(entry.data)).object();
+            for (const QJsonValue trace : manifest.value(QStringLiteral("traces")).toArray())
+                exported.insert(
+                    trace.toObject().value(QStringLiteral("traceId")).toString().toStdString());
+        }
+        QCOMPARE(exported, expected);
+        QTRY_VERIFY(!window()->findChild<QProgressDialog *>()); // gone once written
+
+        // Cancelled half-way (what the progress dialog's Cancel does): no file, no leftovers.
+        auto store = storage::TraceStore::open(m_fixture.backend().addresses().database.toStdString());
+        QVERIFY(store);
+        ingest::BundleOptions options;
+        options.progress = [](std::size_t done, std::size_t total) {
+            return done < total / 2;
+        };
+        std::vector<storage::TraceId> ids;
+        for (int row = 0; row < 4; ++row)
+            ids.push_back(window()->traceList()->summary(row).traceId);
+        const QString cancelled = dir.filePath(QStringLiteral("cancelled.spanscope"));
+        auto halfway = ingest::writeBundle(**store, ids, options, cancelled.toStdString());
+        QVERIFY(!halfway);
+        QVERIFY(QString::fromStdString(halfway.error()).contains(QLatin1String("cancelled")));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files),
+                 QStringList{QStringLiteral("two.spanscope")});
+    }
+};
+
+QTEST_MAIN(TestTraceListPage)
+#include "tst_tracelist_page.moc"

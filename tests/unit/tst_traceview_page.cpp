@@ -1,0 +1,267 @@
+// The trace view page over the demo data: opening a trace from the keyboard, collapse and
+// expand, drag-to-zoom, search with next/previous, the exception and its editor links, span
+// links across traces, the critical path, live updates of the open trace, and the trace's log
+// records with their markers. Each function gets a fresh copy of the demo database.
+
+#include "windowfixture.h"
+
+#include <logdetailsview.h>
+#include <logrowsmodel.h>
+#include <servicecolour.h>
+#include <spandetailsview.h>
+#include <tracelogsview.h>
+#include <waterfallminimap.h>
+
+#include <QApplication>
+#include <QImage>
+#include <QLineEdit>
+#include <QMouseEvent>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStatusBar>
+#include <QTest>
+#include <QUrl>
+
+using namespace spanscope;
+using namespace spanscope::testing;
+
+class TestTraceViewPage : public QObject
+{
+    Q_OBJECT
+private:
+    testing::DemoWindow m_fixture;
+
+    ui::MainWindow *window() { return &m_fixture.window(); }
+    ui::TraceView *traceView() const { return m_fixture.traceView(); }
+    ui::WaterfallView *waterfall() const { return m_fixture.waterfall(); }
+    const ingest::DemoSummary &demo() const { return m_fixture.demo; }
+    void openFromList(const std::string &hex) { m_fixture.openFromList(hex); }
+
+private slots:
+    void initTestCase() { m_fixture.prepare(); }
+    void init() { m_fixture.open(); }
+    void cleanup() { m_fixture.close(); }
+
+    // Enter opens a trace; Left/Right collapse and expand; the menu collapses and expands all.
+    void openCollapseAndExpandFromTheKeyboard()
+    {
+        openFromList(demo().failedTraceId);
+        QCOMPARE(waterfall()->visibleRows().size(), size_t(11));
+        QCOMPARE(waterfall()->selectedRow(), 0); // the root, selected for the keyboard
+        waterfall()->setFocus();
+        QTest::keyClick(waterfall(), Qt::Key_Left);
+        QCOMPARE(waterfall()->visibleRows().size(), size_t(1));
+        QTest::keyClick(waterfall(), Qt::Key_Right);
+        QCOMPARE(waterfall()->visibleRows().size(), size_t(11));
+        QTest::keyClick(waterfall(), Qt::Key_Down);
+        QCOMPARE(waterfall()->selectedRow(), 1);
+        QVERIFY(traceView()->details()->toPlainText().startsWith(QStringLiteral("POST")));
+        menuAction(*window(), QStringLiteral("Collapse All"))->trigger();
+        QCOMPARE(waterfall()->visibleRows().size(), size_t(1));
+        menuAction(*window(), QStringLiteral("Expand All"))->trigger();
+        QCOMPARE(waterfall()->visibleRows().size(), size_t(11));
+        QVERIFY(window()->windowTitle().contains(QStringLiteral("POST /checkout")));
+    }
+
+    void dragOnTheBarsZoomsToThatRange()
+    {
+        openFromList(demo().failedTraceId);
+        ui::WaterfallView *view = waterfall();
+        const ui::TimeMapper before = view->timeMapper();
+        const int from = ui::WaterfallView::LabelWidth + 100;
+        const int to = ui::WaterfallView::LabelWidth + 300;
+        const int y = ui::WaterfallView::AxisHeight + 5;
+        QTest::mousePress(view->viewport(), Qt::LeftButton, {}, QPoint(from, y));
+        QMouseEvent move(QEvent::MouseMove, QPointF(to, y),
+                         view->viewport()->mapToGlobal(QPointF(to, y)), Qt::NoButton,
+                         Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(view->viewport(), &move);
+        QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, QPoint(to, y));
+        const ui::TimeMapper after = view->timeMapper();
+        QVERIFY(std::abs(after.viewStart() - before.toTime(100)) <= before.viewDuration() / 1000);
+        QVERIFY(std::abs(after.viewEnd() - before.toTime(300)) <= before.viewDuration() / 1000);
+        // The minimap's window shrinks to the zoomed part; 0 shows everything again.
+        const QRect window = traceView()->minimap()->windowRect();
+        QVERIFY(window.width() < traceView()->minimap()->width() / 2);
+        view->setFocus();
+        QTest::keyClick(view, Qt::Key_0);
+        QCOMPARE(view->timeMapper().viewStart(), 0);
+    }
+
+    // Ctrl+F, type, F3: the match is selected (its collapsed ancestors expanded) and shown.
+    void searchFindsAndSelectsMatches()
+    {
+        openFromList(demo().failedTraceId);
+        menuAction(*window(), QStringLiteral("Collapse All"))->trigger();
+        QTest::keyClick(window(), Qt::Key_F, Qt::ControlModifier);
+        QLineEdit *find = traceView()->findField();
+        QTRY_VERIFY(find->hasFocus());
+        QTest::keyClicks(find, QStringLiteral("postgres")); // an attribute value
+        QTRY_COMPARE_WITH_TIMEOUT(waterfall()->matches().size(), size_t(1), 5000);
+        QTest::keyClick(window(), Qt::Key_F3);
+        const int stock = rowOfSpanNamed(*waterfall(), "SELECT stock");
+        QCOMPARE(waterfall()->selectedRow(), stock);
+        QVERIFY(
+            std::find(waterfall()->visibleRows().begin(), waterfall()->visibleRows().end(), stock)
+            != waterfall()->visibleRows().end());
+        QVERIFY(traceView()->details()->toPlainText().contains(QStringLiteral("postgresql")));
+
+        find->clear();
+        QTest::keyClicks(find, QStringLiteral("checkout"));
+        QTRY_VERIFY_WITH_TIMEOUT(waterfall()->matches().size() > 2, 5000);
+        QTest::keyClick(window(), Qt::Key_F3);
+        const auto &matches = waterfall()->matches();
+        const auto first = std::find(matches.begin(), matches.end(), waterfall()->selectedRow());
+        QVERIFY(first != matches.end());
+        QTest::keyClick(window(), Qt::Key_F3); // the next match, wrapping at the end
+        const auto second = first + 1 == matches.end() ? matches.begin() : first + 1;
+        QCOMPARE(waterfall()->selectedRow(), *second);
+        QTest::keyClick(window(), Qt::Key_F3, Qt::ShiftModifier);
+        QCOMPARE(waterfall()->selectedRow(), *first);
+        find->clear();
+        QTRY_VERIFY_WITH_TIMEOUT(waterfall()->matches().empty(), 5000);
+    }
+
+    // The Python exception is shown first, and its frames open the configured editor.
+    void exceptionFramesOpenTheEditor()
+    {
+        openFromList(demo().failedTraceId);
+        waterfall()->selectRow(rowOfSpanNamed(*waterfall(), "process_payment"));
+        ui::SpanDetailsView *details = traceView()->details();
+        const QString text = details->toPlainText();
+        QVERIFY(text.indexOf(QStringLiteral("checkout.payments.PaymentDeclined"))
+                < text.indexOf(QStringLiteral("Attributes")));
+        QSettings().setValue(QStringLiteral("editor/command"),
+                             QStringLiteral("/bin/true {file} {line}"));
+        QSignalSpy frames(traceView(), &ui::TraceView::openFrame);
+        const QString html = details->toHtml();
+        const int at = html.indexOf(QStringLiteral("frame:"));
+        QVERIFY(at > 0);
+        emit details->anchorClicked(
+            QUrl::fromEncoded(html.mid(at, html.indexOf(QLatin1Char('"'), at) - at).toUtf8()));
+        QCOMPARE(frames.count(), 1);
+        QCOMPARE(frames.at(0).at(0).toString(), QStringLiteral("/srv/checkout/app/orders.py"));
+        QCOMPARE(frames.at(0).at(1).toInt(), 88);
+        QVERIFY(window()->statusBar()->currentMessage().contains(
+            QStringLiteral("Opening /srv/checkout/app/orders.py:88")));
+    }
+
+    // The e-mail worker's span links to an order's confirmation: following it opens that trace
+    // with the linked span selected.
+    void followingASpanLinkOpensTheLinkedSpan()
+    {
+        std::string worker;
+        for (int row = 0; row < window()->traceList()->rowCount(); ++row) {
+            if (window()->traceList()->summary(row).rootService == "notifications")
+                worker = storage::toHex(window()->traceList()->summary(row).traceId);
+        }
+        openFromList(worker);
+        waterfall()->selectRow(rowOfSpanNamed(*waterfall(), "order-emails process"));
+        const storage::SpanLink link
+            = waterfall()
+                  ->trace()
+                  ->spans[waterfall()->layout()->span(waterfall()->selectedRow())]
+                  .span.links.at(0);
+        ui::SpanDetailsView *details = traceView()->details();
+        const QString html = details->toHtml();
+        const int at = html.indexOf(QStringLiteral("span:")
+                                    + QString::fromStdString(storage::toHex(link.traceId)));
+        QVERIFY(at > 0);
+        const QUrl url(html.mid(at, html.indexOf(QLatin1Char('"'), at) - at));
+        emit details->anchorClicked(url);
+        QTRY_VERIFY_WITH_TIMEOUT(waterfall()->trace()->summary.traceId == link.traceId, 5000);
+        QTRY_VERIFY(waterfall()->selectedRow() >= 0);
+        const int span = waterfall()->layout()->span(waterfall()->selectedRow());
+        QCOMPARE(waterfall()->trace()->spans[span].span.spanId, link.spanId);
+        QCOMPARE(waterfall()->trace()->spans[span].span.name, std::string("send_confirmation"));
+    }
+
+    // Ctrl+K marks the critical path: a span off it is drawn faded.
+    void criticalPathFadesTheSpansOffIt()
+    {
+        openFromList(demo().failedTraceId);
+        QTest::keyClick(window(), Qt::Key_K, Qt::ControlModifier);
+        QVERIFY(waterfall()->showsCriticalPath());
+        // The Redis call ran while the stock check did, which took longer: not on the path.
+        const QRect bar = waterfall()->barRect(rowOfSpanNamed(*waterfall(), "HGETALL"));
+        const QImage image = waterfall()->viewport()->grab().toImage();
+        const QColor shown = image.pixelColor(bar.center());
+        QTest::keyClick(window(), Qt::Key_K, Qt::ControlModifier);
+        QVERIFY(!waterfall()->showsCriticalPath());
+        const QColor normal = waterfall()->viewport()->grab().toImage().pixelColor(bar.center());
+        QVERIFY2(shown.saturation() < normal.saturation(),
+                 qPrintable(shown.name() + QLatin1String(" vs ") + normal.name()));
+    }
+
+    // Spans arriving for the open trace appear in place; the selection stays.
+    void theOpenTraceUpdatesInPlace()
+    {
+        openFromList(demo().failedTraceId);
+        const int charge = rowOfSpanNamed(*waterfall(), "PaymentService/Charge");
+        waterfall()->selectRow(charge);
+        const storage::Span chargeSpan
+            = waterfall()->trace()->spans[waterfall()->layout()->span(charge)].span;
+        storage::TraceBatch batch;
+        batch.groups.emplace_back();
+        batch.groups[0].resource.attributes = {{"service.name", {std::string("payments")}}};
+        storage::Span late;
+        late.traceId = chargeSpan.traceId;
+        late.spanId[0] = 0xAB;
+        late.parentSpanId = chargeSpan.spanId;
+        late.name = "fraud check (late)";
+        late.startUnixNano = chargeSpan.startUnixNano + 1'000'000;
+        late.endUnixNano = late.startUnixNano + 5'000'000;
+        batch.groups[0].spans.push_back(late);
+        const std::string selectedName = chargeSpan.name;
+        QVERIFY(m_fixture.backend().writer().writeTraces(std::move(batch)).committed());
+        QTRY_COMPARE_WITH_TIMEOUT(waterfall()->trace()->spans.size(), size_t(12), 5000);
+        QVERIFY(rowOfSpanNamed(*waterfall(), "fraud check (late)") >= 0);
+        const int selected = waterfall()->layout()->span(waterfall()->selectedRow());
+        QCOMPARE(waterfall()->trace()->spans[selected].span.name, selectedName);
+    }
+
+    // Under the waterfall: the trace's records, narrowed to the selected span on request, and a
+    // marker per record on its span's row; a click on a marker picks the record and back.
+    void traceLogsAndTheirMarkers()
+    {
+        openFromList(demo().failedTraceId);
+        ui::TraceLogsView *logs = traceView()->logs();
+        QCOMPARE(logs->shownCount(), 3);
+        QCOMPARE(waterfall()->logMarkers().size(), size_t(3));
+        const int charge = rowOfSpanNamed(*waterfall(), "PaymentService/Charge");
+        const auto error
+            = std::find_if(waterfall()->logMarkers().begin(), waterfall()->logMarkers().end(),
+                           [](const ui::LogMarker &m) { return m.severity == 17; });
+        QVERIFY(error != waterfall()->logMarkers().end());
+        QCOMPARE(error->row, charge);
+        const QRect mark = waterfall()->markerRect(*error);
+        QVERIFY(!mark.isEmpty());
+        const QImage image = waterfall()->viewport()->grab().toImage();
+        QCOMPARE(image.pixelColor(mark.center()), ui::severityColour(17));
+
+        QTest::mouseClick(waterfall()->viewport(), Qt::LeftButton, {}, mark.center());
+        QCOMPARE(waterfall()->selectedRow(), charge);
+        QVERIFY(traceView()->logDetails()->toPlainText().contains(QStringLiteral("charge failed")));
+        QVERIFY(logs->table()->currentIndex().data().isValid());
+
+        logs->setScope(ui::TraceLogsView::Scope::Span); // the Charge span wrote one
+        QCOMPARE(logs->shownCount(), 1);
+        waterfall()->selectRow(rowOfSpanNamed(*waterfall(), "process_order"));
+        QCOMPARE(logs->shownCount(), 1); // "processing order"
+        logs->setScope(ui::TraceLogsView::Scope::SpanAndChildren);
+        QCOMPARE(logs->shownCount(), 3); // and its children's
+
+        // Picking a record selects the span that wrote it.
+        const auto *model = logs->table()->model();
+        for (int row = 0; row < model->rowCount(); ++row) {
+            if (model->index(row, ui::LogRowsModel::BodyColumn).data().toString()
+                == QLatin1String("order validated"))
+                logs->table()->setCurrentIndex(model->index(row, 0));
+        }
+        QCOMPARE(waterfall()->selectedRow(), rowOfSpanNamed(*waterfall(), "validate_order"));
+        logs->setScope(ui::TraceLogsView::Scope::Trace);
+    }
+};
+
+QTEST_MAIN(TestTraceViewPage)
+#include "tst_traceview_page.moc"
