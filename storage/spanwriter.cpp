@@ -2,9 +2,11 @@
 
 #include "counters.h"
 #include "database.h"
-#include "dictionaryreader.h"
-#include "tracetext.h"
 #include "valuecodec.h"
+#include "writer/dictionary.h"
+#include "writer/logtextindex.h"
+#include "writer/retention.h"
+#include "writer/tracesummaries.h"
 
 #include <QLoggingCategory>
 
@@ -18,12 +20,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
-#include <limits>
 #include <set>
 #include <thread>
 #include <tuple>
 #include <unordered_map>
-#include <unordered_set>
 #include <variant>
 
 Q_LOGGING_CATEGORY(lcWriter, "spanscope.storage.writer", QtWarningMsg)
@@ -47,15 +47,11 @@ namespace {
 
 constexpr std::size_t MaxJobsPerTransaction = 512;
 constexpr std::size_t MaxItemsPerTransaction = 200'000;
-constexpr std::size_t MaxCachedStrings = 500'000;
+constexpr std::size_t MaxCachedOperations = 500'000;
 constexpr std::size_t MaxCachedTraces = 200'000;
-constexpr std::size_t MaxInternedValueLength = 64;
 constexpr std::size_t MaxRememberedRejections = 50;
 constexpr auto MaintenanceInterval = std::chrono::seconds(2);
-constexpr std::int64_t MaxIdleWalBytes = 32ll << 20; // the journal_size_limit set at open
 
-// What the full-text index holds for a log body: strings as they are, structured bodies as
-// the text a user sees.
 std::int64_t nowNanos()
 {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -103,38 +99,6 @@ struct TraceIdHash
     }
 };
 
-std::set<std::string> splitServices(std::string_view text)
-{
-    std::set<std::string> out;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        const std::size_t end = std::min(text.find(ServiceSeparator, pos), text.size());
-        if (end > pos)
-            out.emplace(text.substr(pos, end - pos));
-        pos = end + 1;
-    }
-    return out;
-}
-
-std::string joinServices(const std::set<std::string> &services)
-{
-    std::string out;
-    for (const std::string &s : services) {
-        if (!out.empty())
-            out += ServiceSeparator;
-        out += s;
-    }
-    return out;
-}
-
-// A service as the summary lists it: without the separator.
-std::string summaryName(const std::string &service)
-{
-    std::string name = service;
-    std::replace(name.begin(), name.end(), ServiceSeparator, '?');
-    return name;
-}
-
 } // namespace
 
 struct SpanWriter::Job
@@ -144,15 +108,19 @@ struct SpanWriter::Job
     std::promise<WriteOutcome> done;
 };
 
-// The writer thread's state: its connection, prepared statements and the caches that keep
-// dictionary, resource and trace-key lookups out of SQLite on the hot path.
-class SpanWriter::Session final : public StringInterner
+// The writer thread's state: its connection, and the parts each transaction goes through —
+// the dictionary, the resource/scope/trace-row catalogue with its caches, the span and log
+// rows, the log-text index, the per-trace summaries — and retention between commits.
+class SpanWriter::Session final
 {
 public:
     explicit Session(std::unique_ptr<Database> db)
         : m_db(std::move(db))
-        , m_findString(*m_db, "SELECT id FROM strings WHERE value = ?")
-        , m_insertString(*m_db, "INSERT INTO strings(value) VALUES (?)")
+        , m_error(*m_db)
+        , m_dictionary(*m_db, m_error)
+        , m_logText(*m_db, m_error)
+        , m_summaries(*m_db, m_error)
+        , m_retention(*m_db)
         , m_findResource(*m_db, "SELECT resource_id FROM resources WHERE fingerprint = ?")
         , m_insertResource(*m_db,
                            "INSERT INTO resources(fingerprint, service_name, attributes, "
@@ -167,15 +135,6 @@ public:
                         "error_count, log_count, has_root, root_service, root_name, "
                         "services, received_ns, updated_seq, source) "
                         "VALUES (?,?,0,0,0,0,0,0,'','','',?,0,?)")
-        , m_readSummary(*m_db,
-                        "SELECT start_ns, end_ns, span_count, error_count, log_count, "
-                        "has_root, root_service, root_name, services, more_services "
-                        "FROM traces WHERE trace_key = ?")
-        , m_writeSummary(*m_db,
-                         "UPDATE traces SET start_ns=?, end_ns=?, span_count=?, "
-                         "error_count=?, log_count=?, has_root=?, root_service=?, "
-                         "root_name=?, services=?, updated_seq=?, more_services=? "
-                         "WHERE trace_key=?")
         , m_insertSpan(*m_db,
                        "INSERT OR IGNORE INTO spans(trace_key, span_id, parent_span_id, name_id, "
                        "kind, start_offset_ns, duration_ns, status_code, status_message, flags, "
@@ -188,21 +147,6 @@ public:
                       "dropped_attributes, flags, event_name, resource_id, scope_id, "
                       "time_estimated, service_guessed) "
                       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-        , m_insertLogText(*m_db, "INSERT INTO logs_text(rowid, body) VALUES (?, ?)")
-        , m_placeWaitingLogs(
-              *m_db,
-              "UPDATE logs SET "
-              "time_ns = CASE WHEN time_estimated = 2 THEN (SELECT t.base_ns + s.start_offset_ns "
-              "+ s.duration_ns FROM spans s JOIN traces t ON t.trace_key = s.trace_key "
-              "WHERE s.trace_key = logs.trace_key AND s.span_id = logs.span_id) ELSE time_ns END, "
-              "resource_id = CASE WHEN service_guessed = 1 THEN (SELECT s.resource_id FROM spans s "
-              "WHERE s.trace_key = logs.trace_key AND s.span_id = logs.span_id) "
-              "ELSE resource_id END, "
-              "time_estimated = CASE WHEN time_estimated = 2 THEN 1 ELSE time_estimated END, "
-              "service_guessed = 0 "
-              "WHERE trace_key = ?1 AND (time_estimated = 2 OR service_guessed = 1) AND EXISTS "
-              "(SELECT 1 FROM spans s WHERE s.trace_key = logs.trace_key "
-              "AND s.span_id = logs.span_id)")
         , m_insertOperation(*m_db,
                             "INSERT OR IGNORE INTO operations(service_name, span_name, "
                             "kind) VALUES (?,?,?)")
@@ -215,42 +159,19 @@ public:
             m_commitSeq = last.integer(0);
     }
 
-    // Indexes the bodies of log records stored before the text index existed (schema 3). Runs
-    // once, when the migration left its marker.
-    Result<bool> indexStoredLogText()
-    {
-        Statement pending(*m_db, "SELECT 1 FROM counters WHERE name = 'schema.logs_text_pending'");
-        if (!pending.next())
-            return true;
-        pending.reset();
-        DictionaryReader dictionary(*m_db);
-        if (auto begin = m_db->exec("BEGIN IMMEDIATE"); !begin)
-            return Error{begin.error()};
-        Statement logs(*m_db, "SELECT log_key, body FROM logs");
-        AnyValue body;
-        while (logs.next()) {
-            body = {};
-            if (!decodeAnyValue(logs.blob(1), dictionary, body))
-                continue; // a damaged body stays unsearchable; the record itself is kept
-            m_insertLogText.bind(1, logs.integer(0)).bindText(2, searchableText(body)).run();
-        }
-        logs.reset();
-        m_db->exec("DELETE FROM counters WHERE name = 'schema.logs_text_pending'");
-        if (auto done = m_db->exec("COMMIT"); !done) {
-            m_db->exec("ROLLBACK");
-            return Error{"Cannot index the stored log records: " + done.error()};
-        }
-        return true;
-    }
+    Result<bool> indexStoredLogText() { return m_logText.indexStored(); }
 
     // Returns the first statement that could not be prepared, if any, as an error sentence.
     std::string prepareError() const
     {
+        for (const std::string &error :
+             {m_dictionary.prepareError(), m_logText.prepareError(), m_summaries.prepareError()}) {
+            if (!error.empty())
+                return error;
+        }
         for (const Statement *statement :
-             {&m_findString, &m_insertString, &m_findResource, &m_insertResource, &m_findScope,
-              &m_insertScope, &m_findTrace, &m_insertTrace, &m_readSummary, &m_writeSummary,
-              &m_insertSpan, &m_insertLog, &m_insertLogText, &m_placeWaitingLogs,
-              &m_insertOperation, &m_addCounter}) {
+             {&m_findResource, &m_insertResource, &m_findScope, &m_insertScope, &m_findTrace,
+              &m_insertTrace, &m_insertSpan, &m_insertLog, &m_insertOperation, &m_addCounter}) {
             if (!statement->prepared())
                 return statement->prepareError();
         }
@@ -273,142 +194,41 @@ public:
                 writeLogs(logs);
                 counters[counters::LogRecordsAccepted] += logs.recordCount();
             }
-            if (!m_error.empty())
+            if (m_error.failed())
                 break;
         }
         ++m_commitSeq;
-        if (m_error.empty())
-            flushSummaries();
+        if (!m_error.failed())
+            m_summaries.flush(m_commitSeq);
         if (m_duplicates > 0) {
             counters[counters::SpansDuplicated] += m_duplicates;
             m_duplicates = 0;
         }
         for (const auto &[name, delta] : counters) {
-            if (m_error.empty() && !m_addCounter.bindText(1, name).bind(2, delta).run())
-                m_error = m_db->lastError();
+            if (!m_error.failed())
+                m_error.check(m_addCounter.bindText(1, name).bind(2, delta).run());
         }
-        if (m_error.empty()) {
+        if (!m_error.failed()) {
             if (auto done = m_db->exec("COMMIT"); done)
                 return {};
             else
-                m_error = done.error();
+                m_error.set(done.error());
         }
         m_db->exec("ROLLBACK");
-        return failed(m_error);
+        return failed(m_error.what());
     }
 
-    // A reader that is nearly always inside a read transaction keeps SQLite's own (passive)
-    // checkpoints from resetting the WAL, which then grows with every commit. A checkpoint that
-    // waits for a gap between reads (TRUNCATE) gives the space back. Checked after each commit.
-    void checkpointIfLarge(std::int64_t budgetBytes)
-    {
-        if (m_db->walBytes() <= std::max<std::int64_t>(MaxIdleWalBytes, budgetBytes / 8))
-            return;
-        // The checkpoint must find a moment when no reader is inside a transaction; the default
-        // busy handler sleeps up to 100 ms between looks and misses short gaps, so look every
-        // millisecond, for up to the usual five seconds.
-        sqlite3_busy_handler(
-            m_db->handle(),
-            [](void *, int attempts) {
-                if (attempts >= 5000)
-                    return 0;
-                std::this_thread::sleep_for(std::chrono::milliseconds(1));
-                return 1;
-            },
-            nullptr);
-        m_db->exec("PRAGMA wal_checkpoint(TRUNCATE)");
-        sqlite3_busy_timeout(m_db->handle(), 5000);
-    }
+    void checkpointIfLarge(std::int64_t budgetBytes) { m_retention.checkpointIfLarge(budgetBytes); }
 
     std::int64_t commitSeq() const { return m_commitSeq; }
 
-    // Evicts the oldest unpinned traces, in chunks, until usage is back under 90 % of budget;
-    // true when it evicted any.
+    // True when it evicted any traces.
     bool enforceRetention(std::int64_t budgetBytes)
     {
-        checkpointIfLarge(budgetBytes);
-        // What the WAL still holds counts against the budget, but at most a quarter of it:
-        // evicting data cannot shrink a WAL a reader holds, and must not empty the store trying.
-        const std::int64_t wal = std::min(m_db->walBytes(), budgetBytes / 4);
-        if (m_db->usedBytes() + wal <= budgetBytes)
+        if (!m_retention.enforce(budgetBytes))
             return false;
-        Statement oldest(*m_db,
-                         "SELECT trace_key, span_count, start_ns FROM traces WHERE pinned = 0 "
-                         "ORDER BY trace_key LIMIT ?");
-        Statement total(*m_db, "SELECT count(*) FROM traces WHERE pinned = 0");
-        Statement deleteSpans(*m_db, "DELETE FROM spans WHERE trace_key = ?");
-        Statement deleteLogText(
-            *m_db,
-            "DELETE FROM logs_text WHERE rowid IN (SELECT log_key FROM logs WHERE trace_key = ?)");
-        Statement deleteLogs(*m_db, "DELETE FROM logs WHERE trace_key = ?");
-        Statement deleteTrace(*m_db, "DELETE FROM traces WHERE trace_key = ?");
-        Statement deleteLooseLogText(*m_db,
-                                     "DELETE FROM logs_text WHERE rowid IN (SELECT log_key FROM "
-                                     "logs WHERE trace_key IS NULL AND time_ns < ?)");
-        Statement deleteLooseLogs(*m_db,
-                                  "DELETE FROM logs WHERE trace_key IS NULL AND time_ns < ?");
-        while (m_db->usedBytes() + wal > budgetBytes * 9 / 10) {
-            std::int64_t remaining = 0;
-            if (total.next())
-                remaining = total.integer(0);
-            total.reset();
-            if (remaining == 0)
-                break;
-            const std::int64_t chunk = std::max<std::int64_t>(100, remaining / 50);
-            std::uint64_t traces = 0, spans = 0;
-            std::int64_t newestStart = 0;
-            m_db->exec("BEGIN IMMEDIATE");
-            oldest.bind(1, chunk);
-            std::vector<std::int64_t> keys;
-            while (oldest.next()) {
-                keys.push_back(oldest.integer(0));
-                spans += static_cast<std::uint64_t>(oldest.integer(1));
-                newestStart = std::max(newestStart, oldest.integer(2));
-            }
-            oldest.reset();
-            for (const std::int64_t key : keys) {
-                deleteSpans.bind(1, key).run();
-                deleteLogText.bind(1, key).run();
-                deleteLogs.bind(1, key).run();
-                deleteTrace.bind(1, key).run();
-                ++traces;
-            }
-            deleteLooseLogText.bind(1, newestStart).run();
-            deleteLooseLogs.bind(1, newestStart).run();
-            m_addCounter.bindText(1, counters::TracesEvicted).bind(2, traces).run();
-            m_addCounter.bindText(1, counters::SpansEvicted).bind(2, spans).run();
-            if (auto done = m_db->exec("COMMIT"); !done) {
-                qCWarning(lcWriter) << "retention failed:" << done.error().c_str();
-                m_db->exec("ROLLBACK");
-                break;
-            }
-            checkpointIfLarge(budgetBytes); // deleting writes to the WAL too
-        }
-        m_traceKeys.clear();
+        m_traceKeys.clear(); // evicted rows may be among them
         return true;
-    }
-
-    std::uint64_t internKey(std::string_view key) override
-    {
-        if (auto it = m_strings.find(key); it != m_strings.end())
-            return it->second;
-        return lookUpOrInsert(key);
-    }
-
-    std::uint64_t internValue(std::string_view, std::string_view value) override
-    {
-        if (value.size() > MaxInternedValueLength)
-            return 0;
-        if (auto it = m_strings.find(value); it != m_strings.end())
-            return it->second;
-        // A value goes into the dictionary the second time it is seen: repeated values (routes,
-        // user ids) become references, one-off values (request ids) stay inline and never grow
-        // the dictionary or its index.
-        if (m_seenOnce.size() > MaxCachedStrings)
-            m_seenOnce.clear();
-        if (m_seenOnce.insert(std::hash<std::string_view>{}(value)).second)
-            return 0;
-        return lookUpOrInsert(value);
     }
 
 private:
@@ -418,66 +238,17 @@ private:
         std::int64_t base = 0; // span starts are stored relative to this
     };
 
-    struct TraceDelta
-    {
-        bool fresh = false;
-        std::int64_t start = std::numeric_limits<std::int64_t>::max();
-        std::int64_t end = 0;
-        std::int64_t spans = 0;
-        std::int64_t errors = 0;
-        std::int64_t logs = 0;
-        bool hasRoot = false;
-        std::string rootService, rootName;
-        // The earliest span seen stands in for the root until the root arrives.
-        std::int64_t firstStart = std::numeric_limits<std::int64_t>::max();
-        std::string firstService, firstName;
-        std::set<std::string> services; // at most MaxSummaryServices
-        bool moreServices = false;
-    };
-
-    struct StringHash
-    {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view s) const
-        {
-            return std::hash<std::string_view>{}(s);
-        }
-    };
-
     WriteOutcome failed(const std::string &error)
     {
         // The rolled-back transaction may have handed out ids that no longer exist.
-        m_strings.clear();
+        m_dictionary.forget();
         m_resources.clear();
         m_scopes.clear();
         m_traceKeys.clear();
         m_operations.clear();
-        m_touched.clear();
+        m_summaries.forget();
         m_duplicates = 0;
         return {WriteOutcome::Status::Failed, "The database could not be written: " + error};
-    }
-
-    void check(bool ok)
-    {
-        if (!ok && m_error.empty())
-            m_error = m_db->lastError();
-    }
-
-    std::uint64_t lookUpOrInsert(std::string_view text)
-    {
-        if (m_strings.size() > MaxCachedStrings)
-            m_strings.clear();
-        std::uint64_t id = 0;
-        m_findString.bindText(1, text);
-        if (m_findString.next())
-            id = static_cast<std::uint64_t>(m_findString.integer(0));
-        m_findString.reset();
-        if (id == 0) {
-            check(m_insertString.bindText(1, text).run());
-            id = static_cast<std::uint64_t>(sqlite3LastRowId());
-        }
-        m_strings.emplace(std::string(text), id);
-        return id;
     }
 
     std::int64_t sqlite3LastRowId() { return sqlite3_last_insert_rowid(m_db->handle()); }
@@ -488,18 +259,18 @@ private:
         if (auto it = m_resources.find(fingerprint); it != m_resources.end())
             return it->second;
         std::string attrs;
-        encodeAttributes(resource.attributes, *this, attrs);
+        encodeAttributes(resource.attributes, m_dictionary, attrs);
         std::int64_t id = 0;
         if (m_findResource.bindBlob(1, fingerprint).next())
             id = m_findResource.integer(0);
         m_findResource.reset();
         if (id == 0) {
-            check(m_insertResource.bindBlob(1, fingerprint)
-                      .bindText(2, resource.serviceName())
-                      .bindBlob(3, attrs)
-                      .bind(4, resource.droppedAttributesCount)
-                      .bindText(5, resource.schemaUrl)
-                      .run());
+            m_error.check(m_insertResource.bindBlob(1, fingerprint)
+                              .bindText(2, resource.serviceName())
+                              .bindBlob(3, attrs)
+                              .bind(4, resource.droppedAttributesCount)
+                              .bindText(5, resource.schemaUrl)
+                              .run());
             id = sqlite3LastRowId();
         }
         m_resources.emplace(std::move(fingerprint), id);
@@ -512,19 +283,19 @@ private:
         if (auto it = m_scopes.find(fingerprint); it != m_scopes.end())
             return it->second;
         std::string attrs;
-        encodeAttributes(scope.attributes, *this, attrs);
+        encodeAttributes(scope.attributes, m_dictionary, attrs);
         std::int64_t id = 0;
         if (m_findScope.bindBlob(1, fingerprint).next())
             id = m_findScope.integer(0);
         m_findScope.reset();
         if (id == 0) {
-            check(m_insertScope.bindBlob(1, fingerprint)
-                      .bindText(2, scope.name)
-                      .bindText(3, scope.version)
-                      .bindBlob(4, attrs)
-                      .bind(5, scope.droppedAttributesCount)
-                      .bindText(6, scope.schemaUrl)
-                      .run());
+            m_error.check(m_insertScope.bindBlob(1, fingerprint)
+                              .bindText(2, scope.name)
+                              .bindText(3, scope.version)
+                              .bindBlob(4, attrs)
+                              .bind(5, scope.droppedAttributesCount)
+                              .bindText(6, scope.schemaUrl)
+                              .run());
             id = sqlite3LastRowId();
         }
         m_scopes.emplace(std::move(fingerprint), id);
@@ -543,13 +314,13 @@ private:
             row = {m_findTrace.integer(0), m_findTrace.integer(1)};
         m_findTrace.reset();
         if (row.key == 0) {
-            check(m_insertTrace.bindBlob(1, traceId.data(), traceId.size())
-                      .bind(2, time)
-                      .bind(3, nowNanos())
-                      .bindText(4, source)
-                      .run());
+            m_error.check(m_insertTrace.bindBlob(1, traceId.data(), traceId.size())
+                              .bind(2, time)
+                              .bind(3, nowNanos())
+                              .bindText(4, source)
+                              .run());
             row = {sqlite3LastRowId(), time};
-            m_touched[row.key].fresh = true;
+            m_summaries.markNew(row.key);
         }
         m_traceKeys.emplace(traceId, row);
         return row;
@@ -558,13 +329,13 @@ private:
     void noteOperation(const std::string &service, const std::string &name, SpanKind kind)
     {
         auto entry = std::make_tuple(service, name, static_cast<int>(kind));
-        if (m_operations.size() > MaxCachedStrings)
+        if (m_operations.size() > MaxCachedOperations)
             m_operations.clear();
         if (m_operations.insert(entry).second)
-            check(m_insertOperation.bindText(1, service)
-                      .bindText(2, name)
-                      .bind(3, static_cast<int>(kind))
-                      .run());
+            m_error.check(m_insertOperation.bindText(1, service)
+                              .bindText(2, name)
+                              .bind(3, static_cast<int>(kind))
+                              .run());
     }
 
     void writeTraces(const TraceBatch &batch)
@@ -574,28 +345,28 @@ private:
             const std::int64_t resource = resourceId(group.resource);
             const std::int64_t scope = scopeId(group.scope);
             const std::string service = group.resource.serviceName();
-            const std::string listed = summaryName(service);
+            const std::string listed = TraceSummaries::listedName(service);
             for (const Span &span : group.spans) {
                 const TraceRow trace = traceRow(
                     span.traceId, static_cast<std::int64_t>(span.startUnixNano), batch.source);
-                const std::int64_t key = trace.key;
                 attrs.clear();
                 events.clear();
                 links.clear();
-                encodeAttributes(span.attributes, *this, attrs);
+                encodeAttributes(span.attributes, m_dictionary, attrs);
                 if (!span.events.empty())
-                    encodeEvents(span.events, span.startUnixNano, *this, events);
+                    encodeEvents(span.events, span.startUnixNano, m_dictionary, events);
                 if (!span.links.empty())
-                    encodeLinks(span.links, *this, links);
+                    encodeLinks(span.links, m_dictionary, links);
                 const auto start = static_cast<std::int64_t>(span.startUnixNano);
                 // A span that ends before it starts is stored with zero duration.
                 const auto end = std::max(start, static_cast<std::int64_t>(span.endUnixNano));
-                m_insertSpan.bind(1, key).bindBlob(2, span.spanId.data(), span.spanId.size());
+                m_insertSpan.bind(1, trace.key)
+                    .bindBlob(2, span.spanId.data(), span.spanId.size());
                 if (span.isRoot())
                     m_insertSpan.bindNull(3);
                 else
                     m_insertSpan.bindBlob(3, span.parentSpanId.data(), span.parentSpanId.size());
-                m_insertSpan.bind(4, internKey(span.name))
+                m_insertSpan.bind(4, m_dictionary.internKey(span.name))
                     .bind(5, static_cast<int>(span.kind))
                     .bind(6, start - trace.base)
                     .bind(7, end - start)
@@ -617,32 +388,13 @@ private:
                     .bind(17, span.droppedAttributesCount)
                     .bind(18, span.droppedEventsCount)
                     .bind(19, span.droppedLinksCount);
-                check(m_insertSpan.run());
+                m_error.check(m_insertSpan.run());
                 if (sqlite3_changes(m_db->handle()) == 0) {
                     ++m_duplicates; // the same span again, from a retried export
                     continue;
                 }
                 noteOperation(service, span.name, span.kind);
-
-                TraceDelta &delta = m_touched[key];
-                delta.start = std::min(delta.start, start);
-                delta.end = std::max(delta.end, end);
-                ++delta.spans;
-                if (span.statusCode == StatusCode::Error)
-                    ++delta.errors;
-                if (span.isRoot()) {
-                    delta.hasRoot = true;
-                    delta.rootService = service;
-                    delta.rootName = span.name;
-                } else if (start < delta.firstStart) {
-                    delta.firstStart = start;
-                    delta.firstService = service;
-                    delta.firstName = span.name;
-                }
-                if (delta.services.size() < MaxSummaryServices)
-                    delta.services.insert(listed);
-                else if (!delta.services.count(listed))
-                    delta.moreServices = true;
+                m_summaries.addSpan(trace.key, span, start, end, service, listed);
             }
         }
     }
@@ -659,15 +411,15 @@ private:
             for (const LogRecord &record : group.records) {
                 body.clear();
                 attrs.clear();
-                encodeAnyValue(record.body, *this, body);
-                encodeAttributes(record.attributes, *this, attrs);
+                encodeAnyValue(record.body, m_dictionary, body);
+                encodeAttributes(record.attributes, m_dictionary, attrs);
                 // A record with one timestamp is placed at the time it was observed.
                 const std::uint64_t time
                     = record.timeUnixNano ? record.timeUnixNano : record.observedTimeUnixNano;
                 if (isValid(record.traceId)) {
                     const std::int64_t key
                         = traceRow(record.traceId, static_cast<std::int64_t>(time)).key;
-                    ++m_touched[key].logs;
+                    m_summaries.addLog(key);
                     m_insertLog.bind(1, key);
                 } else {
                     m_insertLog.bindNull(1);
@@ -688,93 +440,29 @@ private:
                     .bind(12, resource)
                     .bind(13, scope);
                 // A linked record without a time, or with a guessed service, waits for its span
-                // (flushSummaries places it once the span is stored, maybe in this commit).
+                // (the summaries place it once the span is stored, maybe in this commit).
                 const bool linked = isValid(record.traceId) && isValid(record.spanId);
                 m_insertLog.bind(14, linked && record.timeUnixNano == 0 ? 2 : 0)
                     .bind(15, linked && serviceGuessed ? 1 : 0);
-                check(m_insertLog.run());
-                check(m_insertLogText.bind(1, sqlite3LastRowId())
-                          .bindText(2, searchableText(record.body))
-                          .run());
+                m_error.check(m_insertLog.run());
+                m_logText.add(sqlite3LastRowId(), record.body);
             }
         }
-    }
-
-    // Folds this transaction's per-trace changes into the summary rows the trace list reads.
-    void flushSummaries()
-    {
-        for (auto &[key, delta] : m_touched) {
-            std::int64_t start = delta.start, end = delta.end;
-            std::int64_t spans = delta.spans, errors = delta.errors, logs = delta.logs;
-            bool hasRoot = delta.hasRoot;
-            std::string rootService = delta.hasRoot ? delta.rootService : delta.firstService;
-            std::string rootName = delta.hasRoot ? delta.rootName : delta.firstName;
-            std::set<std::string> services = std::move(delta.services);
-            bool moreServices = delta.moreServices;
-            const bool hadSpans = !delta.fresh && m_readSummary.bind(1, key).next();
-            if (hadSpans && m_readSummary.integer(2) > 0) {
-                start = std::min(start, m_readSummary.integer(0));
-                end = std::max(end, m_readSummary.integer(1));
-                const bool storedRoot = m_readSummary.integer(5) != 0;
-                // Keep the stored label unless this batch brought the root, or an earlier span.
-                if (storedRoot
-                    || (!delta.hasRoot && delta.firstStart >= m_readSummary.integer(0))) {
-                    if (!delta.hasRoot || storedRoot) {
-                        rootService = std::string(m_readSummary.text(6));
-                        rootName = std::string(m_readSummary.text(7));
-                    }
-                }
-                hasRoot = hasRoot || storedRoot;
-                auto stored = splitServices(m_readSummary.text(8));
-                services.merge(stored);
-                moreServices = moreServices || m_readSummary.integer(9) != 0;
-                // The summary stays small whatever a trace names, so every commit that touches
-                // it costs the same.
-                while (services.size() > MaxSummaryServices) {
-                    services.erase(std::prev(services.end()));
-                    moreServices = true;
-                }
-            }
-            if (hadSpans) {
-                spans += m_readSummary.integer(2);
-                errors += m_readSummary.integer(3);
-                logs += m_readSummary.integer(4);
-            }
-            m_readSummary.reset();
-            if (spans == 0) // a trace known only from logs so far
-                start = end = 0;
-            if (logs > 0)
-                check(m_placeWaitingLogs.bind(1, key).run());
-            check(m_writeSummary.bind(1, start)
-                      .bind(2, end)
-                      .bind(3, spans)
-                      .bind(4, errors)
-                      .bind(5, logs)
-                      .bind(6, hasRoot ? 1 : 0)
-                      .bindText(7, rootService)
-                      .bindText(8, rootName)
-                      .bindText(9, joinServices(services))
-                      .bind(10, m_commitSeq)
-                      .bind(11, moreServices ? 1 : 0)
-                      .bind(12, key)
-                      .run());
-        }
-        m_touched.clear();
     }
 
     std::unique_ptr<Database> m_db;
-    Statement m_findString, m_insertString, m_findResource, m_insertResource, m_findScope,
-        m_insertScope, m_findTrace, m_insertTrace, m_readSummary, m_writeSummary, m_insertSpan,
-        m_insertLog, m_insertLogText, m_placeWaitingLogs, m_insertOperation, m_addCounter;
-    std::string m_error;
+    TransactionError m_error;
+    Dictionary m_dictionary;
+    LogTextIndex m_logText;
+    TraceSummaries m_summaries;
+    Retention m_retention;
+    Statement m_findResource, m_insertResource, m_findScope, m_insertScope, m_findTrace,
+        m_insertTrace, m_insertSpan, m_insertLog, m_insertOperation, m_addCounter;
     std::uint64_t m_duplicates = 0;
     std::int64_t m_commitSeq = 0; // numbers commits for traces.updated_seq
-    std::unordered_map<std::string, std::uint64_t, StringHash, std::equal_to<>> m_strings;
-    std::unordered_set<std::size_t> m_seenOnce; // hashes of values seen once, not yet interned
     std::unordered_map<std::string, std::int64_t> m_resources, m_scopes;
     std::unordered_map<TraceId, TraceRow, TraceIdHash> m_traceKeys;
     std::set<std::tuple<std::string, std::string, int>> m_operations;
-    std::unordered_map<std::int64_t, TraceDelta> m_touched;
 };
 
 Result<std::unique_ptr<SpanWriter>> SpanWriter::open(const std::string &path, WriterOptions options)
