@@ -4,8 +4,9 @@
 
 namespace spanscope::ingest {
 
-// How deep untrusted JSON may nest; OTLP-JSON needs about 12.
-inline constexpr int MaxJsonNesting = 128;
+// How deep untrusted JSON may nest, everywhere JSON is read (requests, files, log lines): OTLP-
+// JSON needs about 12 plus what AnyValue nests; protobuf's JSON parser stops at 100.
+inline constexpr int MaxJsonNesting = 64;
 
 // Whether JSON text nests arrays and objects at most `maxDepth` deep (strings are skipped).
 // Checked before parsing untrusted text: the parsed value is later printed and converted

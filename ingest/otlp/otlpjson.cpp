@@ -1,5 +1,7 @@
 #include "otlpjson.h"
 
+#include "jsondepth.h"
+
 #include <google/protobuf/util/json_util.h>
 #include <telemetry.h>
 
@@ -11,8 +13,6 @@
 namespace spanscope::ingest {
 
 namespace {
-
-constexpr std::size_t MaxJsonDepth = 64;
 
 bool isIdKey(std::string_view key)
 {
@@ -124,8 +124,8 @@ public:
             switch (c) {
             case '{':
             case '[':
-                if (m_path.size() >= MaxJsonDepth)
-                    return "the JSON is nested more than " + std::to_string(MaxJsonDepth)
+                if (m_path.size() >= MaxJsonNesting)
+                    return "the JSON is nested more than " + std::to_string(MaxJsonNesting)
                         + " levels deep at " + path();
                 m_path.push_back({c == '[', 0, {}});
                 expectingKey = c == '{';

@@ -1,6 +1,7 @@
 // OTLP-JSON as the specification and real exporters write it: hex ids, int64 as strings or
 // numbers, integer enums, unknown fields ignored; and clear errors for what is wrong.
 
+#include <otlp/jsondepth.h>
 #include <otlp/otlpconvert.h>
 #include <otlp/otlpjson.h>
 #include <otlp/otlpjsonsplit.h>
@@ -155,6 +156,22 @@ private slots:
         Request request;
         const std::string error = ingest::parseOtlpJson(json.toStdString(), request);
         QVERIFY2(QString::fromStdString(error).contains(message), error.c_str());
+    }
+
+    // One nesting limit for every JSON Spanscope reads: a body at it is read, one level deeper
+    // is refused with the limit named.
+    void nestingStopsAtTheSharedLimit()
+    {
+        const auto nested = [](int arrays) {
+            return "{\"x\":" + std::string(std::size_t(arrays), '[')
+                + std::string(std::size_t(arrays), ']') + "}";
+        };
+        Request request;
+        QCOMPARE(ingest::parseOtlpJson(nested(ingest::MaxJsonNesting - 1), request), std::string());
+        const std::string error = ingest::parseOtlpJson(nested(ingest::MaxJsonNesting), request);
+        QVERIFY2(error.find("nested more than " + std::to_string(ingest::MaxJsonNesting))
+                     != std::string::npos,
+                 error.c_str());
     }
 
     void printsHexIdsAndStringInts()
