@@ -49,11 +49,10 @@ struct Progress
             Qt::QueuedConnection);
         return !*cancelled;
     }
-    void finish() const
-    {
-        if (dialog)
-            dialog->deleteLater();
-    }
+    // Gone at once, before any message is shown: a deferred delete would wait for the event
+    // loop while a message box runs its own, and the dialog's show timer would put it, modal,
+    // over the message.
+    void finish() const { delete dialog.data(); }
 };
 
 } // namespace
@@ -120,8 +119,8 @@ void BundleTransfer::exportTraces(const std::vector<storage::TraceId> &traces, Q
         [this, traces, path](Preview preview) {
             --m_busy;
             if (!preview) {
-                QMessageBox::warning(m_window, tr("Export"),
-                                     QString::fromStdString(preview.error()));
+                showProblem(tr("Export"), QString::fromStdString(preview.error()));
+                emit finished(false);
                 return;
             }
             QString masked;
@@ -178,8 +177,7 @@ void BundleTransfer::writeBundle(const std::vector<storage::TraceId> &traces, co
                 return;
             }
             if (!written) {
-                QMessageBox::warning(m_window, tr("Export"),
-                                     QString::fromStdString(written.error()));
+                showProblem(tr("Export"), QString::fromStdString(written.error()));
                 emit finished(false);
                 return;
             }
@@ -191,6 +189,15 @@ void BundleTransfer::writeBundle(const std::vector<storage::TraceId> &traces, co
                          8000);
             emit finished(true);
         });
+}
+
+void BundleTransfer::showProblem(const QString &title, const QString &text)
+{
+    emit message(tr("%1 failed.").arg(title), 10000); // not "Importing…" any more
+    auto *box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, m_window);
+    box->setObjectName(QStringLiteral("transferProblem"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
 }
 
 void BundleTransfer::importFiles(const QStringList &paths)
@@ -228,12 +235,12 @@ void BundleTransfer::importFiles(const QStringList &paths)
             return;
         --self->m_busy;
         const auto &[report, errors] = done;
-        if (!errors.isEmpty())
-            QMessageBox::warning(self->m_window, tr("Import"),
-                                 tr("Not imported (nothing of these files was stored):\n%1")
-                                     .arg(errors.join(QLatin1Char('\n'))));
         if (!report.isEmpty())
             emit self->message(tr("Imported %1.").arg(report.join(QStringLiteral("; "))), 10000);
+        if (!errors.isEmpty())
+            self->showProblem(tr("Import"),
+                              tr("Not imported (nothing of these files was stored):\n%1")
+                                  .arg(errors.join(QLatin1Char('\n'))));
         emit self->finished(errors.isEmpty());
     });
 }

@@ -36,6 +36,8 @@ signals:
 
 private:
     void writeBundle(const std::vector<storage::TraceId> &traces, const QString &path, bool redact);
+    // Says what failed in a window-modal box that returns at once (the status bar says it too).
+    void showProblem(const QString &title, const QString &text);
 
     Backend &m_backend;
     QWidget *m_window;

@@ -249,6 +249,46 @@ private slots:
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files),
                  QStringList{QStringLiteral("two.spanscope")});
     }
+
+    // A truncated bundle and an export to a folder that does not exist: each ends with its
+    // message box on top (no progress dialog left over it), the status bar saying it failed,
+    // and Enter closing the box.
+    void failedTransfersLeaveNoDialogBehind()
+    {
+        QTemporaryDir dir;
+        const QString good = dir.filePath(QStringLiteral("good.spanscope"));
+        QSignalSpy finished(window()->bundles(), &ui::BundleTransfer::finished);
+        window()->bundles()->exportTraces({window()->traceList()->summary(0).traceId}, good,
+                                          false);
+        QVERIFY(finished.wait(10000));
+        QFile whole(good);
+        QVERIFY(whole.open(QIODevice::ReadOnly));
+        const QByteArray bytes = whole.readAll();
+        QFile truncated(dir.filePath(QStringLiteral("truncated.spanscope")));
+        QVERIFY(truncated.open(QIODevice::WriteOnly));
+        truncated.write(bytes.left(bytes.size() / 2));
+        truncated.close();
+
+        const auto failsCleanly = [&](const std::function<void()> &start) {
+            finished.clear();
+            start();
+            QVERIFY(finished.wait(10000));
+            QCOMPARE(finished.at(0).at(0).toBool(), false);
+            QVERIFY(window()->findChildren<QProgressDialog *>().isEmpty());
+            auto *box = window()->findChild<QMessageBox *>(QStringLiteral("transferProblem"));
+            QVERIFY(box);
+            QTRY_COMPARE(QApplication::activeModalWidget(), box);
+            QVERIFY(window()->statusBar()->currentMessage().endsWith(QStringLiteral("failed.")));
+            QTest::keyClick(box, Qt::Key_Return);
+            QTRY_VERIFY(!window()->findChild<QMessageBox *>(QStringLiteral("transferProblem")));
+        };
+        failsCleanly([&] { window()->importFiles({truncated.fileName()}); });
+        failsCleanly([&] {
+            window()->bundles()->exportTraces({window()->traceList()->summary(0).traceId},
+                                              dir.filePath(QStringLiteral("no/such/dir/x.spanscope")),
+                                              false);
+        });
+    }
 };
 
 QTEST_MAIN(TestTraceListPage)
