@@ -24,6 +24,13 @@ void DetailsBrowser::showPage(const QString &html)
     verticalScrollBar()->setValue(scroll);
 }
 
+void DetailsBrowser::changeEvent(QEvent *event)
+{
+    QTextBrowser::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        render();
+}
+
 void DetailsBrowser::activate(const QUrl &url)
 {
     const QString scheme = url.scheme();

@@ -27,7 +27,11 @@ protected:
     void copy(const QString &text, const QString &what);
     // Entries to add after the standard ones (e.g. "Copy as OTLP-JSON").
     virtual void addContextActions(QMenu *menu) { Q_UNUSED(menu) }
+    // Renders the page again: link and block colours come from the palette when the HTML is
+    // made, so a theme switch redraws with this.
+    virtual void render() = 0;
     void contextMenuEvent(QContextMenuEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
     void activate(const QUrl &url);

@@ -2,7 +2,9 @@
 
 #include <tracetext.h>
 
+#include <QGuiApplication>
 #include <QObject>
+#include <QPalette>
 #include <QRegularExpression>
 #include <QUrl>
 
@@ -94,10 +96,19 @@ QString DetailsHtml::exception(const storage::Attributes &attributes, const QStr
     const auto *type = attributeNamed(attributes, "exception.type");
     const auto *message = attributeNamed(attributes, "exception.message");
     const auto *stack = attributeNamed(attributes, "exception.stacktrace");
-    QString html = QStringLiteral(
-        "<div style='background:#fdf0ef; color:#222; border:1px solid #dc322f; padding:4px'>");
-    html += QStringLiteral("<p style='color:#dc322f'><b>%1</b>: %2 <small>%3</small></p>")
-                .arg(type ? plainValue(*type).toHtmlEscaped() : QObject::tr("Exception"),
+    // A tint of red over the page's own background, so the block reads in light and dark.
+    const QPalette palette = QGuiApplication::palette();
+    const QColor base = palette.color(QPalette::Base);
+    const QColor red = base.lightness() < 128 ? QColor(0xff, 0x6b, 0x5f) : QColor(0xc0, 0x22, 0x1b);
+    const QColor tint = QColor::fromRgbF(base.redF() * 0.88 + red.redF() * 0.12,
+                                         base.greenF() * 0.88 + red.greenF() * 0.12,
+                                         base.blueF() * 0.88 + red.blueF() * 0.12);
+    QString html = QStringLiteral("<div style='background:%1; color:%2; border:1px solid %3; "
+                                  "padding:4px'>")
+                       .arg(tint.name(), palette.color(QPalette::Text).name(), red.name());
+    html += QStringLiteral("<p style='color:%1'><b>%2</b>: %3 <small>%4</small></p>")
+                .arg(red.name(),
+                     type ? plainValue(*type).toHtmlEscaped() : QObject::tr("Exception"),
                      message ? plainValue(*message).toHtmlEscaped() : QString(), when);
     if (stack)
         html += QStringLiteral("<pre style='white-space: pre-wrap'>%1</pre>")

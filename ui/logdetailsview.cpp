@@ -16,15 +16,21 @@ LogDetailsView::LogDetailsView(QWidget *parent)
 void LogDetailsView::clearLog()
 {
     m_row.reset();
-    copyValues().clear();
-    setHtml(tr("<p><i>Select a log record to see all of it.</i></p>"));
+    render();
 }
 
 void LogDetailsView::showLog(const LogRow &row)
 {
     m_row = row;
+    render();
+}
+
+void LogDetailsView::render()
+{
     copyValues().clear();
-    showPage(html(row, &copyValues()));
+    if (!m_row)
+        return setHtml(tr("<p><i>Select a log record to see all of it.</i></p>"));
+    showPage(html(*m_row, &copyValues()));
 }
 
 QString LogDetailsView::html(const LogRow &row, QStringList *copyValues)

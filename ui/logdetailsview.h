@@ -20,6 +20,9 @@ public:
 
     static QString html(const LogRow &row, QStringList *copyValues = nullptr);
 
+protected:
+    void render() override;
+
 private:
     std::optional<LogRow> m_row;
 };

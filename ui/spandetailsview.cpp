@@ -20,8 +20,7 @@ void SpanDetailsView::clearSpan()
 {
     m_trace.reset();
     m_span = -1;
-    copyValues().clear();
-    setHtml(tr("<p><i>Select a span in the waterfall to see its details.</i></p>"));
+    render();
 }
 
 void SpanDetailsView::showSpan(std::shared_ptr<const storage::TraceData> trace, int spanIndex)
@@ -43,6 +42,8 @@ void SpanDetailsView::setAttributeFilter(const QString &text)
 void SpanDetailsView::render()
 {
     copyValues().clear();
+    if (!m_trace)
+        return setHtml(tr("<p><i>Select a span in the waterfall to see its details.</i></p>"));
     showPage(html(*m_trace, m_span, m_filter, &copyValues()));
 }
 

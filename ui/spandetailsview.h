@@ -32,10 +32,9 @@ public:
 
 protected:
     void addContextActions(QMenu *menu) override;
+    void render() override;
 
 private:
-    void render();
-
     std::shared_ptr<const storage::TraceData> m_trace;
     int m_span = -1;
     QString m_filter;

@@ -16,6 +16,7 @@
 #include <QImage>
 #include <QLineEdit>
 #include <QMouseEvent>
+#include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStatusBar>
@@ -260,6 +261,33 @@ private slots:
         }
         QCOMPARE(waterfall()->selectedRow(), rowOfSpanNamed(*waterfall(), "validate_order"));
         logs->setScope(ui::TraceLogsView::Scope::Trace);
+    }
+
+    // A theme switch redraws the open span at once: links in the new palette's colour, the
+    // exception block tinted over the new background, not the light theme's pink.
+    void theDetailsFollowTheThemeLive()
+    {
+        openFromList(demo().failedTraceId);
+        waterfall()->selectRow(rowOfSpanNamed(*waterfall(), "process_payment"));
+        ui::SpanDetailsView *details = traceView()->details();
+        const auto guard = qScopeGuard([this] { window()->setTheme(ui::Theme::System); });
+        for (const ui::Theme theme : {ui::Theme::Dark, ui::Theme::Light}) {
+            window()->setTheme(theme);
+            const QPalette palette = QApplication::palette();
+            // The widgets hear of the new palette from the event loop.
+            QTRY_VERIFY(details->toHtml().contains(palette.color(QPalette::Link).name(),
+                                                   Qt::CaseInsensitive));
+            const QString html = details->toHtml();
+            const int block = html.indexOf(QStringLiteral("background-color:"));
+            QVERIFY(block > 0);
+            const QColor background(html.mid(block + 17, 7));
+            QVERIFY(background.isValid());
+            // The block keeps to the page's lightness: dark on dark, light on light.
+            QVERIFY2(std::abs(background.lightness()
+                              - palette.color(QPalette::Base).lightness())
+                         < 40,
+                     qPrintable(background.name()));
+        }
     }
 };
 
