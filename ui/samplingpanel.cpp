@@ -139,11 +139,7 @@ SamplingPanel::SamplingPanel(Backend &backend, QWidget *parent)
                                                       remote ? remote->grpc : QString()));
     });
     connect(previewButton, &QPushButton::clicked, this, &SamplingPanel::preview);
-    connect(clearPreview, &QPushButton::clicked, this, [this] {
-        ++m_previewGeneration;
-        m_previewText->clear();
-        emit previewReady({});
-    });
+    connect(clearPreview, &QPushButton::clicked, this, &SamplingPanel::endPreview);
     connect(m_queries, &TraceQueryThread::failed, m_previewText, &QLabel::setText);
     // The counters move when sampled spans are committed; the panel follows the commits.
     connect(&m_backend, &Backend::committed, this, &SamplingPanel::refresh);
@@ -225,9 +221,7 @@ void SamplingPanel::apply()
     }
     m_backend.setSamplingPolicy(*policy);
     QSettings().setValue(SettingsKey, QString::fromStdString(policy->toJson()));
-    ++m_previewGeneration; // a preview is about a candidate; this one is live now
-    m_previewText->clear();
-    emit previewReady({});
+    endPreview(); // a preview is about a candidate; this one is live now
     refresh();
     emit applied(QString::fromStdString(policy->summary()));
 }
@@ -238,6 +232,20 @@ void SamplingPanel::keepEverything()
     everything.remote = m_backend.samplingPolicy().remote; // what SDKs are told stays
     showPolicy(everything);
     apply();
+}
+
+void SamplingPanel::endPreview()
+{
+    ++m_previewGeneration; // a preview still running is not shown
+    m_previewText->clear();
+    emit previewReady({});
+}
+
+// Greyed rows without the panel that explains them would look like a broken list.
+void SamplingPanel::hideEvent(QHideEvent *event)
+{
+    endPreview();
+    QDialog::hideEvent(event);
 }
 
 void SamplingPanel::preview()

@@ -39,6 +39,8 @@ public:
     // Replays the edited policy over the stored traces (off the GUI thread); the answer comes
     // as previewReady and in the preview label.
     void preview();
+    // Ends the preview: the list shows every trace as stored again. Also when the panel closes.
+    void endPreview();
     QLabel *previewLabel() const { return m_previewText; }
     // Rows of the counters table, for tests: rule, kept traces, dropped traces.
     QTableWidget *countersTable() const { return m_counters; }
@@ -51,6 +53,9 @@ public:
                               const QString &samplingGrpc);
     // The policy saved by the last Apply, for the next start; keep-everything when none.
     static ingest::SamplingPolicy savedPolicy();
+
+protected:
+    void hideEvent(QHideEvent *event) override;
 
 signals:
     void applied(const QString &summary);

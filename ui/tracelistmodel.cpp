@@ -323,6 +323,7 @@ void TraceListModel::setPreview(std::map<std::int64_t, std::string> droppedKeys)
     m_previewDropped = std::move(droppedKeys);
     if (rowCount() > 0)
         emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+    emit previewChanged();
 }
 
 int TraceListModel::rowCount(const QModelIndex &parent) const

@@ -61,6 +61,8 @@ public:
     // Traces a previewed sampling policy would drop (by key, with the rule), shown greyed out
     // with the rule as their tooltip; empty ends the preview.
     void setPreview(std::map<std::int64_t, std::string> droppedKeys);
+    // How many stored traces the preview greys out; 0 when none is shown.
+    std::size_t previewDropped() const { return m_previewDropped.size(); }
     // Reads what changed since the last look (nothing while paused); asked while a read or a
     // reload runs, it reads once more after it.
     void refresh();
@@ -69,6 +71,7 @@ signals:
     void loaded(); // the first page for the current filter is shown
     void liveUpdate(int inserted, int changed); // one refresh's changes were applied
     void refreshed(); // a refresh ended, whether or not anything had changed
+    void previewChanged(); // a sampling preview began, changed or ended
     void failed(const QString &message);
 
 private:

@@ -24,12 +24,19 @@ TraceListPane::TraceListPane(const QString &databasePath, TraceQueryThread *quer
     , m_table(new QTableView(this))
     , m_pause(new QToolButton(this))
     , m_info(new QLabel(this))
+    , m_previewBanner(new QLabel(this))
     , m_queries(queries)
     , m_sortColumn(TraceListModel::StartColumn)
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 0);
     layout->addWidget(m_filters);
+    m_previewBanner->setObjectName(QStringLiteral("previewBanner"));
+    m_previewBanner->setWordWrap(true);
+    m_previewBanner->setFrameShape(QFrame::StyledPanel);
+    m_previewBanner->setMargin(4);
+    m_previewBanner->hide();
+    layout->addWidget(m_previewBanner);
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     // Several traces can be selected (Shift/Ctrl+click) to export them together.
@@ -79,6 +86,17 @@ TraceListPane::TraceListPane(const QString &databasePath, TraceQueryThread *quer
                                : tr("Live: new traces appear at once."));
     });
     m_info->setText(tr("Live: new traces appear at once."));
+    connect(m_model, &TraceListModel::previewChanged, this, [this] {
+        const auto dropped = static_cast<int>(m_model->previewDropped());
+        m_previewBanner->setVisible(dropped > 0);
+        m_previewBanner->setText(
+            tr("<b>Sampling preview:</b> the greyed traces (%n of the stored ones) are those the "
+               "candidate policy would drop; nothing is deleted. <a href='clear'>End the "
+               "preview</a>",
+               nullptr, dropped));
+    });
+    connect(m_previewBanner, &QLabel::linkActivated, m_model,
+            [this] { m_model->setPreview({}); });
     connect(m_filters, &FilterBar::filterChanged, this,
             [this] { m_model->setFilter(m_filters->filter()); });
     connect(m_filters, &FilterBar::serviceChosen, this, &TraceListPane::listOperations);

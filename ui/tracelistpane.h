@@ -31,6 +31,7 @@ public:
     TraceListModel *model() const { return m_model; }
     QTableView *table() const { return m_table; }
     QToolButton *pauseButton() const { return m_pause; }
+    QLabel *previewBanner() const { return m_previewBanner; }
     // The trace of the current row, if any; the traces of the selected rows.
     std::optional<storage::TraceId> currentTrace() const;
     std::vector<storage::TraceId> selectedTraces() const;
@@ -54,6 +55,7 @@ private:
     QTableView *m_table;
     QToolButton *m_pause;
     QLabel *m_info;
+    QLabel *m_previewBanner; // shown while a sampling preview greys rows out
     TraceQueryThread *m_queries;
     int m_sortColumn;
     Qt::SortOrder m_sortOrder = Qt::DescendingOrder;

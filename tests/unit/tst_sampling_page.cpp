@@ -148,6 +148,46 @@ private slots:
         window()->activateWindow(); // shortcuts go to the active window
         QVERIFY(QTest::qWaitForWindowActive(window()));
     }
+
+    // A preview greys rows only while the panel that explains it is open, and says so above
+    // the list; closing the panel, or the banner's link, ends it.
+    void aPreviewLastsOnlyWhileThePanelIsOpen()
+    {
+        const auto demo = ingest::writeDemoTraffic(m_fixture.server().writer(), 200);
+        QVERIFY(demo);
+        ui::TraceListModel *list = window()->traceList();
+        QTRY_VERIFY_WITH_TIMEOUT(list->rowCount() >= demo->traces, 5000);
+        const auto greyed = [list] {
+            int rows = 0;
+            for (int row = 0; row < list->rowCount(); ++row)
+                rows += list->data(list->index(row, 0), Qt::ForegroundRole).isValid() ? 1 : 0;
+            return rows;
+        };
+        auto *banner = window()->findChild<QLabel *>(QStringLiteral("previewBanner"));
+        QVERIFY(banner && !banner->isVisible());
+        ui::SamplingPanel *panel = window()->showSamplingPanel();
+        const auto startPreview = [&] {
+            panel->jsonEditor()->setPlainText(QStringLiteral(
+                R"({"dropRules": [{"field": "name", "value": "GET /healthz"}]})"));
+            panel->preview();
+            QTRY_COMPARE_WITH_TIMEOUT(greyed(), 1, 5000);
+            QVERIFY(banner->isVisible());
+            QVERIFY2(banner->text().contains(QStringLiteral("1 of the stored")),
+                     qPrintable(banner->text()));
+        };
+        startPreview();
+        panel->close(); // without Apply
+        QCOMPARE(greyed(), 0);
+        QVERIFY(!banner->isVisible());
+        QVERIFY(m_fixture.server().sampling().policy().keepsEverything());
+
+        panel = window()->showSamplingPanel();
+        startPreview();
+        emit banner->linkActivated(QStringLiteral("clear"));
+        QCOMPARE(greyed(), 0);
+        QVERIFY(!banner->isVisible());
+        panel->close();
+    }
 };
 
 QTEST_MAIN(TestSamplingPage)
