@@ -36,6 +36,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QMouseEvent>
 #include <QPointer>
 #include <QSettings>
 #include <QSplitter>
@@ -90,8 +91,18 @@ MainWindow::MainWindow(Backend &backend, QWidget *parent)
     connect(m_logs, &LogsPane::openFrame, this, &MainWindow::openFrame);
     connect(m_logs, &LogsPane::message, statusBar(), &QStatusBar::showMessage);
     connect(m_logs, &LogsPane::openSpan, m_traceView, &TraceView::openSpan);
-    connect(m_traceView, &TraceView::traceOpened, this,
-            [this](const QString &title) { setWindowTitle(tr("%1 — Spanscope").arg(title)); });
+    connect(m_traceView, &TraceView::traceOpened, this, [this](const QString &title) {
+        setWindowTitle(tr("%1 — Spanscope").arg(title));
+        // The list follows the open trace, however it was opened (a link, Ctrl+G, the logs,
+        // Back), so what is highlighted is what Ctrl+E exports.
+        const storage::TraceId open = *m_traceView->traceId();
+        if (!m_list->selectTrace(open))
+            statusBar()->showMessage(
+                tr("The open trace %1 is not in the list (filtered out, or older than the "
+                   "traces shown).")
+                    .arg(QString::fromStdString(storage::toHex(open))),
+                8000);
+    });
     const auto copiedMessage = [this](const QString &what) {
         statusBar()->showMessage(tr("Copied the %1 to the clipboard.").arg(what), 3000);
     };
@@ -127,6 +138,9 @@ MainWindow::MainWindow(Backend &backend, QWidget *parent)
                     statusBar()->showMessage(unshown, 10000);
             });
     createMenus();
+    // The mouse's back and forward buttons step through the history wherever they are pressed
+    // in this window; the widget under the pointer would not pass them on.
+    qApp->installEventFilter(this);
     resize(1200, 860);
     restoreState();
     m_errorWatcher->setEnabled(AppSettings::load(QSettings()).notifyErrorTraces);
@@ -239,6 +253,16 @@ void MainWindow::createMenus()
     QAction *collapse = view->addAction(tr("C&ollapse All"), m_traceView->waterfall(),
                                         &WaterfallView::collapseAll);
     collapse->setShortcut(Qt::CTRL | Qt::Key_BracketLeft);
+    QAction *back = view->addAction(tr("&Back"), m_traceView, &TraceView::goBack);
+    back->setShortcut(Qt::ALT | Qt::Key_Left);
+    QAction *forward = view->addAction(tr("&Forward"), m_traceView, &TraceView::goForward);
+    forward->setShortcut(Qt::ALT | Qt::Key_Right);
+    const auto enableSteps = [this, back, forward] {
+        back->setEnabled(m_traceView->history().canGoBack());
+        forward->setEnabled(m_traceView->history().canGoForward());
+    };
+    enableSteps();
+    connect(m_traceView, &TraceView::historyChanged, this, enableSteps);
     QAction *fit = view->addAction(tr("Show &Whole Trace"), this, [this] {
         if (const auto &layout = m_traceView->waterfall()->layout())
             m_traceView->waterfall()->showRange(0, layout->durationNs());
@@ -525,6 +549,23 @@ void MainWindow::saveState() const
     settings.setValue(QStringLiteral("window/logsSplit"), m_logs->splitter()->saveState());
     settings.setValue(QStringLiteral("window/columns"),
                       m_list->table()->horizontalHeader()->saveState());
+}
+
+bool MainWindow::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() == QEvent::MouseButtonPress) {
+        const auto button = static_cast<QMouseEvent *>(event)->button();
+        auto *widget = qobject_cast<QWidget *>(watched);
+        if ((button == Qt::BackButton || button == Qt::ForwardButton) && widget
+            && widget->window() == this) {
+            if (button == Qt::BackButton)
+                m_traceView->goBack();
+            else
+                m_traceView->goForward();
+            return true;
+        }
+    }
+    return QMainWindow::eventFilter(watched, event);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -112,6 +112,22 @@ std::optional<storage::TraceId> TraceListPane::currentTrace() const
     return m_model->summary(index.row()).traceId;
 }
 
+bool TraceListPane::selectTrace(const storage::TraceId &traceId)
+{
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        if (m_model->summary(row).traceId == traceId) {
+            const QModelIndex index = m_model->index(row, 0);
+            m_table->selectionModel()->setCurrentIndex(
+                index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            m_table->scrollTo(index);
+            return true;
+        }
+    }
+    m_table->selectionModel()->clearSelection();
+    m_table->selectionModel()->setCurrentIndex({}, QItemSelectionModel::NoUpdate);
+    return false;
+}
+
 std::vector<storage::TraceId> TraceListPane::selectedTraces() const
 {
     std::vector<storage::TraceId> traces;

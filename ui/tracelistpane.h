@@ -35,6 +35,9 @@ public:
     // The trace of the current row, if any; the traces of the selected rows.
     std::optional<storage::TraceId> currentTrace() const;
     std::vector<storage::TraceId> selectedTraces() const;
+    // Makes the trace's row the current and only selected one, without opening it; false (and
+    // no row selected) when the list does not show it.
+    bool selectTrace(const storage::TraceId &traceId);
     // Reads the services and sources the filters offer again (when the trace count changed);
     // `servicesListed` hands the services on for the logs' filter.
     void refreshChoices();

@@ -113,8 +113,10 @@ TraceView::TraceView(const QString &databasePath, QWidget *parent)
             [this](const OpenedTrace &opened) { show(opened, false); });
     connect(m_opener, &TraceOpener::refreshed, this,
             [this](const OpenedTrace &opened) { show(opened, true); });
-    connect(m_opener, &TraceOpener::failed, this,
-            [this](const QString &text) { emit message(text, 5000); });
+    connect(m_opener, &TraceOpener::failed, this, [this](const QString &text) {
+        m_fromHistory = false;
+        emit message(text, 5000);
+    });
     connect(m_waterfall, &WaterfallView::spanSelected, this, &TraceView::spanSelected);
     connect(m_waterfall, &WaterfallView::logMarkerClicked, this, [this](int log) {
         m_logs->selectLog(log);
@@ -228,14 +230,21 @@ void TraceView::show(const OpenedTrace &opened, bool refreshed)
     } else if (!refreshed && layout->rowCount() > 0) {
         m_waterfall->selectRow(0);
     }
-    if (!refreshed)
+    if (!refreshed) {
+        if (!m_fromHistory)
+            m_history.visit({s.traceId, selectedSpanId()});
+        m_fromHistory = false;
+        emit historyChanged();
         emit traceOpened(title);
+    }
 }
 
 void TraceView::spanSelected(int spanIndex)
 {
     const auto &trace = m_waterfall->trace();
     m_details->showSpan(trace, spanIndex);
+    if (trace && spanIndex >= 0)
+        m_history.selectSpan(trace->summary.traceId, trace->spans[spanIndex].span.spanId);
     // The logs view narrows to the span (and its subtree) when asked to.
     std::set<std::string> subtree;
     std::string span;
@@ -285,13 +294,54 @@ bool TraceView::selectSpan(const storage::SpanId &spanId, bool focusWaterfall)
 void TraceView::openSpan(const storage::TraceId &traceId, const storage::SpanId &spanId)
 {
     if (traceId == this->traceId()) {
-        if (!selectSpan(spanId))
+        const std::optional<storage::SpanId> from = selectedSpanId();
+        if (!selectSpan(spanId)) {
             emit message(tr("The span %1 has not arrived.")
                              .arg(QString::fromStdString(storage::toHex(spanId))),
                          5000);
+            return;
+        }
+        // A link followed inside the trace is a step of its own: Back returns to `from`.
+        m_history.selectSpan(traceId, from.value_or(spanId));
+        m_history.visit({traceId, spanId});
+        emit historyChanged();
         return;
     }
     open(traceId, spanId);
+}
+
+std::optional<storage::SpanId> TraceView::selectedSpanId() const
+{
+    const auto &trace = m_waterfall->trace();
+    const auto &layout = m_waterfall->layout();
+    const int row = m_waterfall->selectedRow();
+    if (!trace || !layout || row < 0 || layout->isPlaceholder(row))
+        return std::nullopt;
+    return trace->spans[layout->span(row)].span.spanId;
+}
+
+void TraceView::goBack()
+{
+    if (const auto place = m_history.back())
+        goTo(*place);
+}
+
+void TraceView::goForward()
+{
+    if (const auto place = m_history.forward())
+        goTo(*place);
+}
+
+void TraceView::goTo(const NavigationHistory::Place &place)
+{
+    emit historyChanged();
+    if (place.trace == traceId()) {
+        if (place.span)
+            selectSpan(*place.span);
+        return;
+    }
+    m_fromHistory = true;
+    open(place.trace, place.span);
 }
 
 void TraceView::focusFind()

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "navigationhistory.h"
+
 #include <tracestore.h>
 
 #include <QTimer>
@@ -50,6 +52,10 @@ public:
     void findPrevious();
     void setCriticalPathShown(bool shown);
     void copySpanAsOtlpJson();
+    // Back and Forward through the traces opened and links followed (Alt+Left, Alt+Right).
+    void goBack();
+    void goForward();
+    const NavigationHistory &history() const { return m_history; }
 
     WaterfallView *waterfall() const { return m_waterfall; }
     SpanDetailsView *details() const { return m_details; }
@@ -63,6 +69,7 @@ signals:
     void message(const QString &text, int timeoutMs);
     void openFrame(const QString &file, int line);
     void traceOpened(const QString &title);
+    void historyChanged(); // Back or Forward became possible or impossible
 
 private:
     void show(const OpenedTrace &opened, bool refreshed);
@@ -72,6 +79,8 @@ private:
     void showMatch(int step);
     void updateMatchLabel();
     bool selectSpan(const storage::SpanId &spanId, bool focusWaterfall = true);
+    void goTo(const NavigationHistory::Place &place);
+    std::optional<storage::SpanId> selectedSpanId() const;
 
     TraceOpener *m_opener;
     QLabel *m_title;
@@ -89,6 +98,8 @@ private:
     std::optional<storage::SpanId> m_pendingSpan; // to select once the trace is shown
     quint64 m_searchGeneration = 0;
     int m_currentMatch = -1; // index into the waterfall's matches
+    NavigationHistory m_history;
+    bool m_fromHistory = false; // the trace being opened is a step Back or Forward
 };
 
 } // namespace spanscope::ui

@@ -289,6 +289,55 @@ private slots:
                      qPrintable(background.name()));
         }
     }
+
+    // However a trace is opened (the list, a followed link, Back), the list highlights it; Back
+    // and Forward (Alt+Left / Alt+Right, the mouse's side buttons) return to each trace with
+    // the span that was selected.
+    void theListFollowsTheOpenTraceAndBackReturns()
+    {
+        std::string worker;
+        for (int row = 0; row < window()->traceList()->rowCount(); ++row) {
+            if (window()->traceList()->summary(row).rootService == "notifications")
+                worker = storage::toHex(window()->traceList()->summary(row).traceId);
+        }
+        openFromList(worker);
+        const int consumer = rowOfSpanNamed(*waterfall(), "order-emails process");
+        waterfall()->selectRow(consumer);
+        const storage::SpanLink link
+            = waterfall()->trace()->spans[waterfall()->layout()->span(consumer)].span.links.at(0);
+        QSignalSpy opened(traceView(), &ui::TraceView::traceOpened);
+        traceView()->openSpan(link.traceId, link.spanId);
+        QVERIFY(opened.wait(10000));
+        const auto listed = [this] {
+            const QModelIndex current = window()->traceTable()->currentIndex();
+            return current.isValid()
+                ? storage::toHex(window()->traceList()->summary(current.row()).traceId)
+                : std::string();
+        };
+        QCOMPARE(listed(), storage::toHex(link.traceId));
+        QCOMPARE(window()->traceTable()->selectionModel()->selectedRows().size(), 1);
+
+        window()->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(window()));
+        QTest::keyClick(window(), Qt::Key_Left, Qt::AltModifier);
+        QVERIFY(opened.wait(10000));
+        QCOMPARE(storage::toHex(*traceView()->traceId()), worker);
+        QCOMPARE(waterfall()->selectedRow(), consumer);
+        QCOMPARE(listed(), worker);
+
+        QTest::keyClick(window(), Qt::Key_Right, Qt::AltModifier);
+        QVERIFY(opened.wait(10000));
+        QCOMPARE(*traceView()->traceId(), link.traceId);
+        const int linked = waterfall()->layout()->span(waterfall()->selectedRow());
+        QCOMPARE(waterfall()->trace()->spans[linked].span.spanId, link.spanId);
+
+        // The mouse's back button, pressed over the waterfall.
+        QTest::mouseClick(waterfall()->viewport(), Qt::BackButton, {}, QPoint(50, 50));
+        QVERIFY(opened.wait(10000));
+        QCOMPARE(storage::toHex(*traceView()->traceId()), worker);
+        QVERIFY(!traceView()->history().canGoBack());
+        QVERIFY(traceView()->history().canGoForward());
+    }
 };
 
 QTEST_MAIN(TestTraceViewPage)
