@@ -68,11 +68,12 @@ QRect WaterfallMinimap::windowRect() const
     const int x0 = strip.left() + static_cast<int>(strip.width() * (mapper.viewStart() / total));
     const int x1
         = strip.left() + static_cast<int>(std::ceil(strip.width() * (mapper.viewEnd() / total)));
-    const int first = m_view->firstShownPosition();
-    const int last = std::min(rows, first + m_view->shownRowCapacity());
-    const int y0 = strip.top() + strip.height() * first / rows;
-    const int y1 = strip.top() + (strip.height() * last + rows - 1) / rows;
-    return QRect(QPoint(x0, y0), QPoint(std::max(x0 + 2, x1) - 1, std::max(y0 + 2, y1) - 1));
+    // The time range in view over the whole strip: with thousands of rows, the rows in view
+    // would be a dash. Never narrower than a box a person can see and grab.
+    const int width = std::max(MinimumWindowWidth, x1 - x0);
+    const int left = std::clamp(x0 - (width - (x1 - x0)) / 2, strip.left(),
+                                std::max(strip.left(), strip.right() + 1 - width));
+    return QRect(left, strip.top(), width, strip.height());
 }
 
 void WaterfallMinimap::paintEvent(QPaintEvent *)
@@ -99,12 +100,15 @@ void WaterfallMinimap::paintEvent(QPaintEvent *)
                                          : palette().color(QPalette::Mid);
         painter.fillRect(QRect(x0, strip.top() + y, std::max(1, x1 - x0), 1), colour);
     }
-    QColor shade = palette().color(QPalette::Highlight);
-    painter.setPen(QPen(shade, 1));
-    shade.setAlpha(40);
+    // Outside the range in view is dimmed; the range itself is a framed box.
     const QRect window = windowRect();
-    painter.fillRect(window, shade);
-    painter.drawRect(window.adjusted(0, 0, -1, -1));
+    QColor dim = palette().color(QPalette::Window);
+    dim.setAlpha(150);
+    painter.fillRect(QRect(strip.topLeft(), QPoint(window.left() - 1, strip.bottom())), dim);
+    painter.fillRect(QRect(QPoint(window.right() + 1, strip.top()), strip.bottomRight()), dim);
+    painter.setPen(QPen(palette().color(QPalette::Highlight), 2));
+    painter.setBrush(Qt::NoBrush);
+    painter.drawRect(window.adjusted(1, 1, -1, -1));
 }
 
 void WaterfallMinimap::mousePressEvent(QMouseEvent *event)
@@ -124,15 +128,14 @@ void WaterfallMinimap::moveViewTo(QPointF point)
     const int rows = static_cast<int>(m_view->visibleRows().size());
     if (!layout || rows == 0)
         return;
-    // Centre the waterfall's window on the point, keeping its zoom.
+    // Centre the waterfall's time range on the point, keeping its zoom and the rows in view: the
+    // minimap is an overview of time.
     const QRect strip = stripRect();
     const double fx = std::clamp((point.x() - strip.left()) / strip.width(), 0.0, 1.0);
-    const double fy = std::clamp((point.y() - strip.top()) / strip.height(), 0.0, 1.0);
     const TimeMapper &mapper = m_view->timeMapper();
     const auto centre = static_cast<std::int64_t>(fx * layout->durationNs());
     const std::int64_t from = centre - mapper.viewDuration() / 2;
     m_view->showRange(from, from + mapper.viewDuration());
-    m_view->scrollToPosition(static_cast<int>(fy * rows) - m_view->shownRowCapacity() / 2);
 }
 
 } // namespace spanscope::ui

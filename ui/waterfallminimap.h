@@ -11,17 +11,19 @@ class WaterfallLayout;
 class WaterfallView;
 
 // The whole trace in a strip above the waterfall: every shown row folded into pixel rows, with
-// the part the waterfall shows outlined. Clicking or dragging moves the waterfall there.
+// the time range the waterfall shows framed and the rest dimmed. Clicking or dragging moves
+// the waterfall's time range there; the rows it shows stay.
 class WaterfallMinimap : public QWidget
 {
     Q_OBJECT
 public:
     static constexpr int StripHeight = 48;
+    static constexpr int MinimumWindowWidth = 8; // px: the box stays visible and grabbable
 
     explicit WaterfallMinimap(WaterfallView *view, QWidget *parent = nullptr);
 
     QSize sizeHint() const override;
-    // The outlined window, in widget coordinates.
+    // The frame of the time range in view, over the strip's whole height, in widget coordinates.
     QRect windowRect() const;
 
 protected:

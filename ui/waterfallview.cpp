@@ -22,6 +22,7 @@ constexpr int MinDragPx = 4; // a shorter drag is a click
 const std::vector<int> NoRows;
 const QColor ErrorColour(220, 50, 47);
 const QColor MatchColour(255, 200, 40);
+constexpr int EdgeMarkerWidth = 7;
 
 std::string spanKey(const storage::Span &span)
 {
@@ -240,19 +241,57 @@ int WaterfallView::rowAt(int y) const
     return position < static_cast<int>(rows.size()) ? rows[position] : -1;
 }
 
+std::pair<double, double> WaterfallView::barSpan(int layoutRow) const
+{
+    return {LabelWidth + m_mapper.toX(m_layout->start(layoutRow)),
+            LabelWidth + m_mapper.toX(m_layout->end(layoutRow))};
+}
+
 QRect WaterfallView::barRect(int layoutRow) const
 {
     const int position = m_layout ? visiblePosition(layoutRow) : -1;
     if (position < 0)
         return {};
     const int y = AxisHeight + (position - verticalScrollBar()->value()) * RowHeight;
-    const double x0 = LabelWidth + m_mapper.toX(m_layout->start(layoutRow));
-    const double x1 = LabelWidth + m_mapper.toX(m_layout->end(layoutRow));
+    const auto [x0, x1] = barSpan(layoutRow);
+    // A bar clamped to the edge would stand where the span is not (the edge marker says where).
+    if (x1 < LabelWidth || x0 > viewport()->width())
+        return {};
     const int left = static_cast<int>(
         std::floor(std::clamp(x0, double(LabelWidth), double(viewport()->width()))));
     const int right = static_cast<int>(
         std::ceil(std::clamp(x1, double(LabelWidth), double(viewport()->width()))));
     return QRect(left, y + 4, std::max(1, right - left), RowHeight - 8);
+}
+
+QRect WaterfallView::edgeMarkerRect(int layoutRow) const
+{
+    const int position = m_layout ? visiblePosition(layoutRow) : -1;
+    if (position < 0)
+        return {};
+    const auto [x0, x1] = barSpan(layoutRow);
+    const int y = AxisHeight + (position - verticalScrollBar()->value()) * RowHeight;
+    if (x1 < LabelWidth)
+        return QRect(LabelWidth + 2, y + 4, EdgeMarkerWidth, RowHeight - 8);
+    if (x0 > viewport()->width())
+        return QRect(viewport()->width() - 2 - EdgeMarkerWidth, y + 4, EdgeMarkerWidth,
+                     RowHeight - 8);
+    return {};
+}
+
+void WaterfallView::zoomKeepingSelection(double factor)
+{
+    double anchor = timelineWidth() / 2.0;
+    if (m_layout && m_selected >= 0) {
+        const std::int64_t middle = (m_layout->start(m_selected) + m_layout->end(m_selected)) / 2;
+        const double x = m_mapper.toX(middle);
+        if (x < 0 || x > timelineWidth()) {
+            const auto half = static_cast<std::int64_t>(m_mapper.viewDuration() / factor / 2);
+            return showRange(middle - half, middle + half);
+        }
+        anchor = x;
+    }
+    setMapper(m_mapper.zoomed(factor, anchor));
 }
 
 QString WaterfallView::label(int row) const
@@ -327,10 +366,12 @@ void WaterfallView::paintRow(QPainter &painter, int position, int row, const QFo
 
     // Bar, coloured by service; errors are red with the service colour as a stripe. With the
     // critical path shown, the spans off it are faded.
-    const QRect bar = barRect(row);
-    if (bar.right() < LabelWidth || bar.left() > width)
-        return;
     const bool error = m_layout->flags(row) & WaterfallLayout::Error;
+    const QRect bar = barRect(row);
+    if (bar.isEmpty()) {
+        paintEdgeMarker(painter, row, error, text, metrics);
+        return;
+    }
     const bool faded = !m_criticalPath.empty() && !m_criticalPath[row];
     if (m_layout->isPlaceholder(row)) {
         painter.setPen(QPen(pal.color(QPalette::Mid), 1, Qt::DashLine));
@@ -380,6 +421,38 @@ void WaterfallView::paintRow(QPainter &painter, int position, int row, const QFo
     else if (bar.left() - 6 - textWidth > LabelWidth)
         painter.drawText(QRect(bar.left() - 6 - textWidth, y, textWidth + 2, RowHeight),
                          Qt::AlignVCenter, detail);
+}
+
+// A span outside the time range in view: an arrow at that edge in its colour, and its
+// duration beside it, so the row never looks empty or as if the span were at the edge.
+void WaterfallView::paintEdgeMarker(QPainter &painter, int row, bool error, const QColor &text,
+                                    const QFontMetrics &metrics)
+{
+    const QRect mark = edgeMarkerRect(row);
+    if (mark.isEmpty())
+        return;
+    const bool left = mark.left() < LabelWidth + EdgeMarkerWidth;
+    const QColor colour = m_layout->isPlaceholder(row)
+        ? palette().color(QPalette::Mid)
+        : error ? ErrorColour
+                : serviceColour(m_layout->services()[m_layout->service(row)]);
+    const QPolygon arrow = left
+        ? QPolygon({QPoint(mark.left(), mark.center().y()), mark.topRight(), mark.bottomRight()})
+        : QPolygon({QPoint(mark.right(), mark.center().y()), mark.topLeft(), mark.bottomLeft()});
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(colour);
+    painter.drawPolygon(arrow);
+    painter.restore();
+    const QString detail = QString::fromStdString(
+        storage::formatDuration(m_layout->end(row) - m_layout->start(row)));
+    const int textWidth = metrics.horizontalAdvance(detail);
+    painter.setPen(text);
+    painter.drawText(left ? QRect(mark.right() + 4, mark.top() - 4, textWidth + 2, RowHeight)
+                          : QRect(mark.left() - 6 - textWidth, mark.top() - 4, textWidth + 2,
+                                  RowHeight),
+                     Qt::AlignVCenter, detail);
 }
 
 void WaterfallView::paintEvent(QPaintEvent *)
@@ -524,10 +597,10 @@ void WaterfallView::keyPressEvent(QKeyEvent *event)
         break;
     case Qt::Key_Plus:
     case Qt::Key_Equal:
-        setMapper(m_mapper.zoomed(2, timelineWidth() / 2.0));
+        zoomKeepingSelection(2);
         break;
     case Qt::Key_Minus:
-        setMapper(m_mapper.zoomed(0.5, timelineWidth() / 2.0));
+        zoomKeepingSelection(0.5);
         break;
     case Qt::Key_0:
         if (m_layout)

@@ -56,8 +56,15 @@ public:
     int selectedRow() const { return m_selected; } // a layout row, or -1
     // Selects a row, expanding its ancestors and scrolling it into view.
     void selectRow(int layoutRow);
-    // Where the bar of a layout row is drawn, in viewport coordinates (empty when not shown).
+    // Where the bar of a layout row is drawn, in viewport coordinates (empty when not shown,
+    // also when the span lies wholly before or after the time range in view).
     QRect barRect(int layoutRow) const;
+    // For a span outside the time range in view: the arrow drawn at that edge of the timeline
+    // in its colour, pointing the way to it; empty when the bar is in view or the row hidden.
+    QRect edgeMarkerRect(int layoutRow) const;
+    // What + and - do: zoom by `factor` keeping the selected span in sight (around its middle
+    // when it is on screen, else centred on it), or around the view's middle.
+    void zoomKeepingSelection(double factor);
 
     // Rows to highlight as search matches (ascending layout rows).
     void setMatches(std::vector<int> rows);
@@ -103,6 +110,10 @@ private:
     QString label(int layoutRow) const;
     void paintAxis(QPainter &painter);
     void paintRow(QPainter &painter, int position, int row, const QFontMetrics &metrics);
+    // The row's span in timeline coordinates: where its bar starts and ends, unclamped.
+    std::pair<double, double> barSpan(int layoutRow) const;
+    void paintEdgeMarker(QPainter &painter, int row, bool error, const QColor &text,
+                         const QFontMetrics &metrics);
     std::pair<std::vector<LogMarker>::const_iterator, std::vector<LogMarker>::const_iterator>
     markersOf(int row) const;
 

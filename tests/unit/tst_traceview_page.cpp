@@ -18,6 +18,7 @@
 #include <QMouseEvent>
 #include <QScopeGuard>
 #include <QSettings>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QStatusBar>
 #include <QTest>
@@ -337,6 +338,49 @@ private slots:
         QCOMPARE(storage::toHex(*traceView()->traceId()), worker);
         QVERIFY(!traceView()->history().canGoBack());
         QVERIFY(traceView()->history().canGoForward());
+    }
+
+    // + and - keep the selected span in sight; a span the zoom leaves outside the time range is
+    // an arrow at that edge in its colour, not a sliver at the border; the minimap frames the
+    // time in view over its whole height and moves time, not rows.
+    void zoomKeepsTheSelectionAndMarksSpansOutOfView()
+    {
+        openFromList(demo().largeTraceId);
+        ui::WaterfallView *view = waterfall();
+        const int late = rowOfSpanNamed(*view, "index batch 80");
+        const int early = rowOfSpanNamed(*view, "index batch 0");
+        QVERIFY(late > 0 && early > 0);
+        view->selectRow(late);
+        view->setFocus();
+        for (int i = 0; i < 6; ++i)
+            QTest::keyClick(view, Qt::Key_Plus);
+        QVERIFY(view->timeMapper().viewDuration() < view->layout()->durationNs() / 32);
+        const QRect bar = view->barRect(late);
+        QVERIFY2(!bar.isEmpty() && bar.left() >= ui::WaterfallView::LabelWidth
+                     && bar.right() <= view->viewport()->width(),
+                 "the selected span left the view");
+
+        // The first batch ran long before: no bar, an arrow at the left edge.
+        QVERIFY(view->barRect(early).isEmpty());
+        view->scrollToPosition(0);
+        const QRect arrow = view->edgeMarkerRect(early);
+        QVERIFY(!arrow.isEmpty());
+        QVERIFY(arrow.left() < ui::WaterfallView::LabelWidth + 10);
+        const QImage image = view->viewport()->grab().toImage();
+        const QPoint inside(arrow.right() - 1, arrow.center().y());
+        QCOMPARE(image.pixelColor(inside).rgb(), ui::serviceColour("inventory").rgb());
+
+        // A click on the minimap moves the time range there and leaves the rows alone.
+        ui::WaterfallMinimap *minimap = traceView()->minimap();
+        const QRect frame = minimap->windowRect();
+        QCOMPARE(frame.height(), ui::WaterfallMinimap::StripHeight);
+        QVERIFY(frame.width() >= ui::WaterfallMinimap::MinimumWindowWidth);
+        const int scroll = view->verticalScrollBar()->value();
+        const QPoint nearStart(frame.left() / 4, frame.center().y());
+        QTest::mouseClick(minimap, Qt::LeftButton, {}, nearStart);
+        QCOMPARE(view->verticalScrollBar()->value(), scroll);
+        QVERIFY(minimap->windowRect().center().x() < frame.center().x());
+        QVERIFY(!view->barRect(early).isEmpty() || !view->edgeMarkerRect(early).isEmpty());
     }
 };
 

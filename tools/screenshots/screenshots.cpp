@@ -20,8 +20,10 @@
 #include <waterfallview.h>
 
 #include <QApplication>
+#include <QCryptographicHash>
 #include <QDeadlineTimer>
 #include <QDir>
+#include <QImage>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QSettings>
@@ -33,6 +35,7 @@
 #include <QThread>
 
 #include <functional>
+#include <map>
 
 using namespace spanscope;
 
@@ -93,11 +96,20 @@ int main(int argc, char **argv)
     ui::MainWindow window(backend);
     window.resize(1400, 900);
     window.show();
-    const auto save = [&](const char *name) {
+    // Every image is told apart by its pixels: two the same mean a scene did not render (the
+    // README once showed the welcome page as the failed order).
+    std::map<QByteArray, QString> seen;
+    QStringList duplicates;
+    const auto keep = [&](const QImage &image, const char *name) {
         const QString path = QDir(output).filePath(QString::fromLatin1(name));
-        window.grab().save(path);
+        image.save(path);
+        const QByteArray digest = QCryptographicHash::hash(
+            QByteArrayView(image.constBits(), image.sizeInBytes()), QCryptographicHash::Sha256);
+        if (const auto [first, added] = seen.emplace(digest, path); !added)
+            duplicates << path + QStringLiteral(" = ") + first->second;
         QTextStream(stdout) << path << '\n';
     };
+    const auto save = [&](const char *name) { keep(window.grab().toImage(), name); };
     waitUntil([] { return false; }, 500);
     save("welcome.png");
 
@@ -150,6 +162,20 @@ int main(int argc, char **argv)
     waitUntil([] { return false; }, 300);
     save("large-trace.png");
 
+    // Zoomed in on one batch of the 20 000-span trace: + keeps the selection in sight, the
+    // spans before and after are arrows at the edges.
+    view->setCriticalPathShown(false);
+    view->findField()->clear();
+    const auto &large = view->waterfall()->trace();
+    for (int i = 0; i < static_cast<int>(large->spans.size()); ++i) {
+        if (large->spans[i].span.name == "index batch 600")
+            view->waterfall()->selectRow(view->waterfall()->layout()->rowOfSpan(i));
+    }
+    for (int i = 0; i < 7; ++i)
+        view->waterfall()->zoomKeepingSelection(2);
+    waitUntil([] { return false; }, 300);
+    save("zoomed.png");
+
     window.setTheme(ui::Theme::Dark);
     view->open(traceId(sent->failedTraceId));
     waitUntil([&] { return view->waterfall()->trace()->spans.size() < 1000; });
@@ -167,16 +193,12 @@ int main(int argc, char **argv)
     panel->apply();
     ingest::sendDemoTraffic(running->grpcAddress(), {}, 200);
     waitUntil([] { return false; }, 1500);
-    const QString panelPath = QDir(output).filePath(QStringLiteral("sampling.png"));
-    panel->grab().save(panelPath);
-    QTextStream(stdout) << panelPath << '\n';
+    keep(panel->grab().toImage(), "sampling.png");
     panel->close();
 
     ui::SettingsDialog *settings = window.showSettings();
     waitUntil([] { return false; }, 300);
-    const QString settingsPath = QDir(output).filePath(QStringLiteral("settings.png"));
-    settings->grab().save(settingsPath);
-    QTextStream(stdout) << settingsPath << '\n';
+    keep(settings->grab().toImage(), "settings.png");
     settings->reject();
 
     window.shortcutOverlay()->showOver();
@@ -184,5 +206,8 @@ int main(int argc, char **argv)
     save("shortcuts.png");
     window.close();
     running->stop();
+    if (!duplicates.isEmpty())
+        return fail(QStringLiteral("screenshots that are the same image: ")
+                    + duplicates.join(QStringLiteral("; ")));
     return 0;
 }
