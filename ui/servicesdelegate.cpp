@@ -27,8 +27,9 @@ void ServicesDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
     for (const QString &service : services) {
         const int width = metrics.horizontalAdvance(service) + 10;
         const QRect chip(x, option.rect.center().y() - height / 2, width, height);
-        painter->fillRect(chip, serviceColour(service.toStdString()));
-        painter->setPen(Qt::black); // the chip colours are light in both themes
+        const QColor fill = serviceColour(service.toStdString());
+        painter->fillRect(chip, fill);
+        painter->setPen(textColourOn(fill));
         painter->drawText(chip, Qt::AlignCenter, service);
         x += width + 4;
         if (x > option.rect.right())

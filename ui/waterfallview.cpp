@@ -23,6 +23,8 @@ const std::vector<int> NoRows;
 const QColor ErrorColour(220, 50, 47);
 const QColor MatchColour(255, 200, 40);
 constexpr int EdgeMarkerWidth = 7;
+constexpr int ErrorCapWidth = 4;
+constexpr int ErrorMarkSize = 8;
 
 std::string spanKey(const storage::Span &span)
 {
@@ -349,7 +351,19 @@ void WaterfallView::paintRow(QPainter &painter, int position, int row, const QFo
                          m_rows->isCollapsed(row) ? QStringLiteral("▸") : QStringLiteral("▾"));
     }
     const int nameLeft = indent + IndentPx;
-    const int nameWidth = LabelWidth - nameLeft - 4;
+    const bool error = m_layout->flags(row) & WaterfallLayout::Error;
+    // An error is marked at the end of the name column too, where the eye runs down the names.
+    const int nameWidth = LabelWidth - nameLeft - 4 - (error ? ErrorMarkSize + 6 : 0);
+    if (error) {
+        painter.save();
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(ErrorColour);
+        painter.drawEllipse(QRect(LabelWidth - ErrorMarkSize - 6, y + (RowHeight - ErrorMarkSize) / 2,
+                                  ErrorMarkSize, ErrorMarkSize));
+        painter.restore();
+        painter.setPen(text);
+    }
     if (nameWidth > 0) {
         const QString name = metrics.elidedText(label(row), Qt::ElideRight, nameWidth);
         if (m_isMatch[row]) {
@@ -364,28 +378,34 @@ void WaterfallView::paintRow(QPainter &painter, int position, int row, const QFo
                          name);
     }
 
-    // Bar, coloured by service; errors are red with the service colour as a stripe. With the
-    // critical path shown, the spans off it are faded.
-    const bool error = m_layout->flags(row) & WaterfallLayout::Error;
+    // Bar, coloured by service; an error keeps it, framed in red with a red end cap, so the
+    // service still reads. With the critical path shown, the spans off it are faded.
     const QRect bar = barRect(row);
     if (bar.isEmpty()) {
         paintEdgeMarker(painter, row, error, text, metrics);
         return;
     }
     const bool faded = !m_criticalPath.empty() && !m_criticalPath[row];
+    QColor fill = m_layout->isPlaceholder(row)
+        ? QColor()
+        : serviceColour(m_layout->services()[m_layout->service(row)]);
     if (m_layout->isPlaceholder(row)) {
         painter.setPen(QPen(pal.color(QPalette::Mid), 1, Qt::DashLine));
         painter.drawRect(bar.adjusted(0, 0, -1, -1));
     } else {
-        QColor colour = serviceColour(m_layout->services()[m_layout->service(row)]);
-        QColor fill = error ? ErrorColour : colour;
+        QColor red = ErrorColour;
         if (faded) {
             fill.setAlpha(60);
-            colour.setAlpha(60);
+            red.setAlpha(60);
         }
         painter.fillRect(bar, fill);
-        if (error)
-            painter.fillRect(QRect(bar.left(), bar.bottom() - 2, bar.width(), 3), colour);
+        if (error) {
+            painter.setPen(QPen(red, 2));
+            painter.drawRect(QRectF(bar).adjusted(1, 1, -1, -1));
+            painter.fillRect(QRect(bar.right() - ErrorCapWidth + 1, bar.top(), ErrorCapWidth,
+                                   bar.height()),
+                             red);
+        }
         if (!faded && !m_criticalPath.empty())
             painter.fillRect(QRect(bar.left(), bar.top() - 2, bar.width(), 2), pal.text());
         // Span events as ticks on the bar.
@@ -421,6 +441,12 @@ void WaterfallView::paintRow(QPainter &painter, int position, int row, const QFo
     else if (bar.left() - 6 - textWidth > LabelWidth)
         painter.drawText(QRect(bar.left() - 6 - textWidth, y, textWidth + 2, RowHeight),
                          Qt::AlignVCenter, detail);
+    else if (fill.isValid() && bar.width() > textWidth + 12 + ErrorCapWidth) {
+        // A bar across the view has no room beside it: the label goes inside.
+        painter.setPen(textColourOn(fill));
+        painter.drawText(QRect(bar.left() + 6, y, textWidth + 2, RowHeight), Qt::AlignVCenter,
+                         detail);
+    }
 }
 
 // A span outside the time range in view: an arrow at that edge in its colour, and its

@@ -3,6 +3,7 @@
 // links across traces, the critical path, live updates of the open trace, and the trace's log
 // records with their markers. Each function gets a fresh copy of the demo database.
 
+#include "colourdistance.h"
 #include "windowfixture.h"
 
 #include <logdetailsview.h>
@@ -381,6 +382,38 @@ private slots:
         QCOMPARE(view->verticalScrollBar()->value(), scroll);
         QVERIFY(minimap->windowRect().center().x() < frame.center().x());
         QVERIFY(!view->barRect(early).isEmpty() || !view->edgeMarkerRect(early).isEmpty());
+    }
+
+    // The failed order's four services, as painted in the light and the dark theme: each bar's
+    // colour stands apart from the others and from the page behind it.
+    void visibleServicesAreColouredApart()
+    {
+        openFromList(demo().failedTraceId);
+        const auto guard = qScopeGuard([this] { window()->setTheme(ui::Theme::System); });
+        for (const ui::Theme theme : {ui::Theme::Light, ui::Theme::Dark}) {
+            window()->setTheme(theme);
+            QTRY_COMPARE(waterfall()->palette().color(QPalette::Base),
+                         QApplication::palette().color(QPalette::Base));
+            const QImage image = waterfall()->viewport()->grab().toImage();
+            std::map<std::string, QColor> painted;
+            const auto &trace = waterfall()->trace();
+            for (int i = 0; i < int(trace->spans.size()); ++i) {
+                const auto &stored = trace->spans[i];
+                // An error bar is framed in red; inside, it keeps its service's colour.
+                const std::string service = trace->resources[stored.resource].serviceName();
+                const QRect bar = waterfall()->barRect(waterfall()->layout()->rowOfSpan(i));
+                if (!bar.isEmpty() && !painted.count(service))
+                    painted[service] = image.pixelColor(bar.center());
+            }
+            QCOMPARE(painted.size(), std::size_t(4));
+            const QColor base = QApplication::palette().color(QPalette::Base);
+            for (auto a = painted.begin(); a != painted.end(); ++a) {
+                QVERIFY2(deltaE(a->second, base) >= 15, a->first.c_str());
+                for (auto b = std::next(a); b != painted.end(); ++b)
+                    QVERIFY2(deltaE(a->second, b->second) >= 25,
+                             qPrintable(QString::fromStdString(a->first + " " + b->first)));
+            }
+        }
     }
 };
 

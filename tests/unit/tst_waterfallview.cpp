@@ -77,13 +77,19 @@ private slots:
         QVERIFY(std::abs(child.left() - (WaterfallView::LabelWidth + timeline / 4)) <= 1);
         QVERIFY(std::abs(child.right() + 1 - (WaterfallView::LabelWidth + timeline * 3 / 4)) <= 1);
 
-        // The pixels agree: the error span is red inside its bar and not before it.
+        // The pixels agree: the error span keeps its service's colour inside, framed in red
+        // with a red end cap, and nothing red lies outside its bar.
         const QImage image = shown.image();
-        const int y = child.top() + 2;
-        QCOMPARE(image.pixelColor(child.center().x(), y), QColor(220, 50, 47));
-        QCOMPARE(image.pixelColor(child.left() + 1, y), QColor(220, 50, 47));
-        QVERIFY(image.pixelColor(child.left() - 3, y) != QColor(220, 50, 47));
-        QVERIFY(image.pixelColor(child.right() + 3, y) != QColor(220, 50, 47));
+        const QColor red(220, 50, 47);
+        const int y = child.center().y();
+        QCOMPARE(image.pixelColor(child.center().x(), y).rgb(),
+                 ui::serviceColour("payments").rgb());
+        QCOMPARE(image.pixelColor(child.left() + 1, y).rgb(), red.rgb());
+        QCOMPARE(image.pixelColor(child.right() - 1, y).rgb(), red.rgb());
+        QVERIFY(image.pixelColor(child.left() - 3, y).rgb() != red.rgb());
+        // Its name carries the red mark at the end of the name column.
+        const QColor mark = image.pixelColor(WaterfallView::LabelWidth - 10, y);
+        QCOMPARE(mark.rgb(), red.rgb());
         // The root is drawn in its service's colour across the whole timeline.
         const QRect root = shown.view.barRect(0);
         QCOMPARE(image.pixelColor(root.center().x(), root.top() + 2).rgb(),
