@@ -178,18 +178,29 @@ std::optional<std::int64_t> parseDuration(std::string_view text)
 
 std::string formatDuration(std::int64_t nanos)
 {
-    char buf[48];
-    const double v = static_cast<double>(nanos);
     if (nanos < 0)
         return "-" + formatDuration(-nanos);
-    if (nanos < 1000)
+    char buf[48];
+    if (nanos < 1000) {
         std::snprintf(buf, sizeof buf, "%lld ns", static_cast<long long>(nanos));
-    else if (nanos < 1'000'000)
-        std::snprintf(buf, sizeof buf, "%.3g µs", v / 1e3);
-    else if (nanos < 1'000'000'000)
-        std::snprintf(buf, sizeof buf, "%.3f ms", v / 1e6);
+        return buf;
+    }
+    // Three significant digits in the largest unit that keeps the number at 1 or more: 400 µs,
+    // 12.5 ms, 180 ms, 1.25 s. A value that would round to 1000 moves up a unit.
+    double value = static_cast<double>(nanos) / 1e3;
+    const char *unit = "µs";
+    if (value >= 999.5) {
+        value /= 1000;
+        unit = "ms";
+    }
+    if (value >= 999.5) {
+        value /= 1000;
+        unit = "s";
+    }
+    if (value >= 999.5) // seconds only: 1234 s, never 1.23e+03 s
+        std::snprintf(buf, sizeof buf, "%.0f %s", value, unit);
     else
-        std::snprintf(buf, sizeof buf, "%.3f s", v / 1e9);
+        std::snprintf(buf, sizeof buf, "%.3g %s", value, unit);
     return buf;
 }
 

@@ -8,8 +8,8 @@ namespace spanscope::ui {
 
 namespace {
 
-// Tableau 10 (its red left out for errors), then the lighter members of Tableau 20 that stand
-// furthest from the first nine. Mid-tones: they read on a light and on a dark background.
+// Tableau 10 without its red (errors) and grey (it reads as disabled), then lighter members of
+// Tableau 20 and the grey. Mid-tones: they read on a light and on a dark background.
 constexpr std::array<QRgb, ServicePaletteSize> Palette = {
     0x4e79a7, // blue
     0xf28e2b, // orange
@@ -19,13 +19,13 @@ constexpr std::array<QRgb, ServicePaletteSize> Palette = {
     0xedc948, // yellow
     0xff9da7, // pink
     0x9c755f, // brown
-    0xbab0ac, // grey
     0xa0cbe8, // light blue
     0x8cd17d, // light green
     0xd4a6c8, // light purple
+    0xbab0ac, // grey
 };
 
-constexpr std::size_t StrongColours = 9;
+constexpr std::size_t StrongColours = 8; // ΔE ≥ 30 between any two
 
 struct Assignment
 {
@@ -41,8 +41,8 @@ QColor serviceColour(const std::string &service)
     static Assignment assignment;
     if (const auto it = assignment.slotOf.find(service); it != assignment.slotOf.end())
         return QColor(Palette[static_cast<std::size_t>(it->second % ServicePaletteSize)]);
-    // The nine strong colours first, from where the name points; the light partners only
-    // once those are taken, as they are the closest to their strong ones.
+    // The eight strong colours first, from where the name points; the others only once those
+    // are taken, as each is close to a strong one.
     const std::size_t preferred = std::hash<std::string>{}(service);
     int slot = -1;
     for (const auto &[first, size] : {std::pair<std::size_t, std::size_t>{0, StrongColours},

@@ -173,8 +173,8 @@ class CliTest(E2ETestCase):
             self.assertEqual(root["durationNanos"], "4000000")
 
             text = run_cli(server.db, "show", t2).stdout
-            self.assertRegex(text, r"\n  \+0 ns +4\.000 ms  GET /items  \[catalog\]\n")
-            self.assertRegex(text, r"\n  \+1\.000 ms +1\.000 ms    SELECT  \[catalog\]\n")
+            self.assertRegex(text, r"\n  \+0 ns +4 ms  GET /items  \[catalog\]\n")
+            self.assertRegex(text, r"\n  \+1 ms +1 ms    SELECT  \[catalog\]\n")
             self.assertIn("  spans     2, no errors\n", text)
             missing = run_cli(server.db, "show", "33" * 16, check=False)
             self.assertEqual(missing.returncode, 1)

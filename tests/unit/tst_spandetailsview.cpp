@@ -68,18 +68,18 @@ private slots:
         QVERIFY(shown.contains(QStringLiteral("PaymentService/Charge")));
         QVERIFY(shown.contains(QStringLiteral("payments · server · error card declined")));
         QVERIFY(
-            shown.contains(QStringLiteral("duration 90.000 ms, starts +50.000 ms into the trace")));
+            shown.contains(QStringLiteral("duration 90 ms, starts +50 ms into the trace")));
         QVERIFY(shown.contains(QStringLiteral("trace 4bf92f3577b34da6a3ce929d0e0e4736")));
         // The exception comes before the attributes, with its stack trace line by line.
         const auto exception = shown.indexOf(
-            QStringLiteral("CardDeclinedException: insufficient funds (+89.000 ms)"));
+            QStringLiteral("CardDeclinedException: insufficient funds (+89 ms)"));
         QVERIFY(exception > 0);
         QVERIFY(exception < shown.indexOf(QStringLiteral("Attributes")));
         QVERIFY(
             shown.contains(QStringLiteral("\tat shop.payments.Gateway.charge(Gateway.java:118)")));
         QVERIFY(shown.contains(QStringLiteral("payment.amount\n99.5\ndouble")));
         QVERIFY(shown.contains(QStringLiteral("retry\nfalse\nbool")));
-        QVERIFY(shown.contains(QStringLiteral("card.checked +10.000 ms")));
+        QVERIFY(shown.contains(QStringLiteral("card.checked +10 ms")));
         QVERIFY(shown.contains(QStringLiteral("issuer\nvisa\nstring")));
         QVERIFY(shown.contains(QStringLiteral("service.version\n5.1.0\nstring")));
         QVERIFY(shown.contains(QStringLiteral("shop.payments 2.0.0")));

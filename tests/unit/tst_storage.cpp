@@ -363,6 +363,29 @@ private slots:
         QCOMPARE(store->findTraces({})->front().logCount, 2);
     }
 
+    // Durations for people: three significant digits in the largest unit that keeps the number
+    // at 1 or more, no trailing zeros, never an exponent.
+    void formatDuration_data()
+    {
+        QTest::addColumn<qint64>("nanos");
+        QTest::addColumn<QString>("text");
+        QTest::newRow("ns") << qint64(999) << QStringLiteral("999 ns");
+        QTest::newRow("µs") << qint64(400'000) << QStringLiteral("400 µs");
+        QTest::newRow("fraction of a ms") << qint64(12'500'000) << QStringLiteral("12.5 ms");
+        QTest::newRow("whole ms") << qint64(180'000'000) << QStringLiteral("180 ms");
+        QTest::newRow("s") << qint64(1'250'000'000) << QStringLiteral("1.25 s");
+        QTest::newRow("rounds up a unit") << qint64(999'700) << QStringLiteral("1 ms");
+        QTest::newRow("long") << qint64(4'321'000'000'000) << QStringLiteral("4321 s");
+        QTest::newRow("negative") << qint64(-2'000'000) << QStringLiteral("-2 ms");
+    }
+
+    void formatDuration()
+    {
+        QFETCH(qint64, nanos);
+        QFETCH(QString, text);
+        QCOMPARE(QString::fromStdString(storage::formatDuration(nanos)), text);
+    }
+
     // Durations as users type them, the inverse of formatDuration.
     void parseDuration_data()
     {
