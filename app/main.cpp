@@ -231,7 +231,10 @@ int runWindow(int argc, char **argv)
                                "show itself"
                             << (files.isEmpty()
                                     ? QString()
-                                    : QStringLiteral(" and open %1 file(s)").arg(files.size()))
+                                    : QStringLiteral(" and open %1 %2")
+                                          .arg(files.size())
+                                          .arg(files.size() == 1 ? QStringLiteral("file")
+                                                                 : QStringLiteral("files")))
                             << ".\n";
         return 0;
     }

@@ -144,9 +144,11 @@ std::string SamplingPolicy::summary() const
     std::string text = "ratio " + percent(ratio)
         + (algorithm == RatioAlgorithm::LowBits64 ? " (low 64 bits)" : " (consistent)");
     if (!serviceRatios.empty())
-        text += ", " + std::to_string(serviceRatios.size()) + " service ratio(s)";
+        text += ", " + std::to_string(serviceRatios.size())
+            + (serviceRatios.size() == 1 ? " service ratio" : " service ratios");
     if (!dropRules.empty())
-        text += ", " + std::to_string(dropRules.size()) + " drop rule(s)";
+        text += ", " + std::to_string(dropRules.size())
+            + (dropRules.size() == 1 ? " drop rule" : " drop rules");
     if (keepErrors)
         text += ", keep errors";
     if (keepSlowerThanNs > 0)

@@ -1,5 +1,6 @@
 #include "bundletransfer.h"
 
+#include "counted.h"
 #include "tracequerythread.h"
 
 #include "backend.h"
@@ -29,6 +30,7 @@ struct Progress
         : dialog(new QProgressDialog(label, QObject::tr("Cancel"), 0, total, window))
     {
         dialog->setObjectName(QStringLiteral("transferProgress"));
+        dialog->setWindowTitle(QStringLiteral("Spanscope"));
         dialog->setWindowModality(Qt::WindowModal);
         dialog->setMinimumDuration(500);
         dialog->setAutoClose(false);
@@ -125,14 +127,15 @@ void BundleTransfer::exportTraces(const std::vector<storage::TraceId> &traces, Q
             }
             QString masked;
             for (const auto &[pattern, count] : *preview)
-                masked += tr("\n  • %1 value(s) matching \"%2\"")
-                              .arg(count)
-                              .arg(QString::fromStdString(pattern));
+                masked += tr("\n  • %1 matching \"%2\"")
+                              .arg(counted(count, tr("value"), tr("values")),
+                                   QString::fromStdString(pattern));
             QMessageBox box(QMessageBox::Question, tr("Export for a Bug Report"),
                             masked.isEmpty()
                                 ? tr("Nothing in these traces looks like a secret or an e-mail "
-                                     "address. Export %n trace(s)?",
-                                     nullptr, int(traces.size()))
+                                     "address. Export %1?")
+                                      .arg(counted(qint64(traces.size()), tr("trace"),
+                                                   tr("traces")))
                                 : tr("These values will be replaced by [REDACTED]:%1").arg(masked),
                             QMessageBox::Cancel, m_window);
             QPushButton *redacted = box.addButton(tr("&Export"), QMessageBox::AcceptRole);
@@ -153,8 +156,10 @@ void BundleTransfer::writeBundle(const std::vector<storage::TraceId> &traces, co
 {
     ++m_busy;
     emit message(tr("Writing %1…").arg(path), 0);
-    const Progress progress(m_window, tr("Exporting %n trace(s)…", nullptr, int(traces.size())),
-                            int(traces.size()));
+    const Progress progress(
+        m_window,
+        tr("Exporting %1…").arg(counted(qint64(traces.size()), tr("trace"), tr("traces"))),
+        int(traces.size()));
     using Written = storage::Result<ingest::BundleSummary>;
     m_queries->request<Written>(
         this,
@@ -181,11 +186,12 @@ void BundleTransfer::writeBundle(const std::vector<storage::TraceId> &traces, co
                 emit finished(false);
                 return;
             }
-            emit message(tr("Wrote %1: %2 trace(s), %3 spans, %4 log records.")
-                             .arg(path)
-                             .arg(written->traces)
-                             .arg(written->spans)
-                             .arg(written->logs),
+            emit message(tr("Wrote %1: %2, %3, %4.")
+                             .arg(path,
+                                  counted(qint64(written->traces), tr("trace"), tr("traces")),
+                                  counted(qint64(written->spans), tr("span"), tr("spans")),
+                                  counted(qint64(written->logs), tr("log record"),
+                                          tr("log records"))),
                          8000);
             emit finished(true);
         });
@@ -205,9 +211,10 @@ void BundleTransfer::importFiles(const QStringList &paths)
     if (paths.isEmpty())
         return;
     ++m_busy;
-    emit message(tr("Importing %n file(s)…", nullptr, int(paths.size())), 0);
-    const Progress progress(m_window, tr("Importing %n file(s)…", nullptr, int(paths.size())),
-                            int(paths.size()));
+    const QString importing
+        = tr("Importing %1…").arg(counted(paths.size(), tr("file"), tr("files")));
+    emit message(importing, 0);
+    const Progress progress(m_window, importing, int(paths.size()));
     storage::BatchSink *sink = &m_backend.importSink();
     QPointer<BundleTransfer> self(this);
     QtConcurrent::run([paths, sink, progress] {
@@ -215,16 +222,18 @@ void BundleTransfer::importFiles(const QStringList &paths)
         for (qsizetype i = 0; i < paths.size(); ++i) {
             // Files are imported whole or not at all, so cancelling takes effect between them.
             if (!progress.report(std::size_t(i))) {
-                errors << tr("Cancelled: %n file(s) not imported.", nullptr, int(paths.size() - i));
+                errors << tr("Cancelled: %1 not imported.")
+                              .arg(counted(paths.size() - i, tr("file"), tr("files")));
                 break;
             }
             const QString &path = paths.at(i);
             auto imported = ingest::importFile(path.toStdString(), *sink);
             if (imported)
-                report << tr("%1: %2 spans, %3 log records")
-                              .arg(path)
-                              .arg(imported->spans)
-                              .arg(imported->logs);
+                report << tr("%1: %2, %3")
+                              .arg(path,
+                                   counted(qint64(imported->spans), tr("span"), tr("spans")),
+                                   counted(qint64(imported->logs), tr("log record"),
+                                           tr("log records")));
             else
                 errors << QString::fromStdString(imported.error());
         }

@@ -1,5 +1,7 @@
 #include "detailshtml.h"
 
+#include "counted.h"
+
 #include <tracetext.h>
 
 #include <QGuiApplication>
@@ -86,8 +88,9 @@ QString DetailsHtml::attributeTable(const storage::Attributes &attributes)
                          QString::fromLatin1(storage::typeName(kv.value.type())));
     }
     if (shown == 0)
-        return QObject::tr("<p><i>%n attribute(s), none matching the filter</i></p>", nullptr,
-                           static_cast<int>(attributes.size()));
+        return QObject::tr("<p><i>%1, none matching the filter</i></p>")
+            .arg(counted(qint64(attributes.size()), QObject::tr("attribute"),
+                         QObject::tr("attributes")));
     return html + QStringLiteral("</table>");
 }
 

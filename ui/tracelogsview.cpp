@@ -1,5 +1,7 @@
 #include "tracelogsview.h"
 
+#include "counted.h"
+
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -106,8 +108,10 @@ void TraceLogsView::refilter()
     }
     m_model->setRows(std::move(rows), m_traceStart);
     m_count->setText(scope() == Scope::Trace
-                         ? tr("%n record(s)", nullptr, total)
-                         : tr("%1 of %n record(s)", nullptr, total).arg(m_shown.size()));
+                         ? counted(total, tr("record"), tr("records"))
+                         : tr("%1 of %2")
+                               .arg(QLocale().toString(qint64(m_shown.size())),
+                                    counted(total, tr("record"), tr("records"))));
 }
 
 void TraceLogsView::selectLog(int log)

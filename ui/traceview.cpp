@@ -1,5 +1,6 @@
 #include "traceview.h"
 
+#include "counted.h"
 #include "criticalpath.h"
 #include "logdetailsview.h"
 #include "spandetailsview.h"
@@ -214,12 +215,12 @@ void TraceView::show(const OpenedTrace &opened, bool refreshed)
         m_waterfall->setCriticalPath(criticalPath(*layout));
     const QString title = QStringLiteral("%1: %2").arg(QString::fromStdString(s.rootService),
                                                        QString::fromStdString(s.rootName));
-    m_title->setText(tr("<b>%1</b> · %2 · %n span(s) · %3 error(s) · trace <code>%4</code>",
-                        nullptr, static_cast<int>(trace->spans.size()))
+    m_title->setText(tr("<b>%1</b> · %2 · %3 · %4 · trace <code>%5</code>")
                          .arg(title.toHtmlEscaped(),
-                              QString::fromStdString(storage::formatDuration(s.durationNs())))
-                         .arg(s.errorCount)
-                         .arg(QString::fromStdString(storage::toHex(s.traceId))));
+                              QString::fromStdString(storage::formatDuration(s.durationNs())),
+                              counted(qint64(trace->spans.size()), tr("span"), tr("spans")),
+                              counted(s.errorCount, tr("error"), tr("errors")),
+                              QString::fromStdString(storage::toHex(s.traceId))));
     startSearch();
     if (m_pendingSpan) {
         if (!selectSpan(*m_pendingSpan))
@@ -419,7 +420,7 @@ void TraceView::updateMatchLabel()
     else if (matches.empty())
         m_matchLabel->setText(tr("no matches"));
     else if (m_currentMatch < 0)
-        m_matchLabel->setText(tr("%n match(es)", nullptr, static_cast<int>(matches.size())));
+        m_matchLabel->setText(counted(qint64(matches.size()), tr("match"), tr("matches")));
     else
         m_matchLabel->setText(tr("%1 of %2").arg(m_currentMatch + 1).arg(matches.size()));
 }

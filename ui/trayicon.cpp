@@ -1,5 +1,7 @@
 #include "trayicon.h"
 
+#include "counted.h"
+
 #include <QApplication>
 #include <QMenu>
 #include <QSystemTrayIcon>
@@ -72,9 +74,10 @@ QString TrayIcon::notifyErrorTrace(const storage::TraceSummary &trace)
         = tr("Error in %1")
               .arg(trace.rootService.empty() ? tr("a trace")
                                              : QString::fromStdString(trace.rootService));
-    const QString text = tr("%1: %n span(s) in error", "", int(trace.errorCount))
+    const QString text = tr("%1: %2 in error")
                              .arg(trace.hasRoot ? QString::fromStdString(trace.rootName)
-                                                : tr("(root not arrived yet)"));
+                                                : tr("(root not arrived yet)"),
+                                  counted(trace.errorCount, tr("span"), tr("spans")));
     if (notify(title, text, QString::fromStdString(storage::toHex(trace.traceId))))
         return {};
     return title + QStringLiteral(" — ") + text;

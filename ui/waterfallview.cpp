@@ -1,5 +1,6 @@
 #include "waterfallview.h"
 
+#include "counted.h"
 #include "logrowsmodel.h"
 #include "servicecolour.h"
 
@@ -311,7 +312,7 @@ void WaterfallView::paintAxis(QPainter &painter)
     painter.fillRect(QRect(0, 0, viewport()->width(), AxisHeight), pal.window());
     painter.setPen(pal.color(QPalette::WindowText));
     painter.drawText(QRect(6, 0, LabelWidth - 12, AxisHeight), Qt::AlignVCenter | Qt::AlignLeft,
-                     tr("%n span(s)", nullptr, static_cast<int>(m_trace->spans.size())));
+                     counted(qint64(m_trace->spans.size()), tr("span"), tr("spans")));
     // 1-2-5 ticks with grid lines through the rows.
     for (const std::int64_t tick : m_mapper.ticks(MinTickSpacingPx)) {
         const int x = LabelWidth + static_cast<int>(std::lround(m_mapper.toX(tick)));

@@ -72,7 +72,7 @@ class DesktopLaunchTest(E2ETestCase):
         result = self.launch(second)
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn("already running on this database", result.stdout)
-        self.assertIn("open 1 file(s)", result.stdout)
+        self.assertIn("open 1 file.", result.stdout)
         names = {t["rootName"] for t in self.wait_for_traces(2)}
         self.assertEqual(names, {"opened at launch", "handed off"})
         self.assertIsNone(self.window.poll(), "the first window must keep running")

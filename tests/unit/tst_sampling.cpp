@@ -175,8 +175,8 @@ private slots:
         QVERIFY(again);
         QCOMPARE(again->toJson(), policy->toJson());
         QCOMPARE(again->summary(),
-                 std::string("ratio 25 % (consistent), 1 service ratio(s), 2 drop "
-                             "rule(s), keep errors, at most 50 traces/s per service"));
+                 std::string("ratio 25 % (consistent), 1 service ratio, 2 drop "
+                             "rules, keep errors, at most 50 traces/s per service"));
         QVERIFY(SamplingPolicy::fromJson("{}")->keepsEverything());
 
         const std::pair<const char *, const char *> bad[] = {

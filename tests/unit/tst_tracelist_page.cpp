@@ -94,7 +94,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(arrived.count(), 1, 5000);
         QCOMPARE(arrived.at(0).at(0).value<storage::TraceSummary>().traceId[0], 0xE2);
         QCOMPARE(window()->statusBar()->currentMessage(),
-                 QString::fromUtf8("Error in checkout — POST /pay: 1 span(s) in error"));
+                 QString::fromUtf8("Error in checkout — POST /pay: 1 span in error"));
         // More spans of the same trace are not a new notification.
         storage::TraceBatch more = trace(0xE2, true);
         more.groups[0].spans[0].spanId[0] = 2;
@@ -121,7 +121,7 @@ private slots:
         QVERIFY(finished.wait(10000));
         QCOMPARE(finished.at(0).at(0).toBool(), true);
         QVERIFY(QFile::exists(bundle));
-        QVERIFY(window()->statusBar()->currentMessage().contains(QStringLiteral("1 trace(s)")));
+        QVERIFY(window()->statusBar()->currentMessage().contains(QStringLiteral("1 trace,")));
 
         QFile file(dir.filePath(QStringLiteral("job.json")));
         QVERIFY(file.open(QIODevice::WriteOnly));
@@ -210,7 +210,7 @@ private slots:
         QCOMPARE(finished.at(0).at(0).toBool(), true);
         QCOMPARE(seen.size(), 2);
         QCOMPARE(seen.at(0), QStringLiteral("save"));
-        QVERIFY2(seen.at(1).contains(QLatin1String("2 trace(s)"))
+        QVERIFY2(seen.at(1).contains(QLatin1String("2 traces"))
                      || seen.at(1).contains(QLatin1String("[REDACTED]")),
                  qPrintable(seen.at(1)));
 
