@@ -64,7 +64,17 @@ void TraceLogsView::setLogs(std::shared_ptr<const std::vector<LogRow>> logs,
 {
     m_logs = std::move(logs);
     m_traceStart = traceStartNs;
+    // A trace without log records keeps only the header line, and the waterfall the room.
+    const bool any = m_logs && !m_logs->empty();
+    m_table->setVisible(any);
+    m_scope->setEnabled(any);
+    setMaximumHeight(any ? QWIDGETSIZE_MAX : m_scope->sizeHint().height() + 4);
     refilter();
+}
+
+bool TraceLogsView::isCollapsed() const
+{
+    return m_table->isHidden();
 }
 
 void TraceLogsView::setSelectedSpans(std::set<std::string> spanAndChildren, std::string span)
@@ -107,6 +117,8 @@ void TraceLogsView::refilter()
         }
     }
     m_model->setRows(std::move(rows), m_traceStart);
+    if (total == 0)
+        return m_count->setText(tr("none in this trace"));
     m_count->setText(scope() == Scope::Trace
                          ? counted(total, tr("record"), tr("records"))
                          : tr("%1 of %2")

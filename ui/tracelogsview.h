@@ -34,6 +34,8 @@ public:
     void selectLog(int log);
     int shownCount() const;
     QTableView *table() const { return m_table; }
+    // Only the header line is shown: the trace has no log records.
+    bool isCollapsed() const;
 
 signals:
     void logPicked(int log); // an index into the trace's records

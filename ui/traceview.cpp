@@ -57,6 +57,7 @@ TraceView::TraceView(const QString &databasePath, QWidget *parent)
     , m_split(new QSplitter(Qt::Horizontal, this))
 {
     m_minimap = new WaterfallMinimap(m_waterfall, this);
+    m_minimap->hide(); // until there is a trace to map
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_find->setPlaceholderText(tr("Find in trace: span name, attribute, event (Ctrl+F)"));
     m_find->setClearButtonEnabled(true);
@@ -185,6 +186,8 @@ void TraceView::show(const OpenedTrace &opened, bool refreshed)
     m_waterfall->setTrace(trace, layout, refreshed);
     m_logRows = opened.logs;
     m_logs->setLogs(m_logRows, s.startNs);
+    m_logDetails->setVisible(!m_logRows->empty());
+    m_minimap->show();
     // Each record with a span that arrived is marked on that span's row.
     std::unordered_map<std::string, int> rowOfSpan;
     for (int i = 0; i < static_cast<int>(trace->spans.size()); ++i) {

@@ -415,6 +415,22 @@ private slots:
             }
         }
     }
+
+    // Nothing takes room it has no use for: no minimap before a trace is open, and a trace
+    // without log records keeps only the logs' header line (the waterfall gets the rest).
+    void emptyPanesGiveTheirRoomAway()
+    {
+        QVERIFY(!traceView()->minimap()->isVisible());
+        openFromList(demo().largeTraceId); // the batch job writes no log records
+        QVERIFY(traceView()->minimap()->isVisible());
+        QVERIFY(traceView()->logs()->isCollapsed());
+        QVERIFY(!traceView()->logDetails()->isVisible());
+        QTRY_VERIFY(traceView()->logs()->height() < 40);
+        openFromList(demo().failedTraceId);
+        QVERIFY(!traceView()->logs()->isCollapsed());
+        QVERIFY(traceView()->logDetails()->isVisible());
+        QCOMPARE(traceView()->logs()->shownCount(), 3);
+    }
 };
 
 QTEST_MAIN(TestTraceViewPage)
