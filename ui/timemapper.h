@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QString>
+
 #include <cstdint>
 #include <vector>
 
@@ -36,6 +38,9 @@ public:
     // inside the view.
     std::int64_t tickStep(int minSpacingPx) const;
     std::vector<std::int64_t> ticks(int minSpacingPx) const;
+    // A tick's label: in the unit its own size calls for, with as many decimals as `step`
+    // needs, so neighbouring ticks never read the same ("14.35 s", "14.40 s").
+    static QString tickLabel(std::int64_t tick, std::int64_t step);
 
 private:
     std::int64_t m_start = 0;

@@ -314,15 +314,18 @@ void WaterfallView::paintAxis(QPainter &painter)
     painter.drawText(QRect(6, 0, LabelWidth - 12, AxisHeight), Qt::AlignVCenter | Qt::AlignLeft,
                      counted(qint64(m_trace->spans.size()), tr("span"), tr("spans")));
     // 1-2-5 ticks with grid lines through the rows.
+    const std::int64_t step = m_mapper.tickStep(MinTickSpacingPx);
     for (const std::int64_t tick : m_mapper.ticks(MinTickSpacingPx)) {
         const int x = LabelWidth + static_cast<int>(std::lround(m_mapper.toX(tick)));
         painter.setPen(pal.color(QPalette::Mid));
         painter.drawLine(x, AxisHeight - 6, x, viewport()->height());
+        // A label that would be cut at the right edge is left out; its line stays.
+        const QString label = TimeMapper::tickLabel(tick, step);
+        if (x + 3 + painter.fontMetrics().horizontalAdvance(label) > viewport()->width())
+            continue;
         painter.setPen(pal.color(QPalette::WindowText));
         painter.drawText(QRect(x + 3, 0, MinTickSpacingPx, AxisHeight),
-                         Qt::AlignVCenter | Qt::AlignLeft,
-                         tick == 0 ? QStringLiteral("0")
-                                   : QString::fromStdString(storage::formatDuration(tick)));
+                         Qt::AlignVCenter | Qt::AlignLeft, label);
     }
 }
 

@@ -11,6 +11,34 @@ class TestTimeMapper : public QObject
 {
     Q_OBJECT
 private slots:
+    // Neighbouring ticks never read the same: the step decides the decimals.
+    void tickLabels_data()
+    {
+        QTest::addColumn<qint64>("tick");
+        QTest::addColumn<qint64>("step");
+        QTest::addColumn<QString>("label");
+        QTest::newRow("zero") << qint64(0) << qint64(50'000'000) << QStringLiteral("0");
+        QTest::newRow("50 ms steps past 14 s")
+            << qint64(14'350'000'000) << qint64(50'000'000) << QStringLiteral("14.35 s");
+        QTest::newRow("and the next") << qint64(14'400'000'000) << qint64(50'000'000)
+                                      << QStringLiteral("14.40 s");
+        QTest::newRow("whole seconds") << qint64(3'000'000'000) << qint64(1'000'000'000)
+                                       << QStringLiteral("3 s");
+        QTest::newRow("ms") << qint64(150'000'000) << qint64(50'000'000)
+                            << QStringLiteral("150 ms");
+        QTest::newRow("fine ms") << qint64(1'500'000) << qint64(500'000)
+                                 << QStringLiteral("1.5 ms");
+        QTest::newRow("µs") << qint64(200'000) << qint64(100'000) << QStringLiteral("200 µs");
+    }
+
+    void tickLabels()
+    {
+        QFETCH(qint64, tick);
+        QFETCH(qint64, step);
+        QFETCH(QString, label);
+        QCOMPARE(TimeMapper::tickLabel(tick, step), label);
+    }
+
     void mapping_data()
     {
         QTest::addColumn<qint64>("start");
