@@ -214,6 +214,13 @@ void MainWindow::createMenus()
     QAction *previous
         = edit->addAction(tr("Find &Previous"), m_traceView, &TraceView::findPrevious);
     previous->setShortcut(QKeySequence::FindPrevious);
+    QAction *nextError = edit->addAction(tr("Next &Error"), m_traceView->waterfall(),
+                                         [this] { m_traceView->waterfall()->selectNextError(+1); });
+    nextError->setShortcut(Qt::Key_F8);
+    QAction *previousError
+        = edit->addAction(tr("Previous E&rror"), m_traceView->waterfall(),
+                          [this] { m_traceView->waterfall()->selectNextError(-1); });
+    previousError->setShortcut(Qt::SHIFT | Qt::Key_F8);
     edit->addSeparator();
     QAction *filter
         = edit->addAction(tr("Filter &Traces"), m_list->filters(), &FilterBar::focusFirstField);

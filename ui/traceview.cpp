@@ -12,12 +12,14 @@
 
 #include <tracetext.h>
 
+#include <QAction>
 #include <QClipboard>
 #include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPointer>
+#include <QSignalBlocker>
 #include <QSplitter>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -62,6 +64,15 @@ TraceView::TraceView(const QString &databasePath, QWidget *parent)
     m_find->setPlaceholderText(tr("Find in trace: span name, attribute, event (Ctrl+F)"));
     m_find->setClearButtonEnabled(true);
     m_find->setAccessibleName(tr("Find in trace"));
+    // Esc ends the search: the text goes, and the keyboard returns to the waterfall.
+    auto *endFind = new QAction(m_find);
+    endFind->setShortcut(Qt::Key_Escape);
+    endFind->setShortcutContext(Qt::WidgetShortcut);
+    connect(endFind, &QAction::triggered, this, [this] {
+        m_find->clear();
+        m_waterfall->setFocus(Qt::ShortcutFocusReason);
+    });
+    m_find->addAction(endFind);
     m_criticalPath->setCheckable(true);
     auto *previous = toolButton(QStringLiteral("▲"), tr("Previous match (Shift+F3)"), this);
     auto *next = toolButton(QStringLiteral("▼"), tr("Next match (F3)"), this);
@@ -211,6 +222,9 @@ void TraceView::show(const OpenedTrace &opened, bool refreshed)
     if (!refreshed) {
         m_details->clearSpan();
         m_logDetails->clearLog();
+        // A search belongs to the trace it was typed for.
+        const QSignalBlocker quiet(m_find);
+        m_find->clear();
     } else if (m_waterfall->selectedRow() >= 0) {
         spanSelected(layout->span(m_waterfall->selectedRow()));
     }

@@ -208,6 +208,21 @@ void VisibleRows::reveal(int row)
         rebuild();
 }
 
+bool VisibleRows::revealAll(const std::vector<int> &rows)
+{
+    bool changed = false;
+    for (const int row : rows) {
+        for (int ancestor = row >= 0 ? m_layout.parent(row) : -1; ancestor >= 0;
+             ancestor = m_layout.parent(ancestor)) {
+            changed |= m_collapsed[ancestor] != 0;
+            m_collapsed[ancestor] = 0;
+        }
+    }
+    if (changed)
+        rebuild();
+    return changed;
+}
+
 void VisibleRows::collapseAll()
 {
     for (int row = 0; row < m_layout.rowCount(); ++row)

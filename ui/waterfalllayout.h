@@ -69,6 +69,8 @@ public:
     void setCollapsed(int row, bool collapsed);
     // Expands every collapsed ancestor of `row`, so it is shown.
     void reveal(int row);
+    // The same for every row of `rows`, rebuilding once; true when anything opened.
+    bool revealAll(const std::vector<int> &rows);
     void collapseAll();
     void expandAll();
 

@@ -41,6 +41,7 @@ QList<QPair<QString, QString>> WaterfallView::keyHelp()
         {tr("Left / Right"), tr("Waterfall: collapse / expand (Left again: parent)")},
         {tr("Home / End, PgUp / PgDn"), tr("Waterfall: first / last, page")},
         {tr("+ / - / 0"), tr("Waterfall: zoom in / out / whole trace")},
+        {tr("E / Shift+E"), tr("Waterfall: next / previous span in error")},
         {tr("Shift+Left / Right"), tr("Waterfall: pan")},
         {tr("Ctrl+Wheel, Shift+Wheel"), tr("Waterfall: zoom at pointer / pan")},
         {tr("Drag on the bars"), tr("Waterfall: zoom to that time range")},
@@ -169,7 +170,25 @@ void WaterfallView::setMatches(std::vector<int> rows)
         if (row >= 0 && row < static_cast<int>(m_isMatch.size()))
             m_isMatch[row] = 1;
     }
+    // A match inside a collapsed parent is opened at once: found means shown.
+    if (m_rows && m_rows->revealAll(m_matches))
+        rowsChanged();
     viewport()->update();
+}
+
+void WaterfallView::selectNextError(int step)
+{
+    if (!m_layout || m_layout->rowCount() == 0)
+        return;
+    const int count = m_layout->rowCount();
+    int row = m_selected;
+    for (int tried = 0; tried < count; ++tried) {
+        row = ((row < 0 && step < 0 ? count : row) + step + count) % count;
+        if ((m_layout->flags(row) & WaterfallLayout::Error) && !m_layout->isPlaceholder(row)) {
+            selectRow(row);
+            return;
+        }
+    }
 }
 
 void WaterfallView::setCriticalPath(std::vector<std::uint8_t> onPath)
@@ -635,6 +654,9 @@ void WaterfallView::keyPressEvent(QKeyEvent *event)
     case Qt::Key_0:
         if (m_layout)
             showRange(0, m_layout->durationNs());
+        break;
+    case Qt::Key_E:
+        selectNextError(event->modifiers() & Qt::ShiftModifier ? -1 : +1);
         break;
     default:
         QAbstractScrollArea::keyPressEvent(event);

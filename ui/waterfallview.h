@@ -65,6 +65,9 @@ public:
     // What + and - do: zoom by `factor` keeping the selected span in sight (around its middle
     // when it is on screen, else centred on it), or around the view's middle.
     void zoomKeepingSelection(double factor);
+    // Selects the next (`step` 1) or previous (-1) span in error after the selection, wrapping
+    // around (E / Shift+E, F8 / Shift+F8).
+    void selectNextError(int step);
 
     // Rows to highlight as search matches (ascending layout rows).
     void setMatches(std::vector<int> rows);

@@ -431,6 +431,58 @@ private slots:
         QVERIFY(traceView()->logDetails()->isVisible());
         QCOMPARE(traceView()->logs()->shownCount(), 3);
     }
+
+    // Find reads status messages and exceptions too, opens collapsed parents of what it finds,
+    // ends with Esc and stays with its trace; E and F8 walk the spans in error.
+    void findAndErrorsFromTheKeyboard()
+    {
+        openFromList(demo().failedTraceId);
+        menuAction(*window(), QStringLiteral("Collapse All"))->trigger();
+        QCOMPARE(waterfall()->visibleRows().size(), std::size_t(1));
+        QLineEdit *find = traceView()->findField();
+        find->setFocus();
+        // In the exception's stack trace only (an event attribute of the Charge span).
+        QTest::keyClicks(find, QStringLiteral("PaymentGrpc$Handler"));
+        QTRY_COMPARE_WITH_TIMEOUT(waterfall()->matches().size(), std::size_t(1), 5000);
+        const int charge = rowOfSpanNamed(*waterfall(), "PaymentService/Charge");
+        QCOMPARE(waterfall()->matches().front(), charge);
+        // Found means shown: its collapsed ancestors opened without F3.
+        QVERIFY(std::find(waterfall()->visibleRows().begin(), waterfall()->visibleRows().end(),
+                          charge)
+                != waterfall()->visibleRows().end());
+        // A status message.
+        find->clear();
+        QTest::keyClicks(find, QStringLiteral("502 Bad Gateway"));
+        QTRY_VERIFY_WITH_TIMEOUT(waterfall()->matches().size() >= 3, 5000);
+        // Esc clears and hands the keyboard back to the waterfall.
+        QTest::keyClick(find, Qt::Key_Escape);
+        QVERIFY(find->text().isEmpty());
+        QVERIFY(waterfall()->hasFocus());
+        QTRY_VERIFY_WITH_TIMEOUT(waterfall()->matches().empty(), 5000);
+
+        // E walks forward through the spans in error and wraps; Shift+E walks back.
+        std::vector<int> errors;
+        for (int row = 0; row < waterfall()->layout()->rowCount(); ++row) {
+            if (waterfall()->layout()->flags(row) & ui::WaterfallLayout::Error)
+                errors.push_back(row);
+        }
+        QCOMPARE(errors.size(), std::size_t(6));
+        waterfall()->selectRow(0);
+        QTest::keyClick(waterfall(), Qt::Key_E);
+        QCOMPARE(waterfall()->selectedRow(), errors[1]);
+        QTest::keyClick(waterfall(), Qt::Key_E, Qt::ShiftModifier);
+        QCOMPARE(waterfall()->selectedRow(), errors[0]);
+        QTest::keyClick(waterfall(), Qt::Key_E, Qt::ShiftModifier);
+        QCOMPARE(waterfall()->selectedRow(), errors.back());
+        menuAction(*window(), QStringLiteral("Next Error"))->trigger();
+        QCOMPARE(waterfall()->selectedRow(), errors[0]);
+
+        // The text typed for one trace does not follow to the next.
+        QTest::keyClicks(find, QStringLiteral("checkout"));
+        openFromList(demo().largeTraceId);
+        QVERIFY(find->text().isEmpty());
+        QVERIFY(waterfall()->matches().empty());
+    }
 };
 
 QTEST_MAIN(TestTraceViewPage)
