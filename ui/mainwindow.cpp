@@ -328,6 +328,7 @@ void MainWindow::createMenus()
 void MainWindow::showStatistics(const storage::StoreStatistics &statistics)
 {
     m_status->showStatistics(statistics);
+    m_list->setStoredTraces(statistics.traces);
     m_tray->setStatus(tr("Spanscope: %1 traces, %2\nOTLP/gRPC %3 · OTLP/HTTP %4")
                           .arg(QLocale().toString(statistics.traces), m_status->rateText(),
                                m_addresses.grpc, m_addresses.http));

@@ -46,6 +46,10 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
     bool canFetchMore(const QModelIndex &parent) const override;
+    // More traces match than are loaded (the next page is fetched on scrolling).
+    bool hasMore() const { return m_hasMore; }
+    // The first page for the current filter is in (the list is not still loading).
+    bool isLoaded() const { return !m_loading; }
     // Start, duration, spans and errors sort in the database, so paging and live updates keep
     // the order; the text columns do not sort.
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;

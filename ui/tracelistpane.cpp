@@ -1,5 +1,6 @@
 #include "tracelistpane.h"
 
+#include "counted.h"
 #include "filterbar.h"
 #include "servicesdelegate.h"
 #include "tracelistmodel.h"
@@ -8,6 +9,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
 #include <QPointer>
 #include <QSignalBlocker>
 #include <QTableView>
@@ -25,6 +27,8 @@ TraceListPane::TraceListPane(const QString &databasePath, TraceQueryThread *quer
     , m_pause(new QToolButton(this))
     , m_info(new QLabel(this))
     , m_previewBanner(new QLabel(this))
+    , m_count(new QLabel(this))
+    , m_empty(new QLabel(m_table->viewport()))
     , m_queries(queries)
     , m_sortColumn(TraceListModel::StartColumn)
 {
@@ -74,6 +78,8 @@ TraceListPane::TraceListPane(const QString &databasePath, TraceQueryThread *quer
     m_pause->setToolTip(tr("Freeze the list while you read it (Ctrl+P)"));
     footer->addWidget(m_pause);
     footer->addWidget(m_info, 1);
+    m_count->setObjectName(QStringLiteral("traceCount"));
+    footer->addWidget(m_count);
     layout->addLayout(footer);
 
     connect(m_table, &QAbstractItemView::activated, this, [this] {
@@ -86,6 +92,16 @@ TraceListPane::TraceListPane(const QString &databasePath, TraceQueryThread *quer
                                : tr("Live: new traces appear at once."));
     });
     m_info->setText(tr("Live: new traces appear at once."));
+    m_empty->setObjectName(QStringLiteral("noMatch"));
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setText(tr("No trace matches these filters. <a href='clear'>Clear the filters</a>"));
+    m_empty->hide();
+    (new QVBoxLayout(m_table->viewport()))->addWidget(m_empty); // follows the list's size
+    connect(m_empty, &QLabel::linkActivated, m_filters, &FilterBar::clear);
+    for (const auto signal : {&TraceListModel::loaded, &TraceListModel::refreshed})
+        connect(m_model, signal, this, &TraceListPane::showCount);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &TraceListPane::showCount);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &TraceListPane::showCount);
     connect(m_model, &TraceListModel::previewChanged, this, [this] {
         const auto dropped = static_cast<int>(m_model->previewDropped());
         m_previewBanner->setVisible(dropped > 0);
@@ -110,6 +126,40 @@ std::optional<storage::TraceId> TraceListPane::currentTrace() const
     if (!index.isValid())
         return std::nullopt;
     return m_model->summary(index.row()).traceId;
+}
+
+namespace {
+
+// Whether the filter leaves any stored trace out (order and paging aside).
+bool narrows(const storage::TraceFilter &filter)
+{
+    return !filter.service.empty() || !filter.spanName.empty() || filter.errorsOnly
+        || filter.minDurationNs || filter.maxDurationNs || filter.startFromNs || filter.startToNs
+        || !filter.attributeKey.empty() || filter.traceId || !filter.source.empty();
+}
+
+} // namespace
+
+void TraceListPane::setStoredTraces(qint64 traces)
+{
+    m_stored = traces;
+    showCount();
+}
+
+void TraceListPane::showCount()
+{
+    const qint64 shown = m_model->rowCount();
+    const bool filtered = narrows(m_filters->filter());
+    const QString stored = counted(m_stored, tr("trace"), tr("traces"));
+    if (!filtered)
+        m_count->setText(m_model->hasMore() ? stored
+                                            : counted(shown, tr("trace"), tr("traces")));
+    else
+        m_count->setText(tr("%1%2 of %3")
+                             .arg(QLocale().toString(shown),
+                                  m_model->hasMore() ? QStringLiteral("+") : QString(), stored));
+    const bool nothing = filtered && shown == 0 && m_model->isLoaded();
+    m_empty->setVisible(nothing);
 }
 
 bool TraceListPane::selectTrace(const storage::TraceId &traceId)

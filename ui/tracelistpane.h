@@ -32,6 +32,12 @@ public:
     QTableView *table() const { return m_table; }
     QToolButton *pauseButton() const { return m_pause; }
     QLabel *previewBanner() const { return m_previewBanner; }
+    // "11 traces", "3 of 11 traces": what the list shows of the store.
+    QLabel *countLabel() const { return m_count; }
+    // Shown over the empty list when the filters match nothing, with a way to clear them.
+    QLabel *emptyMessage() const { return m_empty; }
+    // How many traces are stored (from the statistics), for the count.
+    void setStoredTraces(qint64 traces);
     // The trace of the current row, if any; the traces of the selected rows.
     std::optional<storage::TraceId> currentTrace() const;
     std::vector<storage::TraceId> selectedTraces() const;
@@ -52,6 +58,7 @@ signals:
 
 private:
     void listOperations(const QString &service);
+    void showCount();
 
     FilterBar *m_filters;
     TraceListModel *m_model;
@@ -59,6 +66,9 @@ private:
     QToolButton *m_pause;
     QLabel *m_info;
     QLabel *m_previewBanner; // shown while a sampling preview greys rows out
+    QLabel *m_count;
+    QLabel *m_empty;
+    qint64 m_stored = 0;
     TraceQueryThread *m_queries;
     int m_sortColumn;
     Qt::SortOrder m_sortOrder = Qt::DescendingOrder;

@@ -10,6 +10,7 @@
 #include <files/bundle.h>
 #include <files/ziparchive.h>
 #include <filterbar.h>
+#include <tracelistpane.h>
 #include <tracestore.h>
 
 #include <QApplication>
@@ -22,6 +23,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QMimeData>
@@ -289,6 +291,34 @@ private slots:
                                               dir.filePath(QStringLiteral("no/such/dir/x.spanscope")),
                                               false);
         });
+    }
+
+    // The list says how much of the store it shows, and a filter that matches nothing says so
+    // over the empty list, with a link that clears the filters.
+    void countsAndTheEmptyState()
+    {
+        ui::TraceListPane *pane = window()->findChild<ui::TraceListPane *>();
+        QVERIFY(pane);
+        const QString all = QStringLiteral("%1 traces").arg(demo().traces);
+        QTRY_COMPARE(pane->countLabel()->text(), all);
+        window()->filterBar()->findChild<QCheckBox *>()->setChecked(true); // errors only
+        QTRY_COMPARE_WITH_TIMEOUT(pane->countLabel()->text(),
+                                  QStringLiteral("1 of %1").arg(all), 5000);
+        QVERIFY(!pane->emptyMessage()->isVisible());
+
+        QLineEdit *traceId = nullptr;
+        for (QLineEdit *field : window()->filterBar()->findChildren<QLineEdit *>()) {
+            if (field->placeholderText() == QLatin1String("trace id"))
+                traceId = field;
+        }
+        QVERIFY(traceId);
+        QTest::keyClicks(traceId, QStringLiteral("0123456789abcdef0123456789abcdef"));
+        QTRY_VERIFY_WITH_TIMEOUT(pane->emptyMessage()->isVisible(), 5000);
+        QCOMPARE(pane->countLabel()->text(), QStringLiteral("0 of %1").arg(all));
+        emit pane->emptyMessage()->linkActivated(QStringLiteral("clear"));
+        QTRY_COMPARE_WITH_TIMEOUT(window()->traceList()->rowCount(), demo().traces, 5000);
+        QVERIFY(!pane->emptyMessage()->isVisible());
+        QCOMPARE(pane->countLabel()->text(), all);
     }
 };
 
