@@ -80,7 +80,9 @@ QString DetailsHtml::attributeTable(const storage::Attributes &attributes)
         ++shown;
         if (m_copyValues)
             m_copyValues->append(value);
-        html += QStringLiteral("<tr><td><a href='copy:%1' title='%2'><b>%3</b></a></td>"
+        // Keys stay whole on their line (a dotted key cut mid-word misreads); values wrap.
+        html += QStringLiteral("<tr><td style='white-space:nowrap'><a href='copy:%1' "
+                               "title='%2'><b>%3</b></a></td>"
                                "<td>%4</td><td><small>%5</small></td></tr>")
                     .arg(m_nextCopy++)
                     .arg(QObject::tr("Click to copy the value"), key.toHtmlEscaped(),

@@ -540,6 +540,9 @@ void MainWindow::restoreState()
         settings.value(QStringLiteral("window/logsSplit")).toByteArray());
     m_list->table()->horizontalHeader()->restoreState(
         settings.value(QStringLiteral("window/columns")).toByteArray());
+    m_traceView->waterfall()->setLabelWidth(
+        settings.value(QStringLiteral("window/spanNameWidth"), WaterfallView::DefaultLabelWidth)
+            .toInt());
     const Theme theme = themeFromName(settings.value(QStringLiteral("view/theme")).toString());
     if (theme == Theme::System)
         m_themes->actions().constFirst()->setChecked(true); // the desktop's, as it is
@@ -557,6 +560,8 @@ void MainWindow::saveState() const
     settings.setValue(QStringLiteral("window/logsSplit"), m_logs->splitter()->saveState());
     settings.setValue(QStringLiteral("window/columns"),
                       m_list->table()->horizontalHeader()->saveState());
+    settings.setValue(QStringLiteral("window/spanNameWidth"),
+                      m_traceView->waterfall()->labelWidth());
 }
 
 bool MainWindow::eventFilter(QObject *watched, QEvent *event)

@@ -28,7 +28,7 @@ QSize WaterfallMinimap::sizeHint() const
 QRect WaterfallMinimap::stripRect() const
 {
     // Aligned with the waterfall's time axis, so a moment is at the same x in both.
-    const int left = m_view->frameWidth() + WaterfallView::LabelWidth;
+    const int left = m_view->frameWidth() + m_view->labelWidth();
     return QRect(left, 2, std::max(1, width() - left - m_view->frameWidth()), StripHeight);
 }
 

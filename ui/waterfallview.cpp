@@ -6,9 +6,12 @@
 
 #include <tracetext.h>
 
+#include <QHelpEvent>
 #include <QKeyEvent>
+#include <QMouseEvent>
 #include <QPainter>
 #include <QScrollBar>
+#include <QToolTip>
 #include <QWheelEvent>
 
 #include <cmath>
@@ -56,6 +59,21 @@ WaterfallView::WaterfallView(QWidget *parent)
     horizontalScrollBar()->hide();
     setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     setAccessibleName(tr("Waterfall"));
+    viewport()->setMouseTracking(true); // the column border shows its resize cursor on hover
+}
+
+void WaterfallView::setLabelWidth(int width)
+{
+    width = std::clamp(width, MinimumLabelWidth, MaximumLabelWidth);
+    if (width == m_labelWidth)
+        return;
+    const TimeMapper before = m_mapper;
+    m_labelWidth = width;
+    m_mapper = before.resized(timelineWidth());
+    if (m_layout)
+        m_mapper = m_mapper.clampedTo(m_layout->durationNs());
+    viewport()->update();
+    emit viewChanged();
 }
 
 WaterfallView::~WaterfallView() = default;
@@ -117,7 +135,7 @@ const std::vector<int> &WaterfallView::visibleRows() const
 
 int WaterfallView::timelineWidth() const
 {
-    return std::max(1, viewport()->width() - LabelWidth);
+    return std::max(1, viewport()->width() - m_labelWidth);
 }
 
 void WaterfallView::setMapper(const TimeMapper &mapper)
@@ -221,7 +239,7 @@ QRect WaterfallView::markerRect(const LogMarker &marker) const
     if (position < 0)
         return {};
     const int y = AxisHeight + (position - verticalScrollBar()->value()) * RowHeight;
-    const int x = LabelWidth + static_cast<int>(std::lround(m_mapper.toX(marker.time)));
+    const int x = m_labelWidth + static_cast<int>(std::lround(m_mapper.toX(marker.time)));
     return QRect(x - 2, y + RowHeight - 7, 5, 6);
 }
 
@@ -265,8 +283,8 @@ int WaterfallView::rowAt(int y) const
 
 std::pair<double, double> WaterfallView::barSpan(int layoutRow) const
 {
-    return {LabelWidth + m_mapper.toX(m_layout->start(layoutRow)),
-            LabelWidth + m_mapper.toX(m_layout->end(layoutRow))};
+    return {m_labelWidth + m_mapper.toX(m_layout->start(layoutRow)),
+            m_labelWidth + m_mapper.toX(m_layout->end(layoutRow))};
 }
 
 QRect WaterfallView::barRect(int layoutRow) const
@@ -277,12 +295,12 @@ QRect WaterfallView::barRect(int layoutRow) const
     const int y = AxisHeight + (position - verticalScrollBar()->value()) * RowHeight;
     const auto [x0, x1] = barSpan(layoutRow);
     // A bar clamped to the edge would stand where the span is not (the edge marker says where).
-    if (x1 < LabelWidth || x0 > viewport()->width())
+    if (x1 < m_labelWidth || x0 > viewport()->width())
         return {};
     const int left = static_cast<int>(
-        std::floor(std::clamp(x0, double(LabelWidth), double(viewport()->width()))));
+        std::floor(std::clamp(x0, double(m_labelWidth), double(viewport()->width()))));
     const int right = static_cast<int>(
-        std::ceil(std::clamp(x1, double(LabelWidth), double(viewport()->width()))));
+        std::ceil(std::clamp(x1, double(m_labelWidth), double(viewport()->width()))));
     return QRect(left, y + 4, std::max(1, right - left), RowHeight - 8);
 }
 
@@ -293,8 +311,8 @@ QRect WaterfallView::edgeMarkerRect(int layoutRow) const
         return {};
     const auto [x0, x1] = barSpan(layoutRow);
     const int y = AxisHeight + (position - verticalScrollBar()->value()) * RowHeight;
-    if (x1 < LabelWidth)
-        return QRect(LabelWidth + 2, y + 4, EdgeMarkerWidth, RowHeight - 8);
+    if (x1 < m_labelWidth)
+        return QRect(m_labelWidth + 2, y + 4, EdgeMarkerWidth, RowHeight - 8);
     if (x0 > viewport()->width())
         return QRect(viewport()->width() - 2 - EdgeMarkerWidth, y + 4, EdgeMarkerWidth,
                      RowHeight - 8);
@@ -330,12 +348,12 @@ void WaterfallView::paintAxis(QPainter &painter)
     const QPalette &pal = palette();
     painter.fillRect(QRect(0, 0, viewport()->width(), AxisHeight), pal.window());
     painter.setPen(pal.color(QPalette::WindowText));
-    painter.drawText(QRect(6, 0, LabelWidth - 12, AxisHeight), Qt::AlignVCenter | Qt::AlignLeft,
+    painter.drawText(QRect(6, 0, m_labelWidth - 12, AxisHeight), Qt::AlignVCenter | Qt::AlignLeft,
                      counted(qint64(m_trace->spans.size()), tr("span"), tr("spans")));
     // 1-2-5 ticks with grid lines through the rows.
     const std::int64_t step = m_mapper.tickStep(MinTickSpacingPx);
     for (const std::int64_t tick : m_mapper.ticks(MinTickSpacingPx)) {
-        const int x = LabelWidth + static_cast<int>(std::lround(m_mapper.toX(tick)));
+        const int x = m_labelWidth + static_cast<int>(std::lround(m_mapper.toX(tick)));
         painter.setPen(pal.color(QPalette::Mid));
         painter.drawLine(x, AxisHeight - 6, x, viewport()->height());
         // A label that would be cut at the right edge is left out; its line stays.
@@ -363,7 +381,7 @@ void WaterfallView::paintRow(QPainter &painter, int position, int row, const QFo
     const int depth = m_layout->depth(row);
     const int indent = 4 + depth * IndentPx;
     painter.setPen(pal.color(QPalette::Mid));
-    for (int level = 0; level < depth && 4 + level * IndentPx < LabelWidth; ++level) {
+    for (int level = 0; level < depth && 4 + level * IndentPx < m_labelWidth; ++level) {
         const int x = 4 + level * IndentPx + IndentPx / 2;
         painter.drawLine(x, y, x, y + RowHeight - 1);
     }
@@ -376,13 +394,13 @@ void WaterfallView::paintRow(QPainter &painter, int position, int row, const QFo
     const int nameLeft = indent + IndentPx;
     const bool error = m_layout->flags(row) & WaterfallLayout::Error;
     // An error is marked at the end of the name column too, where the eye runs down the names.
-    const int nameWidth = LabelWidth - nameLeft - 4 - (error ? ErrorMarkSize + 6 : 0);
+    const int nameWidth = m_labelWidth - nameLeft - 4 - (error ? ErrorMarkSize + 6 : 0);
     if (error) {
         painter.save();
         painter.setRenderHint(QPainter::Antialiasing);
         painter.setPen(Qt::NoPen);
         painter.setBrush(ErrorColour);
-        painter.drawEllipse(QRect(LabelWidth - ErrorMarkSize - 6, y + (RowHeight - ErrorMarkSize) / 2,
+        painter.drawEllipse(QRect(m_labelWidth - ErrorMarkSize - 6, y + (RowHeight - ErrorMarkSize) / 2,
                                   ErrorMarkSize, ErrorMarkSize));
         painter.restore();
         painter.setPen(text);
@@ -434,10 +452,10 @@ void WaterfallView::paintRow(QPainter &painter, int position, int row, const QFo
         // Span events as ticks on the bar.
         painter.setPen(pal.color(QPalette::Text));
         for (const storage::SpanEvent &event : m_trace->spans[m_layout->span(row)].span.events) {
-            const double x = LabelWidth
+            const double x = m_labelWidth
                 + m_mapper.toX(static_cast<std::int64_t>(event.timeUnixNano)
                                - m_trace->summary.startNs);
-            if (x >= LabelWidth && x <= width)
+            if (x >= m_labelWidth && x <= width)
                 painter.drawLine(QPointF(x, bar.top()), QPointF(x, bar.bottom()));
         }
     }
@@ -445,7 +463,7 @@ void WaterfallView::paintRow(QPainter &painter, int position, int row, const QFo
     const auto [firstMarker, lastMarker] = markersOf(row);
     for (auto marker = firstMarker; marker != lastMarker; ++marker) {
         const QRect mark = markerRect(*marker);
-        if (mark.left() >= LabelWidth && mark.right() <= width) {
+        if (mark.left() >= m_labelWidth && mark.right() <= width) {
             painter.fillRect(mark.adjusted(-1, -1, 1, 1), pal.base());
             painter.fillRect(mark, severityColour(marker->severity));
         }
@@ -461,7 +479,7 @@ void WaterfallView::paintRow(QPainter &painter, int position, int row, const QFo
     if (bar.right() + 6 + textWidth < width)
         painter.drawText(QRect(bar.right() + 6, y, textWidth + 2, RowHeight), Qt::AlignVCenter,
                          detail);
-    else if (bar.left() - 6 - textWidth > LabelWidth)
+    else if (bar.left() - 6 - textWidth > m_labelWidth)
         painter.drawText(QRect(bar.left() - 6 - textWidth, y, textWidth + 2, RowHeight),
                          Qt::AlignVCenter, detail);
     else if (fill.isValid() && bar.width() > textWidth + 12 + ErrorCapWidth) {
@@ -480,7 +498,7 @@ void WaterfallView::paintEdgeMarker(QPainter &painter, int row, bool error, cons
     const QRect mark = edgeMarkerRect(row);
     if (mark.isEmpty())
         return;
-    const bool left = mark.left() < LabelWidth + EdgeMarkerWidth;
+    const bool left = mark.left() < m_labelWidth + EdgeMarkerWidth;
     const QColor colour = m_layout->isPlaceholder(row)
         ? palette().color(QPalette::Mid)
         : error ? ErrorColour
@@ -519,7 +537,7 @@ void WaterfallView::paintEvent(QPaintEvent *)
     for (int position = first; position < last; ++position)
         paintRow(painter, position, rows[position], metrics);
     painter.setPen(pal.color(QPalette::Mid));
-    painter.drawLine(LabelWidth - 1, 0, LabelWidth - 1, viewport()->height());
+    painter.drawLine(m_labelWidth - 1, 0, m_labelWidth - 1, viewport()->height());
     if (m_dragFromX >= 0) {
         QColor band = pal.color(QPalette::Highlight);
         band.setAlpha(70);
@@ -545,7 +563,7 @@ void WaterfallView::scrollContentsBy(int, int)
 
 void WaterfallView::wheelEvent(QWheelEvent *event)
 {
-    const double x = event->position().x() - LabelWidth;
+    const double x = event->position().x() - m_labelWidth;
     if (event->modifiers() & Qt::ControlModifier) {
         setMapper(m_mapper.zoomed(std::pow(1.0015, event->angleDelta().y()), std::max(0.0, x)));
         event->accept();
@@ -665,11 +683,23 @@ void WaterfallView::keyPressEvent(QKeyEvent *event)
     event->accept();
 }
 
+namespace {
+
+// How near the name column's border a press grabs it.
+constexpr int BorderGrabPx = 4;
+
+} // namespace
+
 void WaterfallView::mousePressEvent(QMouseEvent *event)
 {
     const int x = static_cast<int>(event->position().x());
     const int y = static_cast<int>(event->position().y());
-    if (event->button() == Qt::LeftButton && x >= LabelWidth && m_layout) {
+    if (event->button() == Qt::LeftButton && std::abs(x - m_labelWidth) <= BorderGrabPx) {
+        m_resizingLabels = true;
+        m_resizeGrab = x - m_labelWidth; // the border keeps its place under the pointer
+        return;
+    }
+    if (event->button() == Qt::LeftButton && x >= m_labelWidth && m_layout) {
         m_dragFromX = m_dragToX = x; // a click or the start of a range to zoom to
         return;
     }
@@ -682,17 +712,56 @@ void WaterfallView::mousePressEvent(QMouseEvent *event)
     selectRow(row);
 }
 
+// A row's tooltip: the whole name (the column may cut it), its duration, service and status.
+bool WaterfallView::viewportEvent(QEvent *event)
+{
+    if (event->type() != QEvent::ToolTip || !m_layout)
+        return QAbstractScrollArea::viewportEvent(event);
+    const auto *help = static_cast<QHelpEvent *>(event);
+    const int row = rowAt(help->pos().y());
+    if (row < 0) {
+        QToolTip::hideText();
+        return true;
+    }
+    QString text = label(row) + QLatin1Char('\n')
+        + QString::fromStdString(storage::formatDuration(m_layout->end(row) - m_layout->start(row)));
+    if (!m_layout->isPlaceholder(row)) {
+        text += QStringLiteral(" · ")
+            + QString::fromStdString(m_layout->services()[m_layout->service(row)]);
+        const storage::Span &span = m_trace->spans[m_layout->span(row)].span;
+        if (span.statusCode == storage::StatusCode::Error)
+            text += QStringLiteral(" · ") + tr("error")
+                + (span.statusMessage.empty()
+                       ? QString()
+                       : QStringLiteral(": ") + QString::fromStdString(span.statusMessage));
+    }
+    QToolTip::showText(help->globalPos(), text, viewport());
+    return true;
+}
+
 void WaterfallView::mouseMoveEvent(QMouseEvent *event)
 {
+    const int x = static_cast<int>(event->position().x());
+    if (m_resizingLabels) {
+        setLabelWidth(std::min(x - m_resizeGrab, viewport()->width() - 200)); // bars keep room
+        return;
+    }
+    viewport()->setCursor(std::abs(x - m_labelWidth) <= BorderGrabPx ? Qt::SplitHCursor
+                                                                      : Qt::ArrowCursor);
     if (m_dragFromX < 0)
         return;
     m_dragToX
-        = std::clamp(static_cast<int>(event->position().x()), LabelWidth, viewport()->width() - 1);
+        = std::clamp(static_cast<int>(event->position().x()), m_labelWidth, viewport()->width() - 1);
     viewport()->update();
 }
 
 void WaterfallView::mouseReleaseEvent(QMouseEvent *event)
 {
+    if (m_resizingLabels) {
+        m_resizingLabels = false;
+        emit labelWidthChanged(m_labelWidth);
+        return;
+    }
     if (m_dragFromX < 0)
         return;
     const int from = std::min(m_dragFromX, m_dragToX);
@@ -700,7 +769,7 @@ void WaterfallView::mouseReleaseEvent(QMouseEvent *event)
     m_dragFromX = m_dragToX = -1;
     viewport()->update();
     if (to - from >= MinDragPx) {
-        showRange(m_mapper.toTime(from - LabelWidth), m_mapper.toTime(to - LabelWidth));
+        showRange(m_mapper.toTime(from - m_labelWidth), m_mapper.toTime(to - m_labelWidth));
         return;
     }
     const int row = rowAt(static_cast<int>(event->position().y()));

@@ -34,7 +34,12 @@ public:
 
     static constexpr int RowHeight = 20;
     static constexpr int AxisHeight = 24;
-    static constexpr int LabelWidth = 320;
+    static constexpr int DefaultLabelWidth = 320; // the span-name column, until resized
+    static constexpr int MinimumLabelWidth = 120;
+    static constexpr int MaximumLabelWidth = 1200;
+    // The span-name column's width; its right border drags (remembered by the window).
+    int labelWidth() const { return m_labelWidth; }
+    void setLabelWidth(int width);
     static constexpr int IndentPx = 12;
 
     explicit WaterfallView(QWidget *parent = nullptr);
@@ -86,6 +91,7 @@ public:
     void scrollToPosition(int position);
 
 signals:
+    void labelWidthChanged(int width); // the user dragged the column's border
     void spanSelected(int spanIndex); // an index into TraceData::spans, or -1 for a placeholder
     void viewChanged(); // zoom, scroll or collapsed rows changed
     void logMarkerClicked(int log);
@@ -97,6 +103,7 @@ protected:
     void keyPressEvent(QKeyEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
+    bool viewportEvent(QEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
     void mouseDoubleClickEvent(QMouseEvent *event) override;
     void scrollContentsBy(int dx, int dy) override;
@@ -131,6 +138,9 @@ private:
     std::vector<LogMarker> m_markers; // sorted by row
     int m_dragFromX = -1; // where a range drag started, or -1
     int m_dragToX = -1;
+    int m_labelWidth = DefaultLabelWidth;
+    bool m_resizingLabels = false; // the name column's border is being dragged
+    int m_resizeGrab = 0; // where on the border the drag took hold
 };
 
 } // namespace spanscope::ui

@@ -318,11 +318,13 @@ private slots:
         split->setSizes({700, 300});
         const QList<int> sizes = split->sizes();
         window()->setTheme(ui::Theme::Dark);
+        window()->traceView()->waterfall()->setLabelWidth(480);
         window()->close();
         ui::MainWindow next(m_fixture.backend());
         next.show();
         QVERIFY(QTest::qWaitForWindowExposed(&next));
         QCOMPARE(next.traceView()->splitter()->sizes(), sizes);
+        QCOMPARE(next.traceView()->waterfall()->labelWidth(), 480);
         QCOMPARE(QApplication::palette().color(QPalette::Window).lightness() < 100, true);
         next.setTheme(ui::Theme::System);
         QCOMPARE(QSettings().value(QStringLiteral("view/theme")).toString(),

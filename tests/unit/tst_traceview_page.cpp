@@ -14,6 +14,7 @@
 #include <waterfallminimap.h>
 
 #include <QApplication>
+#include <QHelpEvent>
 #include <QImage>
 #include <QLineEdit>
 #include <QMouseEvent>
@@ -23,6 +24,7 @@
 #include <QSignalSpy>
 #include <QStatusBar>
 #include <QTest>
+#include <QToolTip>
 #include <QUrl>
 
 using namespace spanscope;
@@ -71,8 +73,8 @@ private slots:
         openFromList(demo().failedTraceId);
         ui::WaterfallView *view = waterfall();
         const ui::TimeMapper before = view->timeMapper();
-        const int from = ui::WaterfallView::LabelWidth + 100;
-        const int to = ui::WaterfallView::LabelWidth + 300;
+        const int from = waterfall()->labelWidth() + 100;
+        const int to = waterfall()->labelWidth() + 300;
         const int y = ui::WaterfallView::AxisHeight + 5;
         QTest::mousePress(view->viewport(), Qt::LeftButton, {}, QPoint(from, y));
         QMouseEvent move(QEvent::MouseMove, QPointF(to, y),
@@ -357,7 +359,7 @@ private slots:
             QTest::keyClick(view, Qt::Key_Plus);
         QVERIFY(view->timeMapper().viewDuration() < view->layout()->durationNs() / 32);
         const QRect bar = view->barRect(late);
-        QVERIFY2(!bar.isEmpty() && bar.left() >= ui::WaterfallView::LabelWidth
+        QVERIFY2(!bar.isEmpty() && bar.left() >= waterfall()->labelWidth()
                      && bar.right() <= view->viewport()->width(),
                  "the selected span left the view");
 
@@ -366,7 +368,7 @@ private slots:
         view->scrollToPosition(0);
         const QRect arrow = view->edgeMarkerRect(early);
         QVERIFY(!arrow.isEmpty());
-        QVERIFY(arrow.left() < ui::WaterfallView::LabelWidth + 10);
+        QVERIFY(arrow.left() < waterfall()->labelWidth() + 10);
         const QImage image = view->viewport()->grab().toImage();
         const QPoint inside(arrow.right() - 1, arrow.center().y());
         QCOMPARE(image.pixelColor(inside).rgb(), ui::serviceColour("inventory").rgb());
@@ -482,6 +484,37 @@ private slots:
         openFromList(demo().largeTraceId);
         QVERIFY(find->text().isEmpty());
         QVERIFY(waterfall()->matches().empty());
+    }
+
+    // The span-name column's border drags to widen it (the bars follow), and every row's
+    // tooltip gives the whole name with its duration, service and status.
+    void theNameColumnResizesAndRowsExplainThemselves()
+    {
+        openFromList(demo().failedTraceId);
+        ui::WaterfallView *view = waterfall();
+        const int before = view->labelWidth();
+        QSignalSpy changed(view, &ui::WaterfallView::labelWidthChanged);
+        const int y = ui::WaterfallView::AxisHeight + 5;
+        QTest::mousePress(view->viewport(), Qt::LeftButton, {}, QPoint(before + 1, y));
+        QMouseEvent move(QEvent::MouseMove, QPointF(before + 150, y),
+                         view->viewport()->mapToGlobal(QPointF(before + 150, y)), Qt::NoButton,
+                         Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(view->viewport(), &move);
+        QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, QPoint(before + 150, y));
+        QCOMPARE(view->labelWidth(), before + 149);
+        QCOMPARE(changed.count(), 1);
+        QVERIFY(std::abs(view->barRect(0).left() - view->labelWidth()) <= 1);
+
+        const int charge = rowOfSpanNamed(*view, "PaymentService/Charge");
+        const QRect bar = view->barRect(charge);
+        QHelpEvent help(QEvent::ToolTip, QPoint(20, bar.center().y()),
+                        view->viewport()->mapToGlobal(QPoint(20, bar.center().y())));
+        QApplication::sendEvent(view->viewport(), &help);
+        QTRY_VERIFY(QToolTip::isVisible());
+        QVERIFY2(QToolTip::text().contains(QStringLiteral("PaymentService/Charge"))
+                     && QToolTip::text().contains(QStringLiteral("90 ms · payments · error")),
+                 qPrintable(QToolTip::text()));
+        QToolTip::hideText();
     }
 };
 

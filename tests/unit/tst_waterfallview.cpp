@@ -72,10 +72,10 @@ private slots:
     {
         Shown shown;
         QVERIFY(QTest::qWaitForWindowExposed(&shown.view));
-        const int timeline = shown.view.viewport()->width() - WaterfallView::LabelWidth;
+        const int timeline = shown.view.viewport()->width() - shown.view.labelWidth();
         const QRect child = shown.view.barRect(1);
-        QVERIFY(std::abs(child.left() - (WaterfallView::LabelWidth + timeline / 4)) <= 1);
-        QVERIFY(std::abs(child.right() + 1 - (WaterfallView::LabelWidth + timeline * 3 / 4)) <= 1);
+        QVERIFY(std::abs(child.left() - (shown.view.labelWidth() + timeline / 4)) <= 1);
+        QVERIFY(std::abs(child.right() + 1 - (shown.view.labelWidth() + timeline * 3 / 4)) <= 1);
 
         // The pixels agree: the error span keeps its service's colour inside, framed in red
         // with a red end cap, and nothing red lies outside its bar.
@@ -88,7 +88,7 @@ private slots:
         QCOMPARE(image.pixelColor(child.right() - 1, y).rgb(), red.rgb());
         QVERIFY(image.pixelColor(child.left() - 3, y).rgb() != red.rgb());
         // Its name carries the red mark at the end of the name column.
-        const QColor mark = image.pixelColor(WaterfallView::LabelWidth - 10, y);
+        const QColor mark = image.pixelColor(shown.view.labelWidth() - 10, y);
         QCOMPARE(mark.rgb(), red.rgb());
         // The root is drawn in its service's colour across the whole timeline.
         const QRect root = shown.view.barRect(0);
@@ -130,12 +130,12 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&shown.view));
         shown.view.showRange(250'000'000, 750'000'000); // exactly the child's extent
         const QRect child = shown.view.barRect(1);
-        QVERIFY(child.left() <= WaterfallView::LabelWidth + 1);
+        QVERIFY(child.left() <= shown.view.labelWidth() + 1);
         QVERIFY(child.right() >= shown.view.viewport()->width() - 2);
         const QRect grandchild = shown.view.barRect(2); // 300-400 ms of 250-750 ms: 10 % to 30 %
-        const int timeline = shown.view.viewport()->width() - WaterfallView::LabelWidth;
-        QVERIFY(std::abs(grandchild.left() - (WaterfallView::LabelWidth + timeline / 10)) <= 1);
-        QVERIFY(std::abs(grandchild.right() + 1 - (WaterfallView::LabelWidth + timeline * 3 / 10))
+        const int timeline = shown.view.viewport()->width() - shown.view.labelWidth();
+        QVERIFY(std::abs(grandchild.left() - (shown.view.labelWidth() + timeline / 10)) <= 1);
+        QVERIFY(std::abs(grandchild.right() + 1 - (shown.view.labelWidth() + timeline * 3 / 10))
                 <= 1);
     }
 
