@@ -121,8 +121,7 @@ ExportAnswer ExportHandler::serve(storage::Signal signal, WireFormat format, std
                               otlp_logs::ExportLogsServiceResponse>(
             signal, format, std::move(body), [this](const auto &request, auto &response) {
                 auto decoded = decodeLogs(request, m_limits);
-                return store(m_sink, storage::Signal::Logs, decoded,
-                             &storage::BatchSink::writeLogs,
+                return store(m_sink, storage::Signal::Logs, decoded, &storage::BatchSink::writeLogs,
                              [&response](std::int64_t rejected, const std::string &message) {
                                  response.mutable_partial_success()->set_rejected_log_records(
                                      rejected);
@@ -187,8 +186,8 @@ ExportHandler::DecodeReservation::DecodeReservation(ExportHandler &handler, std:
         m_refusal = Refusal::TooLarge;
         m_message = "The request holds more than one request may: its decoded size is "
                     "estimated above "
-                  + std::to_string(limits.maxDecodeCost >> 20)
-                  + " MiB (about 100 000 typical spans). Send smaller batches.";
+            + std::to_string(limits.maxDecodeCost >> 20)
+            + " MiB (about 100 000 typical spans). Send smaller batches.";
         return;
     }
     if (handler.m_decodeCostInFlight.fetch_add(cost) + cost > limits.maxDecodeCostInFlight) {

@@ -4,7 +4,6 @@
 #include "httpserver.h"
 #include "inflate.h"
 
-
 #include <QLoggingCategory>
 
 #include <malloc.h>

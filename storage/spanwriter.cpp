@@ -360,8 +360,7 @@ private:
                 const auto start = static_cast<std::int64_t>(span.startUnixNano);
                 // A span that ends before it starts is stored with zero duration.
                 const auto end = std::max(start, static_cast<std::int64_t>(span.endUnixNano));
-                m_insertSpan.bind(1, trace.key)
-                    .bindBlob(2, span.spanId.data(), span.spanId.size());
+                m_insertSpan.bind(1, trace.key).bindBlob(2, span.spanId.data(), span.spanId.size());
                 if (span.isRoot())
                     m_insertSpan.bindNull(3);
                 else

@@ -130,14 +130,14 @@ void BundleTransfer::exportTraces(const std::vector<storage::TraceId> &traces, Q
                 masked += tr("\n  • %1 matching \"%2\"")
                               .arg(counted(count, tr("value"), tr("values")),
                                    QString::fromStdString(pattern));
-            QMessageBox box(QMessageBox::Question, tr("Export for a Bug Report"),
-                            masked.isEmpty()
-                                ? tr("Nothing in these traces looks like a secret or an e-mail "
-                                     "address. Export %1?")
-                                      .arg(counted(qint64(traces.size()), tr("trace"),
-                                                   tr("traces")))
-                                : tr("These values will be replaced by [REDACTED]:%1").arg(masked),
-                            QMessageBox::Cancel, m_window);
+            QMessageBox box(
+                QMessageBox::Question, tr("Export for a Bug Report"),
+                masked.isEmpty()
+                    ? tr("Nothing in these traces looks like a secret or an e-mail "
+                         "address. Export %1?")
+                          .arg(counted(qint64(traces.size()), tr("trace"), tr("traces")))
+                    : tr("These values will be replaced by [REDACTED]:%1").arg(masked),
+                QMessageBox::Cancel, m_window);
             QPushButton *redacted = box.addButton(tr("&Export"), QMessageBox::AcceptRole);
             QPushButton *raw = masked.isEmpty()
                 ? nullptr
@@ -186,13 +186,12 @@ void BundleTransfer::writeBundle(const std::vector<storage::TraceId> &traces, co
                 emit finished(false);
                 return;
             }
-            emit message(tr("Wrote %1: %2, %3, %4.")
-                             .arg(path,
-                                  counted(qint64(written->traces), tr("trace"), tr("traces")),
-                                  counted(qint64(written->spans), tr("span"), tr("spans")),
-                                  counted(qint64(written->logs), tr("log record"),
-                                          tr("log records"))),
-                         8000);
+            emit message(
+                tr("Wrote %1: %2, %3, %4.")
+                    .arg(path, counted(qint64(written->traces), tr("trace"), tr("traces")),
+                         counted(qint64(written->spans), tr("span"), tr("spans")),
+                         counted(qint64(written->logs), tr("log record"), tr("log records"))),
+                8000);
             emit finished(true);
         });
 }
@@ -230,8 +229,7 @@ void BundleTransfer::importFiles(const QStringList &paths)
             auto imported = ingest::importFile(path.toStdString(), *sink);
             if (imported)
                 report << tr("%1: %2, %3")
-                              .arg(path,
-                                   counted(qint64(imported->spans), tr("span"), tr("spans")),
+                              .arg(path, counted(qint64(imported->spans), tr("span"), tr("spans")),
                                    counted(qint64(imported->logs), tr("log record"),
                                            tr("log records")));
             else

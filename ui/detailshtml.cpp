@@ -111,10 +111,10 @@ QString DetailsHtml::exception(const storage::Attributes &attributes, const QStr
     QString html = QStringLiteral("<div style='background:%1; color:%2; border:1px solid %3; "
                                   "padding:4px'>")
                        .arg(tint.name(), palette.color(QPalette::Text).name(), red.name());
-    html += QStringLiteral("<p style='color:%1'><b>%2</b>: %3 <small>%4</small></p>")
-                .arg(red.name(),
-                     type ? plainValue(*type).toHtmlEscaped() : QObject::tr("Exception"),
-                     message ? plainValue(*message).toHtmlEscaped() : QString(), when);
+    html
+        += QStringLiteral("<p style='color:%1'><b>%2</b>: %3 <small>%4</small></p>")
+               .arg(red.name(), type ? plainValue(*type).toHtmlEscaped() : QObject::tr("Exception"),
+                    message ? plainValue(*message).toHtmlEscaped() : QString(), when);
     if (stack)
         html += QStringLiteral("<pre style='white-space: pre-wrap'>%1</pre>")
                     .arg(linkStackFrames(plainValue(*stack)));

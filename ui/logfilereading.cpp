@@ -35,26 +35,24 @@ void LogFileReading::read(const QString &path, bool follow)
                         : tr("Reading %1…").arg(path),
                  0);
     QPointer<LogFileReading> self(this);
-    m_backend.readLogFile(path, follow, m_stop, this,
-                          [self, path](storage::Result<Backend::LogFileRead> read) {
-                              if (!self)
-                                  return;
-                              self->m_stop.reset();
-                              emit self->readingChanged(false);
-                              if (!read) {
-                                  QMessageBox::warning(self->m_window,
-                                                       tr("Cannot read the log file"),
-                                                       QString::fromStdString(read.error()));
-                                  return;
-                              }
-                              emit self->message(
-                                  tr("Read %1 lines from %2 (%3 JSON, %4 linked to a trace).")
-                                      .arg(read->lines)
-                                      .arg(path)
-                                      .arg(read->structured)
-                                      .arg(read->linked),
-                                  10000);
-                          });
+    m_backend.readLogFile(
+        path, follow, m_stop, this, [self, path](storage::Result<Backend::LogFileRead> read) {
+            if (!self)
+                return;
+            self->m_stop.reset();
+            emit self->readingChanged(false);
+            if (!read) {
+                QMessageBox::warning(self->m_window, tr("Cannot read the log file"),
+                                     QString::fromStdString(read.error()));
+                return;
+            }
+            emit self->message(tr("Read %1 lines from %2 (%3 JSON, %4 linked to a trace).")
+                                   .arg(read->lines)
+                                   .arg(path)
+                                   .arg(read->structured)
+                                   .arg(read->linked),
+                               10000);
+        });
 }
 
 void LogFileReading::stop()

@@ -194,8 +194,8 @@ void MainWindow::createMenus()
     QAction *openTrace = file->addAction(tr("&Go to Trace ID…"), this, &MainWindow::openTraceById);
     openTrace->setShortcut(Qt::CTRL | Qt::Key_G);
     file->addSeparator();
-    QAction *openLogs = file->addAction(tr("Open &Log File…"), m_logFiles,
-                                        [this] { m_logFiles->choose(false); });
+    QAction *openLogs
+        = file->addAction(tr("Open &Log File…"), m_logFiles, [this] { m_logFiles->choose(false); });
     openLogs->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_O);
     file->addAction(tr("&Follow Log File…"), m_logFiles, [this] { m_logFiles->choose(true); });
     QAction *stopLogs
@@ -320,9 +320,10 @@ void MainWindow::createMenus()
     help->addAction(tr("&About Spanscope"), this, &MainWindow::showAbout);
 
     // The overlay lists the menus' shortcuts and the waterfall's own keys.
-    m_overlay->listMenus({file, edit, view, help},
-                         QList<ShortcutOverlay::Entry>{{tr("Enter"), tr("Trace list: open the trace")}}
-                             + WaterfallView::keyHelp());
+    m_overlay->listMenus(
+        {file, edit, view, help},
+        QList<ShortcutOverlay::Entry>{{tr("Enter"), tr("Trace list: open the trace")}}
+            + WaterfallView::keyHelp());
 }
 
 void MainWindow::showStatistics(const storage::StoreStatistics &statistics)

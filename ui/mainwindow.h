@@ -6,7 +6,6 @@
 
 #include <QMainWindow>
 
-
 class QActionGroup;
 class QLabel;
 class QSplitter;

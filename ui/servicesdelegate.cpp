@@ -33,10 +33,9 @@ void ServicesDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
         const int reserve = last ? 0 : metrics.horizontalAdvance(QStringLiteral("+99")) + 8;
         if (i > 0 && x + width + reserve > option.rect.right()) {
             painter->setPen(option.palette.color(QPalette::Text));
-            painter->drawText(QRect(x, option.rect.top(), option.rect.right() - x,
-                                    option.rect.height()),
-                              Qt::AlignVCenter | Qt::AlignLeft,
-                              QStringLiteral("+%1").arg(services.size() - i));
+            painter->drawText(
+                QRect(x, option.rect.top(), option.rect.right() - x, option.rect.height()),
+                Qt::AlignVCenter | Qt::AlignLeft, QStringLiteral("+%1").arg(services.size() - i));
             break;
         }
         const QRect chip(x, option.rect.center().y() - height / 2, width, height);

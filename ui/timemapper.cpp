@@ -94,17 +94,17 @@ QString TimeMapper::tickLabel(std::int64_t tick, std::int64_t step)
 {
     if (tick == 0)
         return QStringLiteral("0");
-    static constexpr std::pair<double, const char *> Units[] = {
-        {1e9, "s"}, {1e6, "ms"}, {1e3, "µs"}, {1, "ns"}};
+    static constexpr std::pair<double, const char *> Units[]
+        = {{1e9, "s"}, {1e6, "ms"}, {1e3, "µs"}, {1, "ns"}};
     const double magnitude = std::abs(static_cast<double>(tick));
     for (const auto &[scale, unit] : Units) {
         if (magnitude < scale && scale > 1)
             continue;
         const double stepInUnit = static_cast<double>(std::max<std::int64_t>(1, step)) / scale;
-        const int decimals = std::clamp(static_cast<int>(std::ceil(-std::log10(stepInUnit) - 1e-9)),
-                                        0, 9);
-        return QString::number(static_cast<double>(tick) / scale, 'f', decimals)
-            + QLatin1Char(' ') + QString::fromUtf8(unit);
+        const int decimals
+            = std::clamp(static_cast<int>(std::ceil(-std::log10(stepInUnit) - 1e-9)), 0, 9);
+        return QString::number(static_cast<double>(tick) / scale, 'f', decimals) + QLatin1Char(' ')
+            + QString::fromUtf8(unit);
     }
     return QString::number(tick) + QStringLiteral(" ns");
 }

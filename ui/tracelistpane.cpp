@@ -111,8 +111,7 @@ TraceListPane::TraceListPane(const QString &databasePath, TraceQueryThread *quer
                "preview</a>",
                nullptr, dropped));
     });
-    connect(m_previewBanner, &QLabel::linkActivated, m_model,
-            [this] { m_model->setPreview({}); });
+    connect(m_previewBanner, &QLabel::linkActivated, m_model, [this] { m_model->setPreview({}); });
     connect(m_filters, &FilterBar::filterChanged, this,
             [this] { m_model->setFilter(m_filters->filter()); });
     connect(m_filters, &FilterBar::serviceChosen, this, &TraceListPane::listOperations);
@@ -152,8 +151,7 @@ void TraceListPane::showCount()
     const bool filtered = narrows(m_filters->filter());
     const QString stored = counted(m_stored, tr("trace"), tr("traces"));
     if (!filtered)
-        m_count->setText(m_model->hasMore() ? stored
-                                            : counted(shown, tr("trace"), tr("traces")));
+        m_count->setText(m_model->hasMore() ? stored : counted(shown, tr("trace"), tr("traces")));
     else
         m_count->setText(tr("%1%2 of %3")
                              .arg(QLocale().toString(shown),

@@ -65,8 +65,7 @@ std::vector<int> findMatchingRows(const storage::TraceData &trace, const Waterfa
         const storage::StoredSpan &stored = trace.spans[layout.span(row)];
         const storage::Span &span = stored.span;
         const bool hit = matches(span.name) || matches(span.statusMessage)
-            || resourceMatches[stored.resource]
-            || matches.anyAttribute(span.attributes)
+            || resourceMatches[stored.resource] || matches.anyAttribute(span.attributes)
             || std::any_of(span.events.begin(), span.events.end(), [&](const auto &event) {
                              return matches(event.name) || matches.anyAttribute(event.attributes);
                          });

@@ -400,8 +400,9 @@ void WaterfallView::paintRow(QPainter &painter, int position, int row, const QFo
         painter.setRenderHint(QPainter::Antialiasing);
         painter.setPen(Qt::NoPen);
         painter.setBrush(ErrorColour);
-        painter.drawEllipse(QRect(m_labelWidth - ErrorMarkSize - 6, y + (RowHeight - ErrorMarkSize) / 2,
-                                  ErrorMarkSize, ErrorMarkSize));
+        painter.drawEllipse(QRect(m_labelWidth - ErrorMarkSize - 6,
+                                  y + (RowHeight - ErrorMarkSize) / 2, ErrorMarkSize,
+                                  ErrorMarkSize));
         painter.restore();
         painter.setPen(text);
     }
@@ -443,9 +444,9 @@ void WaterfallView::paintRow(QPainter &painter, int position, int row, const QFo
         if (error) {
             painter.setPen(QPen(red, 2));
             painter.drawRect(QRectF(bar).adjusted(1, 1, -1, -1));
-            painter.fillRect(QRect(bar.right() - ErrorCapWidth + 1, bar.top(), ErrorCapWidth,
-                                   bar.height()),
-                             red);
+            painter.fillRect(
+                QRect(bar.right() - ErrorCapWidth + 1, bar.top(), ErrorCapWidth, bar.height()),
+                red);
         }
         if (!faded && !m_criticalPath.empty())
             painter.fillRect(QRect(bar.left(), bar.top() - 2, bar.width(), 2), pal.text());
@@ -499,9 +500,8 @@ void WaterfallView::paintEdgeMarker(QPainter &painter, int row, bool error, cons
     if (mark.isEmpty())
         return;
     const bool left = mark.left() < m_labelWidth + EdgeMarkerWidth;
-    const QColor colour = m_layout->isPlaceholder(row)
-        ? palette().color(QPalette::Mid)
-        : error ? ErrorColour
+    const QColor colour = m_layout->isPlaceholder(row) ? palette().color(QPalette::Mid)
+        : error                                        ? ErrorColour
                 : serviceColour(m_layout->services()[m_layout->service(row)]);
     const QPolygon arrow = left
         ? QPolygon({QPoint(mark.left(), mark.center().y()), mark.topRight(), mark.bottomRight()})
@@ -516,10 +516,10 @@ void WaterfallView::paintEdgeMarker(QPainter &painter, int row, bool error, cons
         storage::formatDuration(m_layout->end(row) - m_layout->start(row)));
     const int textWidth = metrics.horizontalAdvance(detail);
     painter.setPen(text);
-    painter.drawText(left ? QRect(mark.right() + 4, mark.top() - 4, textWidth + 2, RowHeight)
-                          : QRect(mark.left() - 6 - textWidth, mark.top() - 4, textWidth + 2,
-                                  RowHeight),
-                     Qt::AlignVCenter, detail);
+    painter.drawText(
+        left ? QRect(mark.right() + 4, mark.top() - 4, textWidth + 2, RowHeight)
+             : QRect(mark.left() - 6 - textWidth, mark.top() - 4, textWidth + 2, RowHeight),
+        Qt::AlignVCenter, detail);
 }
 
 void WaterfallView::paintEvent(QPaintEvent *)
@@ -724,7 +724,8 @@ bool WaterfallView::viewportEvent(QEvent *event)
         return true;
     }
     QString text = label(row) + QLatin1Char('\n')
-        + QString::fromStdString(storage::formatDuration(m_layout->end(row) - m_layout->start(row)));
+        + QString::fromStdString(
+                       storage::formatDuration(m_layout->end(row) - m_layout->start(row)));
     if (!m_layout->isPlaceholder(row)) {
         text += QStringLiteral(" · ")
             + QString::fromStdString(m_layout->services()[m_layout->service(row)]);
@@ -747,11 +748,11 @@ void WaterfallView::mouseMoveEvent(QMouseEvent *event)
         return;
     }
     viewport()->setCursor(std::abs(x - m_labelWidth) <= BorderGrabPx ? Qt::SplitHCursor
-                                                                      : Qt::ArrowCursor);
+                                                                     : Qt::ArrowCursor);
     if (m_dragFromX < 0)
         return;
-    m_dragToX
-        = std::clamp(static_cast<int>(event->position().x()), m_labelWidth, viewport()->width() - 1);
+    m_dragToX = std::clamp(static_cast<int>(event->position().x()), m_labelWidth,
+                           viewport()->width() - 1);
     viewport()->update();
 }
 

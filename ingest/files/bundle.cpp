@@ -4,9 +4,9 @@
 #include "ziparchive.h"
 #include <otlp/jsondepth.h>
 #include <otlp/otlpconvert.h>
-#include <otlp/otlptext.h>
 #include <otlp/otlpjson.h>
 #include <otlp/otlpjsonsplit.h>
+#include <otlp/otlptext.h>
 
 #include <spansource.h>
 #include <tracetext.h>

@@ -5,6 +5,7 @@
 
 #include "serverwindow.h"
 
+#include "windowfixture.h"
 #include <appsettings.h>
 #include <editorlauncher.h>
 #include <errortracewatcher.h>
@@ -18,7 +19,6 @@
 #include <tracelistmodel.h>
 #include <traceview.h>
 #include <welcomepage.h>
-#include "windowfixture.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -69,8 +69,9 @@ private slots:
         QVERIFY(window()->showsWelcome());
         auto *welcome = window()->findChild<ui::WelcomePage *>();
         QVERIFY(welcome);
-        QVERIFY(welcome->currentSnippet().contains(
-            QStringLiteral("OTEL_EXPORTER_OTLP_ENDPOINT=http://") + m_fixture.backend().addresses().grpc));
+        QVERIFY(
+            welcome->currentSnippet().contains(QStringLiteral("OTEL_EXPORTER_OTLP_ENDPOINT=http://")
+                                               + m_fixture.backend().addresses().grpc));
         QPushButton *demo = nullptr;
         for (QPushButton *button : window()->findChildren<QPushButton *>()) {
             if (button->text().remove(QLatin1Char('&')) == QLatin1String("Send Demo Data"))

@@ -4,12 +4,12 @@
 
 #include "serverwindow.h"
 
+#include "windowfixture.h"
 #include <demotraffic.h>
 #include <samplingpanel.h>
 #include <samplingruleseditor.h>
 #include <statuspanel.h>
 #include <tracelistmodel.h>
-#include "windowfixture.h"
 
 #include <QCheckBox>
 #include <QDoubleSpinBox>
@@ -113,7 +113,10 @@ private slots:
         QVERIFY(window()->statusBar()->currentMessage().startsWith(
             QStringLiteral("Sampling policy applied: ratio 0 %")));
 
-        QVERIFY(m_fixture.server().sampling().writeTraces(oneSpanTrace(0x77, "GET /orders")).committed());
+        QVERIFY(m_fixture.server()
+                    .sampling()
+                    .writeTraces(oneSpanTrace(0x77, "GET /orders"))
+                    .committed());
         QTableWidget *counters = panel->countersTable();
         QTRY_VERIFY_WITH_TIMEOUT(counters->rowCount() > 0 && counters->item(0, 2)
                                      && counters->item(0, 2)->text() == QLatin1String("1"),
@@ -167,8 +170,8 @@ private slots:
         QVERIFY(banner && !banner->isVisible());
         ui::SamplingPanel *panel = window()->showSamplingPanel();
         const auto startPreview = [&] {
-            panel->jsonEditor()->setPlainText(QStringLiteral(
-                R"({"dropRules": [{"field": "name", "value": "GET /healthz"}]})"));
+            panel->jsonEditor()->setPlainText(
+                QStringLiteral(R"({"dropRules": [{"field": "name", "value": "GET /healthz"}]})"));
             panel->preview();
             QTRY_COMPARE_WITH_TIMEOUT(greyed(), 1, 5000);
             QVERIFY(banner->isVisible());

@@ -67,12 +67,11 @@ private slots:
         const QString shown = view.toPlainText();
         QVERIFY(shown.contains(QStringLiteral("PaymentService/Charge")));
         QVERIFY(shown.contains(QStringLiteral("payments · server · error card declined")));
-        QVERIFY(
-            shown.contains(QStringLiteral("duration 90 ms, starts +50 ms into the trace")));
+        QVERIFY(shown.contains(QStringLiteral("duration 90 ms, starts +50 ms into the trace")));
         QVERIFY(shown.contains(QStringLiteral("trace 4bf92f3577b34da6a3ce929d0e0e4736")));
         // The exception comes before the attributes, with its stack trace line by line.
-        const auto exception = shown.indexOf(
-            QStringLiteral("CardDeclinedException: insufficient funds (+89 ms)"));
+        const auto exception
+            = shown.indexOf(QStringLiteral("CardDeclinedException: insufficient funds (+89 ms)"));
         QVERIFY(exception > 0);
         QVERIFY(exception < shown.indexOf(QStringLiteral("Attributes")));
         QVERIFY(

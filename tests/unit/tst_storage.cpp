@@ -5,8 +5,8 @@
 #include <counters.h>
 #include <database.h>
 #include <otlp/otlpconvert.h>
-#include <otlp/otlptext.h>
 #include <otlp/otlpjson.h>
+#include <otlp/otlptext.h>
 #include <spanwriter.h>
 #include <tracestore.h>
 #include <tracetext.h>

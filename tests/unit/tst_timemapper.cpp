@@ -20,10 +20,10 @@ private slots:
         QTest::newRow("zero") << qint64(0) << qint64(50'000'000) << QStringLiteral("0");
         QTest::newRow("50 ms steps past 14 s")
             << qint64(14'350'000'000) << qint64(50'000'000) << QStringLiteral("14.35 s");
-        QTest::newRow("and the next") << qint64(14'400'000'000) << qint64(50'000'000)
-                                      << QStringLiteral("14.40 s");
-        QTest::newRow("whole seconds") << qint64(3'000'000'000) << qint64(1'000'000'000)
-                                       << QStringLiteral("3 s");
+        QTest::newRow("and the next")
+            << qint64(14'400'000'000) << qint64(50'000'000) << QStringLiteral("14.40 s");
+        QTest::newRow("whole seconds")
+            << qint64(3'000'000'000) << qint64(1'000'000'000) << QStringLiteral("3 s");
         QTest::newRow("ms") << qint64(150'000'000) << qint64(50'000'000)
                             << QStringLiteral("150 ms");
         QTest::newRow("fine ms") << qint64(1'500'000) << qint64(500'000)

@@ -66,14 +66,16 @@ private slots:
         QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(x, 5));
         QTRY_COMPARE_WITH_TIMEOUT(window()->traceList()->summary(0).spanCount, 1, 5000);
         QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(x, 5));
-        QTRY_VERIFY_WITH_TIMEOUT(window()->traceList()->summary(0).spanCount >= DemoWindow::LargeTraceSpans, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window()->traceList()->summary(0).spanCount >= DemoWindow::LargeTraceSpans, 5000);
         // A text column keeps the order (and the header's indicator).
         const int service = header->sectionViewportPosition(ui::TraceListModel::ServiceColumn) + 5;
         QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(service, 5));
         QCOMPARE(header->sortIndicatorSection(), int(ui::TraceListModel::SpansColumn));
         QVERIFY(window()->statusBar()->currentMessage().contains(QStringLiteral("sorts by")));
         window()->traceTable()->sortByColumn(ui::TraceListModel::StartColumn, Qt::DescendingOrder);
-        QTRY_VERIFY_WITH_TIMEOUT(window()->traceList()->summary(0).spanCount < DemoWindow::LargeTraceSpans, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window()->traceList()->summary(0).spanCount < DemoWindow::LargeTraceSpans, 5000);
     }
 
     // With notifications on, each trace with an error is announced once (a tray message where
@@ -235,7 +237,8 @@ private slots:
         QTRY_VERIFY(!window()->findChild<QProgressDialog *>()); // gone once written
 
         // Cancelled half-way (what the progress dialog's Cancel does): no file, no leftovers.
-        auto store = storage::TraceStore::open(m_fixture.backend().addresses().database.toStdString());
+        auto store
+            = storage::TraceStore::open(m_fixture.backend().addresses().database.toStdString());
         QVERIFY(store);
         ingest::BundleOptions options;
         options.progress = [](std::size_t done, std::size_t total) {
@@ -260,8 +263,7 @@ private slots:
         QTemporaryDir dir;
         const QString good = dir.filePath(QStringLiteral("good.spanscope"));
         QSignalSpy finished(window()->bundles(), &ui::BundleTransfer::finished);
-        window()->bundles()->exportTraces({window()->traceList()->summary(0).traceId}, good,
-                                          false);
+        window()->bundles()->exportTraces({window()->traceList()->summary(0).traceId}, good, false);
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
         QFile whole(good);
         QVERIFY(whole.open(QIODevice::ReadOnly));
@@ -287,9 +289,9 @@ private slots:
         };
         failsCleanly([&] { window()->importFiles({truncated.fileName()}); });
         failsCleanly([&] {
-            window()->bundles()->exportTraces({window()->traceList()->summary(0).traceId},
-                                              dir.filePath(QStringLiteral("no/such/dir/x.spanscope")),
-                                              false);
+            window()->bundles()->exportTraces(
+                {window()->traceList()->summary(0).traceId},
+                dir.filePath(QStringLiteral("no/such/dir/x.spanscope")), false);
         });
     }
 
@@ -302,8 +304,8 @@ private slots:
         const QString all = QStringLiteral("%1 traces").arg(demo().traces);
         QTRY_COMPARE(pane->countLabel()->text(), all);
         window()->filterBar()->findChild<QCheckBox *>()->setChecked(true); // errors only
-        QTRY_COMPARE_WITH_TIMEOUT(pane->countLabel()->text(),
-                                  QStringLiteral("1 of %1").arg(all), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(pane->countLabel()->text(), QStringLiteral("1 of %1").arg(all),
+                                  5000);
         QVERIFY(!pane->emptyMessage()->isVisible());
 
         QLineEdit *traceId = nullptr;

@@ -19,8 +19,8 @@
 #include <QLineEdit>
 #include <QMouseEvent>
 #include <QScopeGuard>
-#include <QSettings>
 #include <QScrollBar>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStatusBar>
 #include <QTest>
@@ -287,8 +287,7 @@ private slots:
             const QColor background(html.mid(block + 17, 7));
             QVERIFY(background.isValid());
             // The block keeps to the page's lightness: dark on dark, light on light.
-            QVERIFY2(std::abs(background.lightness()
-                              - palette.color(QPalette::Base).lightness())
+            QVERIFY2(std::abs(background.lightness() - palette.color(QPalette::Base).lightness())
                          < 40,
                      qPrintable(background.name()));
         }
@@ -449,9 +448,9 @@ private slots:
         const int charge = rowOfSpanNamed(*waterfall(), "PaymentService/Charge");
         QCOMPARE(waterfall()->matches().front(), charge);
         // Found means shown: its collapsed ancestors opened without F3.
-        QVERIFY(std::find(waterfall()->visibleRows().begin(), waterfall()->visibleRows().end(),
-                          charge)
-                != waterfall()->visibleRows().end());
+        QVERIFY(
+            std::find(waterfall()->visibleRows().begin(), waterfall()->visibleRows().end(), charge)
+            != waterfall()->visibleRows().end());
         // A status message.
         find->clear();
         QTest::keyClicks(find, QStringLiteral("502 Bad Gateway"));

@@ -216,8 +216,9 @@ private slots:
         QCOMPARE(single(*m_db, "SELECT min(trace_key) FROM traces WHERE pinned = 0"),
                  300 - left + 2);
         QCOMPARE(single(*m_db, "SELECT count(*) FROM spans"), left);
-        QCOMPARE(single(*m_db, std::string("SELECT value FROM counters WHERE name = '")
-                                   + counters::TracesEvicted + "'"),
+        QCOMPARE(single(*m_db,
+                        std::string("SELECT value FROM counters WHERE name = '")
+                            + counters::TracesEvicted + "'"),
                  300 - left);
     }
 
@@ -232,8 +233,7 @@ private slots:
         index.add(42, structured);
         QVERIFY(!error.failed());
         QCOMPARE(single(*m_db, "SELECT rowid FROM logs_text WHERE logs_text MATCH 'shipped'"), 41);
-        QCOMPARE(single(*m_db, "SELECT rowid FROM logs_text WHERE logs_text MATCH 'declined'"),
-                 42);
+        QCOMPARE(single(*m_db, "SELECT rowid FROM logs_text WHERE logs_text MATCH 'declined'"), 42);
     }
 
     // Records stored before the index existed are indexed once, when the marker says so.
@@ -259,15 +259,14 @@ private slots:
         TransactionError error(*m_db);
         LogTextIndex index(*m_db, error);
         QVERIFY(index.indexStored()); // no marker: nothing to do
-        QCOMPARE(single(*m_db, "SELECT count(*) FROM logs_text WHERE logs_text MATCH 'warmed'"),
-                 0);
+        QCOMPARE(single(*m_db, "SELECT count(*) FROM logs_text WHERE logs_text MATCH 'warmed'"), 0);
         QVERIFY(m_db->exec(std::string("INSERT INTO counters(name, value) VALUES ('")
                            + counters::LogsTextPending + "', 1)"));
         QVERIFY(index.indexStored());
-        QCOMPARE(single(*m_db, "SELECT count(*) FROM logs_text WHERE logs_text MATCH 'warmed'"),
-                 1);
-        QCOMPARE(single(*m_db, std::string("SELECT count(*) FROM counters WHERE name = '")
-                                   + counters::LogsTextPending + "'"),
+        QCOMPARE(single(*m_db, "SELECT count(*) FROM logs_text WHERE logs_text MATCH 'warmed'"), 1);
+        QCOMPARE(single(*m_db,
+                        std::string("SELECT count(*) FROM counters WHERE name = '")
+                            + counters::LogsTextPending + "'"),
                  0);
     }
 };

@@ -55,8 +55,7 @@ public:
 
     Addresses addresses() const override
     {
-        return {QStringLiteral("127.0.0.1:4317"), QStringLiteral("127.0.0.1:4318"), m_database,
-                {}};
+        return {QStringLiteral("127.0.0.1:4317"), QStringLiteral("127.0.0.1:4318"), m_database, {}};
     }
     std::int64_t retentionBytes() const override { return m_writer->retentionBytes(); }
     void setRetentionBytes(std::int64_t bytes) override

@@ -109,7 +109,9 @@ int main(int argc, char **argv)
             duplicates << path + QStringLiteral(" = ") + first->second;
         QTextStream(stdout) << path << '\n';
     };
-    const auto save = [&](const char *name) { keep(window.grab().toImage(), name); };
+    const auto save = [&](const char *name) {
+        keep(window.grab().toImage(), name);
+    };
     waitUntil([] { return false; }, 500);
     save("welcome.png");
 
