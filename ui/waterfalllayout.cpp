@@ -198,14 +198,7 @@ void VisibleRows::setCollapsed(int row, bool collapsed)
 
 void VisibleRows::reveal(int row)
 {
-    bool changed = false;
-    for (int ancestor = row >= 0 ? m_layout.parent(row) : -1; ancestor >= 0;
-         ancestor = m_layout.parent(ancestor)) {
-        changed |= m_collapsed[ancestor] != 0;
-        m_collapsed[ancestor] = 0;
-    }
-    if (changed)
-        rebuild();
+    revealAll({row});
 }
 
 bool VisibleRows::revealAll(const std::vector<int> &rows)

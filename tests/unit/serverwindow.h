@@ -61,4 +61,18 @@ private:
     std::unique_ptr<ui::MainWindow> m_window;
 };
 
+// The base of a test of the window over the real server: a new one for every function.
+class ServerWindowTest : public QObject
+{
+    Q_OBJECT
+protected:
+    ServerWindow m_fixture;
+
+    ui::MainWindow *window() { return &m_fixture.window(); }
+
+private slots:
+    void init() { m_fixture.open(); }
+    void cleanup() { m_fixture.close(); }
+};
+
 } // namespace spanscope::testing

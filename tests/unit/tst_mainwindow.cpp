@@ -51,17 +51,10 @@
 using namespace spanscope;
 using namespace spanscope::testing;
 
-class TestMainWindow : public QObject
+class TestMainWindow : public ServerWindowTest
 {
     Q_OBJECT
-private:
-    testing::ServerWindow m_fixture;
-
-    ui::MainWindow *window() { return &m_fixture.window(); }
-
 private slots:
-    void init() { m_fixture.open(); }
-    void cleanup() { m_fixture.close(); }
 
     // An empty store shows how to connect; the demo button fills the list, which takes over.
     void welcomePageThenDemoData()

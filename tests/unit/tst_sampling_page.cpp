@@ -23,17 +23,10 @@
 using namespace spanscope;
 using namespace spanscope::testing;
 
-class TestSamplingPage : public QObject
+class TestSamplingPage : public ServerWindowTest
 {
     Q_OBJECT
-private:
-    testing::ServerWindow m_fixture;
-
-    ui::MainWindow *window() { return &m_fixture.window(); }
-
 private slots:
-    void init() { m_fixture.open(); }
-    void cleanup() { m_fixture.close(); }
 
     // A policy other than "keep everything" shows in the status bar with what it dropped.
     void statusBarShowsAnActiveSamplingPolicy()

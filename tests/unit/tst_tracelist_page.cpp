@@ -34,22 +34,10 @@
 using namespace spanscope;
 using namespace spanscope::testing;
 
-class TestTraceListPage : public QObject
+class TestTraceListPage : public DemoWindowTest
 {
     Q_OBJECT
-private:
-    testing::DemoWindow m_fixture;
-
-    ui::MainWindow *window() { return &m_fixture.window(); }
-    ui::TraceView *traceView() const { return m_fixture.traceView(); }
-    ui::WaterfallView *waterfall() const { return m_fixture.waterfall(); }
-    const ingest::DemoSummary &demo() const { return m_fixture.demo; }
-    void openFromList(const std::string &hex) { m_fixture.openFromList(hex); }
-
 private slots:
-    void initTestCase() { m_fixture.prepare(); }
-    void init() { m_fixture.open(); }
-    void cleanup() { m_fixture.close(); }
 
     void filtersAndSortingDriveTheList()
     {

@@ -197,4 +197,24 @@ private:
     std::unique_ptr<ui::MainWindow> m_window;
 };
 
+// The base of a page test over the demo data: the fixture's set-up as the test's own slots,
+// and the shortcuts its functions use.
+class DemoWindowTest : public QObject
+{
+    Q_OBJECT
+protected:
+    DemoWindow m_fixture;
+
+    ui::MainWindow *window() { return &m_fixture.window(); }
+    ui::TraceView *traceView() const { return m_fixture.traceView(); }
+    ui::WaterfallView *waterfall() const { return m_fixture.waterfall(); }
+    const ingest::DemoSummary &demo() const { return m_fixture.demo; }
+    void openFromList(const std::string &hex) { m_fixture.openFromList(hex); }
+
+private slots:
+    void initTestCase() { m_fixture.prepare(); }
+    void init() { m_fixture.open(); }
+    void cleanup() { m_fixture.close(); }
+};
+
 } // namespace spanscope::testing
