@@ -178,9 +178,15 @@ int main(int argc, char **argv)
     waitUntil([] { return false; }, 300);
     save("zoomed.png");
 
+    // Dark, with the failing span selected: its exception block and links in the dark palette.
     window.setTheme(ui::Theme::Dark);
     view->open(traceId(sent->failedTraceId));
     waitUntil([&] { return view->waterfall()->trace()->spans.size() < 1000; });
+    const auto &failed = view->waterfall()->trace();
+    for (int i = 0; i < static_cast<int>(failed->spans.size()); ++i) {
+        if (failed->spans[i].span.name == "PaymentService/Charge")
+            view->waterfall()->selectRow(view->waterfall()->layout()->rowOfSpan(i));
+    }
     waitUntil([] { return false; }, 300);
     save("dark.png");
     window.setTheme(ui::Theme::Light);
