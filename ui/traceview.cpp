@@ -60,6 +60,8 @@ TraceView::TraceView(const QString &databasePath, QWidget *parent)
 {
     m_minimap = new WaterfallMinimap(m_waterfall, this);
     m_minimap->hide(); // until there is a trace to map
+    m_logs->setLogs(nullptr, 0); // collapsed to its header until a trace has records
+    m_logDetails->hide();
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_find->setPlaceholderText(tr("Find in trace: span name, attribute, event (Ctrl+F)"));
     m_find->setClearButtonEnabled(true);

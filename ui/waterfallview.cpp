@@ -527,8 +527,13 @@ void WaterfallView::paintEvent(QPaintEvent *)
     QPainter painter(viewport());
     const QPalette &pal = palette();
     painter.fillRect(viewport()->rect(), pal.base());
-    if (!m_layout)
+    if (!m_layout) {
+        painter.setPen(pal.color(QPalette::PlaceholderText));
+        painter.drawText(viewport()->rect(), Qt::AlignCenter | Qt::TextWordWrap,
+                         tr("Open a trace from the list (Enter or a double-click) to see its "
+                            "spans here."));
         return;
+    }
     paintAxis(painter);
     const auto &rows = visibleRows();
     const int first = verticalScrollBar()->value();
