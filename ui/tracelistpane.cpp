@@ -53,6 +53,14 @@ TraceListPane::TraceListPane(const QString &databasePath, TraceQueryThread *quer
     connect(m_table->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this,
             [this](int column, Qt::SortOrder order) {
                 if (TraceListModel::isSortable(column)) {
+                    // A newly chosen column shows its biggest first (the longest, the most
+                    // spans, the most errors, the newest): what one sorts by it to find.
+                    if (column != m_sortColumn && order == Qt::AscendingOrder) {
+                        order = Qt::DescendingOrder;
+                        const QSignalBlocker blocker(m_table->horizontalHeader());
+                        m_table->horizontalHeader()->setSortIndicator(column, order);
+                        m_table->sortByColumn(column, order);
+                    }
                     m_sortColumn = column;
                     m_sortOrder = order;
                     return;
