@@ -106,8 +106,17 @@ QString SpanDetailsView::html(const storage::TraceData &trace, int spanIndex,
             html += QStringLiteral("<p><b>%1</b> %2</p>")
                         .arg(D::text(event.name),
                              D::offset(static_cast<std::int64_t>(event.timeUnixNano) - start));
-            if (!event.attributes.empty() && event.name != "exception")
-                html += page.attributeTable(event.attributes);
+            // An exception's type, message and stack trace are shown above; anything else it
+            // carries (exception.escaped, a handled flag, a code) is shown here.
+            storage::Attributes rest;
+            for (const storage::KeyValue &kv : event.attributes) {
+                if (event.name != "exception"
+                    || (kv.key != "exception.type" && kv.key != "exception.message"
+                        && kv.key != "exception.stacktrace"))
+                    rest.push_back(kv);
+            }
+            if (!rest.empty())
+                html += page.attributeTable(rest);
         }
     }
     if (!span.links.empty()) {

@@ -47,7 +47,9 @@ std::shared_ptr<storage::TraceData> failingTrace()
                      {"exception.message", {std::string("insufficient funds")}},
                      {"exception.stacktrace",
                       {std::string("CardDeclinedException: insufficient funds\n"
-                                   "\tat shop.payments.Gateway.charge(Gateway.java:118)")}}},
+                                   "\tat shop.payments.Gateway.charge(Gateway.java:118)")}},
+                     {"exception.escaped", {std::string("true")}},
+                     {"handled", {false}}},
                     0},
                    {1'060'000'000, "card.checked", {{"issuer", {std::string("visa")}}}, 0}};
     data->spans.push_back(stored);
@@ -79,6 +81,11 @@ private slots:
         QVERIFY(shown.contains(QStringLiteral("payment.amount\n99.5\ndouble")));
         QVERIFY(shown.contains(QStringLiteral("retry\nfalse\nbool")));
         QVERIFY(shown.contains(QStringLiteral("card.checked +10 ms")));
+        // The exception's other attributes are shown with its event, the three above are not
+        // repeated.
+        QVERIFY(shown.contains(QStringLiteral("exception.escaped\ntrue\nstring")));
+        QVERIFY(shown.contains(QStringLiteral("handled\nfalse\nbool")));
+        QCOMPARE(shown.count(QStringLiteral("exception.stacktrace")), 0);
         QVERIFY(shown.contains(QStringLiteral("issuer\nvisa\nstring")));
         QVERIFY(shown.contains(QStringLiteral("service.version\n5.1.0\nstring")));
         QVERIFY(shown.contains(QStringLiteral("shop.payments 2.0.0")));
