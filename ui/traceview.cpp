@@ -18,6 +18,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPointer>
 #include <QSignalBlocker>
 #include <QSplitter>
@@ -133,6 +134,11 @@ TraceView::TraceView(const QString &databasePath, QWidget *parent)
         emit message(text, 5000);
     });
     connect(m_waterfall, &WaterfallView::spanSelected, this, &TraceView::spanSelected);
+    connect(m_waterfall, &WaterfallView::rowMenuRequested, this, [this](int row, const QPoint &at) {
+        QMenu *menu = rowMenu(row);
+        menu->setAttribute(Qt::WA_DeleteOnClose);
+        menu->popup(at);
+    });
     connect(m_waterfall, &WaterfallView::logMarkerClicked, this, [this](int log) {
         m_logs->selectLog(log);
         m_logDetails->showLog((*m_logRows)[log]);
@@ -451,6 +457,42 @@ void TraceView::setCriticalPathShown(bool shown)
     const auto &layout = m_waterfall->layout();
     m_waterfall->setCriticalPath(shown && layout ? criticalPath(*layout)
                                                  : std::vector<std::uint8_t>{});
+}
+
+QMenu *TraceView::rowMenu(int layoutRow)
+{
+    auto *menu = new QMenu(this);
+    const auto &layout = m_waterfall->layout();
+    const auto &trace = m_waterfall->trace();
+    if (!layout || !trace || layoutRow < 0 || layoutRow >= layout->rowCount()
+        || layout->isPlaceholder(layoutRow))
+        return menu;
+    const storage::Span &span = trace->spans[layout->span(layoutRow)].span;
+    const QString name = QString::fromStdString(span.name);
+    const QString id = QString::fromStdString(storage::toHex(span.spanId));
+    const auto copy = [this](const QString &text, const QString &what) {
+        QGuiApplication::clipboard()->setText(text);
+        emit message(tr("Copied the %1.").arg(what), 3000);
+    };
+    menu->addAction(tr("Copy Span &Name"), this, [copy, name] { copy(name, tr("span name")); });
+    menu->addAction(tr("Copy Span &ID"), this, [copy, id] { copy(id, tr("span id")); });
+    menu->addAction(tr("Copy as &OTLP-JSON"), this, &TraceView::copySpanAsOtlpJson);
+    menu->addSeparator();
+    menu->addAction(tr("&Find Spans Named Like This"), this, [this, name] {
+        m_find->setText(name);
+        startSearch();
+    });
+    if (layout->flags(layoutRow) & WaterfallLayout::HasChildren) {
+        const bool collapsed = m_waterfall->isCollapsed(layoutRow);
+        menu->addAction(
+            collapsed ? tr("&Expand Subtree") : tr("&Collapse Subtree"), this,
+            [this, layoutRow, collapsed] { m_waterfall->setCollapsed(layoutRow, !collapsed); });
+    }
+    QAction *critical = menu->addAction(tr("Show C&ritical Path"));
+    critical->setCheckable(true);
+    critical->setChecked(m_criticalPath->isChecked());
+    connect(critical, &QAction::toggled, m_criticalPath, &QToolButton::setChecked);
+    return menu;
 }
 
 void TraceView::copySpanAsOtlpJson()

@@ -11,6 +11,7 @@
 #include <optional>
 
 class QLabel;
+class QMenu;
 class QLineEdit;
 class QSplitter;
 class QToolButton;
@@ -52,6 +53,10 @@ public:
     void findPrevious();
     void setCriticalPathShown(bool shown);
     void copySpanAsOtlpJson();
+    // The menu of a waterfall row (right-click): copy its name, id or OTLP-JSON, find spans
+    // with the same name, collapse or expand its subtree, show the critical path. The caller
+    // shows it and owns it.
+    QMenu *rowMenu(int layoutRow);
     // Back and Forward through the traces opened and links followed (Alt+Left, Alt+Right).
     void goBack();
     void goForward();

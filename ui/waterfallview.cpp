@@ -6,6 +6,7 @@
 
 #include <tracetext.h>
 
+#include <QContextMenuEvent>
 #include <QHelpEvent>
 #include <QKeyEvent>
 #include <QMouseEvent>
@@ -715,6 +716,16 @@ void WaterfallView::mousePressEvent(QMouseEvent *event)
     if (x >= indent && x < indent + IndentPx)
         toggle(row, !m_rows->isCollapsed(row)); // the expander
     selectRow(row);
+}
+
+void WaterfallView::contextMenuEvent(QContextMenuEvent *event)
+{
+    const int row = rowAt(event->pos().y()); // viewport coordinates, as the scroll area hands it
+
+    if (row < 0)
+        return;
+    selectRow(row);
+    emit rowMenuRequested(row, event->globalPos());
 }
 
 // A row's tooltip: the whole name (the column may cut it), its duration, service and status.

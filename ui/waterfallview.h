@@ -57,6 +57,7 @@ public:
     void collapseAll();
     void expandAll();
     void setCollapsed(int layoutRow, bool collapsed);
+    bool isCollapsed(int layoutRow) const { return m_rows && m_rows->isCollapsed(layoutRow); }
     const std::vector<int> &visibleRows() const;
     int selectedRow() const { return m_selected; } // a layout row, or -1
     // Selects a row, expanding its ancestors and scrolling it into view.
@@ -92,6 +93,8 @@ public:
 
 signals:
     void labelWidthChanged(int width); // the user dragged the column's border
+    // A right-click on a row (already selected), for the row's menu.
+    void rowMenuRequested(int layoutRow, const QPoint &globalPos);
     void spanSelected(int spanIndex); // an index into TraceData::spans, or -1 for a placeholder
     void viewChanged(); // zoom, scroll or collapsed rows changed
     void logMarkerClicked(int log);
@@ -104,6 +107,7 @@ protected:
     void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
     bool viewportEvent(QEvent *event) override;
+    void contextMenuEvent(QContextMenuEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
     void mouseDoubleClickEvent(QMouseEvent *event) override;
     void scrollContentsBy(int dx, int dy) override;

@@ -14,9 +14,12 @@
 #include <waterfallminimap.h>
 
 #include <QApplication>
+#include <QClipboard>
+#include <QContextMenuEvent>
 #include <QHelpEvent>
 #include <QImage>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMouseEvent>
 #include <QScopeGuard>
 #include <QScrollBar>
@@ -502,6 +505,44 @@ private slots:
                      && QToolTip::text().contains(QStringLiteral("90 ms · payments · error")),
                  qPrintable(QToolTip::text()));
         QToolTip::hideText();
+    }
+
+    // A right-click on a row selects it and offers what is done with one span.
+    void aRowsMenuActsOnItsSpan()
+    {
+        openFromList(demo().failedTraceId);
+        ui::WaterfallView *view = waterfall();
+        const int get = rowOfSpanNamed(*view, "GET");
+        QSignalSpy asked(view, &ui::WaterfallView::rowMenuRequested);
+        const QPoint at(40, view->barRect(get).center().y());
+        QContextMenuEvent click(QContextMenuEvent::Mouse, at, view->viewport()->mapToGlobal(at));
+        QApplication::sendEvent(view->viewport(), &click);
+        QCOMPARE(asked.count(), 1);
+        QCOMPARE(asked.at(0).at(0).toInt(), get);
+        QCOMPARE(view->selectedRow(), get);
+        QTRY_VERIFY(QApplication::activePopupWidget()); // the menu it opened
+        QApplication::activePopupWidget()->close();
+
+        std::unique_ptr<QMenu> menu(traceView()->rowMenu(get));
+        const auto action = [&menu](const QString &text) -> QAction * {
+            for (QAction *item : menu->actions()) {
+                if (item->text().remove(QLatin1Char('&')) == text)
+                    return item;
+            }
+            return nullptr;
+        };
+        action(QStringLiteral("Copy Span Name"))->trigger();
+        QCOMPARE(QGuiApplication::clipboard()->text(), QStringLiteral("GET"));
+        const std::size_t shown = view->visibleRows().size();
+        action(QStringLiteral("Collapse Subtree"))->trigger();
+        QCOMPARE(view->visibleRows().size(), shown - 2); // GET /stock and SELECT stock
+        action(QStringLiteral("Find Spans Named Like This"))->trigger();
+        QCOMPARE(traceView()->findField()->text(), QStringLiteral("GET"));
+        QTRY_VERIFY_WITH_TIMEOUT(!view->matches().empty(), 5000);
+        QVERIFY(std::find(view->matches().begin(), view->matches().end(), get)
+                != view->matches().end());
+        action(QStringLiteral("Show Critical Path"))->trigger();
+        QVERIFY(view->showsCriticalPath());
     }
 };
 
