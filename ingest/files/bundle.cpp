@@ -312,6 +312,7 @@ storage::Result<BundleSummary> writeBundle(storage::TraceStore &store,
         // The rules applied and how often each matched; never the values.
         manifest["redaction"] = {{"keys", options.redaction->keyPatterns},
                                  {"values", options.redaction->valuePatterns},
+                                 {"keep", options.redaction->keepKeys},
                                  {"masked", summary.masked}};
     } else {
         manifest["redaction"] = nullptr;

@@ -3,6 +3,9 @@
 #include <nlohmann/json.hpp>
 #include <re2/re2.h>
 
+#include <algorithm>
+#include <utility>
+
 namespace spanscope::ingest {
 
 RedactionRules RedactionRules::defaults()
@@ -23,20 +26,21 @@ storage::Result<RedactionRules> RedactionRules::fromJson(std::string_view text)
     RedactionRules rules;
     if (json.value("defaults", false))
         rules = defaults();
-    for (const char *list : {"keys", "values"}) {
+    for (const auto &[list, into] : {std::pair{"keys", &rules.keyPatterns},
+                                      {"values", &rules.valuePatterns},
+                                      {"keep", &rules.keepKeys}}) {
         if (!json.contains(list))
             continue;
         if (!json[list].is_array())
-            return storage::Error{std::string("\"") + list + "\" must be a list of patterns."};
-        for (const auto &pattern : json[list]) {
-            if (!pattern.is_string())
+            return storage::Error{std::string("\"") + list + "\" must be a list of strings."};
+        for (const auto &entry : json[list]) {
+            if (!entry.is_string())
                 return storage::Error{std::string("\"") + list + "\" must hold strings."};
-            (std::string_view(list) == "keys" ? rules.keyPatterns : rules.valuePatterns)
-                .push_back(pattern.get<std::string>());
+            into->push_back(entry.get<std::string>());
         }
     }
     for (const auto &[key, value] : json.items()) {
-        if (key != "keys" && key != "values" && key != "defaults")
+        if (key != "keys" && key != "values" && key != "keep" && key != "defaults")
             return storage::Error{"Unknown redaction setting \"" + key + "\"."};
     }
     return rules;
@@ -78,18 +82,31 @@ Redactor::Redactor(RedactionRules rules)
 
 Redactor::~Redactor() = default;
 
-void Redactor::redactText(std::string &text)
+void Redactor::found(std::string_view key, const std::string &masked, const std::string &pattern)
+{
+    if (!m_recording || m_findings.size() >= MaxFindings)
+        return;
+    // A preview of the value as it will read: never the original, and short.
+    constexpr std::size_t Shown = 80;
+    m_findings.push_back({m_place, std::string(key),
+                          masked.size() > Shown ? masked.substr(0, Shown) + "…" : masked,
+                          pattern});
+}
+
+void Redactor::redactText(std::string &text, std::string_view key)
 {
     for (std::size_t i = 0; i < m_values.size(); ++i) {
-        if (RE2::GlobalReplace(&text, *m_values[i], m_rewrites[i]) > 0)
+        if (RE2::GlobalReplace(&text, *m_values[i], m_rewrites[i]) > 0) {
             ++m_counts[m_rules.valuePatterns[i]];
+            found(key, text, m_rules.valuePatterns[i]);
+        }
     }
 }
 
 void Redactor::redact(storage::AnyValue &value)
 {
     if (auto *text = std::get_if<std::string>(&value.value)) {
-        redactText(*text);
+        redactText(*text, m_key);
     } else if (auto *array = std::get_if<storage::AnyValue::Array>(&value.value)) {
         for (storage::AnyValue &item : *array)
             redact(item);
@@ -101,16 +118,23 @@ void Redactor::redact(storage::AnyValue &value)
 void Redactor::redact(storage::Attributes &attributes)
 {
     for (storage::KeyValue &kv : attributes) {
+        if (std::find(m_rules.keepKeys.begin(), m_rules.keepKeys.end(), kv.key)
+            != m_rules.keepKeys.end())
+            continue; // un-masked by the user
         bool masked = false;
         for (std::size_t i = 0; i < m_keys.size() && !masked; ++i) {
             if (RE2::PartialMatch(kv.key, *m_keys[i])) {
                 kv.value.value = std::string(Mask);
                 ++m_counts[m_rules.keyPatterns[i]];
+                found(kv.key, Mask, m_rules.keyPatterns[i]);
                 masked = true;
             }
         }
-        if (!masked)
+        if (!masked) {
+            const std::string outer = std::exchange(m_key, kv.key);
             redact(kv.value);
+            m_key = outer;
+        }
     }
 }
 
@@ -126,7 +150,7 @@ void Redactor::redact(std::vector<storage::Resource> &resources,
 void Redactor::redact(storage::Span &span)
 {
     redact(span.attributes);
-    redactText(span.statusMessage);
+    redactText(span.statusMessage, "status message");
     for (storage::SpanEvent &event : span.events)
         redact(event.attributes);
     for (storage::SpanLink &link : span.links)

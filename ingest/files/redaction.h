@@ -26,12 +26,16 @@ struct RedactionRules
 {
     std::vector<std::string> keyPatterns;
     std::vector<std::string> valuePatterns;
+    // Attribute keys (exact) left as they are whatever the patterns say: what the user chose
+    // to un-mask in the export preview.
+    std::vector<std::string> keepKeys;
 
     // Authorization, cookie and API-key headers, tokens, passwords, secrets, private keys and
     // session ids by key; e-mail addresses, bearer tokens and the values of URL query
     // parameters named like secrets (session, token, key, signature, password, auth, ...) by value.
     static RedactionRules defaults();
-    // {"keys": ["..."], "values": ["..."], "defaults": true} ("defaults" adds the defaults).
+    // {"keys": ["..."], "values": ["..."], "keep": ["..."], "defaults": true} ("defaults" adds
+    // the defaults).
     static storage::Result<RedactionRules> fromJson(std::string_view json);
 };
 
@@ -50,6 +54,18 @@ public:
     void redact(storage::Span &span);
     // Masked values per pattern.
     const std::map<std::string, int> &counts() const { return m_counts; }
+
+    // One masked value, for the export preview: where (set with setPlace()), the attribute key
+    // ("" for a log body or status message), the value as it will read, and the pattern.
+    struct Finding
+    {
+        std::string place, key, masked, pattern;
+    };
+    // Records findings from now on, at most MaxFindings (the counts go on past them).
+    void recordFindings() { m_recording = true; }
+    void setPlace(std::string place) { m_place = std::move(place); }
+    const std::vector<Finding> &findings() const { return m_findings; }
+    static constexpr std::size_t MaxFindings = 1000;
     const RedactionRules &rules() const { return m_rules; }
 
     static constexpr const char *Mask = "[REDACTED]";
@@ -58,12 +74,17 @@ private:
     explicit Redactor(RedactionRules rules);
     void redact(storage::Attributes &attributes);
     void redact(storage::AnyValue &value);
-    void redactText(std::string &text);
+    void redactText(std::string &text, std::string_view key);
+    void found(std::string_view key, const std::string &masked, const std::string &pattern);
 
     RedactionRules m_rules;
     std::vector<std::unique_ptr<re2::RE2>> m_keys, m_values;
     std::vector<std::string> m_rewrites; // per value pattern: the mask, after group 1 if any
     std::map<std::string, int> m_counts;
+    bool m_recording = false;
+    std::string m_place;
+    std::string m_key; // the attribute whose value is being read; "" for a log body
+    std::vector<Finding> m_findings;
 };
 
 } // namespace spanscope::ingest

@@ -42,6 +42,46 @@ class TestRedaction : public QObject
 {
     Q_OBJECT
 private slots:
+    // For the export preview: each masked value with where it was, its key, how it will read
+    // and why; a kept key is left as it is.
+    void findingsSayWhatIsMaskedAndKeptKeysAreNot()
+    {
+        storage::Span span;
+        span.attributes = {{"http.request.header.authorization", {std::string("Bearer s3cr3t")}},
+                           {"user.email", {std::string("ann@example.com")}},
+                           {"http.route", {std::string("/orders")}}};
+        auto redactor = Redactor::create(RedactionRules::defaults());
+        QVERIFY(redactor);
+        (*redactor)->recordFindings();
+        (*redactor)->setPlace("POST /checkout");
+        storage::Span masked = span;
+        (*redactor)->redact(masked);
+        const auto &findings = (*redactor)->findings();
+        QCOMPARE(findings.size(), std::size_t(2));
+        QCOMPARE(findings[0].place, std::string("POST /checkout"));
+        QCOMPARE(findings[0].key, std::string("http.request.header.authorization"));
+        QCOMPARE(findings[0].masked, std::string(Redactor::Mask));
+        QCOMPARE(findings[1].key, std::string("user.email"));
+        QVERIFY(findings[1].masked.find("example.com") == std::string::npos);
+        for (const auto &finding : findings)
+            QVERIFY(finding.masked.find("s3cr3t") == std::string::npos);
+
+        RedactionRules keepEmail = RedactionRules::defaults();
+        keepEmail.keepKeys = {"user.email"};
+        auto keeping = Redactor::create(keepEmail);
+        QVERIFY(keeping);
+        storage::Span kept = span;
+        (*keeping)->redact(kept);
+        QCOMPARE(std::get<std::string>(kept.attributes[1].value.value),
+                 std::string("ann@example.com"));
+        QCOMPARE(std::get<std::string>(kept.attributes[0].value.value),
+                 std::string(Redactor::Mask));
+        // The kept keys travel with the rules.
+        auto parsed = RedactionRules::fromJson(R"({"defaults": true, "keep": ["user.email"]})");
+        QVERIFY(parsed);
+        QCOMPARE(parsed->keepKeys, std::vector<std::string>{"user.email"});
+    }
+
     void defaultsMaskSecretsByKeyAndValue()
     {
         auto redactor = Redactor::create(RedactionRules::defaults());
@@ -114,7 +154,7 @@ private slots:
         QCOMPARE(valueOf(trace, 1), std::string("see [REDACTED] and [REDACTED]"));
         QCOMPARE((*redactor)->counts().at("ord-[0-9]+"), 1);
 
-        auto broken = Redactor::create({{"("}, {}});
+        auto broken = Redactor::create({{"("}, {}, {}});
         QVERIFY(!broken);
         QVERIFY2(broken.error().find("\"(\"") != std::string::npos, broken.error().c_str());
     }
