@@ -209,7 +209,10 @@ std::pair<std::string, std::string> orderFlow(DemoBuilder &demo, std::int64_t ba
          "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0");
     auto &call
         = demo.span("web-frontend", "POST", pb_trace::Span::SPAN_KIND_CLIENT, &root, base, 4, 170);
-    attr(*call.mutable_attributes(), "url.full", "http://checkout:8000/api/orders");
+    // What instrumentations record as they find it: a session in the URL, which an export for a
+    // bug report must not carry.
+    attr(*call.mutable_attributes(), "url.full",
+         "http://checkout:8000/api/orders?session=" + std::to_string(7'341'905 + orderId * 13));
     attr(*call.mutable_attributes(), "server.address", "checkout");
     attr(*call.mutable_attributes(), "http.response.status_code",
          std::int64_t(paymentFails ? 502 : 201));
@@ -339,6 +342,7 @@ void buildDemo(DemoBuilder &demo, int largeTraceSpans)
     auto &send = demo.span("notifications", "send email", pb_trace::Span::SPAN_KIND_CLIENT,
                            &consume, now - 50'000 * Ms, 4, 28);
     attr(*send.mutable_attributes(), "server.address", "smtp.example.com");
+    attr(*send.mutable_attributes(), "email.to", "ann.smith@example.com");
 
     demo.newTrace();
     auto &health = demo.span("web-frontend", "GET /healthz", pb_trace::Span::SPAN_KIND_SERVER,

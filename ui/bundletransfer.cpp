@@ -1,6 +1,7 @@
 #include "bundletransfer.h"
 
 #include "counted.h"
+#include "exportpreviewdialog.h"
 #include "tracequerythread.h"
 
 #include "backend.h"
@@ -57,6 +58,51 @@ struct Progress
     void finish() const { delete dialog.data(); }
 };
 
+// What the rules would mask in the traces and their log records, counted on copies of the data:
+// each masked value (the first MaxFindings) and how many there are in all.
+struct RedactionPreview
+{
+    std::vector<ingest::Redactor::Finding> findings;
+    int total = 0;
+};
+using Preview = storage::Result<RedactionPreview>;
+
+Preview previewRedaction(storage::TraceStore &store, const std::vector<storage::TraceId> &traces,
+                         const ingest::RedactionRules &rules)
+{
+    auto redactor = ingest::Redactor::create(rules);
+    if (!redactor)
+        return storage::Error{redactor.error()};
+    (*redactor)->recordFindings();
+    for (const storage::TraceId &id : traces) {
+        auto trace = store.openTrace(id); // span by span: a trace may be huge
+        if (!trace || !*trace)
+            return storage::Error{"The trace " + storage::toHex(id) + " is not stored."};
+        storage::SpanSource &source = **trace;
+        storage::TraceData header = source.header();
+        (*redactor)->setPlace("resource or scope");
+        (*redactor)->redact(header.resources, header.scopes);
+        for (std::size_t i = 0; i < source.places().size(); ++i) {
+            const storage::StoredSpan *read = source.span(i);
+            if (!read)
+                return storage::Error{source.error()};
+            storage::Span span = read->span;
+            (*redactor)->setPlace(span.name);
+            (*redactor)->redact(span);
+        }
+        storage::LogFilter logs;
+        logs.traceId = id;
+        logs.limit = 100'000;
+        (*redactor)->setPlace("log record");
+        if (auto page = store.findLogs(logs))
+            (*redactor)->redact(*page);
+    }
+    RedactionPreview preview{(*redactor)->findings(), 0};
+    for (const auto &[pattern, count] : (*redactor)->counts())
+        preview.total += count;
+    return preview;
+}
+
 } // namespace
 
 BundleTransfer::BundleTransfer(Backend &backend, QWidget *window)
@@ -76,83 +122,54 @@ void BundleTransfer::exportTraces(const std::vector<storage::TraceId> &traces, Q
         emit message(tr("Open or select a trace to export."), 4000);
         return;
     }
-    if (path.isEmpty()) {
-        path = QFileDialog::getSaveFileName(
-            m_window, tr("Export for a Bug Report"),
-            traces.size() == 1
-                ? QStringLiteral("trace-%1.spanscope")
-                      .arg(QString::fromStdString(storage::toHex(traces.front()).substr(0, 8)))
-                : QStringLiteral("%1-traces.spanscope").arg(traces.size()),
-            tr("Spanscope bundles (*.spanscope)"));
-        if (path.isEmpty())
-            return;
-    }
     if (!askFirst)
-        return writeBundle(traces, path, true);
-    // The preview: what the default rules would mask, counted on copies of the data.
-    ++m_busy;
-    using Preview = storage::Result<std::map<std::string, int>>;
-    m_queries->request<Preview>(
-        this,
-        [traces](storage::TraceStore &store) -> Preview {
-            auto redactor = ingest::Redactor::create(ingest::RedactionRules::defaults());
-            for (const storage::TraceId &id : traces) {
-                auto trace = store.openTrace(id); // span by span: a trace may be huge
-                if (!trace || !*trace)
-                    return storage::Error{"The trace " + storage::toHex(id) + " is not stored."};
-                storage::SpanSource &source = **trace;
-                storage::TraceData header = source.header();
-                (*redactor)->redact(header.resources, header.scopes);
-                for (std::size_t i = 0; i < source.places().size(); ++i) {
-                    const storage::StoredSpan *read = source.span(i);
-                    if (!read)
-                        return storage::Error{source.error()};
-                    storage::Span span = read->span;
-                    (*redactor)->redact(span);
-                }
-                storage::LogFilter logs;
-                logs.traceId = id;
-                logs.limit = 100'000;
-                if (auto page = store.findLogs(logs))
-                    (*redactor)->redact(*page);
-            }
-            return (*redactor)->counts();
-        },
-        [this, traces, path](Preview preview) {
-            --m_busy;
-            if (!preview) {
-                showProblem(tr("Export"), QString::fromStdString(preview.error()));
-                emit finished(false);
-                return;
-            }
-            QString masked;
-            for (const auto &[pattern, count] : *preview)
-                masked += tr("\n  • %1 matching \"%2\"")
-                              .arg(counted(count, tr("value"), tr("values")),
-                                   QString::fromStdString(pattern));
-            QMessageBox box(
-                QMessageBox::Question, tr("Export for a Bug Report"),
-                masked.isEmpty()
-                    ? tr("Nothing in these traces looks like a secret or an e-mail "
-                         "address. Export %1?")
-                          .arg(counted(qint64(traces.size()), tr("trace"), tr("traces")))
-                    : tr("These values will be replaced by [REDACTED]:%1").arg(masked),
-                QMessageBox::Cancel, m_window);
-            QPushButton *redacted = box.addButton(tr("&Export"), QMessageBox::AcceptRole);
-            QPushButton *raw = masked.isEmpty()
-                ? nullptr
-                : box.addButton(tr("Export &Unredacted"), QMessageBox::DestructiveRole);
-            box.setDefaultButton(redacted);
-            box.exec();
-            if (box.clickedButton() == redacted)
-                writeBundle(traces, path, true);
-            else if (raw && box.clickedButton() == raw)
-                writeBundle(traces, path, false);
-        });
+        return writeBundle(traces, path, {});
+    // The preview comes first: what will be masked, value by value, before a file is chosen.
+    auto *dialog = new ExportPreviewDialog(static_cast<int>(traces.size()), m_window);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    const auto preview = [this, dialog, traces] {
+        dialog->showBusy();
+        const quint64 generation = ++m_previewGeneration;
+        QPointer<ExportPreviewDialog> shown(dialog);
+        m_queries->request<Preview>(
+            this,
+            [traces, rules = dialog->rules()](storage::TraceStore &store) {
+                return previewRedaction(store, traces, rules);
+            },
+            [this, shown, generation](Preview preview) {
+                if (!shown || generation != m_previewGeneration)
+                    return; // closed, or the rules changed since
+                if (!preview)
+                    return shown->showProblem(QString::fromStdString(preview.error()));
+                shown->showFindings(preview->findings, preview->total);
+            });
+    };
+    connect(dialog, &ExportPreviewDialog::rulesChanged, dialog, preview);
+    connect(dialog, &QDialog::accepted, this, [this, dialog, traces, path] {
+        ingest::BundleOptions options;
+        options.note = dialog->note().toStdString();
+        if (dialog->unredacted())
+            options.redaction.reset();
+        else
+            options.redaction = dialog->rules();
+        QString target = path;
+        if (target.isEmpty())
+            target = QFileDialog::getSaveFileName(
+                m_window, tr("Export for a Bug Report"),
+                traces.size() == 1
+                    ? QStringLiteral("trace-%1.spanscope")
+                          .arg(QString::fromStdString(storage::toHex(traces.front()).substr(0, 8)))
+                    : QStringLiteral("%1-traces.spanscope").arg(traces.size()),
+                tr("Spanscope bundles (*.spanscope)"));
+        if (!target.isEmpty())
+            writeBundle(traces, target, std::move(options));
+    });
+    dialog->open();
+    preview();
 }
 
 void BundleTransfer::writeBundle(const std::vector<storage::TraceId> &traces, const QString &path,
-                                 bool redact)
+                                 ingest::BundleOptions options)
 {
     ++m_busy;
     emit message(tr("Writing %1…").arg(path), 0);
@@ -163,11 +180,8 @@ void BundleTransfer::writeBundle(const std::vector<storage::TraceId> &traces, co
     using Written = storage::Result<ingest::BundleSummary>;
     m_queries->request<Written>(
         this,
-        [traces, path, redact, progress](storage::TraceStore &store) {
-            ingest::BundleOptions options;
+        [traces, path, options, progress](storage::TraceStore &store) mutable {
             options.appVersion = SPANSCOPE_VERSION;
-            if (!redact)
-                options.redaction.reset();
             options.progress = [&progress](std::size_t done, std::size_t) {
                 return progress.report(done);
             };

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <files/bundle.h>
 #include <telemetry.h>
 
 #include <QObject>
@@ -24,7 +25,9 @@ class BundleTransfer : public QObject
 public:
     BundleTransfer(Backend &backend, QWidget *window);
 
-    // Asks where to write (unless `path` is given) and what to mask, then writes.
+    // Shows what will be masked (the user may un-mask, mask more and add a note), then asks
+    // where to write unless `path` is given, then writes. Without `askFirst`, writes `path` at
+    // once with the default redaction.
     void exportTraces(const std::vector<storage::TraceId> &traces, QString path = {},
                       bool askFirst = true);
     void importFiles(const QStringList &paths);
@@ -35,7 +38,8 @@ signals:
     void finished(bool ok); // an export or an import is over
 
 private:
-    void writeBundle(const std::vector<storage::TraceId> &traces, const QString &path, bool redact);
+    void writeBundle(const std::vector<storage::TraceId> &traces, const QString &path,
+                     ingest::BundleOptions options);
     // Says what failed in a window-modal box that returns at once (the status bar says it too).
     void showProblem(const QString &title, const QString &text);
 
@@ -43,6 +47,7 @@ private:
     QWidget *m_window;
     TraceQueryThread *m_queries;
     int m_busy = 0;
+    quint64 m_previewGeneration = 0; // the preview of the rules as they are now
 };
 
 } // namespace spanscope::ui

@@ -27,8 +27,8 @@ storage::Result<RedactionRules> RedactionRules::fromJson(std::string_view text)
     if (json.value("defaults", false))
         rules = defaults();
     for (const auto &[list, into] : {std::pair{"keys", &rules.keyPatterns},
-                                      {"values", &rules.valuePatterns},
-                                      {"keep", &rules.keepKeys}}) {
+                                     {"values", &rules.valuePatterns},
+                                     {"keep", &rules.keepKeys}}) {
         if (!json.contains(list))
             continue;
         if (!json[list].is_array())
@@ -89,8 +89,7 @@ void Redactor::found(std::string_view key, const std::string &masked, const std:
     // A preview of the value as it will read: never the original, and short.
     constexpr std::size_t Shown = 80;
     m_findings.push_back({m_place, std::string(key),
-                          masked.size() > Shown ? masked.substr(0, Shown) + "…" : masked,
-                          pattern});
+                          masked.size() > Shown ? masked.substr(0, Shown) + "…" : masked, pattern});
 }
 
 void Redactor::redactText(std::string &text, std::string_view key)

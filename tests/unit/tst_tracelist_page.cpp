@@ -7,6 +7,7 @@
 
 #include <bundletransfer.h>
 #include <errortracewatcher.h>
+#include <exportpreviewdialog.h>
 #include <files/bundle.h>
 #include <files/ziparchive.h>
 #include <filterbar.h>
@@ -27,8 +28,11 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPlainTextEdit>
 #include <QProgressDialog>
+#include <QPushButton>
 #include <QStatusBar>
+#include <QTableWidget>
 #include <QTimer>
 
 using namespace spanscope;
@@ -175,7 +179,7 @@ private slots:
             storage::toHex(window()->traceList()->summary(1).traceId)};
         QTemporaryDir dir;
         const QString bundle = dir.filePath(QStringLiteral("two.spanscope"));
-        // The dialogs are modal: answered from the event loop they run.
+        // The preview, then the save dialog (modal: answered from the event loop it runs).
         QStringList seen;
         QTimer answer;
         connect(&answer, &QTimer::timeout, this, [&] {
@@ -185,12 +189,13 @@ private slots:
                 files->selectFile(bundle);
                 files->findChild<QLineEdit *>(QStringLiteral("fileNameEdit"))->setText(bundle);
                 QMetaObject::invokeMethod(files, &QDialog::accept);
-            } else if (auto *box = qobject_cast<QMessageBox *>(modal)) {
-                seen << QStringLiteral("preview: ") + box->text();
-                for (QAbstractButton *button : box->buttons()) {
-                    if (button->text() == QLatin1String("&Export"))
-                        button->click();
-                }
+            } else if (auto *preview = qobject_cast<ui::ExportPreviewDialog *>(modal);
+                       preview && !preview->isBusy() && seen.isEmpty()) {
+                seen << QStringLiteral("preview: ") + preview->findChild<QLabel *>()->text();
+                // Queued: the save dialog it opens runs its own loop, which must not run
+                // inside this timer's call.
+                QMetaObject::invokeMethod(preview->exportButton(), &QPushButton::click,
+                                          Qt::QueuedConnection);
             }
         });
         answer.start(50);
@@ -203,10 +208,9 @@ private slots:
         answer.stop();
         QCOMPARE(finished.at(0).at(0).toBool(), true);
         QCOMPARE(seen.size(), 2);
-        QCOMPARE(seen.at(0), QStringLiteral("save"));
-        QVERIFY2(seen.at(1).contains(QLatin1String("2 traces"))
-                     || seen.at(1).contains(QLatin1String("[REDACTED]")),
-                 qPrintable(seen.at(1)));
+        QVERIFY2(seen.at(0).startsWith(QLatin1String("preview: ")), qPrintable(seen.at(0)));
+        QVERIFY2(seen.at(0).contains(QLatin1String("2 traces")), qPrintable(seen.at(0)));
+        QCOMPARE(seen.at(1), QStringLiteral("save"));
 
         QFile written(bundle);
         QVERIFY(written.open(QIODevice::ReadOnly));
@@ -311,6 +315,85 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(window()->traceList()->rowCount(), demo().traces, 5000);
         QVERIFY(!pane->emptyMessage()->isVisible());
         QCOMPARE(pane->countLabel()->text(), all);
+    }
+
+    // The preview lists each value it will mask; unticking one keeps that attribute, more keys
+    // can be masked, and the note goes into the bundle with what was kept.
+    void thePreviewListsWhatIsMaskedAndTheUserDecides()
+    {
+        storage::TraceBatch batch = oneSpanTrace(0xB7, "POST /login");
+        batch.groups[0].resource.attributes = {{"service.name", {std::string("auth")}}};
+        batch.groups[0].spans[0].attributes
+            = {{"http.request.header.authorization", {std::string("Bearer s3cr3t-token")}},
+               {"user.email", {std::string("ann@example.com")}},
+               {"order.id", {std::string("ORD-1041")}}};
+        QVERIFY(m_fixture.backend().writer().writeTraces(batch).committed());
+        const storage::TraceId id = batch.groups[0].spans[0].traceId;
+
+        window()->bundles()->exportTraces({id});
+        ui::ExportPreviewDialog *preview = window()->findChild<ui::ExportPreviewDialog *>();
+        QVERIFY(preview && preview->isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(!preview->isBusy(), 5000);
+        QTableWidget *rows = preview->findingsTable();
+        QCOMPARE(rows->rowCount(), 2);
+        const auto rowOf = [rows](const QString &key) {
+            for (int row = 0; row < rows->rowCount(); ++row) {
+                if (rows->item(row, ui::ExportPreviewDialog::KeyColumn)->text() == key)
+                    return row;
+            }
+            return -1;
+        };
+        const int email = rowOf(QStringLiteral("user.email"));
+        QVERIFY(email >= 0 && rowOf(QStringLiteral("http.request.header.authorization")) >= 0);
+        QCOMPARE(rows->item(email, ui::ExportPreviewDialog::PlaceColumn)->text(),
+                 QStringLiteral("POST /login"));
+        QVERIFY(!rows->item(email, ui::ExportPreviewDialog::ValueColumn)
+                     ->text()
+                     .contains(QStringLiteral("example.com")));
+
+        rows->item(email, ui::ExportPreviewDialog::MaskColumn)->setCheckState(Qt::Unchecked);
+        QTRY_VERIFY_WITH_TIMEOUT(!preview->isBusy(), 5000);
+        QVERIFY(preview->findChild<QLabel *>()->text().startsWith(QStringLiteral("1 value")));
+        preview->moreKeys()->setText(QStringLiteral("order.id"));
+        emit preview->moreKeys()->editingFinished();
+        QTRY_VERIFY_WITH_TIMEOUT(!preview->isBusy(), 5000);
+        QVERIFY2(preview->findChild<QLabel *>()->text().startsWith(QStringLiteral("2 values")),
+                 qPrintable(preview->findChild<QLabel *>()->text()));
+        preview->noteField()->setPlainText(QStringLiteral("Login fails after the token refresh."));
+
+        QTemporaryDir dir;
+        const QString bundle = dir.filePath(QStringLiteral("login.spanscope"));
+        QTimer answer;
+        connect(&answer, &QTimer::timeout, this, [&] {
+            if (auto *files = qobject_cast<QFileDialog *>(QApplication::activeModalWidget())) {
+                files->findChild<QLineEdit *>(QStringLiteral("fileNameEdit"))->setText(bundle);
+                QMetaObject::invokeMethod(files, &QDialog::accept);
+            }
+        });
+        answer.start(50);
+        QSignalSpy finished(window()->bundles(), &ui::BundleTransfer::finished);
+        preview->exportButton()->click();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 15000);
+        answer.stop();
+        QCOMPARE(finished.at(0).at(0).toBool(), true);
+
+        QFile written(bundle);
+        QVERIFY(written.open(QIODevice::ReadOnly));
+        const QByteArray zip = written.readAll();
+        auto entries = ingest::ZipReader::read(std::string_view(zip.constData(), zip.size()));
+        QVERIFY(entries);
+        std::string traces, manifest;
+        for (const auto &entry : *entries) {
+            if (entry.name == "traces.json")
+                traces = entry.data;
+            if (entry.name == "manifest.json")
+                manifest = entry.data;
+        }
+        QVERIFY(traces.find("ann@example.com") != std::string::npos); // kept
+        QVERIFY(traces.find("s3cr3t") == std::string::npos);
+        QVERIFY(traces.find("ORD-1041") == std::string::npos); // masked on request
+        QVERIFY(manifest.find("Login fails after the token refresh.") != std::string::npos);
+        QVERIFY(manifest.find("user.email") != std::string::npos);
     }
 };
 

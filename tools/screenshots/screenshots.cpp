@@ -4,7 +4,9 @@
 //
 //   spanscope_screenshots OUTPUT_DIR      (QT_QPA_PLATFORM=offscreen works)
 
+#include <bundletransfer.h>
 #include <demotraffic.h>
+#include <exportpreviewdialog.h>
 #include <ingestserver.h>
 #include <loglistmodel.h>
 #include <logspane.h>
@@ -208,6 +210,23 @@ int main(int argc, char **argv)
     waitUntil([] { return false; }, 300);
     keep(settings->grab().toImage(), "settings.png");
     settings->reject();
+
+    // Export for a bug report: the failed order and the e-mail worker's trace, with what will
+    // be masked listed before any file is chosen.
+    std::vector<storage::TraceId> exported{traceId(sent->failedTraceId)};
+    for (int row = 0; row < window.traceList()->rowCount(); ++row) {
+        if (window.traceList()->summary(row).rootService == "notifications")
+            exported.push_back(window.traceList()->summary(row).traceId);
+    }
+    window.bundles()->exportTraces(exported);
+    auto *preview = window.findChild<ui::ExportPreviewDialog *>();
+    if (!preview || !waitUntil([&] { return !preview->isBusy(); }))
+        return fail(QStringLiteral("the export preview did not finish"));
+    preview->noteField()->setPlainText(
+        QStringLiteral("Checkout fails at payment for order 1045; see the PaymentService span."));
+    waitUntil([] { return false; }, 300);
+    keep(preview->grab().toImage(), "export-preview.png");
+    preview->reject();
 
     window.shortcutOverlay()->showOver();
     waitUntil([] { return false; }, 300);
