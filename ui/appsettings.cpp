@@ -49,6 +49,7 @@ AppSettings AppSettings::load(const QSettings &settings)
     s.databasePath = settings.value(DatabaseKey).toString();
     s.retentionBytes = settings.value(RetentionKey, s.retentionBytes).toLongLong();
     s.editorCommand = settings.value(EditorLauncher::settingsKey()).toString();
+    s.sourceRoots = settings.value(EditorLauncher::sourceRootsKey()).toString();
     s.theme = settings.value(ThemeKey, s.theme).toString();
     s.notifyErrorTraces = settings.value(NotifyKey, false).toBool();
     return s;
@@ -62,6 +63,7 @@ void AppSettings::save(QSettings &settings) const
     settings.setValue(DatabaseKey, databasePath.trimmed());
     settings.setValue(RetentionKey, retentionBytes);
     settings.setValue(EditorLauncher::settingsKey(), editorCommand.trimmed());
+    settings.setValue(EditorLauncher::sourceRootsKey(), sourceRoots.trimmed());
     settings.setValue(ThemeKey, theme);
     settings.setValue(NotifyKey, notifyErrorTraces);
 }

@@ -16,6 +16,7 @@ struct AppSettings
     QString databasePath; // empty: defaultDatabasePath()
     qint64 retentionBytes = qint64(2) << 30;
     QString editorCommand; // empty: the editor launcher's default
+    QString sourceRoots; // folders of sources for frames without a path, separated as PATH is
     QString theme = QStringLiteral("system"); // system, light or dark
     bool notifyErrorTraces = false;
 

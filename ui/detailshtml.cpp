@@ -1,6 +1,7 @@
 #include "detailshtml.h"
 
 #include "counted.h"
+#include "editorlauncher.h"
 
 #include <tracetext.h>
 
@@ -128,19 +129,38 @@ QString DetailsHtml::linkStackFrames(const QString &stackTrace)
     static const QRegularExpression python(QStringLiteral("File \"([^\"]+)\", line (\\d+)"));
     static const QRegularExpression absolute(
         QStringLiteral("(?:file://)?((?:/|[A-Za-z]:\\\\)[^\\s:\"'()]+):(\\d+)(?::\\d+)?"));
+    // The JVM's `at shop.payments.Gateway.charge(Gateway.java:118)`: the file is found from the
+    // class's package under the configured source roots (Edit ▸ Settings).
+    static const QRegularExpression jvm(QStringLiteral(
+        "at ([\\w$.]+)\\.[\\w$<>]+\\(([\\w$]+\\.(?:java|kt|scala|groovy)):(\\d+)\\)"));
     QString html;
     for (const QString &line : stackTrace.split(QLatin1Char('\n'))) {
+        QString file, lineNumber;
         QRegularExpressionMatch match = python.match(line);
         if (!match.hasMatch())
             match = absolute.match(line);
-        if (!match.hasMatch()) {
+        if (match.hasMatch()) {
+            file = match.captured(1);
+            lineNumber = match.captured(2);
+        } else if (match = jvm.match(line); match.hasMatch()) {
+            // The package's folder: shop.payments.Gateway$Inner -> shop/payments.
+            QString folder = match.captured(1)
+                                 .section(QLatin1Char('$'), 0, 0)
+                                 .section(QLatin1Char('.'), 0, -2);
+            folder.replace(QLatin1Char('.'), QLatin1Char('/'));
+            file = EditorLauncher::findSource(folder.isEmpty()
+                                                  ? match.captured(2)
+                                                  : folder + QLatin1Char('/') + match.captured(2));
+            lineNumber = match.captured(3);
+        }
+        if (file.isEmpty()) {
             html += line.toHtmlEscaped() + QLatin1Char('\n');
             continue;
         }
         QUrl url;
         url.setScheme(QStringLiteral("frame"));
-        url.setPath(match.captured(1));
-        url.setQuery(QStringLiteral("line=") + match.captured(2));
+        url.setPath(file);
+        url.setQuery(QStringLiteral("line=") + lineNumber);
         html += line.left(match.capturedStart()).toHtmlEscaped()
             + QStringLiteral("<a href=\"%1\">%2</a>")
                   .arg(QString::fromUtf8(url.toEncoded()).toHtmlEscaped(),

@@ -1,5 +1,7 @@
 #include "editorlauncher.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QObject>
 #include <QProcess>
 #include <QSettings>
@@ -49,6 +51,27 @@ bool EditorLauncher::open(const QString &file, int line, QString &error)
         return false;
     }
     return true;
+}
+
+QString EditorLauncher::findSource(const QString &relative)
+{
+    if (relative.isEmpty() || relative.contains(QStringLiteral("..")))
+        return {}; // telemetry names the file: it may not climb out of the roots
+    const QStringList roots = QSettings()
+                                  .value(sourceRootsKey())
+                                  .toString()
+                                  .split(QDir::listSeparator(), Qt::SkipEmptyParts);
+    for (QString root : roots) {
+        root = root.trimmed();
+        if (root.startsWith(QStringLiteral("~/")))
+            root = QDir::homePath() + root.mid(1);
+        for (const char *below : {"", "src/main/java/", "src/main/kotlin/", "src/"}) {
+            const QFileInfo candidate(QDir(root), QString::fromLatin1(below) + relative);
+            if (candidate.isFile())
+                return candidate.absoluteFilePath();
+        }
+    }
+    return {};
 }
 
 } // namespace spanscope::ui

@@ -20,6 +20,13 @@ public:
     static QStringList expand(const QString &command, const QString &file, int line);
     // Starts the editor; false with `error` set when it cannot be started.
     static bool open(const QString &file, int line, QString &error);
+
+    // Folders holding the user's sources, for frames that name a file without its folder (a
+    // Java `at pkg.Class.method(Class.java:42)`): separated as PATH is, in the settings.
+    static QString sourceRootsKey() { return QStringLiteral("editor/sourceRoots"); }
+    // The first existing file at `relative` (e.g. shop/payments/Gateway.java) under a source
+    // root, directly or under src/main/java, src/main/kotlin or src; empty when none has it.
+    static QString findSource(const QString &relative);
 };
 
 } // namespace spanscope::ui

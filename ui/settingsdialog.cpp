@@ -6,6 +6,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -46,6 +47,7 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, const AppSettings &r
     , m_database(new QLineEdit(settings.databasePath, this))
     , m_retention(new QSpinBox(this))
     , m_editor(new QLineEdit(settings.editorCommand, this))
+    , m_sourceRoots(new QLineEdit(settings.sourceRoots, this))
     , m_theme(new QComboBox(this))
     , m_notify(new QCheckBox(tr("&Notify when a trace with an error arrives"), this))
     , m_problem(new QLabel(this))
@@ -60,6 +62,12 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, const AppSettings &r
     m_token->setObjectName(QStringLiteral("bearerToken"));
     m_database->setObjectName(QStringLiteral("databasePath"));
     m_editor->setObjectName(QStringLiteral("editorCommand"));
+    m_sourceRoots->setObjectName(QStringLiteral("sourceRoots"));
+    m_sourceRoots->setPlaceholderText(
+        tr("e.g. ~/src/shop%1~/src/payments").arg(QDir::listSeparator()));
+    m_sourceRoots->setToolTip(tr("Where your sources are, for stack frames that name a file "
+                                 "without its folder (Java, Kotlin): separated by '%1'.")
+                                  .arg(QDir::listSeparator()));
     m_grpc->setPlaceholderText(QStringLiteral("127.0.0.1:4317"));
     m_http->setPlaceholderText(QStringLiteral("127.0.0.1:4318"));
     m_token->setEchoMode(QLineEdit::Password);
@@ -126,6 +134,7 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, const AppSettings &r
     auto *desktop = new QGroupBox(tr("Desktop"), this);
     auto *desktopForm = new QFormLayout(desktop);
     desktopForm->addRow(tr("&Editor command:"), m_editor);
+    desktopForm->addRow(tr("&Source folders:"), m_sourceRoots);
     desktopForm->addRow(tr("&Theme:"), m_theme);
     desktopForm->addRow(m_notify);
 
@@ -145,7 +154,7 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, const AppSettings &r
     layout->addWidget(m_restart);
     layout->addWidget(m_buttons);
 
-    for (QLineEdit *edit : {m_grpc, m_http, m_token, m_database, m_editor})
+    for (QLineEdit *edit : {m_grpc, m_http, m_token, m_database, m_editor, m_sourceRoots})
         connect(edit, &QLineEdit::textChanged, this, &SettingsDialog::showState);
     connect(m_retention, &QSpinBox::valueChanged, this, &SettingsDialog::showState);
     showState();
@@ -162,6 +171,7 @@ AppSettings SettingsDialog::settings() const
     if (m_retention->value() != m_initial.retentionBytes / MiB)
         s.retentionBytes = m_retention->value() * MiB;
     s.editorCommand = m_editor->text().trimmed();
+    s.sourceRoots = m_sourceRoots->text().trimmed();
     s.theme = m_theme->currentData().toString();
     s.notifyErrorTraces = m_notify->isChecked();
     return s;

@@ -44,6 +44,7 @@ private:
     QLineEdit *m_database;
     QSpinBox *m_retention; // MiB
     QLineEdit *m_editor;
+    QLineEdit *m_sourceRoots;
     QComboBox *m_theme;
     QCheckBox *m_notify;
     QLabel *m_problem;

@@ -5,16 +5,24 @@
 #include <detailshtml.h>
 #include <otlp/otlpjson.h>
 
+#include <editorlauncher.h>
 #include <opentelemetry/proto/trace/v1/trace.pb.h>
 #include <spandetailsview.h>
 
 #include <QClipboard>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QGuiApplication>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTextDocumentFragment>
 
 using namespace spanscope;
+using ui::EditorLauncher;
 using ui::SpanDetailsView;
 
 namespace {
@@ -62,6 +70,32 @@ class TestSpanDetailsView : public QObject
 {
     Q_OBJECT
 private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); } // the user's settings stay
+
+    // A JVM frame names only its file: it links to it when a source folder holds the class's
+    // package, and stays text otherwise (or when the name would climb out of the folder).
+    void jvmFramesLinkToSourcesUnderTheSourceFolders()
+    {
+        QSettings().remove(EditorLauncher::sourceRootsKey());
+        QVERIFY(!SpanDetailsView::html(*failingTrace(), 0)
+                     .contains(QStringLiteral("Gateway.java?line")));
+        QTemporaryDir root;
+        const QString folder = root.filePath(QStringLiteral("src/main/java/shop/payments"));
+        QVERIFY(QDir().mkpath(folder));
+        QFile source(folder + QStringLiteral("/Gateway.java"));
+        QVERIFY(source.open(QIODevice::WriteOnly));
+        source.close();
+        QSettings().setValue(
+            EditorLauncher::sourceRootsKey(),
+            QString(QStringLiteral("/nonexistent") + QDir::listSeparator() + root.path()));
+        const QString html = SpanDetailsView::html(*failingTrace(), 0);
+        QVERIFY2(html.contains(QStringLiteral("frame:") + QFileInfo(source).absoluteFilePath()
+                               + QStringLiteral("?line=118")),
+                 qPrintable(html));
+        QCOMPARE(EditorLauncher::findSource(QStringLiteral("../etc/passwd")), QString());
+        QSettings().remove(EditorLauncher::sourceRootsKey());
+    }
+
     void showsAFailingSpan()
     {
         SpanDetailsView view;
