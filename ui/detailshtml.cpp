@@ -133,6 +133,11 @@ QString DetailsHtml::linkStackFrames(const QString &stackTrace)
     // class's package under the configured source roots (Edit ▸ Settings).
     static const QRegularExpression jvm(QStringLiteral(
         "at ([\\w$.]+)\\.[\\w$<>]+\\(([\\w$]+\\.(?:java|kt|scala|groovy)):(\\d+)\\)"));
+    // Looking a JVM frame up costs a few file checks on the GUI thread: only with roots set, and
+    // for the first MaxSourceLookups frames (a hostile trace may hold thousands).
+    const QStringList roots = EditorLauncher::sourceRoots();
+    constexpr int MaxSourceLookups = 200;
+    int lookups = 0;
     QString html;
     for (const QString &line : stackTrace.split(QLatin1Char('\n'))) {
         QString file, lineNumber;
@@ -142,15 +147,18 @@ QString DetailsHtml::linkStackFrames(const QString &stackTrace)
         if (match.hasMatch()) {
             file = match.captured(1);
             lineNumber = match.captured(2);
-        } else if (match = jvm.match(line); match.hasMatch()) {
+        } else if (!roots.isEmpty() && lookups < MaxSourceLookups
+                   && (match = jvm.match(line), match.hasMatch())) {
+            ++lookups;
             // The package's folder: shop.payments.Gateway$Inner -> shop/payments.
             QString folder = match.captured(1)
                                  .section(QLatin1Char('$'), 0, 0)
                                  .section(QLatin1Char('.'), 0, -2);
             folder.replace(QLatin1Char('.'), QLatin1Char('/'));
-            file = EditorLauncher::findSource(folder.isEmpty()
-                                                  ? match.captured(2)
-                                                  : folder + QLatin1Char('/') + match.captured(2));
+            const QString relative = folder.isEmpty()
+                ? match.captured(2)
+                : folder + QLatin1Char('/') + match.captured(2);
+            file = EditorLauncher::findSource(relative, roots);
             lineNumber = match.captured(3);
         }
         if (file.isEmpty()) {

@@ -53,14 +53,18 @@ bool EditorLauncher::open(const QString &file, int line, QString &error)
     return true;
 }
 
-QString EditorLauncher::findSource(const QString &relative)
+QStringList EditorLauncher::sourceRoots()
+{
+    return QSettings()
+        .value(sourceRootsKey())
+        .toString()
+        .split(QDir::listSeparator(), Qt::SkipEmptyParts);
+}
+
+QString EditorLauncher::findSource(const QString &relative, const QStringList &roots)
 {
     if (relative.isEmpty() || relative.contains(QStringLiteral("..")))
         return {}; // telemetry names the file: it may not climb out of the roots
-    const QStringList roots = QSettings()
-                                  .value(sourceRootsKey())
-                                  .toString()
-                                  .split(QDir::listSeparator(), Qt::SkipEmptyParts);
     for (QString root : roots) {
         root = root.trimmed();
         if (root.startsWith(QStringLiteral("~/")))

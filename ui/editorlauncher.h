@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 
 namespace spanscope::ui {
 
@@ -26,7 +27,9 @@ public:
     static QString sourceRootsKey() { return QStringLiteral("editor/sourceRoots"); }
     // The first existing file at `relative` (e.g. shop/payments/Gateway.java) under a source
     // root, directly or under src/main/java, src/main/kotlin or src; empty when none has it.
-    static QString findSource(const QString &relative);
+    static QString findSource(const QString &relative, const QStringList &roots);
+    // The configured roots, read once per use (a stack trace has many frames).
+    static QStringList sourceRoots();
 };
 
 } // namespace spanscope::ui

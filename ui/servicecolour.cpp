@@ -25,6 +25,7 @@ constexpr std::array<QRgb, ServicePaletteSize> Palette = {
     0xbab0ac, // grey
 };
 
+constexpr std::size_t MaxRememberedServices = 10'000;
 constexpr std::size_t StrongColours = 8; // ΔE ≥ 30 between any two
 
 struct Assignment
@@ -58,7 +59,10 @@ QColor serviceColour(const std::string &service)
     else
         assignment.taken[static_cast<std::size_t>(slot)] = true;
     ++assignment.count;
-    assignment.slotOf.emplace(service, slot);
+    // Bounded: a sender naming millions of services must not grow the window's memory; past
+    // this, a colour is chosen again on each look (still one of the palette's).
+    if (assignment.slotOf.size() < MaxRememberedServices)
+        assignment.slotOf.emplace(service, slot);
     return QColor(Palette[static_cast<std::size_t>(slot)]);
 }
 

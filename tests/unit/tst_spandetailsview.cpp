@@ -92,7 +92,8 @@ private slots:
         QVERIFY2(html.contains(QStringLiteral("frame:") + QFileInfo(source).absoluteFilePath()
                                + QStringLiteral("?line=118")),
                  qPrintable(html));
-        QCOMPARE(EditorLauncher::findSource(QStringLiteral("../etc/passwd")), QString());
+        QCOMPARE(EditorLauncher::findSource(QStringLiteral("../etc/passwd"), {root.path()}),
+                 QString());
         QSettings().remove(EditorLauncher::sourceRootsKey());
     }
 
