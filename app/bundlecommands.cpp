@@ -77,9 +77,7 @@ int runExport(const QStringList &arguments)
     storage::TraceFilter filter;
     if (QString error; !traceFilterFrom(parser, filter, error))
         return usageError(error);
-    const bool filtered = !filter.service.empty() || !filter.spanName.empty() || filter.errorsOnly
-        || filter.minDurationNs || filter.maxDurationNs || filter.startFromNs
-        || !filter.attributeKey.empty() || filter.traceId || !filter.source.empty();
+    const bool filtered = storage::narrows(filter);
     if (ids.empty() && !filtered)
         return usageError(QStringLiteral("export needs trace ids, or filters such as --errors "
                                          "--since 1h."));

@@ -124,6 +124,30 @@ int severityFromName(const QString &text)
     return ok && number >= 0 && number <= 24 ? number : -1;
 }
 
+const QString AttrHelp = QStringLiteral(
+    "Attribute clauses joined by AND: key=value, key!=value, key>N, key<=N, key exists (or a "
+    "key alone). Repeatable; every clause must hold.");
+
+// Every --attr given, each one or more clauses.
+bool attributeClausesFrom(const QCommandLineParser &parser,
+                          std::vector<storage::AttributeCondition> &out, QString &error)
+{
+    for (const QString &text : parser.values(QStringLiteral("attr"))) {
+        auto clauses = storage::parseAttributeConditions(text.toStdString());
+        if (!clauses) {
+            error = QStringLiteral("--attr: ") + QString::fromStdString(clauses.error());
+            return false;
+        }
+        out.insert(out.end(), clauses->begin(), clauses->end());
+    }
+    if (out.size() > storage::MaxAttributeConditions) {
+        error = QStringLiteral("--attr: at most %1 clauses can be combined.")
+                    .arg(storage::MaxAttributeConditions);
+        return false;
+    }
+    return true;
+}
+
 } // namespace
 
 void addTraceFilterOptions(QCommandLineParser &parser, int defaultLimit)
@@ -143,9 +167,7 @@ void addTraceFilterOptions(QCommandLineParser &parser, int defaultLimit)
     parser.addOption({QStringLiteral("since"),
                       QStringLiteral("Started within this long ago (e.g. 15m, 2h)."),
                       QStringLiteral("duration")});
-    parser.addOption({QStringLiteral("attr"),
-                      QStringLiteral("A span or resource attribute, key=value (or just key)."),
-                      QStringLiteral("key=value")});
+    parser.addOption({QStringLiteral("attr"), AttrHelp, QStringLiteral("clauses")});
     parser.addOption(
         {QStringLiteral("trace-id"), QStringLiteral("Only this trace."), QStringLiteral("hex")});
     parser.addOption({QStringLiteral("source"),
@@ -183,13 +205,8 @@ bool traceFilterFrom(const QCommandLineParser &parser, storage::TraceFilter &fil
         else
             filter.startFromNs = QDateTime::currentMSecsSinceEpoch() * 1'000'000 - nanos;
     }
-    if (parser.isSet(QStringLiteral("attr"))) {
-        const QString attr = parser.value(QStringLiteral("attr"));
-        const auto eq = attr.indexOf(QLatin1Char('='));
-        filter.attributeKey = (eq < 0 ? attr : attr.left(eq)).trimmed().toStdString();
-        if (eq >= 0)
-            filter.attributeValue = attr.mid(eq + 1).toStdString();
-    }
+    if (!attributeClausesFrom(parser, filter.attributes, error))
+        return false;
     if (parser.isSet(QStringLiteral("trace-id"))) {
         storage::TraceId id;
         if (!parseTraceId(parser.value(QStringLiteral("trace-id")), id)) {
@@ -353,6 +370,7 @@ int runLogs(const QStringList &arguments)
     p.addOption({QStringLiteral("words"),
                  QStringLiteral("Only records with words starting with each of these."),
                  QStringLiteral("words")});
+    p.addOption({QStringLiteral("attr"), AttrHelp, QStringLiteral("clauses")});
     p.addOption({QStringLiteral("order"),
                  QStringLiteral("time (newest first; with --trace, oldest first: the story of "
                                 "the request) or received (newest received first)."),
@@ -387,6 +405,8 @@ int runLogs(const QStringList &arguments)
     filter.service = p.value(QStringLiteral("service")).toStdString();
     filter.text = p.value(QStringLiteral("grep")).toStdString();
     filter.words = p.value(QStringLiteral("words")).toStdString();
+    if (QString error; !attributeClausesFrom(p, filter.attributes, error))
+        return usageError(error);
     const QString order = p.value(QStringLiteral("order"));
     if (order == QLatin1String("received"))
         filter.order = storage::LogOrder::NewestFirst;

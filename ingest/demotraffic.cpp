@@ -86,10 +86,12 @@ public:
         return span;
     }
 
+    // `function` is where the line was logged, as the logging bridges record it.
     void log(const std::string &service, const pb_trace::Span &span, double offsetMs, int severity,
-             const std::string &severityText, const std::string &body)
+             const std::string &severityText, const std::string &function, const std::string &body)
     {
         pb_logs::LogRecord &record = *scopeLogs(service).add_log_records();
+        attr(*record.mutable_attributes(), "code.function.name", function);
         record.set_time_unix_nano(span.start_time_unix_nano()
                                   + static_cast<std::uint64_t>(offsetMs * Ms));
         record.set_observed_time_unix_nano(record.time_unix_nano());
@@ -229,11 +231,12 @@ std::pair<std::string, std::string> orderFlow(DemoBuilder &demo, std::int64_t ba
     started->set_time_unix_nano(process.start_time_unix_nano() + Ms / 2);
     started->set_name("processing_started");
     attr(*started->mutable_attributes(), "items", std::int64_t(3));
-    demo.log("checkout", process, 0.6, 9, "INFO", "processing order " + std::to_string(orderId));
+    demo.log("checkout", process, 0.6, 9, "INFO", "process_order",
+             "processing order " + std::to_string(orderId));
 
     auto &validate = demo.span("checkout", "validate_order", pb_trace::Span::SPAN_KIND_INTERNAL,
                                &process, base, 8, 6);
-    demo.log("checkout", validate, 5, 9, "INFO", "order validated");
+    demo.log("checkout", validate, 5, 9, "INFO", "validate_order", "order validated");
     // The customer is loaded from Redis while the stock check runs: off the critical path.
     auto &customer = demo.span("checkout", "HGETALL", pb_trace::Span::SPAN_KIND_CLIENT, &process,
                                base, 15.5, 3);
@@ -283,7 +286,7 @@ std::pair<std::string, std::string> orderFlow(DemoBuilder &demo, std::int64_t ba
              "\tat shop.payments.Gateway.charge(Gateway.java:118)\n"
              "\tat shop.payments.PaymentService.charge(PaymentService.java:57)\n"
              "\tat shop.payments.PaymentGrpc$Handler.invoke(PaymentGrpc.java:203)");
-        demo.log("payments", charge, 88, 17, "ERROR",
+        demo.log("payments", charge, 88, 17, "ERROR", "PaymentService.charge",
                  "charge failed for order " + std::to_string(orderId) + ": card declined");
         // The Python caller records what it saw, as span.record_exception does.
         auto *raised = payment.add_events();
@@ -308,7 +311,7 @@ std::pair<std::string, std::string> orderFlow(DemoBuilder &demo, std::int64_t ba
                                   pb_trace::Span::SPAN_KIND_PRODUCER, &process, base, 160, 6);
         attr(*confirm.mutable_attributes(), "messaging.system", "rabbitmq");
         attr(*confirm.mutable_attributes(), "messaging.destination.name", "order-emails");
-        demo.log("checkout", confirm, 5, 9, "INFO", "confirmation queued");
+        demo.log("checkout", confirm, 5, 9, "INFO", "send_confirmation", "confirmation queued");
         return {confirm.trace_id(), confirm.span_id()};
     }
 }

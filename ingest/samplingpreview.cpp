@@ -20,8 +20,8 @@ storage::Result<SamplingPreview> previewPolicy(storage::TraceStore &store,
         if (!rule.wholeTrace || rule.match.field != SpanMatch::Field::Attribute)
             continue;
         storage::TraceFilter matching;
-        matching.attributeKey = rule.match.key;
-        matching.attributeValue = rule.match.value;
+        matching.attributes.push_back(
+            {rule.match.key, storage::AttributeOp::Equals, rule.match.value});
         matching.limit = newest.limit;
         auto found = store.findTraces(matching);
         if (!found)

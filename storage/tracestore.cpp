@@ -18,25 +18,6 @@ namespace spanscope::storage {
 
 namespace {
 
-// SQL: ss_attr_match(attributes, key_id, value_id, value_text). value_id may be NULL; a NULL
-// value_text asks only whether the key is present.
-void attrMatchFunction(sqlite3_context *ctx, int, sqlite3_value **argv)
-{
-    const auto *data = static_cast<const char *>(sqlite3_value_blob(argv[0]));
-    const std::string_view blob(data ? data : "", data ? sqlite3_value_bytes(argv[0]) : 0);
-    AttributeMatcher matcher;
-    matcher.keyId = static_cast<std::uint64_t>(sqlite3_value_int64(argv[1]));
-    if (sqlite3_value_type(argv[2]) != SQLITE_NULL)
-        matcher.valueId = static_cast<std::uint64_t>(sqlite3_value_int64(argv[2]));
-    const bool keyOnly = sqlite3_value_type(argv[3]) == SQLITE_NULL;
-    if (!keyOnly) {
-        const auto *text = reinterpret_cast<const char *>(sqlite3_value_text(argv[3]));
-        matcher.valueText.assign(text, sqlite3_value_bytes(argv[3]));
-    }
-    sqlite3_result_int(
-        ctx, keyOnly ? attributesHaveKey(blob, matcher.keyId) : attributesMatch(blob, matcher));
-}
-
 template<std::size_t N>
 void copyId(std::string_view blob, std::array<std::uint8_t, N> &out)
 {
@@ -104,9 +85,7 @@ TraceStore::TraceStore(std::unique_ptr<Database> db)
     : m_db(std::move(db))
     , m_dictionary(std::make_unique<DictionaryReader>(*m_db))
 {
-    sqlite3_create_function_v2(m_db->handle(), "ss_attr_match", 4,
-                               SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, attrMatchFunction,
-                               nullptr, nullptr, nullptr);
+    registerAttributeMatch(*m_db, *m_dictionary);
 }
 
 TraceStore::~TraceStore() = default;
@@ -128,6 +107,12 @@ std::optional<std::uint64_t> TraceStore::stringId(const std::string &text)
 }
 
 namespace {
+
+// Attribute clauses take their parameters after the fixed ones of a query.
+int clauseParam(std::size_t i)
+{
+    return 20 + static_cast<int>(i) * AttributeClauses::ParamsPerClause;
+}
 
 std::string orderExpression(TraceOrder order)
 {
@@ -161,12 +146,18 @@ std::int64_t sortValue(const TraceSummary &summary, TraceOrder order)
     return summary.startNs;
 }
 
+bool narrows(const TraceFilter &filter)
+{
+    return !filter.service.empty() || !filter.spanName.empty() || filter.errorsOnly
+        || filter.minDurationNs || filter.maxDurationNs || filter.startFromNs || filter.startToNs
+        || !filter.attributes.empty() || filter.traceId || !filter.source.empty();
+}
+
 Result<std::vector<TraceSummary>> TraceStore::findTraces(const TraceFilter &filter)
 {
     std::string sql
         = std::string("SELECT ") + SummaryColumns + " FROM traces t WHERE t.span_count > 0";
-    std::optional<std::uint64_t> nameId, keyId, valueId;
-    std::vector<std::int64_t> matchingResources;
+    std::optional<std::uint64_t> nameId;
     if (!filter.spanName.empty()) {
         nameId = stringId(filter.spanName);
         if (!nameId)
@@ -174,30 +165,12 @@ Result<std::vector<TraceSummary>> TraceStore::findTraces(const TraceFilter &filt
         sql += " AND EXISTS (SELECT 1 FROM spans s WHERE s.trace_key = t.trace_key AND s.name_id = "
                "?5)";
     }
-    if (!filter.attributeKey.empty()) {
-        keyId = stringId(filter.attributeKey);
-        if (!keyId)
-            return std::vector<TraceSummary>{};
-        if (filter.attributeValue)
-            valueId = stringId(*filter.attributeValue);
-        // Resource attributes are few, so their matches are resolved here once.
-        Statement resources(
-            *m_db, "SELECT resource_id FROM resources WHERE ss_attr_match(attributes, ?1, ?2, ?3)");
-        resources.bind(1, *keyId);
-        valueId ? resources.bind(2, *valueId) : resources.bindNull(2);
-        filter.attributeValue ? resources.bindText(3, *filter.attributeValue)
-                              : resources.bindNull(3);
-        while (resources.next())
-            matchingResources.push_back(resources.integer(0));
-        std::string inList;
-        for (const std::int64_t id : matchingResources)
-            inList += (inList.empty() ? "" : ",") + std::to_string(id);
+    const auto clauses = AttributeClauses::prepare(*m_db, filter.attributes);
+    if (!clauses)
+        return std::vector<TraceSummary>{};
+    for (std::size_t i = 0; i < clauses->size(); ++i)
         sql += " AND EXISTS (SELECT 1 FROM spans s WHERE s.trace_key = t.trace_key AND "
-               "(ss_attr_match(s.attributes, ?6, ?7, ?8)";
-        if (!inList.empty())
-            sql += " OR s.resource_id IN (" + inList + ")";
-        sql += "))";
-    }
+            + clauses->predicate(i, "s.attributes", "s.resource_id", clauseParam(i)) + ")";
     if (filter.traceId)
         sql += " AND t.trace_id = ?1";
     if (!filter.service.empty())
@@ -236,11 +209,8 @@ Result<std::vector<TraceSummary>> TraceStore::findTraces(const TraceFilter &filt
     query.bind(4, filter.maxDurationNs.value_or(0));
     if (nameId)
         query.bind(5, *nameId);
-    if (keyId) {
-        query.bind(6, *keyId);
-        valueId ? query.bind(7, *valueId) : query.bindNull(7);
-        filter.attributeValue ? query.bindText(8, *filter.attributeValue) : query.bindNull(8);
-    }
+    for (std::size_t i = 0; i < clauses->size(); ++i)
+        clauses->bind(i, query, clauseParam(i));
     query.bind(9, filter.startFromNs.value_or(0));
     query.bind(10, filter.startToNs.value_or(0));
     if (filter.after)
@@ -570,6 +540,11 @@ Result<LogPage> TraceStore::findLogs(const LogFilter &filter)
         sql += " AND l.time_ns >= ?5";
     if (filter.toNs)
         sql += " AND l.time_ns < ?6";
+    const auto clauses = AttributeClauses::prepare(*m_db, filter.attributes);
+    if (!clauses)
+        return LogPage{};
+    for (std::size_t i = 0; i < clauses->size(); ++i)
+        sql += " AND " + clauses->predicate(i, "l.attributes", "l.resource_id", clauseParam(i));
     const bool byArrival
         = filter.order == LogOrder::NewestFirst || filter.order == LogOrder::OldestFirst;
     const bool newest = filter.order == LogOrder::NewestFirst;
@@ -603,6 +578,8 @@ Result<LogPage> TraceStore::findLogs(const LogFilter &filter)
     if (!match.empty())
         query.bindText(8, match);
     query.bind(9, std::max(1, filter.limit));
+    for (std::size_t i = 0; i < clauses->size(); ++i)
+        clauses->bind(i, query, clauseParam(i));
 
     LogPage page;
     std::unordered_map<std::int64_t, int> resources, scopes;
@@ -663,6 +640,17 @@ Result<std::vector<std::string>> TraceStore::firstColumn(const char *sql, const 
     if (!query.ok())
         return Error{std::string("Cannot list ") + what + ": " + m_db->lastError()};
     return out;
+}
+
+Result<std::vector<std::string>> TraceStore::attributeKeys(AttributeSource source)
+{
+    return sampleAttributeKeys(*m_db, *m_dictionary, source);
+}
+
+Result<std::vector<std::string>> TraceStore::attributeValues(AttributeSource source,
+                                                             const std::string &key)
+{
+    return sampleAttributeValues(*m_db, *m_dictionary, source, key);
 }
 
 Result<std::vector<Operation>> TraceStore::operations(const std::string &service)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "attributefilter.h"
+#include "attributequery.h"
 #include "result.h"
 #include "telemetry.h"
 
@@ -60,9 +62,8 @@ struct TraceFilter
     bool errorsOnly = false;
     std::optional<std::int64_t> minDurationNs, maxDurationNs;
     std::optional<std::int64_t> startFromNs, startToNs;
-    // `key=value` on span or resource attributes; without a value, the key's presence.
-    std::string attributeKey;
-    std::optional<std::string> attributeValue;
+    // Each clause is satisfied by some span of the trace (its own attributes or its resource's).
+    std::vector<AttributeCondition> attributes;
     std::optional<TraceId> traceId;
     std::string source; // traces imported from this file
     int limit = 100;
@@ -74,6 +75,9 @@ struct TraceFilter
     // touch many traces, so the key continues within a commit when the limit cuts it.
     std::optional<std::pair<std::int64_t, std::int64_t>> changedAfter; // (updatedSeq, key)
 };
+
+// Whether the filter leaves any stored trace out (order and paging aside).
+bool narrows(const TraceFilter &filter);
 
 struct StoredSpan
 {
@@ -118,6 +122,8 @@ struct LogFilter
     // failed" and "failing charge", not "recharge").
     std::string words;
     std::optional<std::int64_t> fromNs, toNs;
+    // Each clause is satisfied by the record's attributes or its resource's.
+    std::vector<AttributeCondition> attributes;
     int limit = 200;
     LogOrder order = LogOrder::NewestFirst;
     // Paging and live updates in arrival order: continue after this record (StoredLog::key).
@@ -172,6 +178,10 @@ public:
     // The files stored traces were imported from.
     Result<std::vector<std::string>> sources();
     Result<std::vector<Operation>> operations(const std::string &service = {});
+    // For completing attribute filters: keys seen lately, and the values a key takes.
+    Result<std::vector<std::string>> attributeKeys(AttributeSource source);
+    Result<std::vector<std::string>> attributeValues(AttributeSource source,
+                                                     const std::string &key);
     Result<StoreStatistics> statistics();
     // The newest commit number in traces.updated_seq (0 for an empty store).
     Result<std::int64_t> latestUpdateSeq();

@@ -213,6 +213,18 @@ void canonicalKeyValues(const std::vector<KeyValue> &kvs, std::string &out)
     }
 }
 
+bool readDouble(Reader &in, double &out)
+{
+    std::uint8_t raw[8];
+    if (!in.fixed(raw, 8))
+        return false;
+    std::uint64_t bits = 0;
+    for (int i = 0; i < 8; ++i)
+        bits |= static_cast<std::uint64_t>(raw[i]) << (8 * i);
+    out = std::bit_cast<double>(bits);
+    return true;
+}
+
 bool decodeValue(Reader &in, StringResolver &resolver, AnyValue &out, int depth);
 
 bool decodeKeyValues(Reader &in, StringResolver &resolver, std::vector<KeyValue> &out, int depth)
@@ -271,13 +283,10 @@ bool decodeValue(Reader &in, StringResolver &resolver, AnyValue &out, int depth)
         return true;
     }
     case TagDouble: {
-        std::uint8_t raw[8];
-        if (!in.fixed(raw, 8))
+        double value = 0;
+        if (!readDouble(in, value))
             return false;
-        std::uint64_t bits = 0;
-        for (int i = 0; i < 8; ++i)
-            bits |= static_cast<std::uint64_t>(raw[i]) << (8 * i);
-        out.value = std::bit_cast<double>(bits);
+        out.value = value;
         return true;
     }
     case TagBytes: {
@@ -483,6 +492,81 @@ bool decodeLinks(std::string_view blob, StringResolver &resolver, std::vector<Sp
     return in.atEnd();
 }
 
+namespace {
+
+bool compareNumber(double value, const AttributeMatcher &matcher)
+{
+    switch (matcher.op) {
+    case AttributeOp::Less:
+        return value < matcher.number;
+    case AttributeOp::LessOrEqual:
+        return value <= matcher.number;
+    case AttributeOp::Greater:
+        return value > matcher.number;
+    case AttributeOp::GreaterOrEqual:
+        return value >= matcher.number;
+    default:
+        return false;
+    }
+}
+
+bool compareNumberText(std::string_view text, const AttributeMatcher &matcher)
+{
+    double value = 0;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    return ec == std::errc() && ptr == text.data() + text.size() && compareNumber(value, matcher);
+}
+
+// Whether the value at `in` (the matched key's) equals the matcher's text; false when damaged.
+bool valueEquals(Reader &in, std::uint8_t tag, const AttributeMatcher &matcher)
+{
+    std::uint64_t v;
+    std::string_view text;
+    switch (tag) {
+    case TagStringRef:
+        return in.varint(v) && matcher.valueId && *matcher.valueId == v;
+    case TagStringInline:
+        return in.text(text) && text == matcher.valueText;
+    case TagTrue:
+        return matcher.valueText == "true";
+    case TagFalse:
+        return matcher.valueText == "false";
+    case TagInt:
+        return in.varint(v) && std::to_string(unzigzag(v)) == matcher.valueText;
+    case TagDouble: {
+        double value = 0;
+        return readDouble(in, value) && scalarText(AnyValue{value}) == matcher.valueText;
+    }
+    default:
+        return false;
+    }
+}
+
+bool valueOrders(Reader &in, std::uint8_t tag, const AttributeMatcher &matcher)
+{
+    std::uint64_t v;
+    std::string_view text;
+    switch (tag) {
+    case TagInt:
+        return in.varint(v) && compareNumber(static_cast<double>(unzigzag(v)), matcher);
+    case TagDouble: {
+        double value = 0;
+        return readDouble(in, value) && compareNumber(value, matcher);
+    }
+    case TagStringInline:
+        return in.text(text) && compareNumberText(text, matcher);
+    case TagStringRef: {
+        std::string resolved;
+        return in.varint(v) && matcher.resolver && matcher.resolver->resolve(v, resolved)
+            && compareNumberText(resolved, matcher);
+    }
+    default:
+        return false;
+    }
+}
+
+} // namespace
+
 bool attributesMatch(std::string_view blob, const AttributeMatcher &matcher)
 {
     Reader in(blob);
@@ -498,24 +582,20 @@ bool attributesMatch(std::string_view blob, const AttributeMatcher &matcher)
                 return false;
             continue;
         }
+        if (matcher.op == AttributeOp::Exists)
+            return true;
         std::uint8_t tag;
-        std::uint64_t v;
-        std::string_view text;
         if (!in.byte(tag))
             return false;
-        switch (tag) {
-        case TagStringRef:
-            return in.varint(v) && matcher.valueId && *matcher.valueId == v;
-        case TagStringInline:
-            return in.text(text) && text == matcher.valueText;
-        case TagTrue:
-            return matcher.valueText == "true";
-        case TagFalse:
-            return matcher.valueText == "false";
-        case TagInt:
-            return in.varint(v) && std::to_string(unzigzag(v)) == matcher.valueText;
+        switch (matcher.op) {
+        case AttributeOp::Equals:
+            return valueEquals(in, tag, matcher);
+        case AttributeOp::NotEquals: {
+            Reader probe = in;
+            return !valueEquals(probe, tag, matcher);
+        }
         default:
-            return false;
+            return valueOrders(in, tag, matcher);
         }
     }
     return false;

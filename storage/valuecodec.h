@@ -4,6 +4,7 @@
 // Keys and short repeated string values are replaced by ids from the `strings` dictionary, so a
 // typical 15-attribute span costs tens of bytes instead of hundreds.
 
+#include "attributefilter.h"
 #include "telemetry.h"
 
 #include <cstdint>
@@ -52,12 +53,17 @@ bool decodeEvents(std::string_view blob, std::uint64_t spanStart, StringResolver
                   std::vector<SpanEvent> &out);
 bool decodeLinks(std::string_view blob, StringResolver &resolver, std::vector<SpanLink> &out);
 
-// A filter's `key=value` prepared against the dictionary, so that matching never decodes text.
+// An attribute filter's clause prepared against the dictionary, so that matching decodes text
+// only to compare numbers held in dictionary strings (`resolver`; without one they never match
+// an ordering operator).
 struct AttributeMatcher
 {
     std::uint64_t keyId = 0;
+    AttributeOp op = AttributeOp::Equals;
     std::optional<std::uint64_t> valueId; // set when the value text is in the dictionary
     std::string valueText;
+    double number = 0; // for the ordering operators
+    StringResolver *resolver = nullptr;
 };
 bool attributesMatch(std::string_view blob, const AttributeMatcher &matcher);
 bool attributesHaveKey(std::string_view blob, std::uint64_t keyId);

@@ -1,5 +1,6 @@
 #include "filterbar.h"
 
+#include "attributefilteredit.h"
 #include "filterfields.h"
 #include "timerangecombo.h"
 #include "traceidtext.h"
@@ -34,7 +35,7 @@ FilterBar::FilterBar(QWidget *parent)
     , m_maxDuration(new CheckedLineEdit([](const QString &t) { return durationOf(t).has_value(); },
                                         tr("a duration such as 2s"), this))
     , m_timeRange(new TimeRangeCombo(this))
-    , m_attribute(new QLineEdit(this))
+    , m_attribute(new AttributeFilterEdit(this))
     , m_traceId(new CheckedLineEdit([](const QString &t) { return traceIdFromText(t).has_value(); },
                                     tr("32 hexadecimal digits"), this))
     , m_source(new QComboBox(this))
@@ -53,9 +54,10 @@ FilterBar::FilterBar(QWidget *parent)
         field->setMaximumWidth(fontMetrics().horizontalAdvance(QLatin1Char('m')) * 9);
         field->setToolTip(tr("Trace duration: 250ms, 1.5s, 300us, 2m (a bare number is ms)"));
     }
-    m_attribute->setPlaceholderText(tr("attribute key=value"));
     m_attribute->setToolTip(
-        tr("A span or resource attribute: http.route=/orders, or a key alone for its presence"));
+        tr("Span or resource attributes: http.route=/orders AND http.status_code>=500; also !=, "
+           "<, <=, >, and a key alone (or key exists) for its presence. Each clause holds for "
+           "some span of the trace."));
     m_traceId->setPlaceholderText(tr("trace id"));
     m_traceId->setToolTip(tr("32 hexadecimal digits"));
     m_traceId->setMaxLength(40);
@@ -141,8 +143,8 @@ void FilterBar::clear()
         m_errors->setChecked(false);
         m_timeRange->setCurrentIndex(0);
         m_source->setCurrentIndex(0);
-        m_attribute->clear();
-        for (CheckedLineEdit *field : {m_minDuration, m_maxDuration, m_traceId})
+        for (CheckedLineEdit *field : std::initializer_list<CheckedLineEdit *>{
+                 m_minDuration, m_maxDuration, m_attribute, m_traceId})
             field->clearAndReset();
     }
     m_debounce.stop();
@@ -159,13 +161,7 @@ storage::TraceFilter FilterBar::filter() const
     filter.minDurationNs = durationOf(m_minDuration->text());
     filter.maxDurationNs = durationOf(m_maxDuration->text());
     filter.startFromNs = m_timeRange->startNs();
-    const QString attribute = m_attribute->text().trimmed();
-    if (!attribute.isEmpty()) {
-        const qsizetype equals = attribute.indexOf(QLatin1Char('='));
-        filter.attributeKey = attribute.left(equals).trimmed().toStdString();
-        if (equals >= 0)
-            filter.attributeValue = attribute.mid(equals + 1).trimmed().toStdString();
-    }
+    filter.attributes = m_attribute->conditions();
     filter.traceId = traceIdFromText(m_traceId->text());
     filter.source = m_source->currentData().toString().toStdString();
     return filter;

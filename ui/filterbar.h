@@ -14,9 +14,10 @@ class QLineEdit;
 namespace spanscope::ui {
 
 // The trace list's filters in one row: service, operation, errors only, minimum and maximum
-// duration, a time range preset, an attribute `key=value`, a trace id, and the file traces were
-// imported from. Typing is debounced;
+// duration, a time range preset, attribute clauses (`key=value AND key>N`), a trace id, and the
+// file traces were imported from. Typing is debounced;
 // a field that does not parse is marked and its tooltip says what it expects.
+class AttributeFilterEdit;
 class CheckedLineEdit;
 class ServiceCombo;
 class TimeRangeCombo;
@@ -38,6 +39,8 @@ public:
     void clear();
     // Puts the keyboard focus in the first field (Ctrl+F).
     void focusFirstField();
+    // The owner feeds its completion from the store.
+    AttributeFilterEdit *attributeField() const { return m_attribute; }
 
 signals:
     void filterChanged();
@@ -50,7 +53,7 @@ private:
     CheckedLineEdit *m_minDuration;
     CheckedLineEdit *m_maxDuration;
     TimeRangeCombo *m_timeRange;
-    QLineEdit *m_attribute;
+    AttributeFilterEdit *m_attribute;
     CheckedLineEdit *m_traceId;
     QComboBox *m_source;
     QTimer m_debounce;

@@ -4,16 +4,23 @@ namespace spanscope::ui {
 
 CheckedLineEdit::CheckedLineEdit(std::function<bool(const QString &)> accepts, QString expected,
                                  QWidget *parent)
+    : CheckedLineEdit(
+        [accepts = std::move(accepts), expected = std::move(expected)](const QString &text) {
+            return accepts(text) ? QString() : tr("expected %1.").arg(expected);
+        },
+        parent)
+{}
+
+CheckedLineEdit::CheckedLineEdit(std::function<QString(const QString &)> problem, QWidget *parent)
     : QLineEdit(parent)
-    , m_accepts(std::move(accepts))
-    , m_expected(std::move(expected))
+    , m_problem(std::move(problem))
 {
     connect(this, &QLineEdit::textChanged, this, &CheckedLineEdit::check);
 }
 
 bool CheckedLineEdit::isAcceptable() const
 {
-    return text().trimmed().isEmpty() || m_accepts(text());
+    return text().trimmed().isEmpty() || m_problem(text()).isEmpty();
 }
 
 void CheckedLineEdit::clearAndReset()
@@ -24,13 +31,14 @@ void CheckedLineEdit::clearAndReset()
 
 void CheckedLineEdit::check()
 {
-    const bool valid = isAcceptable();
+    const QString problem = text().trimmed().isEmpty() ? QString() : m_problem(text());
+    const bool valid = problem.isEmpty();
     if (!valid && m_help.isEmpty())
         m_help = toolTip();
     setStyleSheet(valid ? QString() : QStringLiteral("QLineEdit { color: #dc322f; }"));
     setProperty("invalid", !valid);
     setToolTip(valid ? (m_help.isEmpty() ? toolTip() : m_help)
-                     : tr("Not understood: expected %1; this field is ignored.").arg(m_expected));
+                     : tr("Not understood: %1 This field is ignored.").arg(problem));
 }
 
 ServiceCombo::ServiceCombo(QWidget *parent)

@@ -15,6 +15,9 @@ class CheckedLineEdit : public QLineEdit
 public:
     CheckedLineEdit(std::function<bool(const QString &)> accepts, QString expected,
                     QWidget *parent = nullptr);
+    // `problem` says what is wrong with a text, empty when it is understood.
+    explicit CheckedLineEdit(std::function<QString(const QString &)> problem,
+                             QWidget *parent = nullptr);
 
     bool isAcceptable() const; // empty, or understood
     void clearAndReset();
@@ -22,8 +25,7 @@ public:
 private:
     void check();
 
-    std::function<bool(const QString &)> m_accepts;
-    QString m_expected;
+    std::function<QString(const QString &)> m_problem;
     QString m_help;
 };
 

@@ -1,5 +1,6 @@
 #include "logfilterbar.h"
 
+#include "attributefilteredit.h"
 #include "filterfields.h"
 #include "timerangecombo.h"
 #include "traceidtext.h"
@@ -17,6 +18,7 @@ LogFilterBar::LogFilterBar(QWidget *parent)
     , m_severity(new QComboBox(this))
     , m_service(new ServiceCombo(this))
     , m_text(new QLineEdit(this))
+    , m_attributes(new AttributeFilterEdit(this))
     , m_timeRange(new TimeRangeCombo(this))
     , m_traceId(
           new CheckedLineEdit([](const QString &text) { return traceIdFromText(text).has_value(); },
@@ -38,6 +40,9 @@ LogFilterBar::LogFilterBar(QWidget *parent)
     m_text->setToolTip(tr("Messages containing this text, in any case: \"ed for\" finds "
                           "\"charge failed for order 7\""));
     m_text->setClearButtonEnabled(true);
+    m_attributes->setToolTip(
+        tr("Record or resource attributes: code.function=charge AND http.status_code>=500; "
+           "also !=, <, <=, >, and a key alone (or key exists) for its presence."));
     m_traceId->setPlaceholderText(tr("trace id"));
     m_traceId->setToolTip(tr("Records of this trace (32 hexadecimal digits)"));
     auto *clearButton = new QToolButton(this);
@@ -50,6 +55,7 @@ LogFilterBar::LogFilterBar(QWidget *parent)
     layout->addWidget(m_severity);
     layout->addWidget(m_service);
     layout->addWidget(m_text, 3);
+    layout->addWidget(m_attributes, 2);
     layout->addWidget(m_timeRange);
     layout->addWidget(m_traceId, 2);
     layout->addWidget(clearButton);
@@ -61,7 +67,7 @@ LogFilterBar::LogFilterBar(QWidget *parent)
     for (QComboBox *combo : {m_order, m_severity, static_cast<QComboBox *>(m_service),
                              static_cast<QComboBox *>(m_timeRange)})
         connect(combo, &QComboBox::activated, this, &LogFilterBar::filterChanged);
-    for (QLineEdit *field : {m_text, static_cast<QLineEdit *>(m_traceId)})
+    for (QLineEdit *field : std::initializer_list<QLineEdit *>{m_text, m_attributes, m_traceId})
         connect(field, &QLineEdit::textEdited, &m_debounce, qOverload<>(&QTimer::start));
     connect(m_text, &QLineEdit::returnPressed, this, [this] {
         m_debounce.stop();
@@ -78,6 +84,7 @@ storage::LogFilter LogFilterBar::filter() const
     filter.text = m_text->text().trimmed().toStdString();
     filter.fromNs = m_timeRange->startNs();
     filter.traceId = traceIdFromText(m_traceId->text());
+    filter.attributes = m_attributes->conditions();
     return filter;
 }
 
@@ -100,6 +107,7 @@ void LogFilterBar::clear()
     m_service->setCurrentIndex(0);
     m_text->clear();
     m_timeRange->setCurrentIndex(0);
+    m_attributes->clearAndReset();
     m_traceId->clearAndReset();
     m_debounce.stop();
     emit filterChanged();

@@ -10,12 +10,13 @@ class QLineEdit;
 
 namespace spanscope::ui {
 
+class AttributeFilterEdit;
 class CheckedLineEdit;
 class ServiceCombo;
 class TimeRangeCombo;
 
-// The log view's filters: minimum severity, service, words of the message, a time range
-// preset and a trace id. Typing is debounced.
+// The log view's filters: minimum severity, service, words of the message, attribute clauses,
+// a time range preset and a trace id. Typing is debounced.
 class LogFilterBar : public QWidget
 {
     Q_OBJECT
@@ -29,6 +30,8 @@ public:
     void setTraceId(const QString &hex);
     void clear();
     void focusSearch();
+    // The owner feeds its completion from the store.
+    AttributeFilterEdit *attributeField() const { return m_attributes; }
 
 signals:
     void filterChanged();
@@ -38,6 +41,7 @@ private:
     QComboBox *m_severity;
     ServiceCombo *m_service;
     QLineEdit *m_text;
+    AttributeFilterEdit *m_attributes;
     TimeRangeCombo *m_timeRange;
     CheckedLineEdit *m_traceId;
     QTimer m_debounce;

@@ -26,6 +26,8 @@ public:
     // Reads what arrived since the last look (nothing while paused); asked while a read or a
     // load runs, it reads once more after it.
     void refresh();
+    // Where its queries run; other reads of the log view may queue there too.
+    TraceQueryThread *queries() const { return m_queries; }
     bool canFetchMore(const QModelIndex &parent) const override;
     void fetchMore(const QModelIndex &parent) override;
 

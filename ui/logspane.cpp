@@ -1,5 +1,6 @@
 #include "logspane.h"
 
+#include "attributefilteredit.h"
 #include "logdetailsview.h"
 #include "logfilterbar.h"
 #include "loglistmodel.h"
@@ -86,6 +87,8 @@ LogsPane::LogsPane(const QString &databasePath, QWidget *parent)
             });
     connect(m_filters, &LogFilterBar::filterChanged, this,
             [this] { m_model->setFilter(m_filters->filter()); });
+    feedCompletions(m_filters->attributeField(), m_model->queries(),
+                    storage::AttributeSource::Logs);
     connect(m_model, &QAbstractItemModel::modelReset, m_details, &LogDetailsView::clearLog);
     connect(m_pause, &QToolButton::toggled, m_model, &LogListModel::setPaused);
     connect(m_pause, &QToolButton::toggled, this, [this](bool paused) {

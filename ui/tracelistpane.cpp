@@ -1,5 +1,6 @@
 #include "tracelistpane.h"
 
+#include "attributefilteredit.h"
 #include "counted.h"
 #include "filterbar.h"
 #include "servicesdelegate.h"
@@ -123,6 +124,7 @@ TraceListPane::TraceListPane(const QString &databasePath, TraceQueryThread *quer
     connect(m_filters, &FilterBar::filterChanged, this,
             [this] { m_model->setFilter(m_filters->filter()); });
     connect(m_filters, &FilterBar::serviceChosen, this, &TraceListPane::listOperations);
+    feedCompletions(m_filters->attributeField(), m_queries, storage::AttributeSource::Spans);
     connect(m_model, &TraceListModel::failed, this,
             [this](const QString &text) { emit message(text, 8000); });
 }
@@ -135,18 +137,6 @@ std::optional<storage::TraceId> TraceListPane::currentTrace() const
     return m_model->summary(index.row()).traceId;
 }
 
-namespace {
-
-// Whether the filter leaves any stored trace out (order and paging aside).
-bool narrows(const storage::TraceFilter &filter)
-{
-    return !filter.service.empty() || !filter.spanName.empty() || filter.errorsOnly
-        || filter.minDurationNs || filter.maxDurationNs || filter.startFromNs || filter.startToNs
-        || !filter.attributeKey.empty() || filter.traceId || !filter.source.empty();
-}
-
-} // namespace
-
 void TraceListPane::setStoredTraces(qint64 traces)
 {
     m_stored = traces;
@@ -156,7 +146,7 @@ void TraceListPane::setStoredTraces(qint64 traces)
 void TraceListPane::showCount()
 {
     const qint64 shown = m_model->rowCount();
-    const bool filtered = narrows(m_filters->filter());
+    const bool filtered = storage::narrows(m_filters->filter());
     const QString stored = counted(m_stored, tr("trace"), tr("traces"));
     if (!filtered)
         m_count->setText(m_model->hasMore() ? stored : counted(shown, tr("trace"), tr("traces")));

@@ -32,7 +32,8 @@ private slots:
             return static_cast<QLineEdit *>(nullptr);
         };
         QTest::keyClicks(field("min"), QStringLiteral("100ms"));
-        QTest::keyClicks(field("attribute"), QStringLiteral("http.route = /orders"));
+        QTest::keyClicks(field("attributes"),
+                         QStringLiteral("http.route = /orders AND http.status_code>=500"));
         QTest::keyClicks(field("trace id"), QStringLiteral("4BF92F3577B34DA6A3CE929D0E0E4736"));
         QTest::keyClicks(field("any operation"), QStringLiteral("GET /stock"));
 
@@ -42,15 +43,19 @@ private slots:
         QVERIFY(filter.errorsOnly);
         QCOMPARE(filter.minDurationNs.value_or(0), 100'000'000);
         QVERIFY(!filter.maxDurationNs);
-        QCOMPARE(filter.attributeKey, std::string("http.route"));
-        QCOMPARE(filter.attributeValue.value_or(""), std::string("/orders"));
+        QCOMPARE(filter.attributes.size(), std::size_t(2));
+        QCOMPARE(filter.attributes[0].key, std::string("http.route"));
+        QCOMPARE(filter.attributes[0].value, std::string("/orders"));
+        QCOMPARE(int(filter.attributes[1].op),
+                 int(spanscope::storage::AttributeOp::GreaterOrEqual));
+        QCOMPARE(filter.attributes[1].number, 500.0);
         QVERIFY(filter.traceId);
         QCOMPARE(filter.traceId->at(0), std::uint8_t(0x4b));
 
         bar.clear();
         const auto cleared = bar.filter();
         QVERIFY(cleared.service.empty() && cleared.spanName.empty() && !cleared.errorsOnly);
-        QVERIFY(!cleared.minDurationNs && !cleared.traceId && cleared.attributeKey.empty());
+        QVERIFY(!cleared.minDurationNs && !cleared.traceId && cleared.attributes.empty());
     }
 
     void sourceFieldShowsImportedFiles()
@@ -109,7 +114,7 @@ private slots:
         QSignalSpy changed(&bar, &FilterBar::filterChanged);
         QLineEdit *attribute = nullptr;
         for (QLineEdit *edit : bar.findChildren<QLineEdit *>()) {
-            if (edit->placeholderText().startsWith(QLatin1String("attribute")))
+            if (edit->placeholderText().startsWith(QLatin1String("attributes")))
                 attribute = edit;
         }
         QTest::keyClicks(attribute, QStringLiteral("service.version=1.2"));

@@ -3,13 +3,17 @@
 
 #include "windowfixture.h"
 
+#include <attributefilteredit.h>
 #include <logdetailsview.h>
 #include <logfilterbar.h>
 #include <loglistmodel.h>
 #include <logspane.h>
 
 #include <QAbstractItemModelTester>
+#include <QAbstractItemView>
+#include <QApplication>
 #include <QComboBox>
+#include <QCompleter>
 #include <QTabWidget>
 
 using namespace spanscope;
@@ -51,6 +55,29 @@ private slots:
                      rowOfSpanNamed(*waterfall(), "PaymentService/Charge"));
         logs->filterBar()->clear();
         QTRY_VERIFY_WITH_TIMEOUT(logs->model()->rowCount() >= 20, 5000);
+        window()->tabs()->setCurrentIndex(0);
+    }
+
+    // The Logs tab filters by record attributes too, completing the keys of log records.
+    void logsFilterByAttributes()
+    {
+        ui::LogsPane *logs = window()->logsPane();
+        window()->tabs()->setCurrentWidget(logs);
+        QTRY_VERIFY_WITH_TIMEOUT(logs->model()->rowCount() >= 20, 5000);
+        const int all = logs->model()->rowCount();
+        ui::AttributeFilterEdit *field = logs->filterBar()->attributeField();
+        QApplication::setActiveWindow(window());
+        field->setFocus();
+        QTRY_VERIFY(field->hasFocus());
+        QTest::keyClicks(field, QStringLiteral("code.func"));
+        QAbstractItemView *popup = field->completions()->popup();
+        QTRY_VERIFY_WITH_TIMEOUT(popup->isVisible(), 5000);
+        QCOMPARE(field->completions()->currentCompletion(), QStringLiteral("code.function.name"));
+        QTest::keyClicks(field, QStringLiteral("tion.name=PaymentService.charge"));
+        QTRY_COMPARE_WITH_TIMEOUT(logs->model()->rowCount(), 1, 5000);
+        QVERIFY(logs->model()->lineText(0).contains(QStringLiteral("charge failed")));
+        logs->filterBar()->clear();
+        QTRY_COMPARE_WITH_TIMEOUT(logs->model()->rowCount(), all, 5000);
         window()->tabs()->setCurrentIndex(0);
     }
 };

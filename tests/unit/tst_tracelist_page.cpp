@@ -5,6 +5,7 @@
 
 #include "windowfixture.h"
 
+#include <attributefilteredit.h>
 #include <bundletransfer.h>
 #include <errortracewatcher.h>
 #include <exportpreviewdialog.h>
@@ -14,9 +15,11 @@
 #include <tracelistpane.h>
 #include <tracestore.h>
 
+#include <QAbstractItemView>
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCompleter>
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QFileDialog>
@@ -315,6 +318,59 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(window()->traceList()->rowCount(), demo().traces, 5000);
         QVERIFY(!pane->emptyMessage()->isVisible());
         QCOMPARE(pane->countLabel()->text(), all);
+    }
+
+    // Attribute clauses narrow the list together; the field completes keys from the store, then
+    // the values of the key typed, and marks a clause it cannot read.
+    void attributeFiltersCompleteFromTheStore()
+    {
+        ui::AttributeFilterEdit *field = window()->filterBar()->attributeField();
+        QApplication::setActiveWindow(window());
+        field->setFocus();
+        QTRY_VERIFY(field->hasFocus());
+        QAbstractItemView *popup = field->completions()->popup();
+        QTest::keyClicks(field, QStringLiteral("http.response"));
+        QTRY_VERIFY_WITH_TIMEOUT(popup->isVisible(), 5000);
+        QCOMPARE(field->completions()->currentCompletion(),
+                 QStringLiteral("http.response.status_code"));
+        QTest::keyClicks(field, QStringLiteral(".status_code>=500"));
+        QTRY_COMPARE_WITH_TIMEOUT(window()->traceList()->rowCount(), 1, 5000);
+        QCOMPARE(storage::toHex(window()->traceList()->summary(0).traceId), demo().failedTraceId);
+
+        // The second clause's values come from the store, most frequent first.
+        QTest::keyClicks(field, QStringLiteral(" AND http.route="));
+        QTRY_VERIFY_WITH_TIMEOUT(popup->isVisible(), 5000);
+        QStringList offered;
+        for (int row = 0; row < popup->model()->rowCount(); ++row)
+            offered << popup->model()->index(row, 0).data().toString();
+        QVERIFY2(offered.contains(QStringLiteral("/checkout")),
+                 qPrintable(offered.join(QLatin1Char('\n'))));
+        // Choosing one completes the whole clause.
+        const int checkout = int(offered.indexOf(QStringLiteral("/checkout")));
+        popup->setCurrentIndex(popup->model()->index(checkout, 0));
+        QTest::keyClick(popup, Qt::Key_Return);
+        QCOMPARE(field->text(),
+                 QStringLiteral("http.response.status_code>=500 AND http.route=/checkout"));
+        QTRY_COMPARE_WITH_TIMEOUT(window()->traceList()->rowCount(), 1, 5000);
+        QTest::keyClick(field, Qt::Key_Backspace); // "/checkou": no such route
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window()->findChild<ui::TraceListPane *>()->emptyMessage()->isVisible(), 5000);
+
+        // A clause it cannot read is marked and filters nothing.
+        field->clear();
+        QTest::keyClicks(field, QStringLiteral("http.response.status_code>=lots"));
+        QVERIFY(field->property("invalid").toBool());
+        QVERIFY(field->toolTip().contains(QStringLiteral("needs a number")));
+        QTRY_COMPARE_WITH_TIMEOUT(window()->traceList()->rowCount(), demo().traces, 5000);
+        field->clear();
+        // Each clause may hold on a different span of the trace.
+        QTest::keyClicks(field,
+                         QStringLiteral("http.response.status_code!=200 AND "
+                                        "http.response.status_code>201 AND "
+                                        "db.system.name=postgresql"));
+        QTRY_COMPARE_WITH_TIMEOUT(window()->traceList()->rowCount(), 1, 5000);
+        window()->filterBar()->clear();
+        QVERIFY(field->text().isEmpty());
     }
 
     // The preview lists each value it will mask; unticking one keeps that attribute, more keys
