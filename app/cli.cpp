@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include "command.h"
 #include "options.h"
 
 #include <counters.h>
@@ -25,90 +26,12 @@ namespace spanscope::app {
 
 namespace {
 
-QTextStream &out()
-{
-    static QTextStream stream(stdout);
-    return stream;
-}
-
-int fail(const std::string &message)
-{
-    QTextStream(stderr) << "spanscope: " << QString::fromStdString(message) << '\n';
-    return 1;
-}
-
-QString fromStd(const std::string &text)
-{
-    return QString::fromStdString(text);
-}
-
-// UTF-8 straight to standard output (after out() was flushed): no UTF-16 copy of large text.
-void writeOut(std::string_view text)
-{
-    std::fwrite(text.data(), 1, text.size(), stdout);
-}
-
-std::unique_ptr<storage::TraceStore> openStore(const QCommandLineParser &parser, std::string &error)
-{
-    auto store = storage::TraceStore::open(databasePath(parser).toStdString());
-    if (!store) {
-        error = store.error();
-        return nullptr;
-    }
-    return std::move(*store);
-}
-
-// Shared by the commands: parse, handle --help, then open the store.
-struct Command
-{
-    QCommandLineParser parser;
-    std::unique_ptr<storage::TraceStore> store;
-
-    int prepare(const QStringList &arguments, const QString &name, const QString &description)
-    {
-        parser.setApplicationDescription(description);
-        parser.addHelpOption();
-        addDatabaseOption(parser);
-        addJsonOption(parser);
-        parser.addOption(
-            {QStringLiteral("utc"), QStringLiteral("Print times in UTC instead of local time.")});
-        if (!parser.parse(arguments))
-            return usageError(parser.errorText());
-        if (parser.isSet(QStringLiteral("help"))) {
-            out().flush();
-            printHelp(parser, name);
-            return 0;
-        }
-        return -1;
-    }
-
-    // Opens the store once the arguments are known to be good; -1 on success, else the exit code.
-    int open()
-    {
-        std::string error;
-        store = openStore(parser, error);
-        return store ? -1 : fail(error);
-    }
-
-    bool json() const { return wantsJson(parser); }
-    storage::TimeZone zone() const
-    {
-        return parser.isSet(QStringLiteral("utc")) ? storage::TimeZone::Utc
-                                                   : storage::TimeZone::Local;
-    }
-};
-
 // `show --logs` prints at most this many records under a trace's spans.
 constexpr int MaxLogsShown = 10'000;
 
 QString isoTime(std::int64_t nanos)
 {
     return QDateTime::fromMSecsSinceEpoch(nanos / 1'000'000, Qt::UTC).toString(Qt::ISODateWithMs);
-}
-
-bool parseTraceId(const QString &text, storage::TraceId &id)
-{
-    return storage::fromHex(text.trimmed().toStdString(), id);
 }
 
 int severityFromName(const QString &text)
@@ -302,6 +225,10 @@ int runShow(const QStringList &arguments)
     command.parser.addOption(
         {QStringLiteral("logs"),
          QStringLiteral("Print the trace's log records under the spans that wrote them.")});
+    command.parser.addOption(
+        {QStringLiteral("stats"),
+         QStringLiteral("Print the trace's statistics: count, total, self, average, min and max "
+                        "time per service and operation.")});
     if (const int code
         = command.prepare(arguments, QStringLiteral("show"),
                           QStringLiteral("Show one trace as a span tree with timings and errors."));
@@ -313,6 +240,8 @@ int runShow(const QStringList &arguments)
         return usageError(QStringLiteral("show needs one trace id of 32 hex digits."));
     if (const int code = command.open(); code >= 0)
         return code;
+    if (command.parser.isSet(QStringLiteral("stats")))
+        return printStatistics(*command.store, id, command.json());
     // Read span by span as it is written: a trace of a million spans is never held whole.
     auto trace = command.store->openTrace(id);
     if (!trace)

@@ -14,6 +14,10 @@ int runLogs(const QStringList &arguments);
 // `logs ingest FILE|-`: reads log lines and stores them as log records.
 int runLogsIngest(const QStringList &arguments);
 int runStats(const QStringList &arguments);
+// `insights [TRACE_ID...]`: the analysis library's findings; exits 3 with --fail-on when found.
+int runInsights(const QStringList &arguments);
+// `show ID --stats`: the trace's statistics table.
+int printStatistics(storage::TraceStore &store, const storage::TraceId &id, bool json);
 // The trace filters of `traces` and `export`: --service, --name, --errors, --min/max-duration,
 // --since, --attr, --trace-id, --source and --limit.
 void addTraceFilterOptions(QCommandLineParser &parser, int defaultLimit);

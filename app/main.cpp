@@ -42,6 +42,7 @@ constexpr const char *Usage
       "  traces          List stored traces (filters: --service, --name, --errors, ...).\n"
       "  show TRACE_ID   Print one trace: its spans with timings and errors (-v, --logs).\n"
       "  logs            List stored log records (--trace, --span, --min-severity, ...).\n"
+      "  insights [ID...]  Find N+1 queries, sequential calls and more (--kind, --fail-on).\n"
       "  stats           Show stored counts and ingest counters.\n"
       "  demo            Send demo telemetry to a running Spanscope (--grpc HOST:PORT).\n"
       "  export ID... -o FILE  Write traces and their logs to a redacted bundle for a bug report.\n"
@@ -316,9 +317,9 @@ int main(int argc, char **argv)
     const QString command = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QString();
     using Runner = int (*)(const QStringList &);
     const std::pair<const char *, Runner> commands[] = {
-        {"serve", runServe},        {"traces", app::runTraces}, {"show", app::runShow},
-        {"logs", app::runLogs},     {"stats", app::runStats},   {"demo", app::runDemo},
-        {"export", app::runExport}, {"import", app::runImport},
+        {"serve", runServe},    {"traces", app::runTraces}, {"show", app::runShow},
+        {"logs", app::runLogs}, {"stats", app::runStats},   {"insights", app::runInsights},
+        {"demo", app::runDemo}, {"export", app::runExport}, {"import", app::runImport},
     };
     for (const auto &[name, run] : commands) {
         if (command == QLatin1String(name)) {

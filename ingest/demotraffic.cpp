@@ -316,6 +316,48 @@ std::pair<std::string, std::string> orderFlow(DemoBuilder &demo, std::int64_t ba
     }
 }
 
+// A page of past orders as an ORM writes it: one query for the orders, then one lazy load of
+// the lines per order (an N+1), then three calls to other services one after another that
+// could run side by side. What the insights must find in the demo.
+void orderHistory(DemoBuilder &demo, std::int64_t base)
+{
+    demo.summary().historyTraceId = demo.newTrace();
+    auto &root = demo.span("checkout", "GET /orders/history", pb_trace::Span::SPAN_KIND_SERVER,
+                           nullptr, base, 0, 260);
+    attr(*root.mutable_attributes(), "http.request.method", "GET");
+    attr(*root.mutable_attributes(), "http.route", "/orders/history");
+    attr(*root.mutable_attributes(), "http.response.status_code", std::int64_t(200));
+    const auto query = [&](double at, double ms, const std::string &statement) {
+        auto &span = demo.span("checkout", "SELECT shop", pb_trace::Span::SPAN_KIND_CLIENT, &root,
+                               base, at, ms);
+        attr(*span.mutable_attributes(), "db.system.name", "postgresql");
+        attr(*span.mutable_attributes(), "db.namespace", "shop");
+        attr(*span.mutable_attributes(), "db.query.text", statement);
+    };
+    query(2, 6,
+          "SELECT orders.id, orders.total FROM orders WHERE orders.customer_id = 7 "
+          "ORDER BY orders.created DESC LIMIT 12");
+    for (int i = 0; i < 12; ++i)
+        query(9 + i * 3.5, 3,
+              "SELECT order_lines.sku, order_lines.qty FROM order_lines WHERE "
+              "order_lines.order_id = "
+                  + std::to_string(1028 - i));
+    const std::pair<const char *, const char *> calls[]
+        = {{"loyalty", "http://loyalty:8080/points/7"},
+           {"recommendations", "http://recommendations:8080/for/7"},
+           {"shipping", "http://shipping:8080/open-parcels?customer=7"}};
+    double at = 52;
+    for (const auto &[target, url] : calls) {
+        auto &call
+            = demo.span("checkout", "GET", pb_trace::Span::SPAN_KIND_CLIENT, &root, base, at, 65);
+        attr(*call.mutable_attributes(), "http.request.method", "GET");
+        attr(*call.mutable_attributes(), "url.full", url);
+        attr(*call.mutable_attributes(), "server.address", target);
+        attr(*call.mutable_attributes(), "http.response.status_code", std::int64_t(200));
+        at += 67;
+    }
+}
+
 // The same seed every time: the same ids and timings on every run, so screenshots and
 // tests can rely on them.
 constexpr std::uint64_t DemoSeed = 20261124;
@@ -346,6 +388,8 @@ void buildDemo(DemoBuilder &demo, int largeTraceSpans)
                            &consume, now - 50'000 * Ms, 4, 28);
     attr(*send.mutable_attributes(), "server.address", "smtp.example.com");
     attr(*send.mutable_attributes(), "email.to", "ann.smith@example.com");
+
+    orderHistory(demo, now - 20'000 * Ms);
 
     demo.newTrace();
     auto &health = demo.span("web-frontend", "GET /healthz", pb_trace::Span::SPAN_KIND_SERVER,

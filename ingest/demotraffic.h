@@ -19,6 +19,7 @@ struct DemoSummary
     std::uint64_t logRecords = 0;
     std::string failedTraceId; // the trace with the payment failure
     std::string largeTraceId;
+    std::string historyTraceId; // an N+1 and sequential calls, for the insights
 };
 
 storage::Result<DemoSummary> sendDemoTraffic(const std::string &grpcAddress,

@@ -223,8 +223,13 @@ private:
             }
             run.clear();
         };
+        // Calls repeated as often as an N+1 are that detector's; they neither join nor break a run.
+        std::map<std::string_view, int> repeats;
+        for (const int child : m_tree.children(parent))
+            ++repeats[m_calls[child].pattern];
         for (const int child : m_tree.children(parent)) {
-            if (m_calls[child].type == Call::Class::None)
+            if (m_calls[child].type == Call::Class::None
+                || repeats[m_calls[child].pattern] >= m_t.repeatedSiblings)
                 continue;
             if (!run.empty()) {
                 const storage::Span &previous = m_trace.spans[run.back()].span;

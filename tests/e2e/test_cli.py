@@ -113,7 +113,7 @@ class CliTest(E2ETestCase):
             failed_id = re.search(r"failed order: +spanscope show ([0-9a-f]{32})", result.stdout).group(1)
             large_id = re.search(r"large batch job: +spanscope show ([0-9a-f]{32})", result.stdout).group(1)
             traces = {t["traceId"]: t for t in cli_json(server.db, "traces", "--limit", "100")}
-            self.assertEqual(len(traces), 11)
+            self.assertEqual(len(traces), 12)
             self.assertGreaterEqual(traces[large_id]["spanCount"], 20000)
             self.assertEqual(traces[failed_id]["services"], ["checkout", "inventory", "payments", "web-frontend"])
             self.assertEqual([t["traceId"] for t in cli_json(server.db, "traces", "--errors")], [failed_id])
@@ -124,6 +124,24 @@ class CliTest(E2ETestCase):
             python_exception = next(e for e in spans["process_payment"]["events"] if e["name"] == "exception")
             self.assertIn('File "/srv/checkout/app/payments.py", line 41, in charge',
                           attrs(python_exception)["exception.stacktrace"][1])
+            # The order history page holds the planted N+1 and sequential calls, and nothing else
+            # in the demo is flagged.
+            history = next(t["traceId"] for t in traces.values() if t["rootName"] == "GET /orders/history")
+            found = cli_json(server.db, "insights")
+            self.assertEqual(sorted((f["kind"], f["traceId"]) for f in found),
+                             [("n_plus_one_db", history), ("sequential_calls", history)])
+            n_plus_one = next(f for f in found if f["kind"] == "n_plus_one_db")
+            self.assertEqual(n_plus_one["count"], 12)
+            self.assertEqual(len(n_plus_one["spanIds"]), 12)
+            self.assertEqual(n_plus_one["pattern"], "SELECT order_lines.sku, order_lines.qty FROM order_lines "
+                                                    "WHERE order_lines.order_id = ?")
+            self.assertEqual(n_plus_one["totalDurationNs"], "36000000")
+            self.assertEqual(cli_json(server.db, "insights", failed_id), [])
+            self.assertEqual(run_cli(server.db, "insights", "--fail-on", "n_plus_one_db", check=False).returncode, 3)
+            self.assertEqual(run_cli(server.db, "insights", "--fail-on", "slow_query").returncode, 0)
+            stats = cli_json(server.db, "show", history, "--stats")
+            self.assertEqual(stats[0]["operation"], "GET")  # the three sequential calls: most self time
+            self.assertEqual(stats[0]["count"], 3)
             # The e-mail worker's trace links to the confirmation message of an order.
             worker = next(t for t in traces.values() if t["rootService"] == "notifications")
             consume = spans_by_name(server.trace(worker["traceId"]))["order-emails process"]

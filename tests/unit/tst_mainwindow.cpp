@@ -74,10 +74,10 @@ private slots:
         QAbstractItemModelTester tester(window()->traceList(),
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         QTest::mouseClick(demo, Qt::LeftButton);
-        QTRY_COMPARE_WITH_TIMEOUT(window()->traceList()->rowCount(), 11, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(window()->traceList()->rowCount(), 12, 30000);
         QTRY_VERIFY_WITH_TIMEOUT(!window()->showsWelcome(), 5000);
         QTRY_VERIFY_WITH_TIMEOUT(
-            window()->statusPanel()->countsText().startsWith(QStringLiteral("11 traces")), 5000);
+            window()->statusPanel()->countsText().startsWith(QStringLiteral("12 traces")), 5000);
         QVERIFY(window()->statusPanel()->sizeText().contains(QStringLiteral("of 64")));
     }
 
