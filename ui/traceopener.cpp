@@ -25,6 +25,19 @@ void TraceOpener::refresh(const storage::TraceId &traceId, std::int64_t knownSeq
     load(traceId, knownSeq);
 }
 
+TraceAnalysis TraceAnalysis::of(const storage::TraceData &trace)
+{
+    const analysis::SpanTree tree(trace);
+    TraceAnalysis out;
+    for (const analysis::Grouping grouping :
+         {analysis::Grouping::ServiceAndOperation, analysis::Grouping::Operation,
+          analysis::Grouping::Service})
+        out.statistics[static_cast<int>(grouping)]
+            = analysis::traceStatistics(trace, tree, grouping);
+    out.insights = analysis::findInsights(trace, tree);
+    return out;
+}
+
 void TraceOpener::load(const storage::TraceId &traceId, std::optional<std::int64_t> knownSeq)
 {
     // A refresh does not make an open stale, but an open makes everything before it stale.
@@ -50,6 +63,7 @@ void TraceOpener::load(const storage::TraceId &traceId, std::optional<std::int64
         else {
             auto data = std::make_shared<storage::TraceData>(std::move(**loaded));
             opened.layout = std::make_shared<WaterfallLayout>(WaterfallLayout::build(*data));
+            opened.analysis = std::make_shared<TraceAnalysis>(TraceAnalysis::of(*data));
             opened.trace = std::move(data);
             storage::LogFilter logs;
             logs.traceId = traceId;

@@ -3,6 +3,9 @@
 #include "logrowsmodel.h"
 #include "waterfalllayout.h"
 
+#include <insights.h>
+#include <statistics.h>
+
 #include <QObject>
 
 #include <memory>
@@ -11,12 +14,24 @@ namespace spanscope::ui {
 
 class TraceQueryThread;
 
-// A trace as the trace view shows it: its spans, their layout and its log records in time order.
+// What the analysis library says about an opened trace: its statistics in each grouping and
+// the insights found in it.
+struct TraceAnalysis
+{
+    std::vector<analysis::StatisticsRow> statistics[3]; // by analysis::Grouping
+    std::vector<analysis::Insight> insights;
+
+    static TraceAnalysis of(const storage::TraceData &trace);
+};
+
+// A trace as the trace view shows it: its spans, their layout, its log records in time order
+// and what its analysis found.
 struct OpenedTrace
 {
     std::shared_ptr<const storage::TraceData> trace;
     std::shared_ptr<const WaterfallLayout> layout;
     std::shared_ptr<const std::vector<LogRow>> logs;
+    std::shared_ptr<const TraceAnalysis> analysis;
 };
 
 // Loads a trace with its log records and builds its waterfall layout off the GUI thread.

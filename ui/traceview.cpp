@@ -4,9 +4,11 @@
 #include "criticalpath.h"
 #include "logdetailsview.h"
 #include "spandetailsview.h"
+#include "traceinsightsview.h"
 #include "tracelogsview.h"
 #include "traceopener.h"
 #include "tracesearch.h"
+#include "tracestatisticsview.h"
 #include "waterfallminimap.h"
 #include "waterfallview.h"
 
@@ -22,6 +24,7 @@
 #include <QPointer>
 #include <QSignalBlocker>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -54,6 +57,9 @@ TraceView::TraceView(const QString &databasePath, QWidget *parent)
                                 tr("Highlight the spans that decide when the trace ends (Ctrl+K)"),
                                 this))
     , m_waterfall(new WaterfallView(this))
+    , m_statistics(new TraceStatisticsView(this))
+    , m_insights(new TraceInsightsView(this))
+    , m_views(new QTabWidget(this))
     , m_details(new SpanDetailsView(this))
     , m_logs(new TraceLogsView(this))
     , m_logDetails(new LogDetailsView(this))
@@ -94,8 +100,12 @@ TraceView::TraceView(const QString &databasePath, QWidget *parent)
     bar->addWidget(collapse);
     bar->addWidget(fit);
 
+    m_views->setDocumentMode(true);
+    m_views->addTab(m_waterfall, tr("&Waterfall"));
+    m_views->addTab(m_statistics, tr("Stat&istics"));
+    m_views->addTab(m_insights, tr("Insi&ghts"));
     auto *left = new QSplitter(Qt::Vertical, m_split);
-    left->addWidget(m_waterfall);
+    left->addWidget(m_views);
     left->addWidget(m_logs);
     left->setStretchFactor(0, 3);
     left->setStretchFactor(1, 1);
@@ -144,6 +154,8 @@ TraceView::TraceView(const QString &databasePath, QWidget *parent)
         m_logDetails->showLog((*m_logRows)[log]);
     });
     connect(m_logs, &TraceLogsView::logPicked, this, &TraceView::pickLog);
+    connect(m_statistics, &TraceStatisticsView::spansChosen, this, &TraceView::showSpans);
+    connect(m_insights, &TraceInsightsView::spansChosen, this, &TraceView::showSpans);
     for (DetailsBrowser *page :
          {static_cast<DetailsBrowser *>(m_details), static_cast<DetailsBrowser *>(m_logDetails)}) {
         connect(page, &DetailsBrowser::followLink, this, &TraceView::openSpan);
@@ -169,6 +181,26 @@ TraceView::TraceView(const QString &databasePath, QWidget *parent)
     m_findDebounce.setInterval(150);
     connect(m_find, &QLineEdit::textChanged, &m_findDebounce, qOverload<>(&QTimer::start));
     connect(&m_findDebounce, &QTimer::timeout, this, &TraceView::startSearch);
+}
+
+void TraceView::showSpans(const std::vector<int> &spans)
+{
+    const WaterfallLayout *layout = m_waterfall->layout().get();
+    if (!layout || spans.empty())
+        return;
+    std::vector<int> rows;
+    rows.reserve(spans.size());
+    for (const int span : spans)
+        rows.push_back(layout->rowOfSpan(span));
+    std::sort(rows.begin(), rows.end());
+    const QSignalBlocker quiet(m_find); // these are not a search's matches to keep
+    m_find->clear();
+    m_waterfall->setMatches(rows);
+    m_views->setCurrentWidget(m_waterfall);
+    m_waterfall->selectRow(layout->rowOfSpan(spans.front()));
+    m_waterfall->setFocus();
+    m_matchLabel->setText(
+        tr("%1 shown").arg(counted(qint64(rows.size()), tr("span"), tr("spans"))));
 }
 
 void TraceView::refresh()
@@ -203,6 +235,10 @@ void TraceView::show(const OpenedTrace &opened, bool refreshed)
     const auto &layout = opened.layout;
     const storage::TraceSummary &s = trace->summary;
     m_waterfall->setTrace(trace, layout, refreshed);
+    m_statistics->setAnalysis(opened.analysis);
+    m_insights->setAnalysis(opened.analysis);
+    const int found = static_cast<int>(opened.analysis->insights.size());
+    m_views->setTabText(2, found ? tr("Insi&ghts (%1)").arg(found) : tr("Insi&ghts"));
     m_logRows = opened.logs;
     m_logs->setLogs(m_logRows, s.startNs);
     m_logDetails->setVisible(!m_logRows->empty());

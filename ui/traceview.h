@@ -14,14 +14,17 @@ class QLabel;
 class QMenu;
 class QLineEdit;
 class QSplitter;
+class QTabWidget;
 class QToolButton;
 
 namespace spanscope::ui {
 
 class LogDetailsView;
 class SpanDetailsView;
+class TraceInsightsView;
 class TraceLogsView;
 class TraceOpener;
+class TraceStatisticsView;
 struct LogRow;
 struct OpenedTrace;
 class WaterfallLayout;
@@ -63,6 +66,9 @@ public:
     const NavigationHistory &history() const { return m_history; }
 
     WaterfallView *waterfall() const { return m_waterfall; }
+    TraceStatisticsView *statistics() const { return m_statistics; }
+    TraceInsightsView *insights() const { return m_insights; }
+    QTabWidget *views() const { return m_views; }
     SpanDetailsView *details() const { return m_details; }
     TraceLogsView *logs() const { return m_logs; }
     LogDetailsView *logDetails() const { return m_logDetails; }
@@ -78,6 +84,8 @@ signals:
 
 private:
     void show(const OpenedTrace &opened, bool refreshed);
+    // Shows these spans (indices into TraceData::spans) in the waterfall, the first selected.
+    void showSpans(const std::vector<int> &spans);
     void spanSelected(int spanIndex);
     void pickLog(int log);
     void startSearch();
@@ -94,6 +102,9 @@ private:
     QToolButton *m_criticalPath;
     WaterfallMinimap *m_minimap;
     WaterfallView *m_waterfall;
+    TraceStatisticsView *m_statistics;
+    TraceInsightsView *m_insights;
+    QTabWidget *m_views; // the waterfall, statistics and insights of the open trace
     SpanDetailsView *m_details;
     TraceLogsView *m_logs;
     LogDetailsView *m_logDetails;

@@ -4,6 +4,7 @@
 //
 //   spanscope_screenshots OUTPUT_DIR      (QT_QPA_PLATFORM=offscreen works)
 
+#include <QTableWidget>
 #include <bundletransfer.h>
 #include <demotraffic.h>
 #include <exportpreviewdialog.h>
@@ -16,8 +17,10 @@
 #include <settingsdialog.h>
 #include <shortcutoverlay.h>
 #include <spandetailsview.h>
+#include <traceinsightsview.h>
 #include <tracelistmodel.h>
 #include <tracelogsview.h>
+#include <tracestatisticsview.h>
 #include <traceview.h>
 #include <waterfallview.h>
 
@@ -156,6 +159,22 @@ int main(int argc, char **argv)
     waitUntil([] { return false; }, 300);
     save("logs.png");
     window.tabs()->setCurrentIndex(0);
+
+    // The order history page: its N+1 and sequential calls in the Insights tab, and the N+1's
+    // spans shown in the waterfall.
+    view->open(traceId(sent->historyTraceId));
+    waitUntil([&] {
+        return view->hasTrace()
+            && storage::toHex(view->waterfall()->trace()->summary.traceId) == sent->historyTraceId;
+    });
+    view->views()->setCurrentWidget(view->insights());
+    view->insights()->table()->selectRow(0);
+    waitUntil([] { return false; }, 300);
+    save("insights.png");
+    view->views()->setCurrentWidget(view->statistics());
+    waitUntil([] { return false; }, 300);
+    save("statistics.png");
+    view->views()->setCurrentWidget(view->waterfall());
 
     view->open(traceId(sent->largeTraceId));
     waitUntil([&] { return view->hasTrace() && view->waterfall()->trace()->spans.size() > 1000; });

@@ -1,0 +1,106 @@
+// The trace's Statistics and Insights tabs beside the waterfall, over the demo data: the order
+// history's N+1 and sequential calls are listed, a finding shows its spans in the waterfall,
+// and the statistics group, sort and lead back to the spans too.
+
+#include "windowfixture.h"
+
+#include <traceinsightsview.h>
+#include <tracestatisticsview.h>
+#include <traceview.h>
+#include <waterfallview.h>
+
+#include <QComboBox>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTest>
+
+using namespace spanscope;
+using namespace spanscope::testing;
+
+class TestTraceAnalysisPage : public DemoWindowTest
+{
+    Q_OBJECT
+private slots:
+    void insightsShowTheirSpans()
+    {
+        openFromList(demo().historyTraceId);
+        QTabWidget *views = traceView()->views();
+        QCOMPARE(views->tabText(2).remove(QLatin1Char('&')), QStringLiteral("Insights (2)"));
+        views->setCurrentWidget(traceView()->insights());
+        QTableWidget *table = traceView()->insights()->table();
+        QCOMPARE(table->rowCount(), 2);
+        int nPlusOne = -1;
+        for (int row = 0; row < table->rowCount(); ++row) {
+            if (table->item(row, ui::TraceInsightsView::KindColumn)->text()
+                == QLatin1String("N+1 queries"))
+                nPlusOne = row;
+        }
+        QVERIFY(nPlusOne >= 0);
+        QCOMPARE(table->item(nPlusOne, ui::TraceInsightsView::CountColumn)->text(),
+                 QStringLiteral("12"));
+        QCOMPARE(table->item(nPlusOne, ui::TraceInsightsView::TimeColumn)->text(),
+                 QStringLiteral("36 ms"));
+        QVERIFY(table->item(nPlusOne, ui::TraceInsightsView::PatternColumn)
+                    ->text()
+                    .startsWith(QStringLiteral("SELECT order_lines.sku")));
+        QVERIFY(table->item(nPlusOne, ui::TraceInsightsView::KindColumn)
+                    ->toolTip()
+                    .contains(QStringLiteral("one query")));
+
+        // Enter on the finding shows its twelve spans in the waterfall, the first selected.
+        table->setFocus();
+        table->setCurrentCell(nPlusOne, ui::TraceInsightsView::PatternColumn);
+        QTest::keyClick(table->viewport(), Qt::Key_Return);
+        QCOMPARE(views->currentWidget(), waterfall());
+        QCOMPARE(waterfall()->matches().size(), std::size_t(12));
+        QCOMPARE(waterfall()->selectedRow(), waterfall()->matches().front());
+        const int span = waterfall()->layout()->span(waterfall()->selectedRow());
+        QVERIFY(waterfall()->trace()->spans[span].span.attributes.size() >= 3);
+    }
+
+    void aCleanTraceSaysSo()
+    {
+        openFromList(demo().failedTraceId);
+        QCOMPARE(traceView()->views()->tabText(2).remove(QLatin1Char('&')),
+                 QStringLiteral("Insights"));
+        QCOMPARE(traceView()->insights()->table()->rowCount(), 0);
+        traceView()->views()->setCurrentWidget(traceView()->insights());
+        QVERIFY(!traceView()->insights()->table()->isVisible());
+        traceView()->views()->setCurrentWidget(waterfall());
+    }
+
+    void statisticsGroupSortAndLeadToSpans()
+    {
+        openFromList(demo().historyTraceId);
+        ui::TraceStatisticsView *statistics = traceView()->statistics();
+        traceView()->views()->setCurrentWidget(statistics);
+        QTableWidget *table = statistics->table();
+        // Biggest self time first: the three sequential GETs (195 ms of 260).
+        QCOMPARE(table->item(0, ui::TraceStatisticsView::OperationColumn)->text(),
+                 QStringLiteral("GET"));
+        QCOMPARE(table->item(0, ui::TraceStatisticsView::CountColumn)->text(), QStringLiteral("3"));
+        QCOMPARE(table->item(0, ui::TraceStatisticsView::SelfColumn)->text(),
+                 QStringLiteral("195 ms"));
+        // Sorting by count puts the thirteen queries first, numerically.
+        table->sortItems(ui::TraceStatisticsView::CountColumn, Qt::DescendingOrder);
+        QCOMPARE(table->item(0, ui::TraceStatisticsView::OperationColumn)->text(),
+                 QStringLiteral("SELECT shop"));
+        QCOMPARE(table->item(0, ui::TraceStatisticsView::CountColumn)->text(),
+                 QStringLiteral("13"));
+        // By service: one row, the operation column hidden.
+        statistics->grouping()->setCurrentIndex(2);
+        QCOMPARE(table->rowCount(), 1);
+        QVERIFY(table->isColumnHidden(ui::TraceStatisticsView::OperationColumn));
+        QCOMPARE(table->item(0, ui::TraceStatisticsView::CountColumn)->text(),
+                 QStringLiteral("17"));
+        statistics->grouping()->setCurrentIndex(0);
+        table->setFocus();
+        table->setCurrentCell(0, ui::TraceStatisticsView::OperationColumn);
+        QTest::keyClick(table->viewport(), Qt::Key_Return);
+        QCOMPARE(traceView()->views()->currentWidget(), waterfall());
+        QCOMPARE(waterfall()->matches().size(), std::size_t(3));
+    }
+};
+
+QTEST_MAIN(TestTraceAnalysisPage)
+#include "tst_traceanalysis_page.moc"

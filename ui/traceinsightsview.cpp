@@ -1,0 +1,95 @@
+#include "traceinsightsview.h"
+
+#include "sortkeyitem.h"
+#include "traceopener.h"
+
+#include <tracetext.h>
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace spanscope::ui {
+
+TraceInsightsView::TraceInsightsView(QWidget *parent)
+    : QWidget(parent)
+    , m_table(new QTableWidget(0, ColumnCount, this))
+    , m_empty(new QLabel(tr("No insights in this trace: no N+1, no sequential or repeated "
+                            "calls, no slow query, nothing broken."),
+                         this))
+{
+    m_table->setHorizontalHeaderLabels(
+        {tr("Insight"), tr("Count"), tr("Time"), tr("Could save"), tr("Pattern")});
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setWordWrap(false);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setAccessibleName(tr("Insights"));
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setWordWrap(true);
+    m_empty->setEnabled(false);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_table, 1);
+    layout->addWidget(m_empty, 1);
+    m_empty->hide();
+    connect(m_table, &QTableWidget::cellActivated, this, [this](int row, int) { choose(row); });
+}
+
+void TraceInsightsView::setAnalysis(std::shared_ptr<const TraceAnalysis> analysis)
+{
+    m_analysis = std::move(analysis);
+    m_table->setSortingEnabled(false);
+    m_table->setRowCount(0);
+    const auto &insights = m_analysis->insights;
+    m_table->setRowCount(static_cast<int>(insights.size()));
+    const auto duration = [](std::int64_t ns) {
+        return QString::fromStdString(storage::formatDuration(ns));
+    };
+    for (int row = 0; row < static_cast<int>(insights.size()); ++row) {
+        const analysis::Insight &insight = insights[row];
+        const QString message = QString::fromStdString(insight.message);
+        auto *kind = new QTableWidgetItem(
+            QString::fromStdString(std::string(analysis::kindTitle(insight.kind))));
+        kind->setData(Qt::UserRole + 1, row); // the insight, whatever the sort
+        kind->setIcon(style()->standardIcon(QStyle::SP_MessageBoxWarning));
+        auto *pattern = new QTableWidgetItem(QString::fromStdString(insight.pattern));
+        m_table->setItem(row, KindColumn, kind);
+        m_table->setItem(row, CountColumn,
+                         new SortKeyItem(QLocale().toString(insight.count), insight.count));
+        m_table->setItem(row, TimeColumn,
+                         new SortKeyItem(duration(insight.totalNs), qint64(insight.totalNs)));
+        m_table->setItem(row, SavableColumn,
+                         new SortKeyItem(insight.savableNs > 0 ? duration(insight.savableNs)
+                                                               : QStringLiteral("—"),
+                                         qint64(insight.savableNs)));
+        m_table->setItem(row, PatternColumn, pattern);
+        for (int column = 0; column < ColumnCount; ++column) {
+            m_table->item(row, column)
+                ->setToolTip(column == PatternColumn
+                                 ? pattern->text() + QStringLiteral("\n\n") + message
+                                 : message);
+        }
+        for (const int column : {CountColumn, TimeColumn, SavableColumn})
+            m_table->item(row, column)->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    }
+    m_table->setSortingEnabled(true);
+    m_table->sortItems(SavableColumn, Qt::DescendingOrder); // most to gain first
+    m_table->resizeColumnsToContents();
+    m_table->setVisible(!insights.empty());
+    m_empty->setVisible(insights.empty());
+}
+
+void TraceInsightsView::choose(int row)
+{
+    const QTableWidgetItem *kind = m_table->item(row, KindColumn);
+    if (!m_analysis || !kind)
+        return;
+    const int index = kind->data(Qt::UserRole + 1).toInt();
+    emit spansChosen(m_analysis->insights.at(index).spans);
+}
+
+} // namespace spanscope::ui
