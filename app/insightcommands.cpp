@@ -60,6 +60,18 @@ QJsonObject insightJson(const storage::TraceData &trace, const analysis::Insight
     };
 }
 
+// The stored trace, or nothing after saying why (with the exit code in `code`).
+std::optional<storage::TraceData> loadTrace(storage::TraceStore &store, const storage::TraceId &id,
+                                            int &code)
+{
+    auto loaded = store.loadTrace(id);
+    if (!loaded || !*loaded) {
+        code = fail(loaded ? "No trace " + storage::toHex(id) + " is stored." : loaded.error());
+        return std::nullopt;
+    }
+    return std::move(**loaded);
+}
+
 } // namespace
 
 int runInsights(const QStringList &arguments)
@@ -125,12 +137,11 @@ int runInsights(const QStringList &arguments)
     int findings = 0;
     bool gate = false;
     for (const storage::TraceId &id : ids) {
-        auto loaded = command.store->loadTrace(id);
+        int code = 0;
+        const auto loaded = loadTrace(*command.store, id, code);
         if (!loaded)
-            return fail(loaded.error());
-        if (!*loaded)
-            return fail("No trace " + storage::toHex(id) + " is stored.");
-        const storage::TraceData &trace = **loaded;
+            return code;
+        const storage::TraceData &trace = *loaded;
         const analysis::SpanTree tree(trace);
         for (const analysis::Insight &insight : analysis::findInsights(trace, tree)) {
             if (!kinds.empty() && !kinds.contains(insight.kind))
@@ -160,12 +171,11 @@ int runInsights(const QStringList &arguments)
 
 int printStatistics(storage::TraceStore &store, const storage::TraceId &id, bool json)
 {
-    auto loaded = store.loadTrace(id);
+    int code = 0;
+    const auto loaded = loadTrace(store, id, code);
     if (!loaded)
-        return fail(loaded.error());
-    if (!*loaded)
-        return fail("No trace " + storage::toHex(id) + " is stored.");
-    const storage::TraceData &trace = **loaded;
+        return code;
+    const storage::TraceData &trace = *loaded;
     const analysis::SpanTree tree(trace);
     const auto rows = analysis::traceStatistics(trace, tree);
     if (json) {
