@@ -44,6 +44,11 @@ void TraceInsightsView::setAnalysis(std::shared_ptr<const TraceAnalysis> analysi
     m_analysis = std::move(analysis);
     m_table->setSortingEnabled(false);
     m_table->setRowCount(0);
+    if (!m_analysis) { // a trace is being analysed
+        m_table->show();
+        m_empty->hide();
+        return;
+    }
     const auto &insights = m_analysis->insights;
     m_table->setRowCount(static_cast<int>(insights.size()));
     const auto duration = [](std::int64_t ns) {

@@ -23,6 +23,7 @@ public:
 
     explicit TraceInsightsView(QWidget *parent = nullptr);
 
+    // Null while the trace is being analysed.
     void setAnalysis(std::shared_ptr<const TraceAnalysis> analysis);
     QTableWidget *table() const { return m_table; }
 

@@ -63,7 +63,6 @@ void TraceOpener::load(const storage::TraceId &traceId, std::optional<std::int64
         else {
             auto data = std::make_shared<storage::TraceData>(std::move(**loaded));
             opened.layout = std::make_shared<WaterfallLayout>(WaterfallLayout::build(*data));
-            opened.analysis = std::make_shared<TraceAnalysis>(TraceAnalysis::of(*data));
             opened.trace = std::move(data);
             storage::LogFilter logs;
             logs.traceId = traceId;
@@ -84,6 +83,16 @@ void TraceOpener::load(const storage::TraceId &traceId, std::optional<std::int64
                     emit self->refreshed(opened);
                 else
                     emit self->opened(opened);
+            },
+            Qt::QueuedConnection);
+        if (!opened.trace)
+            return;
+        auto analysis = std::make_shared<const TraceAnalysis>(TraceAnalysis::of(*opened.trace));
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, generation, analysis] {
+                if (self && self->m_generation == generation)
+                    emit self->analysed(analysis);
             },
             Qt::QueuedConnection);
     });

@@ -24,17 +24,16 @@ struct TraceAnalysis
     static TraceAnalysis of(const storage::TraceData &trace);
 };
 
-// A trace as the trace view shows it: its spans, their layout, its log records in time order
-// and what its analysis found.
+// A trace as the trace view shows it: its spans, their layout and its log records in time order.
 struct OpenedTrace
 {
     std::shared_ptr<const storage::TraceData> trace;
     std::shared_ptr<const WaterfallLayout> layout;
     std::shared_ptr<const std::vector<LogRow>> logs;
-    std::shared_ptr<const TraceAnalysis> analysis;
 };
 
-// Loads a trace with its log records and builds its waterfall layout off the GUI thread.
+// Loads a trace with its log records and builds its waterfall layout off the GUI thread, then
+// analyses it there (the waterfall shows before the analysis of a huge trace is done).
 // Opening another trace before the first arrives makes the first one's result stale, and it is
 // dropped.
 class TraceOpener : public QObject
@@ -56,6 +55,8 @@ public:
 signals:
     void opened(const spanscope::ui::OpenedTrace &trace);
     void refreshed(const spanscope::ui::OpenedTrace &trace);
+    // After opened or refreshed, for the same trace.
+    void analysed(std::shared_ptr<const spanscope::ui::TraceAnalysis> analysis);
     void failed(const QString &message);
 
 private:

@@ -35,6 +35,7 @@ public:
 
     explicit TraceStatisticsView(QWidget *parent = nullptr);
 
+    // Null while the trace is being analysed.
     void setAnalysis(std::shared_ptr<const TraceAnalysis> analysis);
     QTableWidget *table() const { return m_table; }
     QComboBox *grouping() const { return m_grouping; }

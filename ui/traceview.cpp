@@ -139,6 +139,13 @@ TraceView::TraceView(const QString &databasePath, QWidget *parent)
             [this](const OpenedTrace &opened) { show(opened, false); });
     connect(m_opener, &TraceOpener::refreshed, this,
             [this](const OpenedTrace &opened) { show(opened, true); });
+    connect(m_opener, &TraceOpener::analysed, this,
+            [this](std::shared_ptr<const TraceAnalysis> analysis) {
+                const int found = static_cast<int>(analysis->insights.size());
+                m_views->setTabText(2, found ? tr("Insi&ghts (%1)").arg(found) : tr("Insi&ghts"));
+                m_statistics->setAnalysis(analysis);
+                m_insights->setAnalysis(std::move(analysis));
+            });
     connect(m_opener, &TraceOpener::failed, this, [this](const QString &text) {
         m_fromHistory = false;
         emit message(text, 5000);
@@ -235,10 +242,6 @@ void TraceView::show(const OpenedTrace &opened, bool refreshed)
     const auto &layout = opened.layout;
     const storage::TraceSummary &s = trace->summary;
     m_waterfall->setTrace(trace, layout, refreshed);
-    m_statistics->setAnalysis(opened.analysis);
-    m_insights->setAnalysis(opened.analysis);
-    const int found = static_cast<int>(opened.analysis->insights.size());
-    m_views->setTabText(2, found ? tr("Insi&ghts (%1)").arg(found) : tr("Insi&ghts"));
     m_logRows = opened.logs;
     m_logs->setLogs(m_logRows, s.startNs);
     m_logDetails->setVisible(!m_logRows->empty());
@@ -264,6 +267,9 @@ void TraceView::show(const OpenedTrace &opened, bool refreshed)
     }
     m_waterfall->setLogMarkers(std::move(markers));
     if (!refreshed) {
+        m_statistics->setAnalysis(nullptr); // until this trace's analysis arrives
+        m_insights->setAnalysis(nullptr);
+        m_views->setTabText(2, tr("Insi&ghts"));
         m_details->clearSpan();
         m_logDetails->clearLog();
         // A search belongs to the trace it was typed for.

@@ -167,6 +167,7 @@ int main(int argc, char **argv)
         return view->hasTrace()
             && storage::toHex(view->waterfall()->trace()->summary.traceId) == sent->historyTraceId;
     });
+    waitUntil([&] { return view->insights()->table()->rowCount() > 0; });
     view->views()->setCurrentWidget(view->insights());
     view->insights()->table()->selectRow(0);
     waitUntil([] { return false; }, 300);
