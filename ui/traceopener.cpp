@@ -25,10 +25,15 @@ void TraceOpener::refresh(const storage::TraceId &traceId, std::int64_t knownSeq
     load(traceId, knownSeq);
 }
 
-TraceAnalysis TraceAnalysis::of(const storage::TraceData &trace)
+TraceAnalysis TraceAnalysis::of(std::shared_ptr<const storage::TraceData> analysed)
 {
+    const storage::TraceData &trace = *analysed;
     const analysis::SpanTree tree(trace);
     TraceAnalysis out;
+    out.trace = std::move(analysed);
+    out.selfNs.resize(trace.spans.size());
+    for (int i = 0; i < tree.size(); ++i)
+        out.selfNs[i] = tree.selfNs(i);
     for (const analysis::Grouping grouping :
          {analysis::Grouping::ServiceAndOperation, analysis::Grouping::Operation,
           analysis::Grouping::Service})
@@ -87,7 +92,7 @@ void TraceOpener::load(const storage::TraceId &traceId, std::optional<std::int64
             Qt::QueuedConnection);
         if (!opened.trace)
             return;
-        auto analysis = std::make_shared<const TraceAnalysis>(TraceAnalysis::of(*opened.trace));
+        auto analysis = std::make_shared<const TraceAnalysis>(TraceAnalysis::of(opened.trace));
         QMetaObject::invokeMethod(
             self.data(),
             [self, generation, analysis] {

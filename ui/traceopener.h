@@ -20,8 +20,10 @@ struct TraceAnalysis
 {
     std::vector<analysis::StatisticsRow> statistics[3]; // by analysis::Grouping
     std::vector<analysis::Insight> insights;
+    std::vector<std::int64_t> selfNs; // per span (TraceData::spans order)
+    std::shared_ptr<const storage::TraceData> trace; // what was analysed
 
-    static TraceAnalysis of(const storage::TraceData &trace);
+    static TraceAnalysis of(std::shared_ptr<const storage::TraceData> trace);
 };
 
 // A trace as the trace view shows it: its spans, their layout and its log records in time order.

@@ -8,6 +8,7 @@
 #include "tracelogsview.h"
 #include "traceopener.h"
 #include "tracesearch.h"
+#include "tracespantable.h"
 #include "tracestatisticsview.h"
 #include "waterfallminimap.h"
 #include "waterfallview.h"
@@ -59,6 +60,7 @@ TraceView::TraceView(const QString &databasePath, QWidget *parent)
     , m_waterfall(new WaterfallView(this))
     , m_statistics(new TraceStatisticsView(this))
     , m_insights(new TraceInsightsView(this))
+    , m_spanTable(new TraceSpanTable(this))
     , m_views(new QTabWidget(this))
     , m_details(new SpanDetailsView(this))
     , m_logs(new TraceLogsView(this))
@@ -104,6 +106,7 @@ TraceView::TraceView(const QString &databasePath, QWidget *parent)
     m_views->addTab(m_waterfall, tr("&Waterfall"));
     m_views->addTab(m_statistics, tr("Stat&istics"));
     m_views->addTab(m_insights, tr("Insi&ghts"));
+    m_views->addTab(m_spanTable, tr("Spa&ns"));
     auto *left = new QSplitter(Qt::Vertical, m_split);
     left->addWidget(m_views);
     left->addWidget(m_logs);
@@ -144,6 +147,7 @@ TraceView::TraceView(const QString &databasePath, QWidget *parent)
                 const int found = static_cast<int>(analysis->insights.size());
                 m_views->setTabText(2, found ? tr("Insi&ghts (%1)").arg(found) : tr("Insi&ghts"));
                 m_statistics->setAnalysis(analysis);
+                m_spanTable->setAnalysis(analysis);
                 m_insights->setAnalysis(std::move(analysis));
             });
     connect(m_opener, &TraceOpener::failed, this, [this](const QString &text) {
@@ -163,6 +167,7 @@ TraceView::TraceView(const QString &databasePath, QWidget *parent)
     connect(m_logs, &TraceLogsView::logPicked, this, &TraceView::pickLog);
     connect(m_statistics, &TraceStatisticsView::spansChosen, this, &TraceView::showSpans);
     connect(m_insights, &TraceInsightsView::spansChosen, this, &TraceView::showSpans);
+    connect(m_spanTable, &TraceSpanTable::spansChosen, this, &TraceView::showSpans);
     for (DetailsBrowser *page :
          {static_cast<DetailsBrowser *>(m_details), static_cast<DetailsBrowser *>(m_logDetails)}) {
         connect(page, &DetailsBrowser::followLink, this, &TraceView::openSpan);
@@ -269,6 +274,7 @@ void TraceView::show(const OpenedTrace &opened, bool refreshed)
     if (!refreshed) {
         m_statistics->setAnalysis(nullptr); // until this trace's analysis arrives
         m_insights->setAnalysis(nullptr);
+        m_spanTable->setAnalysis(nullptr);
         m_views->setTabText(2, tr("Insi&ghts"));
         m_details->clearSpan();
         m_logDetails->clearLog();

@@ -24,6 +24,7 @@ class SpanDetailsView;
 class TraceInsightsView;
 class TraceLogsView;
 class TraceOpener;
+class TraceSpanTable;
 class TraceStatisticsView;
 struct LogRow;
 struct OpenedTrace;
@@ -68,6 +69,7 @@ public:
     WaterfallView *waterfall() const { return m_waterfall; }
     TraceStatisticsView *statistics() const { return m_statistics; }
     TraceInsightsView *insights() const { return m_insights; }
+    TraceSpanTable *spanTable() const { return m_spanTable; }
     QTabWidget *views() const { return m_views; }
     SpanDetailsView *details() const { return m_details; }
     TraceLogsView *logs() const { return m_logs; }
@@ -104,7 +106,8 @@ private:
     WaterfallView *m_waterfall;
     TraceStatisticsView *m_statistics;
     TraceInsightsView *m_insights;
-    QTabWidget *m_views; // the waterfall, statistics and insights of the open trace
+    TraceSpanTable *m_spanTable;
+    QTabWidget *m_views; // the waterfall, statistics, insights and spans of the open trace
     SpanDetailsView *m_details;
     TraceLogsView *m_logs;
     LogDetailsView *m_logDetails;

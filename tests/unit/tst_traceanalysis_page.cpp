@@ -1,16 +1,21 @@
-// The trace's Statistics and Insights tabs beside the waterfall, over the demo data: the order
-// history's N+1 and sequential calls are listed, a finding shows its spans in the waterfall,
+// The trace's Statistics, Insights and Spans tabs beside the waterfall, over the demo data: the
+// order history's N+1 and sequential calls are listed, a finding shows its spans in the waterfall,
 // and the statistics group, sort and lead back to the spans too.
 
 #include "windowfixture.h"
 
+#include <spantablemodel.h>
 #include <traceinsightsview.h>
+#include <tracespantable.h>
 #include <tracestatisticsview.h>
 #include <traceview.h>
 #include <waterfallview.h>
 
 #include <QComboBox>
+#include <QHeaderView>
+#include <QLineEdit>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTableWidget>
 #include <QTest>
 
@@ -104,6 +109,34 @@ private slots:
         QTest::keyClick(table->viewport(), Qt::Key_Return);
         QCOMPARE(traceView()->views()->currentWidget(), waterfall());
         QCOMPARE(waterfall()->matches().size(), std::size_t(3));
+    }
+
+    // Every span flat: the first click on Duration sorts longest first, the filter narrows by
+    // name, and Enter shows the span in the waterfall.
+    void spanTableSortsFiltersAndOpens()
+    {
+        openFromList(demo().historyTraceId);
+        ui::TraceSpanTable *spans = traceView()->spanTable();
+        traceView()->views()->setCurrentWidget(spans);
+        QTableView *table = spans->table();
+        QTRY_COMPARE(table->model()->rowCount(), 17);
+        QCOMPARE(table->model()->index(0, ui::SpanTableModel::NameColumn).data().toString(),
+                 QStringLiteral("GET /orders/history")); // in start order
+        QHeaderView *header = table->horizontalHeader();
+        const int x = header->sectionViewportPosition(ui::SpanTableModel::DurationColumn) + 5;
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(x, 5));
+        QCOMPARE(header->sortIndicatorOrder(), Qt::DescendingOrder);
+        QCOMPARE(table->model()->index(1, ui::SpanTableModel::DurationColumn).data().toString(),
+                 QStringLiteral("65 ms")); // after the 260 ms root
+        QTest::keyClicks(spans->filter(), QStringLiteral("select"));
+        QCOMPARE(table->model()->rowCount(), 13);
+        table->setFocus();
+        table->setCurrentIndex(table->model()->index(0, ui::SpanTableModel::NameColumn));
+        const int span = table->currentIndex().data(ui::SpanTableModel::SpanRole).toInt();
+        QTest::keyClick(table->viewport(), Qt::Key_Return);
+        QCOMPARE(traceView()->views()->currentWidget(), waterfall());
+        QCOMPARE(waterfall()->layout()->span(waterfall()->selectedRow()), span);
+        spans->filter()->clear();
     }
 };
 

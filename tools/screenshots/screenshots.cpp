@@ -17,7 +17,10 @@
 #include <settingsdialog.h>
 #include <shortcutoverlay.h>
 #include <spandetailsview.h>
+#include <spantablemodel.h>
 #include <traceinsightsview.h>
+#include <tracespantable.h>
+#include <QTableView>
 #include <tracelistmodel.h>
 #include <tracelogsview.h>
 #include <tracestatisticsview.h>
@@ -175,6 +178,10 @@ int main(int argc, char **argv)
     view->views()->setCurrentWidget(view->statistics());
     waitUntil([] { return false; }, 300);
     save("statistics.png");
+    view->views()->setCurrentWidget(view->spanTable());
+    view->spanTable()->table()->sortByColumn(ui::SpanTableModel::SelfColumn, Qt::DescendingOrder);
+    waitUntil([] { return false; }, 300);
+    save("spans.png");
     view->views()->setCurrentWidget(view->waterfall());
 
     view->open(traceId(sent->largeTraceId));
