@@ -5,6 +5,7 @@
 #include "editorlauncher.h"
 #include "errortracewatcher.h"
 #include "filterbar.h"
+#include "insightspane.h"
 #include "logfilereading.h"
 #include "loglistmodel.h"
 #include "logspane.h"
@@ -59,6 +60,7 @@ MainWindow::MainWindow(Backend &backend, QWidget *parent)
     , m_queries(new TraceQueryThread(m_addresses.database, this))
     , m_list(new TraceListPane(m_addresses.database, m_queries, m_tabs))
     , m_logs(new LogsPane(m_addresses.database, m_tabs))
+    , m_insights(new InsightsPane(m_queries, m_tabs))
     , m_traceView(new TraceView(m_addresses.database, m_split))
     , m_status(new StatusPanel(backend, this))
     , m_overlay(nullptr)
@@ -72,6 +74,7 @@ MainWindow::MainWindow(Backend &backend, QWidget *parent)
 
     m_tabs->addTab(m_list, tr("&Traces"));
     m_tabs->addTab(m_logs, tr("L&ogs"));
+    m_tabs->addTab(m_insights, tr("I&nsights"));
     m_tabs->setDocumentMode(true);
     m_split->addWidget(m_tabs);
     m_split->addWidget(m_traceView);
@@ -118,6 +121,8 @@ MainWindow::MainWindow(Backend &backend, QWidget *parent)
     connect(&m_backend, &Backend::committed, m_errorWatcher, &ErrorTraceWatcher::refresh);
     connect(&m_backend, &Backend::committed, m_list->model(), &TraceListModel::refresh);
     connect(&m_backend, &Backend::committed, m_logs->model(), &LogListModel::refresh);
+    connect(&m_backend, &Backend::committed, m_insights, &InsightsPane::refreshSoon);
+    connect(m_insights, &InsightsPane::openSpan, m_traceView, &TraceView::openSpan);
     connect(&m_backend, &Backend::committed, m_traceView, &TraceView::refresh);
     connect(&m_backend, &Backend::settingsChanged, m_statistics, &StatisticsReader::refresh);
     m_statistics->refresh();

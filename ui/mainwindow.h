@@ -23,6 +23,7 @@ class SettingsDialog;
 class TrayIcon;
 struct AppSettings;
 class FilterBar;
+class InsightsPane;
 class LogsPane;
 class SamplingPanel;
 class ShortcutOverlay;
@@ -50,6 +51,7 @@ public:
     FilterBar *filterBar() const;
     TraceView *traceView() const { return m_traceView; }
     LogsPane *logsPane() const { return m_logs; }
+    InsightsPane *insightsPane() const { return m_insights; }
     QTabWidget *tabs() const { return m_tabs; }
     StatusPanel *statusPanel() const { return m_status; }
     ShortcutOverlay *shortcutOverlay() const { return m_overlay; }
@@ -109,6 +111,7 @@ private:
     TraceQueryThread *m_queries; // services and sources for the filters, exports
     TraceListPane *m_list;
     LogsPane *m_logs;
+    InsightsPane *m_insights;
     TraceView *m_traceView;
     StatusPanel *m_status;
     ShortcutOverlay *m_overlay;

@@ -106,7 +106,7 @@ TraceView::TraceView(const QString &databasePath, QWidget *parent)
     m_views->addTab(m_waterfall, tr("&Waterfall"));
     m_views->addTab(m_statistics, tr("Stat&istics"));
     m_views->addTab(m_insights, tr("Insi&ghts"));
-    m_views->addTab(m_spanTable, tr("Spa&ns"));
+    m_views->addTab(m_spanTable, tr("S&pans"));
     auto *left = new QSplitter(Qt::Vertical, m_split);
     left->addWidget(m_views);
     left->addWidget(m_logs);

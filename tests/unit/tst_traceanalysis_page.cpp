@@ -4,6 +4,7 @@
 
 #include "windowfixture.h"
 
+#include <insightspane.h>
 #include <spantablemodel.h>
 #include <traceinsightsview.h>
 #include <tracespantable.h>
@@ -13,6 +14,7 @@
 
 #include <QComboBox>
 #include <QHeaderView>
+#include <QLabel>
 #include <QLineEdit>
 #include <QTabWidget>
 #include <QTableView>
@@ -137,6 +139,47 @@ private slots:
         QCOMPARE(traceView()->views()->currentWidget(), waterfall());
         QCOMPARE(waterfall()->layout()->span(waterfall()->selectedRow()), span);
         spans->filter()->clear();
+    }
+
+    // The Insights tab across traces: the demo's two problems, new at the first look and not
+    // at the next; Enter opens the trace at the span involved.
+    void insightsAcrossTraces()
+    {
+        ui::InsightsPane *pane = window()->insightsPane();
+        window()->tabs()->setCurrentWidget(pane);
+        QTableWidget *table = pane->table();
+        QTRY_COMPARE_WITH_TIMEOUT(table->rowCount(), 2, 5000);
+        QTRY_VERIFY(pane->summary()->text().startsWith(
+            QStringLiteral("2 problems in the newest 12 traces")));
+        int nPlusOne = -1;
+        for (int row = 0; row < table->rowCount(); ++row) {
+            if (table->item(row, ui::InsightsPane::KindColumn)
+                    ->text()
+                    .startsWith(QStringLiteral("N+1")))
+                nPlusOne = row;
+        }
+        QVERIFY(nPlusOne >= 0);
+        QCOMPARE(table->item(nPlusOne, ui::InsightsPane::TracesColumn)->text(),
+                 QStringLiteral("1"));
+        QCOMPARE(table->item(nPlusOne, ui::InsightsPane::WhereColumn)->text(),
+                 QStringLiteral("checkout: GET /orders/history"));
+        table->setFocus();
+        table->setCurrentCell(nPlusOne, ui::InsightsPane::PatternColumn);
+        QTest::keyClick(table->viewport(), Qt::Key_Return);
+        QTRY_VERIFY(waterfall()->trace()
+                    && storage::toHex(waterfall()->trace()->summary.traceId)
+                        == demo().historyTraceId);
+        QTRY_VERIFY(waterfall()->selectedRow() >= 0);
+        const int span = waterfall()->layout()->span(waterfall()->selectedRow());
+        QCOMPARE(waterfall()->trace()->spans[span].span.name, std::string("SELECT shop"));
+
+        // Seen once, no longer new.
+        window()->tabs()->setCurrentIndex(0);
+        window()->tabs()->setCurrentWidget(pane);
+        QTRY_VERIFY(pane->summary()->text().contains(QStringLiteral(", 0 new since")));
+        QVERIFY(
+            !table->item(0, ui::InsightsPane::KindColumn)->text().contains(QStringLiteral("new")));
+        window()->tabs()->setCurrentIndex(0);
     }
 };
 

@@ -17,6 +17,7 @@
 #include <settingsdialog.h>
 #include <shortcutoverlay.h>
 #include <spandetailsview.h>
+#include <insightspane.h>
 #include <spantablemodel.h>
 #include <traceinsightsview.h>
 #include <tracespantable.h>
@@ -161,6 +162,12 @@ int main(int argc, char **argv)
     }
     waitUntil([] { return false; }, 300);
     save("logs.png");
+    ui::InsightsPane *insights = window.insightsPane();
+    window.tabs()->setCurrentWidget(insights);
+    waitUntil([&] { return insights->table()->rowCount() > 0; });
+    insights->table()->selectRow(0);
+    waitUntil([] { return false; }, 300);
+    save("insights-across.png");
     window.tabs()->setCurrentIndex(0);
 
     // The order history page: its N+1 and sequential calls in the Insights tab, and the N+1's

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <insightgroups.h>
+
+#include <QSet>
+#include <QTimer>
+#include <QWidget>
+
+class QLabel;
+class QTableWidget;
+
+namespace spanscope::ui {
+
+class TraceQueryThread;
+
+// Insights across the stored traces: the detectors' findings over the newest traces, grouped by
+// fingerprint, with how many traces show each, the time they take, what could be saved and when
+// they were seen. Problems not there at the last look are marked new. Enter or a double-click
+// opens the newest trace showing it, at the span involved. Read on the query thread when the
+// tab is shown and, while it is, after new data settles.
+class InsightsPane : public QWidget
+{
+    Q_OBJECT
+public:
+    static constexpr int TracesRead = 200;
+    static constexpr int SettleMs = 2000;
+    enum Column {
+        KindColumn,
+        PatternColumn,
+        WhereColumn,
+        TracesColumn,
+        TimeColumn,
+        SavableColumn,
+        LastSeenColumn,
+        ColumnCount
+    };
+
+    InsightsPane(TraceQueryThread *queries, QWidget *parent = nullptr);
+
+    QTableWidget *table() const { return m_table; }
+    QLabel *summary() const { return m_summary; }
+    // New data was stored: read again once it settles, if the pane is shown.
+    void refreshSoon();
+    void refresh();
+
+signals:
+    void openSpan(const storage::TraceId &traceId, const storage::SpanId &spanId);
+
+protected:
+    void showEvent(QShowEvent *event) override;
+    void hideEvent(QHideEvent *event) override;
+
+private:
+    void display(analysis::InsightOverview overview);
+
+    TraceQueryThread *m_queries;
+    QLabel *m_summary;
+    QTableWidget *m_table;
+    QTimer m_settle;
+    std::vector<analysis::InsightGroup> m_groups;
+    QSet<QString> m_seen; // fingerprints shown at the last look (kept in the settings)
+    bool m_reading = false;
+};
+
+} // namespace spanscope::ui
