@@ -24,9 +24,9 @@ const QString SeenKey = QStringLiteral("insights/seen");
 
 } // namespace
 
-InsightsPane::InsightsPane(TraceQueryThread *queries, QWidget *parent)
+InsightsPane::InsightsPane(const QString &databasePath, QWidget *parent)
     : QWidget(parent)
-    , m_queries(queries)
+    , m_queries(new TraceQueryThread(databasePath, this))
     , m_summary(new QLabel(this))
     , m_table(new QTableWidget(0, ColumnCount, this))
 {

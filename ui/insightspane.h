@@ -16,8 +16,9 @@ class TraceQueryThread;
 // Insights across the stored traces: the detectors' findings over the newest traces, grouped by
 // fingerprint, with how many traces show each, the time they take, what could be saved and when
 // they were seen. Problems not there at the last look are marked new. Enter or a double-click
-// opens the newest trace showing it, at the span involved. Read on the query thread when the
-// tab is shown and, while it is, after new data settles.
+// opens the newest trace showing it, at the span involved. Read on a query thread of its own
+// (running the detectors over many traces must not hold up the list's queries) when the tab is
+// shown and, while it is, after new data settles.
 class InsightsPane : public QWidget
 {
     Q_OBJECT
@@ -35,7 +36,7 @@ public:
         ColumnCount
     };
 
-    InsightsPane(TraceQueryThread *queries, QWidget *parent = nullptr);
+    explicit InsightsPane(const QString &databasePath, QWidget *parent = nullptr);
 
     QTableWidget *table() const { return m_table; }
     QLabel *summary() const { return m_summary; }
