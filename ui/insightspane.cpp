@@ -10,6 +10,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
 #include <QSettings>
 #include <QTableWidget>
 #include <QToolButton>
@@ -106,13 +107,14 @@ void InsightsPane::display(analysis::InsightOverview overview)
 {
     m_groups = std::move(overview.groups);
     m_table->setSortingEnabled(false);
-    m_table->setRowCount(static_cast<int>(m_groups.size()));
+    const int shown = std::min(static_cast<int>(m_groups.size()), MaxAnalysisRows);
+    m_table->setRowCount(shown);
     const QLocale locale;
     const auto duration = [](std::int64_t ns) {
         return new SortKeyItem(QString::fromStdString(storage::formatDuration(ns)), qint64(ns));
     };
     int fresh = 0;
-    for (int row = 0; row < static_cast<int>(m_groups.size()); ++row) {
+    for (int row = 0; row < shown; ++row) {
         const analysis::InsightGroup &group = m_groups[row];
         const analysis::Insight &insight = group.example;
         const bool isNew = !m_seen.contains(QString::fromStdString(insight.fingerprint));
@@ -156,6 +158,8 @@ void InsightsPane::display(analysis::InsightOverview overview)
              "showing it.")
               .arg(counted(qint64(m_groups.size()), tr("problem"), tr("problems")), traces)
               .arg(fresh);
+    if (shown < static_cast<int>(m_groups.size()))
+        text += tr(" The %1 with most to save are listed.").arg(QLocale().toString(shown));
     if (overview.skipped > 0)
         text += tr(" Not read: %1 of over 200 000 spans.")
                     .arg(counted(overview.skipped, tr("trace"), tr("traces")));

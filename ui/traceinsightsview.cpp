@@ -7,6 +7,7 @@
 
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -15,6 +16,7 @@ namespace spanscope::ui {
 TraceInsightsView::TraceInsightsView(QWidget *parent)
     : QWidget(parent)
     , m_table(new QTableWidget(0, ColumnCount, this))
+    , m_more(new QLabel(this))
     , m_empty(new QLabel(tr("No insights in this trace: no N+1, no sequential or repeated "
                             "calls, no slow query, nothing broken."),
                          this))
@@ -34,8 +36,10 @@ TraceInsightsView::TraceInsightsView(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_table, 1);
+    layout->addWidget(m_more);
     layout->addWidget(m_empty, 1);
     m_empty->hide();
+    m_more->hide();
     connect(m_table, &QTableWidget::cellActivated, this, [this](int row, int) { choose(row); });
 }
 
@@ -47,14 +51,20 @@ void TraceInsightsView::setAnalysis(std::shared_ptr<const TraceAnalysis> analysi
     if (!m_analysis) { // a trace is being analysed
         m_table->show();
         m_empty->hide();
+        m_more->hide();
         return;
     }
     const auto &insights = m_analysis->insights;
-    m_table->setRowCount(static_cast<int>(insights.size()));
+    const int shown = std::min(static_cast<int>(insights.size()), MaxAnalysisRows);
+    m_table->setRowCount(shown);
+    m_more->setVisible(shown < static_cast<int>(insights.size()));
+    m_more->setText(
+        tr("The %1 with most to save are listed, of %2.")
+            .arg(QLocale().toString(shown), QLocale().toString(qsizetype(insights.size()))));
     const auto duration = [](std::int64_t ns) {
         return QString::fromStdString(storage::formatDuration(ns));
     };
-    for (int row = 0; row < static_cast<int>(insights.size()); ++row) {
+    for (int row = 0; row < shown; ++row) {
         const analysis::Insight &insight = insights[row];
         const QString message = QString::fromStdString(insight.message);
         auto *kind = new QTableWidgetItem(

@@ -35,6 +35,7 @@ private:
 
     std::shared_ptr<const TraceAnalysis> m_analysis;
     QTableWidget *m_table;
+    QLabel *m_more; // says the list is cut at MaxAnalysisRows
     QLabel *m_empty;
 };
 

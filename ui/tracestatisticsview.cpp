@@ -9,6 +9,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -24,6 +25,7 @@ TraceStatisticsView::TraceStatisticsView(QWidget *parent)
     : QWidget(parent)
     , m_grouping(new QComboBox(this))
     , m_table(new QTableWidget(0, ColumnCount, this))
+    , m_hint(new QLabel(tr("Enter shows a row's spans in the waterfall."), this))
 {
     m_grouping->addItem(tr("By service and operation"),
                         int(analysis::Grouping::ServiceAndOperation));
@@ -46,7 +48,7 @@ TraceStatisticsView::TraceStatisticsView(QWidget *parent)
     m_table->setAccessibleName(tr("Trace statistics"));
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_grouping);
-    bar->addWidget(new QLabel(tr("Enter shows a row's spans in the waterfall."), this), 1);
+    bar->addWidget(m_hint, 1);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(bar);
@@ -71,12 +73,19 @@ void TraceStatisticsView::fill()
     const auto &rows = m_analysis->statistics[static_cast<int>(grouping)];
     m_table->setColumnHidden(ServiceColumn, grouping == analysis::Grouping::Operation);
     m_table->setColumnHidden(OperationColumn, grouping == analysis::Grouping::Service);
-    m_table->setRowCount(static_cast<int>(rows.size()));
+    const int shown = std::min(static_cast<int>(rows.size()), MaxAnalysisRows);
+    m_table->setRowCount(shown);
+    m_hint->setText(
+        shown < static_cast<int>(rows.size())
+            ? tr("The %1 groups with most self time are listed, of %2. Enter shows a "
+                 "row's spans in the waterfall.")
+                  .arg(QLocale().toString(shown), QLocale().toString(qsizetype(rows.size())))
+            : tr("Enter shows a row's spans in the waterfall."));
     const auto duration = [](std::int64_t ns) {
         return new SortKeyItem(QString::fromStdString(storage::formatDuration(ns)), qint64(ns));
     };
     const QLocale locale;
-    for (int r = 0; r < static_cast<int>(rows.size()); ++r) {
+    for (int r = 0; r < shown; ++r) {
         const analysis::StatisticsRow &row = rows[r];
         auto *service = new QTableWidgetItem(QString::fromStdString(row.service));
         service->setData(RowRole, r);

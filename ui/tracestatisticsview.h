@@ -6,6 +6,7 @@
 #include <vector>
 
 class QComboBox;
+class QLabel;
 class QTableWidget;
 
 namespace spanscope::ui {
@@ -50,6 +51,7 @@ private:
     std::shared_ptr<const TraceAnalysis> m_analysis;
     QComboBox *m_grouping;
     QTableWidget *m_table;
+    QLabel *m_hint;
 };
 
 } // namespace spanscope::ui

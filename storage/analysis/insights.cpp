@@ -208,9 +208,14 @@ private:
             if (static_cast<int>(run.size()) >= m_t.sequentialCalls) {
                 const std::int64_t saving = total(run) - longest(run);
                 if (saving >= m_t.sequentialSavingNs) {
+                    // The first few calls name the run: thousands of distinct calls in a row
+                    // must not make a pattern of megabytes.
+                    constexpr std::size_t Named = 5;
                     std::string pattern;
-                    for (const int span : run)
-                        pattern += (pattern.empty() ? "" : " → ") + m_calls[span].pattern;
+                    for (std::size_t i = 0; i < std::min(run.size(), Named); ++i)
+                        pattern += (i ? " → " : "") + m_calls[run[i]].pattern;
+                    if (run.size() > Named)
+                        pattern += " → … (" + std::to_string(run.size() - Named) + " more)";
                     Insight &insight
                         = add(InsightKind::SequentialCalls, std::move(pattern), parent, run);
                     insight.savableNs = saving;

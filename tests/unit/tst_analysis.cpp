@@ -286,6 +286,17 @@ private slots:
         QCOMPARE(found[0].count, 3);
         QCOMPARE(found[0].savableNs, 120 * Ms);
 
+        // A thousand distinct calls in a row are named by the first five.
+        TraceBuilder many;
+        const int m = many.add("POST /import", -1, 0, 100'000, SpanKind::Server);
+        for (int i = 0; i < 1000; ++i)
+            many.http(m, i * 60, 59, "http://svc" + std::to_string(i) + "/x");
+        auto long_ = insightsOf(many, InsightKind::SequentialCalls);
+        QCOMPARE(long_.size(), std::size_t(1));
+        QCOMPARE(long_[0].count, 1000);
+        QVERIFY(long_[0].pattern.size() < 200);
+        QVERIFY(long_[0].pattern.ends_with("(995 more)"));
+
         // Overlapping calls already run side by side; two in a row are not enough.
         TraceBuilder parallel;
         const int top = parallel.add("POST /checkout", -1, 0, 400, SpanKind::Server);

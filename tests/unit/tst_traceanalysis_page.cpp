@@ -5,8 +5,10 @@
 #include "windowfixture.h"
 
 #include <insightspane.h>
+#include <sortkeyitem.h>
 #include <spantablemodel.h>
 #include <traceinsightsview.h>
+#include <traceopener.h>
 #include <tracespantable.h>
 #include <tracestatisticsview.h>
 #include <traceview.h>
@@ -64,6 +66,30 @@ private slots:
         QCOMPARE(waterfall()->selectedRow(), waterfall()->matches().front());
         const int span = waterfall()->layout()->span(waterfall()->selectedRow());
         QVERIFY(waterfall()->trace()->spans[span].span.attributes.size() >= 3);
+    }
+
+    // A trace with thousands of findings fills only the first MaxAnalysisRows rows on the GUI
+    // thread, and says so.
+    void aHugeListIsCut()
+    {
+        auto analysis = std::make_shared<ui::TraceAnalysis>();
+        analysis->trace = std::make_shared<storage::TraceData>();
+        for (int i = 0; i < ui::MaxAnalysisRows + 500; ++i) {
+            analysis::Insight insight;
+            insight.pattern = "SELECT " + std::to_string(i);
+            insight.spans = {0};
+            analysis->insights.push_back(insight);
+        }
+        ui::TraceInsightsView view;
+        view.show();
+        view.setAnalysis(analysis);
+        QCOMPARE(view.table()->rowCount(), ui::MaxAnalysisRows);
+        QLabel *more = nullptr;
+        for (QLabel *label : view.findChildren<QLabel *>()) {
+            if (label->isVisible() && label->text().contains(QStringLiteral("2,500")))
+                more = label;
+        }
+        QVERIFY(more);
     }
 
     void aCleanTraceSaysSo()
