@@ -52,13 +52,18 @@ Call describe(const storage::Span &span)
         const bool cache = *system == "redis" || *system == "memcached" || *system == "valkey";
         call.type = cache ? Call::Class::Cache : Call::Class::Database;
         if (const std::string *statement = firstText(a, {"db.query.text", "db.statement"})) {
-            call.pattern = normalizeStatement(*statement);
-            call.exact = *statement;
+            bool bound = false;
+            call.pattern = normalizeStatement(*statement, &bound);
+            std::string parameters;
             for (const storage::KeyValue &kv : a) {
                 if (kv.key.starts_with("db.query.parameter.")
                     || kv.key.starts_with("db.statement.parameter"))
-                    call.exact += "\x1f" + kv.key + "=" + storage::scalarText(kv.value);
+                    parameters += "\x1f" + kv.key + "=" + storage::scalarText(kv.value);
             }
+            // With bind parameters that were not recorded (SQLAlchemy's `WHERE id = ?`), equal
+            // texts say nothing of equal calls.
+            if (!bound || !parameters.empty())
+                call.exact = *statement + parameters;
         } else {
             const std::string *summary = textOf(a, "db.query.summary");
             call.pattern = summary ? *summary : span.name;
@@ -369,6 +374,12 @@ bool kindFromName(std::string_view name, InsightKind &out)
         }
     }
     return false;
+}
+
+std::string callPattern(const storage::Span &span)
+{
+    std::string pattern = describe(span).pattern;
+    return pattern.empty() ? span.name : pattern;
 }
 
 std::vector<Insight> findInsights(const storage::TraceData &trace, const SpanTree &tree,

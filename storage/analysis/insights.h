@@ -53,6 +53,11 @@ struct Insight
     std::string message; // one sentence
 };
 
+// What a span calls with what varies replaced, as the detectors compare calls: the normalised
+// statement, the route or URL template, the RPC method or the cache command; the span's name
+// when it calls nothing they know.
+std::string callPattern(const storage::Span &span);
+
 // The findings of every detector on one trace, most time to save first; fingerprints in
 // `ignored` are left out.
 std::vector<Insight> findInsights(const storage::TraceData &trace, const SpanTree &tree,

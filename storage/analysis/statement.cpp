@@ -71,8 +71,9 @@ std::string collapseLists(const std::string &in)
 
 } // namespace
 
-std::string normalizeStatement(std::string_view s)
+std::string normalizeStatement(std::string_view s, bool *bindPlaceholders)
 {
+    bool placeholders = false;
     std::string out;
     out.reserve(std::min(s.size(), MaxNormalizedLength));
     bool pendingSpace = false;
@@ -157,14 +158,17 @@ std::string normalizeStatement(std::string_view s)
             while (i < s.size() && isIdentifierChar(static_cast<unsigned char>(s[i])))
                 ++i;
             emit("?");
+            placeholders = true;
         } else if (c == '%' && i + 1 < s.size() && (s[i + 1] == 's' || s[i + 1] == 'd')) {
             emit("?");
+            placeholders = true;
             i += 2;
         } else if (c == '%' && i + 1 < s.size() && s[i + 1] == '(') {
             // Python's %(name)s.
             const std::size_t end = s.find(')', i);
             i = end == std::string_view::npos ? s.size() : std::min(s.size(), end + 2);
             emit("?");
+            placeholders = true;
         } else if (isIdentifierChar(u)) {
             const std::size_t start = i;
             while (i < s.size() && isIdentifierChar(static_cast<unsigned char>(s[i])))
@@ -174,6 +178,7 @@ std::string normalizeStatement(std::string_view s)
             // Punctuation: no space inside "(?" or before "," so lists compare equal.
             if (c == ',' || c == ')' || c == '.')
                 pendingSpace = false;
+            placeholders = placeholders || c == '?';
             const bool opening = c == '(' || c == '.';
             emit(std::string_view(&s[i], 1));
             if (opening)
@@ -192,6 +197,8 @@ std::string normalizeStatement(std::string_view s)
                 out.erase(sign, 1);
         }
     }
+    if (bindPlaceholders)
+        *bindPlaceholders = placeholders;
     out = collapseLists(out);
     if (out.size() > MaxNormalizedLength) {
         std::size_t cut = MaxNormalizedLength;

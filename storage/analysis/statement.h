@@ -11,7 +11,9 @@ namespace spanscope::analysis {
 // keywords stay as written, so `SELECT * FROM items WHERE id = 42` and `... id = 7` read the
 // same, and a different table does not. Redis commands work too: `GET user:42` -> `GET user:?`.
 // The result is at most MaxNormalizedLength bytes (a longer statement is cut and ends in "…").
-std::string normalizeStatement(std::string_view statement);
+// `bindPlaceholders`, when given, says whether the statement takes its values from bind
+// parameters (?, $1, :name, %s), so that the text alone does not say what it was called with.
+std::string normalizeStatement(std::string_view statement, bool *bindPlaceholders = nullptr);
 
 inline constexpr std::size_t MaxNormalizedLength = 2000;
 

@@ -332,6 +332,31 @@ private slots:
         QCOMPARE(slow[0].spans.size(), std::size_t(1));
     }
 
+    void boundStatementsRepeatOnlyWithTheirParameters()
+    {
+        // SQLAlchemy records `WHERE id = ?` without the values: the same text is not the same call.
+        TraceBuilder unknown;
+        const int root = unknown.add("GET /orders", -1, 0, 400, SpanKind::Server);
+        unknown.query(root, 0, 5, "SELECT * FROM items WHERE items.order_id = ?");
+        unknown.query(root, 10, 5, "SELECT * FROM items WHERE items.order_id = ?");
+        unknown.query(root, 20, 5, "SELECT * FROM items WHERE items.order_id = %(order_id)s");
+        unknown.query(root, 30, 5, "SELECT * FROM items WHERE items.order_id = %(order_id)s");
+        QVERIFY(insightsOf(unknown, InsightKind::RepeatedCall).empty());
+
+        // With the parameters recorded, equal ones are a repeat.
+        TraceBuilder known;
+        const int top = known.add("GET /orders", -1, 0, 400, SpanKind::Server);
+        for (const char *value : {"7", "7", "8"}) {
+            known.add("SELECT", top, 0, 5, SpanKind::Client,
+                      {{"db.system.name", {std::string("postgresql")}},
+                       {"db.query.text", {std::string("SELECT * FROM users WHERE id = $1")}},
+                       {"db.query.parameter.0", {std::string(value)}}});
+        }
+        auto repeated = insightsOf(known, InsightKind::RepeatedCall);
+        QCOMPARE(repeated.size(), std::size_t(1));
+        QCOMPARE(repeated[0].count, 2);
+    }
+
     void brokenPropagation()
     {
         TraceBuilder b;
