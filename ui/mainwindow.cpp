@@ -5,6 +5,7 @@
 #include "editorlauncher.h"
 #include "errortracewatcher.h"
 #include "filterbar.h"
+#include "flamegraphview.h"
 #include "insightspane.h"
 #include "logfilereading.h"
 #include "loglistmodel.h"
@@ -48,6 +49,12 @@
 #include <QToolButton>
 
 namespace spanscope::ui {
+
+namespace {
+
+const QString FoldSettingKey = QStringLiteral("view/foldRepeatedSpans");
+
+} // namespace
 
 MainWindow::MainWindow(Backend &backend, QWidget *parent)
     : QMainWindow(parent)
@@ -259,6 +266,17 @@ void MainWindow::createMenus()
     critical->setCheckable(true);
     critical->setShortcut(Qt::CTRL | Qt::Key_K);
     connect(critical, &QAction::toggled, m_traceView, &TraceView::setCriticalPathShown);
+    QAction *fold = view->addAction(tr("&Fold Repeated Spans"));
+    fold->setCheckable(true);
+    fold->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_F);
+    fold->setToolTip(tr("Show more than %1 siblings in a row making the same call as one row")
+                         .arg(WaterfallLayout::FoldAbove));
+    fold->setChecked(QSettings().value(FoldSettingKey, true).toBool());
+    m_traceView->waterfall()->setFolding(fold->isChecked());
+    connect(fold, &QAction::toggled, this, [this](bool on) {
+        QSettings().setValue(FoldSettingKey, on);
+        m_traceView->waterfall()->setFolding(on);
+    });
     QAction *expand
         = view->addAction(tr("&Expand All"), m_traceView->waterfall(), &WaterfallView::expandAll);
     expand->setShortcut(Qt::CTRL | Qt::Key_BracketRight);
@@ -328,7 +346,7 @@ void MainWindow::createMenus()
     m_overlay->listMenus(
         {file, edit, view, help},
         QList<ShortcutOverlay::Entry>{{tr("Enter"), tr("Trace list: open the trace")}}
-            + WaterfallView::keyHelp());
+            + WaterfallView::keyHelp() + FlameGraphView::keyHelp());
 }
 
 void MainWindow::showStatistics(const storage::StoreStatistics &statistics)

@@ -40,6 +40,7 @@ TraceAnalysis TraceAnalysis::of(std::shared_ptr<const storage::TraceData> analys
         out.statistics[static_cast<int>(grouping)]
             = analysis::traceStatistics(trace, tree, grouping);
     out.insights = analysis::findInsights(trace, tree);
+    out.flame = analysis::FlameGraph::build(trace, tree);
     return out;
 }
 

@@ -3,6 +3,7 @@
 #include "logrowsmodel.h"
 #include "waterfalllayout.h"
 
+#include <flamegraph.h>
 #include <insights.h>
 #include <statistics.h>
 
@@ -20,6 +21,7 @@ struct TraceAnalysis
 {
     std::vector<analysis::StatisticsRow> statistics[3]; // by analysis::Grouping
     std::vector<analysis::Insight> insights;
+    analysis::FlameGraph flame;
     std::vector<std::int64_t> selfNs; // per span (TraceData::spans order)
     std::shared_ptr<const storage::TraceData> trace; // what was analysed
 

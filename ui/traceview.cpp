@@ -2,6 +2,7 @@
 
 #include "counted.h"
 #include "criticalpath.h"
+#include "flamegraphview.h"
 #include "logdetailsview.h"
 #include "spandetailsview.h"
 #include "traceinsightsview.h"
@@ -60,6 +61,7 @@ TraceView::TraceView(const QString &databasePath, QWidget *parent)
     , m_waterfall(new WaterfallView(this))
     , m_statistics(new TraceStatisticsView(this))
     , m_insights(new TraceInsightsView(this))
+    , m_flame(new FlameGraphView(this))
     , m_spanTable(new TraceSpanTable(this))
     , m_views(new QTabWidget(this))
     , m_details(new SpanDetailsView(this))
@@ -106,6 +108,7 @@ TraceView::TraceView(const QString &databasePath, QWidget *parent)
     m_views->addTab(m_waterfall, tr("&Waterfall"));
     m_views->addTab(m_statistics, tr("Stat&istics"));
     m_views->addTab(m_insights, tr("Insi&ghts"));
+    m_views->addTab(m_flame, tr("Fl&ame Graph"));
     m_views->addTab(m_spanTable, tr("S&pans"));
     auto *left = new QSplitter(Qt::Vertical, m_split);
     left->addWidget(m_views);
@@ -148,6 +151,12 @@ TraceView::TraceView(const QString &databasePath, QWidget *parent)
                 m_views->setTabText(2, found ? tr("Insi&ghts (%1)").arg(found) : tr("Insi&ghts"));
                 m_statistics->setAnalysis(analysis);
                 m_spanTable->setAnalysis(analysis);
+                if (analysis->trace == m_waterfall->trace()) {
+                    m_waterfall->setInsights(analysis->insights);
+                    m_flame->setAnalysis(analysis);
+                    if (const int row = m_waterfall->selectedRow(); row >= 0)
+                        m_flame->setSelectedSpan(m_waterfall->layout()->span(row));
+                }
                 m_insights->setAnalysis(std::move(analysis));
             });
     connect(m_opener, &TraceOpener::failed, this, [this](const QString &text) {
@@ -168,6 +177,8 @@ TraceView::TraceView(const QString &databasePath, QWidget *parent)
     connect(m_statistics, &TraceStatisticsView::spansChosen, this, &TraceView::showSpans);
     connect(m_insights, &TraceInsightsView::spansChosen, this, &TraceView::showSpans);
     connect(m_spanTable, &TraceSpanTable::spansChosen, this, &TraceView::showSpans);
+    connect(m_flame, &FlameGraphView::spansChosen, this, &TraceView::showSpans);
+    connect(m_waterfall, &WaterfallView::spanSelected, m_flame, &FlameGraphView::setSelectedSpan);
     for (DetailsBrowser *page :
          {static_cast<DetailsBrowser *>(m_details), static_cast<DetailsBrowser *>(m_logDetails)}) {
         connect(page, &DetailsBrowser::followLink, this, &TraceView::openSpan);
@@ -275,6 +286,7 @@ void TraceView::show(const OpenedTrace &opened, bool refreshed)
         m_statistics->setAnalysis(nullptr); // until this trace's analysis arrives
         m_insights->setAnalysis(nullptr);
         m_spanTable->setAnalysis(nullptr);
+        m_flame->setAnalysis(nullptr);
         m_views->setTabText(2, tr("Insi&ghts"));
         m_details->clearSpan();
         m_logDetails->clearLog();
@@ -530,7 +542,15 @@ QMenu *TraceView::rowMenu(int layoutRow)
         m_find->setText(name);
         startSearch();
     });
-    if (layout->flags(layoutRow) & WaterfallLayout::HasChildren) {
+    if (const int run = layout->runOf(layoutRow); run >= 0) {
+        const bool folded = m_waterfall->foldedRunAt(layoutRow) >= 0;
+        const int count = layout->runs()[run].count;
+        menu->addAction(folded ? tr("Unfold the %1 Repeated Spans").arg(count)
+                               : tr("Fold the %1 Repeated Spans").arg(count),
+                        this, [this, run, folded] { m_waterfall->setRunFolded(run, !folded); });
+    }
+    if (m_waterfall->foldedRunAt(layoutRow) < 0
+        && (layout->flags(layoutRow) & WaterfallLayout::HasChildren)) {
         const bool collapsed = m_waterfall->isCollapsed(layoutRow);
         menu->addAction(
             collapsed ? tr("&Expand Subtree") : tr("&Collapse Subtree"), this,

@@ -21,6 +21,7 @@ namespace spanscope::ui {
 
 class LogDetailsView;
 class SpanDetailsView;
+class FlameGraphView;
 class TraceInsightsView;
 class TraceLogsView;
 class TraceOpener;
@@ -69,6 +70,7 @@ public:
     WaterfallView *waterfall() const { return m_waterfall; }
     TraceStatisticsView *statistics() const { return m_statistics; }
     TraceInsightsView *insights() const { return m_insights; }
+    FlameGraphView *flameGraph() const { return m_flame; }
     TraceSpanTable *spanTable() const { return m_spanTable; }
     QTabWidget *views() const { return m_views; }
     SpanDetailsView *details() const { return m_details; }
@@ -106,8 +108,9 @@ private:
     WaterfallView *m_waterfall;
     TraceStatisticsView *m_statistics;
     TraceInsightsView *m_insights;
+    FlameGraphView *m_flame;
     TraceSpanTable *m_spanTable;
-    QTabWidget *m_views; // the waterfall, statistics, insights and spans of the open trace
+    QTabWidget *m_views; // the waterfall, statistics, insights, flame graph and spans
     SpanDetailsView *m_details;
     TraceLogsView *m_logs;
     LogDetailsView *m_logDetails;

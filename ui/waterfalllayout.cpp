@@ -1,5 +1,7 @@
 #include "waterfalllayout.h"
 
+#include <insights.h>
+
 #include <algorithm>
 #include <cstring>
 #include <limits>
@@ -178,14 +180,101 @@ WaterfallLayout WaterfallLayout::build(const storage::TraceData &trace)
 
     for (int row = 0; row < layout.rowCount(); ++row)
         layout.m_duration = std::max(layout.m_duration, layout.m_end[row]);
+    layout.findRuns(trace);
     return layout;
 }
 
-VisibleRows::VisibleRows(const WaterfallLayout &layout)
+void WaterfallLayout::findRuns(const storage::TraceData &trace)
+{
+    findRunsAmong(trace, 0, rowCount());
+    for (int row = 0; row < rowCount(); ++row) {
+        if (m_flags[row] & HasChildren)
+            findRunsAmong(trace, row + 1, m_subtreeEnd[row]);
+    }
+    std::sort(m_runs.begin(), m_runs.end(),
+              [](const Run &a, const Run &b) { return a.first < b.first; });
+    if (m_runs.empty())
+        return;
+    m_runOf.assign(rowCount(), -1);
+    for (int run = 0; run < static_cast<int>(m_runs.size()); ++run) {
+        int row = m_runs[run].first;
+        for (int i = 0; i < m_runs[run].count; ++i, row = m_subtreeEnd[row])
+            m_runOf[row] = run;
+    }
+}
+
+// The siblings from row `first` up to `end`: names are compared first, as they are cheap, and
+// only a long enough stretch of one name has its calls normalised and compared.
+void WaterfallLayout::findRunsAmong(const storage::TraceData &trace, int first, int end)
+{
+    const auto sameName = [&](int a, int b) {
+        return m_span[a] >= 0 && m_span[b] >= 0 && m_service[a] == m_service[b]
+            && trace.spans[m_span[a]].span.name == trace.spans[m_span[b]].span.name;
+    };
+    std::vector<int> stretch;
+    const auto splitByPattern = [&] {
+        if (static_cast<int>(stretch.size()) <= FoldAbove)
+            return;
+        std::vector<std::string> patterns;
+        patterns.reserve(stretch.size());
+        for (const int row : stretch)
+            patterns.push_back(analysis::callPattern(trace.spans[m_span[row]].span));
+        for (std::size_t from = 0; from < stretch.size();) {
+            std::size_t to = from + 1;
+            while (to < stretch.size() && patterns[to] == patterns[from])
+                ++to;
+            if (static_cast<int>(to - from) > FoldAbove) {
+                Run run;
+                run.first = stretch[from];
+                run.count = static_cast<int>(to - from);
+                run.last = stretch[to - 1];
+                run.end = m_subtreeEnd[run.last];
+                run.pattern = patterns[from];
+                for (std::size_t i = from; i < to; ++i) {
+                    run.totalNs += m_end[stretch[i]] - m_start[stretch[i]];
+                    run.errors += (m_flags[stretch[i]] & Error) ? 1 : 0;
+                }
+                m_runs.push_back(std::move(run));
+            }
+            from = to;
+        }
+    };
+    for (int row = first; row < end; row = m_subtreeEnd[row]) {
+        if (!stretch.empty() && !sameName(stretch.back(), row)) {
+            splitByPattern();
+            stretch.clear();
+        }
+        stretch.push_back(row);
+    }
+    splitByPattern();
+}
+
+VisibleRows::VisibleRows(const WaterfallLayout &layout, bool fold)
     : m_layout(layout)
     , m_collapsed(layout.rowCount(), 0)
+    , m_folded(layout.runs().size(), fold ? 1 : 0)
 {
     rebuild();
+}
+
+void VisibleRows::setFolded(int run, bool folded)
+{
+    if (run < 0 || run >= static_cast<int>(m_folded.size()) || isFolded(run) == folded)
+        return;
+    m_folded[run] = folded ? 1 : 0;
+    rebuild();
+}
+
+void VisibleRows::setAllFolded(bool folded)
+{
+    std::fill(m_folded.begin(), m_folded.end(), folded ? 1 : 0);
+    rebuild();
+}
+
+int VisibleRows::foldedRunAt(int row) const
+{
+    const int run = m_layout.runOf(row);
+    return run >= 0 && m_folded[run] && m_layout.runs()[run].first == row ? run : -1;
 }
 
 void VisibleRows::setCollapsed(int row, bool collapsed)
@@ -204,11 +293,23 @@ void VisibleRows::reveal(int row)
 bool VisibleRows::revealAll(const std::vector<int> &rows)
 {
     bool changed = false;
+    const auto unfold = [&](int run) {
+        if (run >= 0) {
+            changed |= m_folded[run] != 0;
+            m_folded[run] = 0;
+        }
+    };
     for (const int row : rows) {
-        for (int ancestor = row >= 0 ? m_layout.parent(row) : -1; ancestor >= 0;
+        if (row < 0)
+            continue;
+        // A folded run shows its first row: only the others are hidden by it.
+        if (const int run = m_layout.runOf(row); run >= 0 && m_layout.runs()[run].first != row)
+            unfold(run);
+        for (int ancestor = m_layout.parent(row); ancestor >= 0;
              ancestor = m_layout.parent(ancestor)) {
             changed |= m_collapsed[ancestor] != 0;
             m_collapsed[ancestor] = 0;
+            unfold(m_layout.runOf(ancestor));
         }
     }
     if (changed)
@@ -234,7 +335,10 @@ void VisibleRows::rebuild()
     m_visible.clear();
     for (int row = 0; row < m_layout.rowCount();) {
         m_visible.push_back(row);
-        row = m_collapsed[row] ? m_layout.subtreeEnd(row) : row + 1;
+        if (const int run = foldedRunAt(row); run >= 0)
+            row = m_layout.runs()[run].end;
+        else
+            row = m_collapsed[row] ? m_layout.subtreeEnd(row) : row + 1;
     }
 }
 

@@ -25,6 +25,21 @@ public:
         HasChildren = 16,
     };
     static constexpr int MaxDepth = 128;
+    // Runs of more siblings than this, one after another making the same call, fold into a row.
+    static constexpr int FoldAbove = 5;
+
+    // Consecutive siblings of one service making the same call (the normalised statement, route,
+    // method or command; else the same name): an N+1 as the waterfall folds it.
+    struct Run
+    {
+        int first = 0; // the first sibling's row; the next sibling of a row is its subtreeEnd
+        int count = 0;
+        int last = 0; // the last sibling's row
+        int end = 0; // one past the last sibling's subtree
+        std::int64_t totalNs = 0; // their durations added up
+        int errors = 0;
+        std::string pattern;
+    };
 
     static WaterfallLayout build(const storage::TraceData &trace);
 
@@ -45,8 +60,14 @@ public:
     std::int64_t durationNs() const { return m_duration; }
     // The row showing TraceData::spans[spanIndex].
     int rowOfSpan(int spanIndex) const { return m_rowOfSpan[spanIndex]; }
+    // Runs of more than FoldAbove siblings, in row order.
+    const std::vector<Run> &runs() const { return m_runs; }
+    // The run `row` is one of the siblings of, or -1.
+    int runOf(int row) const { return m_runOf.empty() ? -1 : m_runOf[row]; }
 
 private:
+    void findRuns(const storage::TraceData &trace);
+    void findRunsAmong(const storage::TraceData &trace, int first, int end);
     void addRow(int span, int parent, int depth, std::int64_t start, std::int64_t end,
                 std::uint8_t flags, int service);
 
@@ -55,19 +76,28 @@ private:
     std::vector<std::uint16_t> m_depth;
     std::vector<std::uint8_t> m_flags;
     std::vector<std::string> m_services;
+    std::vector<Run> m_runs;
+    std::vector<std::int32_t> m_runOf; // per row; empty when there are no runs
     std::int64_t m_duration = 0;
 };
 
-// Which rows of a layout are shown, given what the user collapsed.
+// Which rows of a layout are shown, given what the user collapsed and which runs are folded. A
+// folded run shows as its first row alone.
 class VisibleRows
 {
 public:
-    explicit VisibleRows(const WaterfallLayout &layout);
+    // With `fold`, every run starts folded.
+    explicit VisibleRows(const WaterfallLayout &layout, bool fold = true);
 
     const std::vector<int> &rows() const { return m_visible; }
     bool isCollapsed(int row) const { return m_collapsed[row] != 0; }
     void setCollapsed(int row, bool collapsed);
-    // Expands every collapsed ancestor of `row`, so it is shown.
+    bool isFolded(int run) const { return m_folded[run] != 0; }
+    void setFolded(int run, bool folded);
+    void setAllFolded(bool folded);
+    // The run whose folded row `row` is, or -1.
+    int foldedRunAt(int row) const;
+    // Expands every collapsed ancestor of `row` and unfolds the runs hiding it, so it is shown.
     void reveal(int row);
     // The same for every row of `rows`, rebuilding once; true when anything opened.
     bool revealAll(const std::vector<int> &rows);
@@ -79,6 +109,7 @@ private:
 
     const WaterfallLayout &m_layout;
     std::vector<std::uint8_t> m_collapsed;
+    std::vector<std::uint8_t> m_folded; // per run
     std::vector<int> m_visible;
 };
 

@@ -27,9 +27,44 @@ constexpr int MinDragPx = 4; // a shorter drag is a click
 const std::vector<int> NoRows;
 const QColor ErrorColour(220, 50, 47);
 const QColor MatchColour(255, 200, 40);
+const QColor InsightColour(230, 110, 0); // orange: apart from the red of errors in both themes
 constexpr int EdgeMarkerWidth = 7;
 constexpr int ErrorCapWidth = 4;
 constexpr int ErrorMarkSize = 8;
+constexpr int MaxFoldedPattern = 200; // characters of a folded run's pattern in its label
+
+// A finding's badge on a folded row: short, as the column is narrow.
+QString badgeText(analysis::InsightKind kind)
+{
+    switch (kind) {
+    case analysis::InsightKind::NPlusOneDb:
+    case analysis::InsightKind::NPlusOneHttp:
+        return QStringLiteral("N+1");
+    case analysis::InsightKind::SequentialCalls:
+        return QStringLiteral("seq");
+    case analysis::InsightKind::RepeatedCall:
+        return QStringLiteral("dup");
+    case analysis::InsightKind::BrokenPropagation:
+        return QStringLiteral("link");
+    case analysis::InsightKind::SlowQuery:
+        return QStringLiteral("slow");
+    }
+    return {};
+}
+
+// "SELECT a, b, c FROM items WHERE id = ?" -> "SELECT … FROM items WHERE id = ?": the column
+// list says least and is longest.
+QString foldedPattern(const std::string &pattern)
+{
+    QString text = QString::fromStdString(pattern);
+    if (text.startsWith(QLatin1String("SELECT "), Qt::CaseInsensitive)) {
+        const qsizetype from = text.indexOf(QLatin1String(" FROM "), 0, Qt::CaseInsensitive);
+        if (from > 7 + 3)
+            text = text.left(7) + QStringLiteral("…") + text.mid(from);
+    }
+    return text.size() > MaxFoldedPattern ? text.left(MaxFoldedPattern) + QStringLiteral("…")
+                                          : text;
+}
 
 std::string spanKey(const storage::Span &span)
 {
@@ -42,7 +77,8 @@ QList<QPair<QString, QString>> WaterfallView::keyHelp()
 {
     return {
         {tr("Up / Down"), tr("Waterfall: previous / next span")},
-        {tr("Left / Right"), tr("Waterfall: collapse / expand (Left again: parent)")},
+        {tr("Left / Right"),
+         tr("Waterfall: collapse / expand, fold / unfold repeated spans (Left again: parent)")},
         {tr("Home / End, PgUp / PgDn"), tr("Waterfall: first / last, page")},
         {tr("+ / - / 0"), tr("Waterfall: zoom in / out / whole trace")},
         {tr("E / Shift+E"), tr("Waterfall: next / previous span in error")},
@@ -84,7 +120,7 @@ void WaterfallView::setTrace(std::shared_ptr<const storage::TraceData> trace,
 {
     // What to carry over to the new layout, by span id: rows move as spans arrive.
     std::string selectedSpan;
-    std::vector<std::string> collapsedSpans;
+    std::vector<std::string> collapsedSpans, unfoldedRuns; // runs by their first span
     if (keepView && m_layout && m_trace) {
         const auto keyOf = [this](int row) {
             return m_layout->isPlaceholder(row) ? std::string()
@@ -96,18 +132,25 @@ void WaterfallView::setTrace(std::shared_ptr<const storage::TraceData> trace,
             if (m_rows->isCollapsed(row))
                 collapsedSpans.push_back(keyOf(row));
         }
+        for (int run = 0; run < static_cast<int>(m_layout->runs().size()); ++run) {
+            if (!m_rows->isFolded(run))
+                unfoldedRuns.push_back(keyOf(m_layout->runs()[run].first));
+        }
     }
     const TimeMapper previous = m_mapper;
     const int previousScroll = verticalScrollBar()->value();
 
     m_trace = std::move(trace);
     m_layout = std::move(layout);
-    m_rows = m_layout ? std::make_unique<VisibleRows>(*m_layout) : nullptr;
+    m_rows = m_layout ? std::make_unique<VisibleRows>(*m_layout, m_folding) : nullptr;
     m_selected = -1;
     m_matches.clear();
     m_isMatch.assign(m_layout ? m_layout->rowCount() : 0, 0);
     m_criticalPath.clear();
     m_markers.clear();
+    m_findings.clear();
+    m_findingOfRow.clear();
+    m_findingOfRun.clear();
     const std::int64_t duration = m_layout ? m_layout->durationNs() : 0;
     m_mapper = TimeMapper(0, std::max<std::int64_t>(duration, TimeMapper::MinVisibleNs),
                           timelineWidth());
@@ -118,6 +161,10 @@ void WaterfallView::setTrace(std::shared_ptr<const storage::TraceData> trace,
         for (const std::string &key : collapsedSpans) {
             if (auto it = rowOfSpan.find(key); it != rowOfSpan.end())
                 m_rows->setCollapsed(it->second, true);
+        }
+        for (const std::string &key : unfoldedRuns) {
+            if (auto it = rowOfSpan.find(key); it != rowOfSpan.end())
+                m_rows->setFolded(m_layout->runOf(it->second), false);
         }
         if (auto it = rowOfSpan.find(selectedSpan); it != rowOfSpan.end())
             m_selected = it->second;
@@ -179,6 +226,82 @@ void WaterfallView::expandAll()
 void WaterfallView::setCollapsed(int layoutRow, bool collapsed)
 {
     toggle(layoutRow, collapsed);
+}
+
+void WaterfallView::setFolding(bool on)
+{
+    m_folding = on;
+    if (!m_rows)
+        return;
+    m_rows->setAllFolded(on);
+    rowsChanged();
+    // A span of a run now folded: the outermost folded row stands for it.
+    int standIn = -1;
+    for (int row = m_selected; row >= 0; row = m_layout->parent(row)) {
+        if (const int run = m_layout->runOf(row); run >= 0 && m_rows->isFolded(run))
+            standIn = m_layout->runs()[run].first;
+    }
+    if (standIn >= 0)
+        selectRow(standIn);
+    ensureVisible(m_selected);
+}
+
+void WaterfallView::setRunFolded(int run, bool folded)
+{
+    if (!m_rows || run < 0 || run >= static_cast<int>(m_layout->runs().size()))
+        return;
+    const WaterfallLayout::Run &shown = m_layout->runs()[run];
+    m_rows->setFolded(run, folded);
+    if (folded && m_selected >= shown.first && m_selected < shown.end)
+        selectRow(shown.first);
+    rowsChanged();
+}
+
+bool WaterfallView::foldRunOf(int layoutRow)
+{
+    const int run = layoutRow >= 0 && m_rows ? m_layout->runOf(layoutRow) : -1;
+    if (run < 0 || m_rows->isFolded(run))
+        return false;
+    setRunFolded(run, true);
+    return true;
+}
+
+void WaterfallView::setInsights(const std::vector<analysis::Insight> &insights)
+{
+    m_findings.clear();
+    m_findingOfRow.clear();
+    m_findingOfRun.clear();
+    if (!m_layout || insights.empty()) {
+        viewport()->update();
+        return;
+    }
+    m_findingOfRow.assign(m_layout->rowCount(), -1);
+    m_findingOfRun.assign(m_layout->runs().size(), -1);
+    const int spanCount = static_cast<int>(m_trace->spans.size());
+    for (const analysis::Insight &insight : insights) {
+        const int finding = static_cast<int>(m_findings.size());
+        m_findings.push_back({insight.kind, QString::fromStdString(insight.message)});
+        for (const int span : insight.spans) {
+            if (span < 0 || span >= spanCount)
+                continue; // found on another version of the trace
+            const int row = m_layout->rowOfSpan(span);
+            // The findings come most time to save first: a span keeps the first that names it.
+            if (m_findingOfRow[row] < 0)
+                m_findingOfRow[row] = finding;
+            if (const int run = m_layout->runOf(row); run >= 0 && m_findingOfRun[run] < 0)
+                m_findingOfRun[run] = finding;
+        }
+    }
+    viewport()->update();
+}
+
+int WaterfallView::insightAt(int layoutRow) const
+{
+    if (m_findingOfRow.empty() || layoutRow < 0 || layoutRow >= m_layout->rowCount())
+        return -1;
+    if (const int run = foldedRunAt(layoutRow); run >= 0)
+        return m_findingOfRun[run];
+    return m_findingOfRow[layoutRow];
 }
 
 void WaterfallView::setMatches(std::vector<int> rows)
@@ -284,6 +407,15 @@ int WaterfallView::rowAt(int y) const
 
 std::pair<double, double> WaterfallView::barSpan(int layoutRow) const
 {
+    std::int64_t end = m_layout->end(layoutRow);
+    if (const int run = foldedRunAt(layoutRow); run >= 0)
+        end = m_layout->end(m_layout->runs()[run].last); // the folded row stands for them all
+    return {m_labelWidth + m_mapper.toX(m_layout->start(layoutRow)),
+            m_labelWidth + m_mapper.toX(end)};
+}
+
+std::pair<double, double> WaterfallView::spanExtent(int layoutRow) const
+{
     return {m_labelWidth + m_mapper.toX(m_layout->start(layoutRow)),
             m_labelWidth + m_mapper.toX(m_layout->end(layoutRow))};
 }
@@ -341,6 +473,10 @@ QString WaterfallView::label(int row) const
         return tr("(spans whose parents form a cycle)");
     if (m_layout->isPlaceholder(row))
         return tr("(parent span not received)");
+    if (const int run = foldedRunAt(row); run >= 0) {
+        const WaterfallLayout::Run &folded = m_layout->runs()[run];
+        return foldedPattern(folded.pattern) + QStringLiteral(" ×%1").arg(folded.count);
+    }
     return QString::fromStdString(m_trace->spans[m_layout->span(row)].span.name);
 }
 
@@ -388,14 +524,30 @@ void WaterfallView::paintRow(QPainter &painter, int position, int row, const QFo
     }
     const QColor text = selected ? pal.color(QPalette::HighlightedText) : pal.color(QPalette::Text);
     painter.setPen(text);
-    if (m_layout->flags(row) & WaterfallLayout::HasChildren) {
+    const int foldedRun = foldedRunAt(row);
+    if (foldedRun >= 0) {
+        painter.drawText(QRect(indent, y, IndentPx, RowHeight), Qt::AlignCenter,
+                         QStringLiteral("⊞"));
+    } else if (m_layout->flags(row) & WaterfallLayout::HasChildren) {
         painter.drawText(QRect(indent, y, IndentPx, RowHeight), Qt::AlignCenter,
                          m_rows->isCollapsed(row) ? QStringLiteral("▸") : QStringLiteral("▾"));
     }
     const int nameLeft = indent + IndentPx;
-    const bool error = m_layout->flags(row) & WaterfallLayout::Error;
-    // An error is marked at the end of the name column too, where the eye runs down the names.
-    const int nameWidth = m_labelWidth - nameLeft - 4 - (error ? ErrorMarkSize + 6 : 0);
+    const bool error = foldedRun >= 0 ? m_layout->runs()[foldedRun].errors > 0
+                                      : (m_layout->flags(row) & WaterfallLayout::Error) != 0;
+    // An error is marked at the end of the name column too, where the eye runs down the names;
+    // a finding just before it.
+    const int finding = insightAt(row);
+    const int markWidth = finding < 0 ? 0
+        : foldedRun >= 0 ? metrics.horizontalAdvance(badgeText(m_findings[finding].kind)) + 12
+                         : ErrorMarkSize + 6;
+    const int nameWidth = m_labelWidth - nameLeft - 4 - (error ? ErrorMarkSize + 6 : 0) - markWidth;
+    if (finding >= 0) {
+        painter.save();
+        painter.translate(m_labelWidth - (error ? ErrorMarkSize + 6 : 0) - markWidth, 0);
+        paintInsightMark(painter, finding, y, foldedRun >= 0);
+        painter.restore();
+    }
     if (error) {
         painter.save();
         painter.setRenderHint(QPainter::Antialiasing);
@@ -432,7 +584,9 @@ void WaterfallView::paintRow(QPainter &painter, int position, int row, const QFo
     QColor fill = m_layout->isPlaceholder(row)
         ? QColor()
         : serviceColour(m_layout->services()[m_layout->service(row)]);
-    if (m_layout->isPlaceholder(row)) {
+    if (foldedRun >= 0) {
+        paintFoldedBars(painter, foldedRun, y, fill);
+    } else if (m_layout->isPlaceholder(row)) {
         painter.setPen(QPen(pal.color(QPalette::Mid), 1, Qt::DashLine));
         painter.drawRect(bar.adjusted(0, 0, -1, -1));
     } else {
@@ -470,9 +624,15 @@ void WaterfallView::paintRow(QPainter &painter, int position, int row, const QFo
             painter.fillRect(mark, severityColour(marker->severity));
         }
     }
-    // Duration and service beside the bar, right of it when there is room, else left.
-    QString detail = QString::fromStdString(
-        storage::formatDuration(m_layout->end(row) - m_layout->start(row)));
+    // Duration and service beside the bar, right of it when there is room, else left; a
+    // folded run says how many and how long they took together.
+    QString detail = foldedRun >= 0
+        ? QStringLiteral("×%1 · %2")
+              .arg(m_layout->runs()[foldedRun].count)
+              .arg(QString::fromStdString(
+                  storage::formatDuration(m_layout->runs()[foldedRun].totalNs)))
+        : QString::fromStdString(
+            storage::formatDuration(m_layout->end(row) - m_layout->start(row)));
     if (!m_layout->isPlaceholder(row))
         detail += QStringLiteral("  ")
             + QString::fromStdString(m_layout->services()[m_layout->service(row)]);
@@ -485,11 +645,69 @@ void WaterfallView::paintRow(QPainter &painter, int position, int row, const QFo
         painter.drawText(QRect(bar.left() - 6 - textWidth, y, textWidth + 2, RowHeight),
                          Qt::AlignVCenter, detail);
     else if (fill.isValid() && bar.width() > textWidth + 12 + ErrorCapWidth) {
-        // A bar across the view has no room beside it: the label goes inside.
-        painter.setPen(textColourOn(fill));
-        painter.drawText(QRect(bar.left() + 6, y, textWidth + 2, RowHeight), Qt::AlignVCenter,
-                         detail);
+        // A bar across the view has no room beside it: the label goes inside, on a plate of
+        // the background where it would cross a folded run's separate bars.
+        const QRect place(bar.left() + 6, y, textWidth + 2, RowHeight);
+        if (foldedRun >= 0) {
+            painter.fillRect(place.adjusted(-3, 3, 3, -3), pal.base());
+            painter.setPen(pal.color(QPalette::Text));
+        } else {
+            painter.setPen(textColourOn(fill));
+        }
+        painter.drawText(place, Qt::AlignVCenter, detail);
     }
+}
+
+// Every span of a folded run on its one row, each where it ran, with a line under them from the
+// first to the last so the run reads as one.
+void WaterfallView::paintFoldedBars(QPainter &painter, int run, int y, const QColor &fill)
+{
+    const WaterfallLayout::Run &folded = m_layout->runs()[run];
+    const int width = viewport()->width();
+    int member = folded.first;
+    int paintedTo = -1; // the right edge painted so far: a pixel is filled once
+    for (int i = 0; i < folded.count; ++i, member = m_layout->subtreeEnd(member)) {
+        const auto [x0, x1] = spanExtent(member);
+        if (x1 < m_labelWidth || x0 > width)
+            continue;
+        const int left = static_cast<int>(std::floor(std::max(x0, double(m_labelWidth))));
+        const int right = static_cast<int>(std::ceil(std::min(x1, double(width))));
+        if (right <= paintedTo)
+            continue;
+        const int from = std::max(left, paintedTo);
+        const QColor colour
+            = (m_layout->flags(member) & WaterfallLayout::Error) ? ErrorColour : fill;
+        painter.fillRect(QRect(from, y + 4, std::max(1, right - from), RowHeight - 8), colour);
+        // A thin gap between neighbours that touch, so the count can be seen when zoomed in.
+        if (right - left > 3)
+            painter.fillRect(QRect(right - 1, y + 4, 1, RowHeight - 8), palette().base());
+        paintedTo = right;
+    }
+    const double from = std::max(spanExtent(folded.first).first, double(m_labelWidth));
+    const double to = std::min(spanExtent(folded.last).second, double(width));
+    if (to > from)
+        painter.fillRect(QRectF(from, y + RowHeight - 4, to - from, 1), fill);
+}
+
+void WaterfallView::paintInsightMark(QPainter &painter, int finding, int y, bool badge)
+{
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(InsightColour);
+    if (!badge) {
+        // A diamond: a different shape from the error's dot, for eyes that mix the colours.
+        const QPointF c(ErrorMarkSize / 2.0, y + RowHeight / 2.0);
+        const double r = ErrorMarkSize / 2.0 + 0.5;
+        painter.drawPolygon(QPolygonF(
+            {c + QPointF(0, -r), c + QPointF(r, 0), c + QPointF(0, r), c + QPointF(-r, 0)}));
+        return;
+    }
+    const QString text = badgeText(m_findings[finding].kind);
+    const QFontMetrics metrics(painter.font());
+    const QRectF box(0, y + 3, metrics.horizontalAdvance(text) + 8, RowHeight - 6);
+    painter.drawRoundedRect(box, 3, 3);
+    painter.setPen(textColourOn(InsightColour));
+    painter.drawText(box, Qt::AlignCenter, text);
 }
 
 // A span outside the time range in view: an arrow at that edge in its colour, and its
@@ -613,11 +831,23 @@ void WaterfallView::ensureVisible(int layoutRow)
 
 void WaterfallView::toggle(int layoutRow, bool collapse)
 {
-    if (!m_rows || layoutRow < 0 || layoutRow >= m_layout->rowCount()
-        || !(m_layout->flags(layoutRow) & WaterfallLayout::HasChildren))
+    if (!m_rows || layoutRow < 0 || layoutRow >= m_layout->rowCount())
+        return;
+    if (const int run = foldedRunAt(layoutRow); run >= 0) {
+        if (!collapse)
+            setRunFolded(run, false);
+        return;
+    }
+    if (!(m_layout->flags(layoutRow) & WaterfallLayout::HasChildren))
         return;
     m_rows->setCollapsed(layoutRow, collapse);
     rowsChanged();
+}
+
+void WaterfallView::activate(int layoutRow)
+{
+    if (layoutRow >= 0)
+        toggle(layoutRow, foldedRunAt(layoutRow) < 0 && !m_rows->isCollapsed(layoutRow));
 }
 
 void WaterfallView::keyPressEvent(QKeyEvent *event)
@@ -651,9 +881,12 @@ void WaterfallView::keyPressEvent(QKeyEvent *event)
     case Qt::Key_Left:
         if (event->modifiers() & Qt::ShiftModifier)
             setMapper(m_mapper.panned(timelineWidth() / 4.0));
-        else if (m_selected >= 0 && (m_layout->flags(m_selected) & WaterfallLayout::HasChildren)
+        else if (m_selected >= 0 && foldedRunAt(m_selected) < 0
+                 && (m_layout->flags(m_selected) & WaterfallLayout::HasChildren)
                  && !m_rows->isCollapsed(m_selected))
             toggle(m_selected, true);
+        else if (foldRunOf(m_selected))
+            break;
         else if (m_selected >= 0 && m_layout->parent(m_selected) >= 0)
             selectRow(m_layout->parent(m_selected));
         break;
@@ -665,8 +898,7 @@ void WaterfallView::keyPressEvent(QKeyEvent *event)
         break;
     case Qt::Key_Return:
     case Qt::Key_Enter:
-        if (m_selected >= 0)
-            toggle(m_selected, !m_rows->isCollapsed(m_selected));
+        activate(m_selected);
         break;
     case Qt::Key_Plus:
     case Qt::Key_Equal:
@@ -714,7 +946,7 @@ void WaterfallView::mousePressEvent(QMouseEvent *event)
         return;
     const int indent = 4 + m_layout->depth(row) * IndentPx;
     if (x >= indent && x < indent + IndentPx)
-        toggle(row, !m_rows->isCollapsed(row)); // the expander
+        activate(row); // the expander
     selectRow(row);
 }
 
@@ -742,6 +974,24 @@ bool WaterfallView::viewportEvent(QEvent *event)
     QString text = label(row) + QLatin1Char('\n')
         + QString::fromStdString(
                        storage::formatDuration(m_layout->end(row) - m_layout->start(row)));
+    if (const int run = foldedRunAt(row); run >= 0) {
+        const WaterfallLayout::Run &folded = m_layout->runs()[run];
+        text = QString::fromStdString(folded.pattern).left(2000) + QLatin1Char('\n')
+            + tr("%1 calls one after another in %2: %3 together, %4 from the first to the end "
+                 "of the last")
+                  .arg(folded.count)
+                  .arg(QString::fromStdString(m_layout->services()[m_layout->service(row)]))
+                  .arg(QString::fromStdString(storage::formatDuration(folded.totalNs)))
+                  .arg(QString::fromStdString(storage::formatDuration(
+                      m_layout->end(folded.last) - m_layout->start(folded.first))));
+        if (folded.errors > 0)
+            text += QLatin1Char('\n') + tr("%1 in error").arg(folded.errors);
+        if (const int finding = insightAt(row); finding >= 0)
+            text += QLatin1Char('\n') + m_findings[finding].message;
+        text += QLatin1Char('\n') + tr("Enter or a click on ⊞ shows them one by one");
+        QToolTip::showText(help->globalPos(), text, viewport());
+        return true;
+    }
     if (!m_layout->isPlaceholder(row)) {
         text += QStringLiteral(" · ")
             + QString::fromStdString(m_layout->services()[m_layout->service(row)]);
@@ -752,6 +1002,8 @@ bool WaterfallView::viewportEvent(QEvent *event)
                        ? QString()
                        : QStringLiteral(": ") + QString::fromStdString(span.statusMessage));
     }
+    if (const int finding = insightAt(row); finding >= 0)
+        text += QLatin1Char('\n') + m_findings[finding].message;
     QToolTip::showText(help->globalPos(), text, viewport());
     return true;
 }
@@ -807,9 +1059,7 @@ void WaterfallView::mouseReleaseEvent(QMouseEvent *event)
 
 void WaterfallView::mouseDoubleClickEvent(QMouseEvent *event)
 {
-    const int row = rowAt(static_cast<int>(event->position().y()));
-    if (row >= 0)
-        toggle(row, !m_rows->isCollapsed(row));
+    activate(rowAt(static_cast<int>(event->position().y())));
 }
 
 } // namespace spanscope::ui

@@ -3,6 +3,8 @@
 #include "timemapper.h"
 #include "waterfalllayout.h"
 
+#include <insights.h>
+
 #include <QAbstractScrollArea>
 #include <QList>
 #include <QPair>
@@ -58,6 +60,18 @@ public:
     void expandAll();
     void setCollapsed(int layoutRow, bool collapsed);
     bool isCollapsed(int layoutRow) const { return m_rows && m_rows->isCollapsed(layoutRow); }
+    // Folding of repeated siblings (WaterfallLayout::Run), on by default; turning it on or off
+    // folds or unfolds every run, and the choice holds for the traces opened after.
+    void setFolding(bool on);
+    bool folding() const { return m_folding; }
+    void setRunFolded(int run, bool folded);
+    // The run whose folded row `layoutRow` is, or -1.
+    int foldedRunAt(int layoutRow) const { return m_rows ? m_rows->foldedRunAt(layoutRow) : -1; }
+    // The detectors' findings on the trace shown: their spans get a marker, a folded run the
+    // finding's badge.
+    void setInsights(const std::vector<analysis::Insight> &insights);
+    // The finding a row is part of, or -1 (an index into what setInsights had).
+    int insightAt(int layoutRow) const;
     const std::vector<int> &visibleRows() const;
     int selectedRow() const { return m_selected; } // a layout row, or -1
     // Selects a row, expanding its ancestors and scrolling it into view.
@@ -117,6 +131,12 @@ private:
     int rowAt(int y) const; // a layout row at viewport y, or -1
     int visiblePosition(int layoutRow) const;
     void toggle(int layoutRow, bool collapse);
+    // Enter, a double-click or the expander: unfold a folded run, else collapse or expand.
+    void activate(int layoutRow);
+    // What Left does on a row that has nothing to collapse: fold the run it is one of.
+    bool foldRunOf(int layoutRow);
+    void paintFoldedBars(QPainter &painter, int run, int y, const QColor &fill);
+    void paintInsightMark(QPainter &painter, int insight, int y, bool badge);
     void rowsChanged();
     void setMapper(const TimeMapper &mapper);
     void updateScrollBars();
@@ -124,8 +144,11 @@ private:
     QString label(int layoutRow) const;
     void paintAxis(QPainter &painter);
     void paintRow(QPainter &painter, int position, int row, const QFontMetrics &metrics);
-    // The row's span in timeline coordinates: where its bar starts and ends, unclamped.
+    // The row's span in timeline coordinates (a folded run's from its first to its last): where its
+    // bar starts and ends, unclamped.
     std::pair<double, double> barSpan(int layoutRow) const;
+    // The same for the row's own span, also when it is a folded run's first.
+    std::pair<double, double> spanExtent(int layoutRow) const;
     void paintEdgeMarker(QPainter &painter, int row, bool error, const QColor &text,
                          const QFontMetrics &metrics);
     std::pair<std::vector<LogMarker>::const_iterator, std::vector<LogMarker>::const_iterator>
@@ -140,6 +163,15 @@ private:
     std::vector<std::uint8_t> m_isMatch; // per layout row
     std::vector<std::uint8_t> m_criticalPath; // per layout row, or empty
     std::vector<LogMarker> m_markers; // sorted by row
+    bool m_folding = true;
+    struct Finding
+    {
+        analysis::InsightKind kind;
+        QString message;
+    };
+    std::vector<Finding> m_findings;
+    std::vector<std::int32_t> m_findingOfRow; // per layout row, or empty
+    std::vector<std::int32_t> m_findingOfRun; // per run, or empty
     int m_dragFromX = -1; // where a range drag started, or -1
     int m_dragToX = -1;
     int m_labelWidth = DefaultLabelWidth;

@@ -4,6 +4,7 @@
 
 #include "windowfixture.h"
 
+#include <flamegraphview.h>
 #include <insightspane.h>
 #include <sortkeyitem.h>
 #include <spantablemodel.h>
@@ -66,6 +67,87 @@ private slots:
         QCOMPARE(waterfall()->selectedRow(), waterfall()->matches().front());
         const int span = waterfall()->layout()->span(waterfall()->selectedRow());
         QVERIFY(waterfall()->trace()->spans[span].span.attributes.size() >= 3);
+    }
+
+    // The twelve lazy loads fold into one row flagged N+1; the calls one after another are
+    // each marked; View > Fold Repeated Spans unfolds and folds them all.
+    void theNPlusOneIsFoldedAndFlagged()
+    {
+        openFromList(demo().historyTraceId);
+        QTRY_COMPARE(traceView()->views()->tabText(2).remove(QLatin1Char('&')),
+                     QStringLiteral("Insights (2)"));
+        ui::WaterfallView *view = waterfall();
+        // The root, the orders query, the folded lazy loads and the three calls.
+        QCOMPARE(view->visibleRows().size(), std::size_t(6));
+        const int folded = view->visibleRows()[2];
+        const int run = view->foldedRunAt(folded);
+        QVERIFY(run >= 0);
+        QCOMPARE(view->layout()->runs()[run].count, 12);
+        QVERIFY(view->layout()->runs()[run].pattern.starts_with("SELECT order_lines.sku"));
+        QCOMPARE(view->layout()->runs()[run].totalNs, 36'000'000);
+        // What the view was given, found again here.
+        const auto insights
+            = analysis::findInsights(*view->trace(), analysis::SpanTree(*view->trace()));
+        QVERIFY(view->insightAt(folded) >= 0);
+        QCOMPARE(insights[view->insightAt(folded)].kind, analysis::InsightKind::NPlusOneDb);
+        // The orders query and the three calls, one after another.
+        for (const int position : {1, 3, 4, 5}) {
+            const int call = view->insightAt(view->visibleRows()[position]);
+            QVERIFY(call >= 0);
+            QCOMPARE(insights[call].kind, analysis::InsightKind::SequentialCalls);
+        }
+        QCOMPARE(view->insightAt(view->visibleRows()[0]), -1);
+
+        QAction *fold = testing::menuAction(*window(), QStringLiteral("Fold Repeated Spans"));
+        QVERIFY(fold && fold->isChecked());
+        fold->trigger();
+        QCOMPARE(view->visibleRows().size(), std::size_t(17));
+        fold->trigger();
+        QCOMPARE(view->visibleRows().size(), std::size_t(6));
+    }
+
+    // The flame graph merges the thirteen queries of the same path into one frame; a click
+    // zooms to it, Escape zooms out, Enter shows its spans in the waterfall.
+    void flameGraphZoomsAndLeadsToSpans()
+    {
+        openFromList(demo().historyTraceId);
+        ui::FlameGraphView *flame = traceView()->flameGraph();
+        QTRY_VERIFY(flame->graph() != nullptr);
+        traceView()->views()->setCurrentWidget(flame);
+        const analysis::FlameGraph &graph = *flame->graph();
+        int queries = -1;
+        for (int frame = 1; frame < graph.size(); ++frame) {
+            if (graph.names()[graph.frame(frame).name] == "SELECT shop")
+                queries = frame;
+        }
+        QVERIFY(queries > 0);
+        QCOMPARE(graph.frame(queries).count, 13);
+        QCOMPARE(graph.frame(queries).depth, 2);
+        const QRectF root = flame->frameRect(graph.frame(queries).parent);
+        const QRectF shown = flame->frameRect(queries);
+        QVERIFY(root.width() >= flame->viewport()->width() - 1);
+        QVERIFY(shown.width() > 0 && shown.width() < root.width());
+        // As wide as its share of the root's self time and below.
+        const double share = double(graph.frame(queries).totalNs)
+            / double(graph.frame(graph.frame(queries).parent).totalNs);
+        QVERIFY(std::abs(shown.width() - share * root.width()) < 1.0);
+
+        QTest::mouseClick(flame->viewport(), Qt::LeftButton, {}, shown.center().toPoint());
+        QCOMPARE(flame->zoomed(), queries);
+        QVERIFY(flame->frameRect(queries).width() >= flame->viewport()->width() - 1);
+        QTest::keyClick(flame, Qt::Key_Escape);
+        QCOMPARE(flame->zoomed(), graph.frame(queries).parent);
+        QTest::keyClick(flame, Qt::Key_Home);
+        QCOMPARE(flame->zoomed(), 0);
+
+        // The waterfall's selection is the flame graph's current frame, and Enter shows its
+        // spans there.
+        waterfall()->selectRow(waterfall()->layout()->rowOfSpan(graph.frame(queries).spans[3]));
+        QCOMPARE(flame->current(), queries);
+        flame->setFocus();
+        QTest::keyClick(flame, Qt::Key_Return);
+        QCOMPARE(traceView()->views()->currentWidget(), waterfall());
+        QCOMPARE(waterfall()->matches().size(), std::size_t(13));
     }
 
     // A trace with thousands of findings fills only the first MaxAnalysisRows rows on the GUI

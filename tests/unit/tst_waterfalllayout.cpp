@@ -68,6 +68,23 @@ QString outline(const WaterfallLayout &layout, const storage::TraceData &data,
     return parts.join(QLatin1Char(' '));
 }
 
+// Makes spans `ids` database calls of one service, named `name`, running `statement` with the
+// literal `literal`.
+void makeQueries(storage::TraceData &data, std::initializer_list<int> ids,
+                 const std::string &statement)
+{
+    for (storage::StoredSpan &stored : data.spans) {
+        const int id = stored.span.spanId[7] | stored.span.spanId[6] << 8;
+        if (std::find(ids.begin(), ids.end(), id) == ids.end())
+            continue;
+        stored.span.name = "SELECT shop";
+        stored.resource = 1;
+        stored.span.kind = storage::SpanKind::Client;
+        stored.span.attributes = {{"db.system", {std::string("postgresql")}},
+                                  {"db.statement", {statement + std::to_string(id)}}};
+    }
+}
+
 std::vector<int> allRows(const WaterfallLayout &layout)
 {
     std::vector<int> rows(layout.rowCount());
@@ -232,6 +249,82 @@ private slots:
         QCOMPARE(named.size(), size_t(3));
         for (const int row : named)
             QVERIFY(!layout.isPlaceholder(row));
+    }
+
+    void repeatedSiblingsFoldIntoOneRow()
+    {
+        // Under 1: eight queries of one statement (3 of them with a child), another call, then
+        // three more of the same statement, too few to fold.
+        std::vector<Spec> specs{{1, 0, 0, 1000}};
+        for (int id = 2; id <= 9; ++id)
+            specs.push_back({id, 1, id * 10, id * 10 + 5, id == 4});
+        specs.push_back({30, 3, 31, 33}); // a child of the second query
+        specs.push_back({10, 1, 100, 110});
+        for (int id = 11; id <= 13; ++id)
+            specs.push_back({id, 1, id * 10, id * 10 + 5});
+        auto data = trace(specs);
+        makeQueries(data, {2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13},
+                    "SELECT id, name FROM items WHERE id = ");
+        const auto layout = WaterfallLayout::build(data);
+        QCOMPARE(layout.runs().size(), size_t(1));
+        const WaterfallLayout::Run &run = layout.runs().front();
+        QCOMPARE(run.count, 8);
+        QCOMPARE(run.first, 1);
+        QCOMPARE(layout.span(run.last), 8); // span 9, the eighth query
+        QCOMPARE(run.end, 10); // past span 9, with span 30 inside
+        QCOMPARE(run.totalNs, 8 * 5);
+        QCOMPARE(run.errors, 1);
+        QCOMPARE(run.pattern, std::string("SELECT id, name FROM items WHERE id = ?"));
+        QCOMPARE(layout.runOf(2), 0);
+        QCOMPARE(layout.runOf(3), -1); // span 30: a child, not one of the run
+        QCOMPARE(layout.runOf(11), -1);
+
+        VisibleRows rows(layout);
+        QCOMPARE(outline(layout, data, rows.rows()), QStringLiteral("1 .2 .10 .11 .12 .13"));
+        QCOMPARE(rows.foldedRunAt(1), 0);
+        QCOMPARE(rows.foldedRunAt(2), -1);
+        rows.setFolded(0, false);
+        QCOMPARE(rows.rows().size(), size_t(layout.rowCount()));
+        QCOMPARE(rows.foldedRunAt(1), -1);
+        rows.setAllFolded(true);
+        QCOMPARE(rows.rows().size(), size_t(6));
+        // Showing a span of the run, or one below it, unfolds it; the first stays shown folded.
+        rows.reveal(1);
+        QVERIFY(rows.isFolded(0));
+        rows.reveal(layout.rowOfSpan(9)); // span 30, the tenth spec
+        QVERIFY(!rows.isFolded(0));
+        QCOMPARE(rows.rows().size(), size_t(layout.rowCount()));
+
+        VisibleRows unfolded(layout, false);
+        QCOMPARE(unfolded.rows().size(), size_t(layout.rowCount()));
+        // A collapsed parent hides a folded run as it hides any child.
+        rows.setAllFolded(true);
+        rows.setCollapsed(0, true);
+        QCOMPARE(outline(layout, data, rows.rows()), QStringLiteral("1"));
+    }
+
+    void runsSplitWhereTheCallChanges()
+    {
+        // Twelve siblings of one name: six run one statement, six another; then five of a third.
+        std::vector<Spec> specs{{1, 0, 0, 1000}};
+        for (int id = 2; id <= 18; ++id)
+            specs.push_back({id, 1, id * 10, id * 10 + 5});
+        auto data = trace(specs);
+        makeQueries(data, {2, 3, 4, 5, 6, 7}, "SELECT * FROM items WHERE id = ");
+        makeQueries(data, {8, 9, 10, 11, 12, 13}, "SELECT * FROM stock WHERE item = ");
+        makeQueries(data, {14, 15, 16, 17, 18}, "SELECT * FROM prices WHERE item = ");
+        const auto layout = WaterfallLayout::build(data);
+        QCOMPARE(layout.runs().size(), size_t(2));
+        QCOMPARE(layout.runs()[0].pattern, std::string("SELECT * FROM items WHERE id = ?"));
+        QCOMPARE(layout.runs()[1].pattern, std::string("SELECT * FROM stock WHERE item = ?"));
+        QCOMPARE(layout.runs()[1].first, 7);
+        QCOMPARE(layout.runs()[1].count, 6);
+        VisibleRows rows(layout);
+        QCOMPARE(outline(layout, data, rows.rows()), QStringLiteral("1 .2 .8 .14 .15 .16 .17 .18"));
+        // Siblings of one name but different services do not fold either.
+        for (int i = 1; i <= 6; i += 2)
+            data.spans[i].resource = 0;
+        QCOMPARE(WaterfallLayout::build(data).runs().size(), size_t(1));
     }
 
     void emptyTrace()

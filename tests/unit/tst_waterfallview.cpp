@@ -124,6 +124,84 @@ private slots:
         QCOMPARE(shown.view.timeMapper().viewDuration(), before);
     }
 
+    void foldedRunShowsEveryCallOnOneRow()
+    {
+        // Under the root (0-1000 ms), eight queries of 50 ms each, one every 100 ms from 100 ms.
+        auto data = sampleTrace();
+        data->spans.resize(1);
+        for (int i = 0; i < 8; ++i) {
+            storage::StoredSpan query;
+            query.span.spanId[7] = static_cast<std::uint8_t>(10 + i);
+            query.span.parentSpanId[7] = 1;
+            query.span.name = "SELECT shop";
+            query.span.kind = storage::SpanKind::Client;
+            query.span.attributes
+                = {{"db.system", {std::string("sqlite")}},
+                   {"db.statement", {"SELECT * FROM items WHERE id = " + std::to_string(i)}}};
+            query.span.startUnixNano
+                = data->spans[0].span.startUnixNano + (100 + i * 100) * 1'000'000ull;
+            query.span.endUnixNano = query.span.startUnixNano + 50'000'000;
+            query.resource = 1;
+            data->spans.push_back(query);
+        }
+        auto layout = std::make_shared<WaterfallLayout>(WaterfallLayout::build(*data));
+        WaterfallView view;
+        view.resize(1000 + 2 * view.frameWidth(), 300);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setTrace(data, layout);
+        QCOMPARE(view.visibleRows().size(), size_t(2));
+        QCOMPARE(view.foldedRunAt(1), 0);
+
+        // Each query is drawn where it ran, with the gaps between them left open.
+        const int timeline = view.viewport()->width() - view.labelWidth();
+        const auto xAt = [&](int ms) {
+            return view.labelWidth() + timeline * ms / 1000;
+        };
+        const int y
+            = WaterfallView::AxisHeight + WaterfallView::RowHeight + WaterfallView::RowHeight / 2;
+        const QRgb payments = ui::serviceColour("payments").rgb();
+        QImage image = view.viewport()->grab().toImage();
+        // (The first three carry the run's count and time, on a plate, as there is no room beside.)
+        for (int i = 3; i < 8; ++i) {
+            QCOMPARE(image.pixelColor(xAt(125 + i * 100), y).rgb(), payments);
+            QVERIFY(image.pixelColor(xAt(175 + i * 100), y).rgb() != payments);
+        }
+
+        // The finding's badge sits at the end of the folded row's name column.
+        analysis::Insight found;
+        found.kind = analysis::InsightKind::NPlusOneDb;
+        found.message = "8 queries";
+        for (int span = 1; span <= 8; ++span)
+            found.spans.push_back(span);
+        view.setInsights({found});
+        QCOMPARE(view.insightAt(1), 0);
+        QCOMPARE(view.insightAt(0), -1);
+        image = view.viewport()->grab().toImage();
+        int orange = 0;
+        for (int x = view.labelWidth() / 2; x < view.labelWidth(); ++x)
+            orange += image.pixelColor(x, y).rgb() == QColor(230, 110, 0).rgb() ? 1 : 0;
+        QVERIFY(orange > 10);
+
+        // Enter unfolds the run; Left on one of its rows folds it again, selecting its row.
+        view.setFocus();
+        view.selectRow(1);
+        QTest::keyClick(&view, Qt::Key_Return);
+        QCOMPARE(view.visibleRows().size(), size_t(9));
+        view.selectRow(4);
+        QTest::keyClick(&view, Qt::Key_Left);
+        QCOMPARE(view.visibleRows().size(), size_t(2));
+        QCOMPARE(view.selectedRow(), 1);
+        // Selecting a span of the folded run shows it; folding off and on again folds every run.
+        view.selectRow(6);
+        QCOMPARE(view.visibleRows().size(), size_t(9));
+        view.setFolding(true);
+        QCOMPARE(view.visibleRows().size(), size_t(2));
+        QCOMPARE(view.selectedRow(), 1);
+        view.setFolding(false);
+        QCOMPARE(view.visibleRows().size(), size_t(9));
+    }
+
     void zoomToARangeMovesTheBars()
     {
         Shown shown;
@@ -155,6 +233,7 @@ private slots:
         }
         auto layout = std::make_shared<WaterfallLayout>(WaterfallLayout::build(*data));
         WaterfallView view;
+        view.setFolding(false); // the spans are alike: folded they would be one row
         view.resize(900, 400);
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
