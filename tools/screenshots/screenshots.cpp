@@ -17,6 +17,7 @@
 #include <settingsdialog.h>
 #include <shortcutoverlay.h>
 #include <spandetailsview.h>
+#include <flamegraphview.h>
 #include <insightspane.h>
 #include <spantablemodel.h>
 #include <traceinsightsview.h>
@@ -189,6 +190,23 @@ int main(int argc, char **argv)
     view->spanTable()->table()->sortByColumn(ui::SpanTableModel::SelfColumn, Qt::DescendingOrder);
     waitUntil([] { return false; }, 300);
     save("spans.png");
+    view->views()->setCurrentWidget(view->waterfall());
+    // The N+1 folded into one flagged row, selected.
+    for (const int row : view->waterfall()->visibleRows()) {
+        if (view->waterfall()->foldedRunAt(row) >= 0)
+            view->waterfall()->selectRow(row);
+    }
+    waitUntil([] { return false; }, 300);
+    save("folded-n-plus-one.png");
+    // The failed checkout across its four services as a flame graph.
+    view->open(traceId(sent->failedTraceId));
+    view->views()->setCurrentWidget(view->flameGraph());
+    waitUntil([&] {
+        return view->flameGraph()->graph() != nullptr
+            && storage::toHex(view->waterfall()->trace()->summary.traceId) == sent->failedTraceId;
+    });
+    waitUntil([] { return false; }, 300);
+    save("flame-graph.png");
     view->views()->setCurrentWidget(view->waterfall());
 
     view->open(traceId(sent->largeTraceId));
