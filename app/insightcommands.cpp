@@ -5,6 +5,7 @@
 #include "command.h"
 #include "options.h"
 
+#include <insightpreferences.h>
 #include <insights.h>
 #include <statistics.h>
 
@@ -12,6 +13,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSettings>
 
 namespace spanscope::app {
 
@@ -93,6 +95,9 @@ int runInsights(const QStringList &arguments)
     p.addOption({QStringLiteral("fail-on"),
                  QStringLiteral("Exit with status 3 when a finding of these kinds exists."),
                  QStringLiteral("kinds")});
+    p.addOption({QStringLiteral("include-ignored"),
+                 QStringLiteral("Also the problems ignored in the window (Edit > Insight "
+                                "Settings).")});
     p.addOption({QStringLiteral("limit"),
                  QStringLiteral("Read at most this many traces (default %1).").arg(DefaultTraces),
                  QStringLiteral("n"), QString::number(DefaultTraces)});
@@ -133,6 +138,11 @@ int runInsights(const QStringList &arguments)
             ids.push_back(summary.traceId);
     }
 
+    // The window's thresholds and ignored problems, so both judge alike.
+    const ui::InsightPreferences preferences = ui::InsightPreferences::load(QSettings());
+    const std::set<std::string> ignored = p.isSet(QStringLiteral("include-ignored"))
+        ? std::set<std::string>{}
+        : preferences.ignoredFingerprints();
     QJsonArray array;
     int findings = 0;
     bool gate = false;
@@ -143,7 +153,8 @@ int runInsights(const QStringList &arguments)
             return code;
         const storage::TraceData &trace = *loaded;
         const analysis::SpanTree tree(trace);
-        for (const analysis::Insight &insight : analysis::findInsights(trace, tree)) {
+        for (const analysis::Insight &insight :
+             analysis::findInsights(trace, tree, preferences.thresholds, ignored)) {
             if (!kinds.empty() && !kinds.contains(insight.kind))
                 continue;
             ++findings;

@@ -11,6 +11,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
+#include <QMenu>
 #include <QSettings>
 #include <QTableWidget>
 #include <QToolButton>
@@ -30,6 +31,7 @@ InsightsPane::InsightsPane(const QString &databasePath, QWidget *parent)
     , m_queries(new TraceQueryThread(databasePath, this))
     , m_summary(new QLabel(this))
     , m_table(new QTableWidget(0, ColumnCount, this))
+    , m_cache(std::make_shared<analysis::InsightCache>())
 {
     const QStringList seen = QSettings().value(SeenKey).toStringList();
     m_seen = QSet<QString>(seen.begin(), seen.end());
@@ -58,9 +60,36 @@ InsightsPane::InsightsPane(const QString &databasePath, QWidget *parent)
     connect(&m_settle, &QTimer::timeout, this, &InsightsPane::refresh);
     connect(refresh, &QToolButton::clicked, this, &InsightsPane::refresh);
     connect(m_table, &QTableWidget::cellActivated, this, [this](int row, int) {
-        const int group = m_table->item(row, KindColumn)->data(GroupRole).toInt();
-        emit openSpan(m_groups.at(group).exampleTrace, m_groups.at(group).exampleSpan);
+        if (const analysis::InsightGroup *group = groupAt(row))
+            emit openSpan(group->exampleTrace, group->exampleSpan);
     });
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_table, &QWidget::customContextMenuRequested, this, [this](const QPoint &at) {
+        const analysis::InsightGroup *group = groupAt(m_table->rowAt(at.y()));
+        QMenu menu;
+        menu.addAction(tr("&Open the Newest Trace"), this,
+                       [this, group] { emit openSpan(group->exampleTrace, group->exampleSpan); })
+            ->setEnabled(group);
+        menu.addAction(tr("&Ignore This Problem"), this,
+                       [this, group] { emit ignoreRequested(group->example); })
+            ->setEnabled(group);
+        menu.addSeparator();
+        menu.addAction(tr("Insight Se&ttings…"), this, &InsightsPane::settingsRequested);
+        menu.exec(m_table->viewport()->mapToGlobal(at));
+    });
+}
+
+const analysis::InsightGroup *InsightsPane::groupAt(int row) const
+{
+    const QTableWidgetItem *kind = row >= 0 ? m_table->item(row, KindColumn) : nullptr;
+    return kind ? &m_groups.at(kind->data(GroupRole).toInt()) : nullptr;
+}
+
+void InsightsPane::setInsightPreferences(const InsightPreferences &preferences)
+{
+    m_preferences = preferences;
+    if (isVisible())
+        refresh();
 }
 
 void InsightsPane::refreshSoon()
@@ -71,20 +100,28 @@ void InsightsPane::refreshSoon()
 
 void InsightsPane::refresh()
 {
-    if (m_reading)
-        return; // the answer on its way will do; new data asks again
+    if (m_reading) {
+        m_readAgain = true; // the answer on its way may be of old preferences
+        return;
+    }
     m_reading = true;
     m_queries->request<analysis::InsightOverview>(
         this,
-        [](storage::TraceStore &store) {
+        [cache = m_cache, preferences = m_preferences](storage::TraceStore &store) {
             storage::TraceFilter newest;
             newest.limit = TracesRead;
-            auto overview = analysis::insightsAcross(store, newest);
+            analysis::InsightReading reading;
+            reading.thresholds = preferences.thresholds;
+            reading.ignored = preferences.ignoredFingerprints();
+            reading.cache = cache.get();
+            auto overview = analysis::insightsAcross(store, newest, reading);
             return overview ? std::move(*overview) : analysis::InsightOverview{};
         },
         [this](analysis::InsightOverview overview) {
             m_reading = false;
             display(std::move(overview));
+            if (std::exchange(m_readAgain, false))
+                refresh();
         });
 }
 
@@ -160,6 +197,9 @@ void InsightsPane::display(analysis::InsightOverview overview)
               .arg(fresh);
     if (shown < static_cast<int>(m_groups.size()))
         text += tr(" The %1 with most to save are listed.").arg(QLocale().toString(shown));
+    if (overview.ignored > 0)
+        text += tr(" %1 ignored (Edit ▸ Insight Settings).")
+                    .arg(counted(overview.ignored, tr("finding"), tr("findings")));
     if (overview.skipped > 0)
         text += tr(" Not read: %1 of over 200 000 spans.")
                     .arg(counted(overview.skipped, tr("trace"), tr("traces")));

@@ -1,10 +1,14 @@
 #pragma once
 
+#include "insightpreferences.h"
+
 #include <insightgroups.h>
 
 #include <QSet>
 #include <QTimer>
 #include <QWidget>
+
+#include <memory>
 
 class QLabel;
 class QTableWidget;
@@ -43,9 +47,14 @@ public:
     // New data was stored: read again once it settles, if the pane is shown.
     void refreshSoon();
     void refresh();
+    // Thresholds and ignored problems for the reads from now on; reads again when shown.
+    void setInsightPreferences(const InsightPreferences &preferences);
 
 signals:
     void openSpan(const storage::TraceId &traceId, const storage::SpanId &spanId);
+    // From the row menu: Ignore This Problem, Insight Settings.
+    void ignoreRequested(const spanscope::analysis::Insight &insight);
+    void settingsRequested();
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -53,6 +62,7 @@ protected:
 
 private:
     void display(analysis::InsightOverview overview);
+    const analysis::InsightGroup *groupAt(int row) const;
 
     TraceQueryThread *m_queries;
     QLabel *m_summary;
@@ -61,6 +71,10 @@ private:
     std::vector<analysis::InsightGroup> m_groups;
     QSet<QString> m_seen; // fingerprints shown at the last look (kept in the settings)
     bool m_reading = false;
+    bool m_readAgain = false;
+    InsightPreferences m_preferences;
+    // Findings of the last read per trace; touched only on the query thread.
+    std::shared_ptr<analysis::InsightCache> m_cache;
 };
 
 } // namespace spanscope::ui

@@ -6,6 +6,7 @@
 #include "errortracewatcher.h"
 #include "filterbar.h"
 #include "flamegraphview.h"
+#include "insightsettingsdialog.h"
 #include "insightspane.h"
 #include "logfilereading.h"
 #include "loglistmodel.h"
@@ -130,6 +131,12 @@ MainWindow::MainWindow(Backend &backend, QWidget *parent)
     connect(&m_backend, &Backend::committed, m_logs->model(), &LogListModel::refresh);
     connect(&m_backend, &Backend::committed, m_insights, &InsightsPane::refreshSoon);
     connect(m_insights, &InsightsPane::openSpan, m_traceView, &TraceView::openSpan);
+    connect(m_insights, &InsightsPane::ignoreRequested, this, &MainWindow::ignoreInsight);
+    connect(m_traceView, &TraceView::ignoreInsightRequested, this, &MainWindow::ignoreInsight);
+    connect(m_insights, &InsightsPane::settingsRequested, this, &MainWindow::showInsightSettings);
+    connect(m_traceView, &TraceView::insightSettingsRequested, this,
+            &MainWindow::showInsightSettings);
+    applyInsightPreferences(InsightPreferences::load(QSettings()));
     connect(&m_backend, &Backend::committed, m_traceView, &TraceView::refresh);
     connect(&m_backend, &Backend::settingsChanged, m_statistics, &StatisticsReader::refresh);
     m_statistics->refresh();
@@ -251,6 +258,7 @@ void MainWindow::createMenus()
                                         &TraceView::copySpanAsOtlpJson);
     copySpan->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_C);
     edit->addSeparator();
+    edit->addAction(tr("&Insight Settings…"), this, &MainWindow::showInsightSettings);
     QAction *settings = edit->addAction(tr("Se&ttings…"), this, &MainWindow::showSettings);
     settings->setShortcut(QKeySequence::Preferences);
     if (settings->shortcut().isEmpty())
@@ -480,6 +488,42 @@ void MainWindow::dropEvent(QDropEvent *event)
     }
     importFiles(paths);
     event->acceptProposedAction();
+}
+
+InsightSettingsDialog *MainWindow::showInsightSettings()
+{
+    auto *dialog = new InsightSettingsDialog(m_insightPreferences, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        const InsightPreferences chosen = dialog->preferences();
+        if (chosen == m_insightPreferences)
+            return;
+        QSettings stored;
+        chosen.save(stored);
+        applyInsightPreferences(chosen);
+    });
+    dialog->open();
+    return dialog;
+}
+
+void MainWindow::applyInsightPreferences(const InsightPreferences &preferences)
+{
+    m_insightPreferences = preferences;
+    m_traceView->setInsightPreferences(preferences);
+    m_insights->setInsightPreferences(preferences);
+}
+
+void MainWindow::ignoreInsight(const analysis::Insight &insight)
+{
+    InsightPreferences preferences = m_insightPreferences;
+    preferences.ignore(insight);
+    QSettings stored;
+    preferences.save(stored);
+    applyInsightPreferences(preferences);
+    statusBar()->showMessage(tr("Ignoring %1. Edit ▸ Insight Settings brings it back.")
+                                 .arg(QFontMetrics(font()).elidedText(
+                                     InsightPreferences::describe(insight), Qt::ElideMiddle, 500)),
+                             8000);
 }
 
 SettingsDialog *MainWindow::showSettings()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "backend.h"
+#include "insightpreferences.h"
 #include "statuspanel.h"
 #include "theme.h"
 
@@ -18,6 +19,7 @@ namespace spanscope::ui {
 
 class BundleTransfer;
 class ErrorTraceWatcher;
+class InsightSettingsDialog;
 class LogFileReading;
 class SettingsDialog;
 class TrayIcon;
@@ -76,6 +78,12 @@ public:
     // Edit > Settings; the dialog applies what it can at once when accepted.
     SettingsDialog *showSettings();
     void applySettings(const AppSettings &settings);
+    // Edit ▸ Insight Settings: thresholds and ignored problems, applied when accepted.
+    InsightSettingsDialog *showInsightSettings();
+    void applyInsightPreferences(const InsightPreferences &preferences);
+    const InsightPreferences &insightPreferences() const { return m_insightPreferences; }
+    // Leaves a problem out of every Insights table from now on (and `spanscope insights`).
+    void ignoreInsight(const analysis::Insight &insight);
     // What the running receivers use, as settings.
     AppSettings runningSettings() const;
     ErrorTraceWatcher *errorTraceWatcher() const { return m_errorWatcher; }
@@ -125,6 +133,7 @@ private:
     BundleTransfer *m_bundles;
     TrayIcon *m_tray;
     ErrorTraceWatcher *m_errorWatcher;
+    InsightPreferences m_insightPreferences;
 };
 
 } // namespace spanscope::ui

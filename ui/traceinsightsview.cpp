@@ -8,6 +8,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
+#include <QMenu>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -41,6 +42,27 @@ TraceInsightsView::TraceInsightsView(QWidget *parent)
     m_empty->hide();
     m_more->hide();
     connect(m_table, &QTableWidget::cellActivated, this, [this](int row, int) { choose(row); });
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_table, &QWidget::customContextMenuRequested, this, [this](const QPoint &at) {
+        const analysis::Insight *insight = insightAt(m_table->rowAt(at.y()));
+        QMenu menu;
+        menu.addAction(tr("&Show the Spans"), this, [this, at] { choose(m_table->rowAt(at.y())); })
+            ->setEnabled(insight);
+        menu.addAction(tr("&Ignore This Problem"), this,
+                       [this, insight] { emit ignoreRequested(*insight); })
+            ->setEnabled(insight);
+        menu.addSeparator();
+        menu.addAction(tr("Insight Se&ttings…"), this, &TraceInsightsView::settingsRequested);
+        menu.exec(m_table->viewport()->mapToGlobal(at));
+    });
+}
+
+const analysis::Insight *TraceInsightsView::insightAt(int row) const
+{
+    const QTableWidgetItem *kind = row >= 0 ? m_table->item(row, KindColumn) : nullptr;
+    if (!m_analysis || !kind)
+        return nullptr;
+    return &m_analysis->insights.at(kind->data(Qt::UserRole + 1).toInt());
 }
 
 void TraceInsightsView::setAnalysis(std::shared_ptr<const TraceAnalysis> analysis)
@@ -100,11 +122,8 @@ void TraceInsightsView::setAnalysis(std::shared_ptr<const TraceAnalysis> analysi
 
 void TraceInsightsView::choose(int row)
 {
-    const QTableWidgetItem *kind = m_table->item(row, KindColumn);
-    if (!m_analysis || !kind)
-        return;
-    const int index = kind->data(Qt::UserRole + 1).toInt();
-    emit spansChosen(m_analysis->insights.at(index).spans);
+    if (const analysis::Insight *insight = insightAt(row))
+        emit spansChosen(insight->spans);
 }
 
 } // namespace spanscope::ui

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <insights.h>
+
 #include <QWidget>
 
 #include <memory>
@@ -26,12 +28,17 @@ public:
     // Null while the trace is being analysed.
     void setAnalysis(std::shared_ptr<const TraceAnalysis> analysis);
     QTableWidget *table() const { return m_table; }
+    const TraceAnalysis *analysis() const { return m_analysis.get(); }
 
 signals:
     void spansChosen(const std::vector<int> &spans); // indices into TraceData::spans
+    // From the row menu: Ignore This Problem, Insight Settings.
+    void ignoreRequested(const spanscope::analysis::Insight &insight);
+    void settingsRequested();
 
 private:
     void choose(int row);
+    const analysis::Insight *insightAt(int row) const;
 
     std::shared_ptr<const TraceAnalysis> m_analysis;
     QTableWidget *m_table;

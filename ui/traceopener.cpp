@@ -25,7 +25,8 @@ void TraceOpener::refresh(const storage::TraceId &traceId, std::int64_t knownSeq
     load(traceId, knownSeq);
 }
 
-TraceAnalysis TraceAnalysis::of(std::shared_ptr<const storage::TraceData> analysed)
+TraceAnalysis TraceAnalysis::of(std::shared_ptr<const storage::TraceData> analysed,
+                                const InsightPreferences &preferences)
 {
     const storage::TraceData &trace = *analysed;
     const analysis::SpanTree tree(trace);
@@ -39,9 +40,15 @@ TraceAnalysis TraceAnalysis::of(std::shared_ptr<const storage::TraceData> analys
           analysis::Grouping::Service})
         out.statistics[static_cast<int>(grouping)]
             = analysis::traceStatistics(trace, tree, grouping);
-    out.insights = analysis::findInsights(trace, tree);
+    out.insights = analysis::findInsights(trace, tree, preferences.thresholds,
+                                          preferences.ignoredFingerprints());
     out.flame = analysis::FlameGraph::build(trace, tree);
     return out;
+}
+
+void TraceOpener::setInsightPreferences(const InsightPreferences &preferences)
+{
+    m_preferences = preferences;
 }
 
 void TraceOpener::load(const storage::TraceId &traceId, std::optional<std::int64_t> knownSeq)
@@ -49,7 +56,8 @@ void TraceOpener::load(const storage::TraceId &traceId, std::optional<std::int64
     // A refresh does not make an open stale, but an open makes everything before it stale.
     const quint64 generation = knownSeq ? m_generation : ++m_generation;
     QPointer<TraceOpener> self(this);
-    m_queries->run([self, generation, traceId, knownSeq](storage::TraceStore &store) {
+    m_queries->run([self, generation, traceId, knownSeq,
+                    preferences = m_preferences](storage::TraceStore &store) {
         if (knownSeq) {
             storage::TraceFilter changed;
             changed.traceId = traceId;
@@ -93,7 +101,8 @@ void TraceOpener::load(const storage::TraceId &traceId, std::optional<std::int64
             Qt::QueuedConnection);
         if (!opened.trace)
             return;
-        auto analysis = std::make_shared<const TraceAnalysis>(TraceAnalysis::of(opened.trace));
+        auto analysis
+            = std::make_shared<const TraceAnalysis>(TraceAnalysis::of(opened.trace, preferences));
         QMetaObject::invokeMethod(
             self.data(),
             [self, generation, analysis] {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "insightpreferences.h"
 #include "logrowsmodel.h"
 #include "waterfalllayout.h"
 
@@ -25,7 +26,8 @@ struct TraceAnalysis
     std::vector<std::int64_t> selfNs; // per span (TraceData::spans order)
     std::shared_ptr<const storage::TraceData> trace; // what was analysed
 
-    static TraceAnalysis of(std::shared_ptr<const storage::TraceData> trace);
+    static TraceAnalysis of(std::shared_ptr<const storage::TraceData> trace,
+                            const InsightPreferences &preferences = {});
 };
 
 // A trace as the trace view shows it: its spans, their layout and its log records in time order.
@@ -55,6 +57,8 @@ public:
     // Loads the trace again only when a commit changed it after `knownSeq` (a trace still
     // arriving); the answer is `refreshed`, or nothing when it did not change.
     void refresh(const storage::TraceId &traceId, std::int64_t knownSeq);
+    // What the next analyses use; the trace open now is analysed again by reloading it.
+    void setInsightPreferences(const InsightPreferences &preferences);
 
 signals:
     void opened(const spanscope::ui::OpenedTrace &trace);
@@ -68,6 +72,7 @@ private:
 
     TraceQueryThread *m_queries;
     quint64 m_generation = 0;
+    InsightPreferences m_preferences;
 };
 
 } // namespace spanscope::ui

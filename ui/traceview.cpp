@@ -159,6 +159,10 @@ TraceView::TraceView(const QString &databasePath, QWidget *parent)
                 }
                 m_insights->setAnalysis(std::move(analysis));
             });
+    connect(m_insights, &TraceInsightsView::ignoreRequested, this,
+            &TraceView::ignoreInsightRequested);
+    connect(m_insights, &TraceInsightsView::settingsRequested, this,
+            &TraceView::insightSettingsRequested);
     connect(m_opener, &TraceOpener::failed, this, [this](const QString &text) {
         m_fromHistory = false;
         emit message(text, 5000);
@@ -224,6 +228,13 @@ void TraceView::showSpans(const std::vector<int> &spans)
     m_waterfall->setFocus();
     m_matchLabel->setText(
         tr("%1 shown").arg(counted(qint64(rows.size()), tr("span"), tr("spans"))));
+}
+
+void TraceView::setInsightPreferences(const InsightPreferences &preferences)
+{
+    m_opener->setInsightPreferences(preferences);
+    if (const auto &trace = m_waterfall->trace())
+        m_opener->refresh(trace->summary.traceId, -1); // reloaded, so analysed again
 }
 
 void TraceView::refresh()

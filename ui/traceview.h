@@ -1,5 +1,6 @@
 #pragma once
 
+#include "insightpreferences.h"
 #include "navigationhistory.h"
 
 #include <tracestore.h>
@@ -52,6 +53,8 @@ public:
     // Reloads the open trace in place if a commit changed it since it was read.
     void refresh();
     std::optional<storage::TraceId> traceId() const;
+    // Thresholds and ignored problems for the analyses; the open trace is analysed again.
+    void setInsightPreferences(const InsightPreferences &preferences);
 
     void focusFind();
     void findNext();
@@ -85,6 +88,9 @@ signals:
     void openFrame(const QString &file, int line);
     void traceOpened(const QString &title);
     void historyChanged(); // Back or Forward became possible or impossible
+    // The Insights tab's row menu: Ignore This Problem, Insight Settings.
+    void ignoreInsightRequested(const spanscope::analysis::Insight &insight);
+    void insightSettingsRequested();
 
 private:
     void show(const OpenedTrace &opened, bool refreshed);

@@ -37,6 +37,8 @@ struct InsightThresholds
     std::int64_t sequentialSavingNs = 100'000'000; // what running them side by side would save
     int repeatedIdentical = 2; // the same call with the same parameters
     std::int64_t slowQueryNs = 100'000'000;
+
+    bool operator==(const InsightThresholds &) const = default;
 };
 
 struct Insight

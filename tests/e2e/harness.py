@@ -10,6 +10,10 @@ import unittest
 
 SPANSCOPE = os.environ.get("SPANSCOPE_BIN", "spanscope")
 HERE = os.path.dirname(os.path.abspath(__file__))
+# The settings of whoever runs the tests (thresholds, ignored insights) must not change what
+# they see: every spanscope started here reads an empty configuration of its own.
+_CONFIG = tempfile.TemporaryDirectory(prefix="spanscope-e2e-config-")
+os.environ["XDG_CONFIG_HOME"] = _CONFIG.name
 
 
 def run_cli(db, *args, check=True):

@@ -2,6 +2,7 @@
 instrumentations (shop_app.py) sends its traces to `spanscope serve`, and `spanscope insights`
 finds exactly the patterns each route plants, with the right counts, and nothing in a clean
 request."""
+import json
 import os
 import shutil
 import subprocess
@@ -12,7 +13,7 @@ import unittest
 
 import redis
 
-from harness import E2ETestCase, SpanscopeServer, cli_json, run_cli, run_client
+from harness import SPANSCOPE, E2ETestCase, SpanscopeServer, cli_json, run_cli, run_client
 
 
 class RedisServer:
@@ -111,6 +112,30 @@ class InsightsOfARealShop(E2ETestCase):
         result = run_cli(self.server.db, "insights", self.shop["traces"]["health"], "--fail-on",
                          "n_plus_one_db,n_plus_one_http", check=False)
         self.assertEqual(result.returncode, 0, result.stderr)
+
+    def test_the_windows_thresholds_and_ignored_problems_apply(self):
+        orders = self.only_finding("orders")
+        config = tempfile.TemporaryDirectory(prefix="spanscope-config-")
+        self.addCleanup(config.cleanup)
+        os.makedirs(os.path.join(config.name, "Spanscope"))
+        with open(os.path.join(config.name, "Spanscope", "spanscope.conf"), "w") as f:
+            # As Edit > Insight Settings saves them.
+            f.write("[insights]\n"
+                    "slowQueryNs=10000000000\n"
+                    f"ignored\\{orders['fingerprint']}=N+1 queries: SELECT items\n")
+        env = {**os.environ, "XDG_CONFIG_HOME": config.name}
+
+        def insights(route, *extra):
+            result = subprocess.run([SPANSCOPE, "insights", self.shop["traces"][route], "--json", "--db",
+                                     self.server.db, *extra], capture_output=True, text=True, env=env,
+                                    timeout=60, check=True)
+            return json.loads(result.stdout)
+
+        self.assertEqual(insights("orders"), [])
+        self.assertEqual(insights("report"), [])  # 10 s is no slow query's threshold
+        self.assertEqual([f["fingerprint"] for f in insights("orders", "--include-ignored")],
+                         [orders["fingerprint"]])
+        self.assertEqual(len(insights("stock")), 1)  # the rest as before
 
     def test_fail_on_gates_a_run_with_an_n_plus_one(self):
         result = run_cli(self.server.db, "insights", "--fail-on", "n_plus_one_db", check=False)

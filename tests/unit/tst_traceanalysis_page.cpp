@@ -5,6 +5,9 @@
 #include "windowfixture.h"
 
 #include <flamegraphview.h>
+#include <insightgroups.h>
+#include <insightpreferences.h>
+#include <insightsettingsdialog.h>
 #include <insightspane.h>
 #include <sortkeyitem.h>
 #include <spantablemodel.h>
@@ -12,6 +15,7 @@
 #include <traceopener.h>
 #include <tracespantable.h>
 #include <tracestatisticsview.h>
+#include <tracestore.h>
 #include <traceview.h>
 #include <waterfallview.h>
 
@@ -19,6 +23,9 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSettings>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
@@ -288,6 +295,91 @@ private slots:
         QVERIFY(
             !table->item(0, ui::InsightsPane::KindColumn)->text().contains(QStringLiteral("new")));
         window()->tabs()->setCurrentIndex(0);
+    }
+
+    // The findings across traces are kept per trace: a second read runs no detector, new
+    // thresholds run them all again, and ignored fingerprints are left out and counted.
+    void insightsAcrossAreCached()
+    {
+        auto store
+            = storage::TraceStore::open(m_fixture.backend().addresses().database.toStdString());
+        QVERIFY(store);
+        analysis::InsightCache cache;
+        analysis::InsightReading reading;
+        reading.cache = &cache;
+        storage::TraceFilter newest;
+        newest.limit = 200;
+        const auto first = analysis::insightsAcross(**store, newest, reading);
+        QVERIFY(first);
+        QCOMPARE(first->traces, demo().traces);
+        QCOMPARE(cache.hits(), 0);
+        QCOMPARE(first->groups.size(), std::size_t(2));
+        const auto again = analysis::insightsAcross(**store, newest, reading);
+        QCOMPARE(cache.hits(), demo().traces);
+        QCOMPARE(again->groups.size(), std::size_t(2));
+
+        reading.ignored.insert(first->groups.front().example.fingerprint);
+        const auto ignoring = analysis::insightsAcross(**store, newest, reading);
+        QCOMPARE(cache.hits(), demo().traces);
+        QCOMPARE(ignoring->groups.size(), std::size_t(1));
+        QCOMPARE(ignoring->ignored, 1);
+
+        reading.thresholds.sequentialSavingNs = 10'000'000'000; // nothing saves ten seconds
+        reading.ignored.clear();
+        const auto stricter = analysis::insightsAcross(**store, newest, reading);
+        QCOMPARE(cache.hits(), 0);
+        QCOMPARE(stricter->groups.size(), std::size_t(1));
+        QCOMPARE(stricter->groups.front().example.kind, analysis::InsightKind::NPlusOneDb);
+    }
+
+    // Ignoring the N+1 (a finding's row menu) leaves it out of the trace's Insights, the
+    // waterfall's marks and the Insights tab, and is kept in the settings; stopping brings it
+    // back. Runs last: it changes what the window finds.
+    void ignoringAProblemHidesItEverywhere()
+    {
+        openFromList(demo().historyTraceId);
+        QTabWidget *views = traceView()->views();
+        QTRY_COMPARE(views->tabText(2).remove(QLatin1Char('&')), QStringLiteral("Insights (2)"));
+        const auto &found = traceView()->insights()->analysis()->insights;
+        const auto nPlusOne = std::find_if(found.begin(), found.end(), [](const auto &insight) {
+            return insight.kind == analysis::InsightKind::NPlusOneDb;
+        });
+        QVERIFY(nPlusOne != found.end());
+        const analysis::Insight ignored = *nPlusOne;
+        window()->ignoreInsight(ignored);
+        QTRY_COMPARE(views->tabText(2).remove(QLatin1Char('&')), QStringLiteral("Insights (1)"));
+        QCOMPARE(traceView()->insights()->table()->rowCount(), 1);
+        QCOMPARE(
+            traceView()->insights()->table()->item(0, ui::TraceInsightsView::KindColumn)->text(),
+            QStringLiteral("Sequential calls"));
+        for (const int row : waterfall()->visibleRows()) {
+            const int insight = waterfall()->insightAt(row);
+            QVERIFY(insight < 0
+                    || traceView()->insights()->analysis()->insights[insight].kind
+                        != analysis::InsightKind::NPlusOneDb);
+        }
+        const ui::InsightPreferences stored = ui::InsightPreferences::load(QSettings());
+        QCOMPARE(stored.ignored.size(), std::size_t(1));
+        QVERIFY(stored.ignored.contains(ignored.fingerprint));
+        QVERIFY(stored.ignored.at(ignored.fingerprint)
+                    .startsWith(QStringLiteral("N+1 queries: SELECT")));
+
+        ui::InsightsPane *pane = window()->insightsPane();
+        window()->tabs()->setCurrentWidget(pane);
+        QTRY_COMPARE(pane->table()->rowCount(), 1);
+        QTRY_VERIFY(pane->summary()->text().contains(QStringLiteral("1 finding ignored")));
+
+        // Edit > Insight Settings: Stop Ignoring, OK.
+        ui::InsightSettingsDialog *dialog = window()->showInsightSettings();
+        QCOMPARE(dialog->ignoredList()->count(), 1);
+        dialog->ignoredList()->item(0)->setSelected(true);
+        QTest::mouseClick(dialog->findChild<QPushButton *>(), Qt::LeftButton); // Stop Ignoring
+        QCOMPARE(dialog->ignoredList()->count(), 0);
+        dialog->accept();
+        QTRY_COMPARE(pane->table()->rowCount(), 2);
+        QVERIFY(ui::InsightPreferences::load(QSettings()).ignored.empty());
+        window()->tabs()->setCurrentIndex(0);
+        QTRY_COMPARE(views->tabText(2).remove(QLatin1Char('&')), QStringLiteral("Insights (2)"));
     }
 };
 

@@ -4,11 +4,15 @@
 //
 //   spanscope_screenshots OUTPUT_DIR      (QT_QPA_PLATFORM=offscreen works)
 
+#include <QTableView>
 #include <QTableWidget>
 #include <bundletransfer.h>
 #include <demotraffic.h>
 #include <exportpreviewdialog.h>
+#include <flamegraphview.h>
 #include <ingestserver.h>
+#include <insightsettingsdialog.h>
+#include <insightspane.h>
 #include <loglistmodel.h>
 #include <logspane.h>
 #include <mainwindow.h>
@@ -17,14 +21,12 @@
 #include <settingsdialog.h>
 #include <shortcutoverlay.h>
 #include <spandetailsview.h>
-#include <flamegraphview.h>
-#include <insightspane.h>
 #include <spantablemodel.h>
 #include <traceinsightsview.h>
-#include <tracespantable.h>
-#include <QTableView>
 #include <tracelistmodel.h>
 #include <tracelogsview.h>
+#include <traceopener.h>
+#include <tracespantable.h>
 #include <tracestatisticsview.h>
 #include <traceview.h>
 #include <waterfallview.h>
@@ -183,6 +185,7 @@ int main(int argc, char **argv)
     view->insights()->table()->selectRow(0);
     waitUntil([] { return false; }, 300);
     save("insights.png");
+    const std::vector<analysis::Insight> historyInsights = view->insights()->analysis()->insights;
     view->views()->setCurrentWidget(view->statistics());
     waitUntil([] { return false; }, 300);
     save("statistics.png");
@@ -279,6 +282,16 @@ int main(int argc, char **argv)
     waitUntil([] { return false; }, 300);
     keep(preview->grab().toImage(), "export-preview.png");
     preview->reject();
+
+    // Insight Settings with one problem ignored (its own preferences: the window's stay).
+    ui::InsightPreferences tuned;
+    tuned.thresholds.slowQueryNs = 250'000'000;
+    tuned.ignore(historyInsights.front());
+    ui::InsightSettingsDialog tuning(tuned, &window);
+    tuning.show();
+    waitUntil([] { return false; }, 300);
+    keep(tuning.grab().toImage(), "insight-settings.png");
+    tuning.reject();
 
     window.shortcutOverlay()->showOver();
     waitUntil([] { return false; }, 300);
