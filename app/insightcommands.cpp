@@ -7,6 +7,7 @@
 
 #include <insightpreferences.h>
 #include <insights.h>
+#include <propagation.h>
 #include <statistics.h>
 
 #include <QDateTime>
@@ -43,14 +44,23 @@ bool kindsFrom(const QStringList &values, std::set<analysis::InsightKind> &out, 
     return true;
 }
 
-QJsonObject insightJson(const storage::TraceData &trace, const analysis::Insight &insight)
+// A finding with the ids of its spans, kept after its trace is let go.
+struct Finding
 {
+    storage::TraceId traceId{};
+    analysis::Insight insight;
+    std::vector<storage::SpanId> spanIds;
+};
+
+QJsonObject insightJson(const Finding &finding)
+{
+    const analysis::Insight &insight = finding.insight;
     QJsonArray spanIds;
-    for (const int span : insight.spans)
-        spanIds.append(fromStd(storage::toHex(trace.spans[span].span.spanId)));
+    for (const storage::SpanId &span : finding.spanIds)
+        spanIds.append(fromStd(storage::toHex(span)));
     return QJsonObject{
         {QStringLiteral("kind"), fromStd(std::string(analysis::kindName(insight.kind)))},
-        {QStringLiteral("traceId"), fromStd(storage::toHex(trace.summary.traceId))},
+        {QStringLiteral("traceId"), fromStd(storage::toHex(finding.traceId))},
         {QStringLiteral("fingerprint"), fromStd(insight.fingerprint)},
         {QStringLiteral("pattern"), fromStd(insight.pattern)},
         {QStringLiteral("parentOperation"), fromStd(insight.parentOperation)},
@@ -143,9 +153,10 @@ int runInsights(const QStringList &arguments)
     const std::set<std::string> ignored = p.isSet(QStringLiteral("include-ignored"))
         ? std::set<std::string>{}
         : preferences.ignoredFingerprints();
-    QJsonArray array;
-    int findings = 0;
-    bool gate = false;
+    // Each trace's findings, and the ends of calls it does not join itself: matched across the
+    // traces read, they show where a traceparent was lost between two services.
+    std::vector<std::vector<Finding>> perTrace;
+    std::vector<analysis::TraceEnds> ends;
     for (const storage::TraceId &id : ids) {
         int code = 0;
         const auto loaded = loadTrace(*command.store, id, code);
@@ -153,17 +164,39 @@ int runInsights(const QStringList &arguments)
             return code;
         const storage::TraceData &trace = *loaded;
         const analysis::SpanTree tree(trace);
-        for (const analysis::Insight &insight :
+        std::vector<Finding> &found = perTrace.emplace_back();
+        for (analysis::Insight &insight :
              analysis::findInsights(trace, tree, preferences.thresholds, ignored)) {
+            Finding &finding = found.emplace_back(Finding{id, std::move(insight), {}});
+            for (const int span : finding.insight.spans)
+                finding.spanIds.push_back(trace.spans[span].span.spanId);
+        }
+        ends.push_back({id, analysis::looseEnds(trace, tree)});
+    }
+    const auto lost = analysis::lostPropagation(ends);
+    for (std::size_t t = 0; t < lost.size(); ++t) {
+        for (const analysis::Insight &insight : lost[t]) {
+            if (!ignored.contains(insight.fingerprint))
+                perTrace[t].push_back(
+                    {ends[t].traceId, insight, {ends[t].find(insight.spans.front())->spanId}});
+        }
+    }
+
+    QJsonArray array;
+    int findings = 0;
+    bool gate = false;
+    for (const std::vector<Finding> &found : perTrace) {
+        for (const Finding &finding : found) {
+            const analysis::Insight &insight = finding.insight;
             if (!kinds.empty() && !kinds.contains(insight.kind))
                 continue;
             ++findings;
             gate = gate || failOn.contains(insight.kind);
             if (command.json()) {
-                array.append(insightJson(trace, insight));
+                array.append(insightJson(finding));
                 continue;
             }
-            out() << fromStd(storage::toHex(id)) << "  "
+            out() << fromStd(storage::toHex(finding.traceId)) << "  "
                   << fromStd(std::string(analysis::kindName(insight.kind))) << "  ×"
                   << insight.count << "  " << fromStd(storage::formatDuration(insight.totalNs));
             if (insight.savableNs > 0)

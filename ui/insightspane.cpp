@@ -173,7 +173,10 @@ void InsightsPane::display(analysis::InsightOverview overview)
         m_table->setItem(row, TracesColumn,
                          new SortKeyItem(locale.toString(group.traces), group.traces));
         m_table->setItem(row, TimeColumn, duration(group.totalNs));
-        m_table->setItem(row, SavableColumn, duration(group.savableNs));
+        m_table->setItem(row, SavableColumn,
+                         group.savableNs > 0
+                             ? duration(group.savableNs)
+                             : new SortKeyItem(QStringLiteral("—"), qint64(0))); // as a trace's tab
         m_table->setItem(row, LastSeenColumn,
                          new SortKeyItem(locale.toString(seen.time(), QStringLiteral("HH:mm:ss")),
                                          qint64(group.lastSeenNs)));

@@ -2,6 +2,8 @@
 
 #include "tracequerythread.h"
 
+#include <propagation.h>
+
 #include <QPointer>
 
 namespace spanscope::ui {
@@ -26,7 +28,8 @@ void TraceOpener::refresh(const storage::TraceId &traceId, std::int64_t knownSeq
 }
 
 TraceAnalysis TraceAnalysis::of(std::shared_ptr<const storage::TraceData> analysed,
-                                const InsightPreferences &preferences)
+                                const InsightPreferences &preferences,
+                                storage::TraceStore *neighbours)
 {
     const storage::TraceData &trace = *analysed;
     const analysis::SpanTree tree(trace);
@@ -40,8 +43,17 @@ TraceAnalysis TraceAnalysis::of(std::shared_ptr<const storage::TraceData> analys
           analysis::Grouping::Service})
         out.statistics[static_cast<int>(grouping)]
             = analysis::traceStatistics(trace, tree, grouping);
-    out.insights = analysis::findInsights(trace, tree, preferences.thresholds,
-                                          preferences.ignoredFingerprints());
+    const std::set<std::string> ignored = preferences.ignoredFingerprints();
+    out.insights = analysis::findInsights(trace, tree, preferences.thresholds, ignored);
+    if (neighbours) {
+        // Unreadable neighbours leave this one finding out, not the analysis.
+        if (auto lost = analysis::lostPropagationInto(*neighbours, trace, tree)) {
+            for (analysis::Insight &insight : *lost) {
+                if (!ignored.contains(insight.fingerprint))
+                    out.insights.push_back(std::move(insight));
+            }
+        }
+    }
     out.flame = analysis::FlameGraph::build(trace, tree);
     return out;
 }
@@ -101,8 +113,8 @@ void TraceOpener::load(const storage::TraceId &traceId, std::optional<std::int64
             Qt::QueuedConnection);
         if (!opened.trace)
             return;
-        auto analysis
-            = std::make_shared<const TraceAnalysis>(TraceAnalysis::of(opened.trace, preferences));
+        auto analysis = std::make_shared<const TraceAnalysis>(
+            TraceAnalysis::of(opened.trace, preferences, &store));
         QMetaObject::invokeMethod(
             self.data(),
             [self, generation, analysis] {

@@ -26,8 +26,11 @@ struct TraceAnalysis
     std::vector<std::int64_t> selfNs; // per span (TraceData::spans order)
     std::shared_ptr<const storage::TraceData> trace; // what was analysed
 
+    // With `neighbours`, the traces started just before are read to tell whether a server of
+    // this trace lost its caller's traceparent.
     static TraceAnalysis of(std::shared_ptr<const storage::TraceData> trace,
-                            const InsightPreferences &preferences = {});
+                            const InsightPreferences &preferences = {},
+                            storage::TraceStore *neighbours = nullptr);
 };
 
 // A trace as the trace view shows it: its spans, their layout and its log records in time order.

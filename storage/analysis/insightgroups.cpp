@@ -55,7 +55,12 @@ storage::Result<InsightOverview> insightsAcross(storage::TraceStore &store,
     InsightCache &cache = reading.cache ? *reading.cache : scratch;
     cache.begin(reading.thresholds);
     InsightOverview out;
-    std::map<std::string, InsightGroup> groups;
+    struct Read
+    {
+        const storage::TraceSummary *summary;
+        InsightCache::Entry entry;
+    };
+    std::vector<Read> read;
     for (const storage::TraceSummary &summary : *summaries) {
         if (summary.spanCount > reading.maxSpans) {
             ++out.skipped;
@@ -77,9 +82,30 @@ storage::Result<InsightOverview> insightsAcross(storage::TraceStore &store,
             entry.findings = findInsights(trace, tree, reading.thresholds);
             for (const Insight &insight : entry.findings)
                 entry.firstSpans.push_back(trace.spans[insight.spans.front()].span.spanId);
+            entry.ends = looseEnds(trace, tree);
             cache.put(summary.traceId, entry);
         }
-        ++out.traces;
+        read.push_back({&summary, std::move(entry)});
+    }
+    cache.finish();
+    out.traces = static_cast<int>(read.size());
+
+    // Calls whose traceparent was lost join a server in one trace to a call in another.
+    std::vector<TraceEnds> ends;
+    for (const Read &one : read)
+        ends.push_back({one.summary->traceId, one.entry.ends});
+    const auto lost = lostPropagation(ends);
+    for (std::size_t t = 0; t < lost.size(); ++t) {
+        for (const Insight &insight : lost[t]) {
+            read[t].entry.findings.push_back(insight);
+            read[t].entry.firstSpans.push_back(ends[t].find(insight.spans.front())->spanId);
+        }
+    }
+
+    std::map<std::string, InsightGroup> groups;
+    for (Read &one : read) {
+        const storage::TraceSummary &summary = *one.summary;
+        InsightCache::Entry &entry = one.entry;
         std::map<std::string, bool> seenHere;
         for (std::size_t i = 0; i < entry.findings.size(); ++i) {
             Insight &insight = entry.findings[i];
@@ -106,7 +132,6 @@ storage::Result<InsightOverview> insightsAcross(storage::TraceStore &store,
                 group.example = std::move(insight);
         }
     }
-    cache.finish();
     for (auto &[fingerprint, group] : groups)
         out.groups.push_back(std::move(group));
     std::stable_sort(out.groups.begin(), out.groups.end(),

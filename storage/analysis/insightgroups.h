@@ -1,6 +1,7 @@
 #pragma once
 
 #include "insights.h"
+#include "propagation.h"
 
 #include <tracestore.h>
 
@@ -33,6 +34,7 @@ public:
         std::int64_t spanCount = 0;
         std::vector<Insight> findings;
         std::vector<storage::SpanId> firstSpans; // per finding, its first span
+        std::vector<LooseEnd> ends; // to match calls whose traceparent was lost
     };
     // The entry for a trace as `summary` describes it, or null when it must be read again.
     const Entry *find(const storage::TraceSummary &summary,
@@ -51,9 +53,9 @@ private:
     int m_hits = 0;
 };
 
-// Runs the detectors on the traces `filter` finds (newest first), grouping findings by
-// fingerprint; most time to save first. Traces larger than `maxSpans` are skipped (counted in
-// `skipped`), so one huge trace cannot stall the overview.
+// Runs the detectors on the traces `filter` finds (newest first), and matches their loose ends
+// (lostPropagation), grouping findings by fingerprint; most time to save first. Traces larger than
+// `maxSpans` are skipped (counted in `skipped`), so one huge trace cannot stall the overview.
 struct InsightOverview
 {
     std::vector<InsightGroup> groups;

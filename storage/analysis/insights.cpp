@@ -170,8 +170,7 @@ private:
         insight.count = static_cast<int>(spans.size());
         insight.totalNs = total(spans);
         insight.spans = std::move(spans);
-        insight.fingerprint = hexHash(std::string(kindName(kind)) + '\x1f' + insight.pattern
-                                      + '\x1f' + insight.parentOperation);
+        insight.fingerprint = fingerprintOf(kind, insight.pattern, insight.parentOperation);
         m_found.push_back(std::move(insight));
         return m_found.back();
     }
@@ -374,6 +373,23 @@ bool kindFromName(std::string_view name, InsightKind &out)
         }
     }
     return false;
+}
+
+bool callsAService(const storage::Span &span)
+{
+    const Call::Class type = describe(span).type;
+    return type == Call::Class::Http || type == Call::Class::Rpc;
+}
+
+std::string fingerprintOf(InsightKind kind, std::string_view pattern,
+                          std::string_view parentOperation)
+{
+    std::string text(kindName(kind));
+    text += '\x1f';
+    text += pattern;
+    text += '\x1f';
+    text += parentOperation;
+    return hexHash(text);
 }
 
 std::string callPattern(const storage::Span &span)

@@ -59,6 +59,11 @@ struct Insight
 // statement, the route or URL template, the RPC method or the cache command; the span's name
 // when it calls nothing they know.
 std::string callPattern(const storage::Span &span);
+// Whether a span calls another service over HTTP or RPC (not a database, cache or queue).
+bool callsAService(const storage::Span &span);
+// The fingerprint of a finding: the same problem has the same one in every trace.
+std::string fingerprintOf(InsightKind kind, std::string_view pattern,
+                          std::string_view parentOperation);
 
 // The findings of every detector on one trace, most time to save first; fingerprints in
 // `ignored` are left out.

@@ -6,6 +6,8 @@ Each route plants one pattern the insight detectors must find, and /health plant
   /orders/1/stock   asks the inventory service about each item, one GET per item (N+1 HTTP)
   /prices           reads each item's price from Redis, one GET per item (N+1 cache)
   /checkout         awaits reserve, charge and notify one after another (sequential calls)
+  /restock          calls the inventory through a hand-made client span, forgetting to inject
+                    traceparent (broken propagation: the inventory's span starts a trace of its own)
   /report           runs one slow query
   /health           one query and one Redis call: nothing to find
 
@@ -169,6 +171,16 @@ def shop_app(engine, cache, inventory):
                 (await client.post("/" + step)).raise_for_status()
         return {"trace": current_trace_id()}
 
+    @app.post("/restock")
+    def restock():
+        url = f"{inventory}/stock/999"
+        tracer = trace.get_tracer("shop.restock")
+        with tracer.start_as_current_span("GET", kind=trace.SpanKind.CLIENT,
+                                          attributes={"http.request.method": "GET", "url.full": url}):
+            with urllib.request.urlopen(url, timeout=30) as response:  # no inject(): no traceparent
+                response.read()
+        return {"trace": current_trace_id()}
+
     @app.get("/report")
     def report():
         slow = text("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 2000000) "
@@ -209,7 +221,8 @@ def run_shop(endpoint, redis_socket):
         traces = {}
         for name, method, path in [("orders", "GET", "/orders"), ("stock", "GET", "/orders/1/stock"),
                                    ("prices", "GET", "/prices"), ("checkout", "POST", "/checkout"),
-                                   ("report", "GET", "/report"), ("health", "GET", "/health")]:
+                                   ("restock", "POST", "/restock"), ("report", "GET", "/report"),
+                                   ("health", "GET", "/health")]:
             # urllib is not instrumented: each request starts a trace of its own in the shop.
             request = urllib.request.Request(base + path, method=method)
             with urllib.request.urlopen(request, timeout=30) as response:

@@ -102,6 +102,19 @@ class InsightsOfARealShop(E2ETestCase):
             self.assertIn("/" + step, finding["pattern"])
         self.assertGreaterEqual(int(finding["savableNs"]), 100_000_000)
 
+    def test_a_call_without_traceparent_is_broken_propagation(self):
+        self.assertEqual(self.findings("restock"), [])  # the caller's trace looks whole
+        lost = cli_json(self.server.db, "insights", "--kind", "broken_propagation")
+        self.assertEqual(len(lost), 1, lost)
+        finding = lost[0]
+        self.assertNotEqual(finding["traceId"], self.shop["traces"]["restock"])  # the server's own trace
+        self.assertEqual(finding["pattern"], "traceparent lost: shop → inventory")
+        self.assertEqual(finding["parentOperation"], "shop: GET")
+        self.assertIn(self.shop["traces"]["restock"], finding["message"])
+        server = self.server.trace(finding["traceId"])
+        names = [span["name"] for rs in server["resourceSpans"] for ss in rs["scopeSpans"] for span in ss["spans"]]
+        self.assertIn("GET /stock/{sku}", names)
+
     def test_a_slow_query(self):
         finding = self.only_finding("report")
         self.assertEqual(finding["kind"], "slow_query")

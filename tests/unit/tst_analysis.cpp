@@ -2,6 +2,7 @@
 // insight detector just below and at its thresholds.
 
 #include <insights.h>
+#include <propagation.h>
 #include <spantree.h>
 #include <statement.h>
 #include <statistics.h>
@@ -20,7 +21,8 @@ constexpr std::int64_t Ms = 1'000'000;
 class TraceBuilder
 {
 public:
-    TraceBuilder()
+    explicit TraceBuilder(std::uint8_t traceByte = 1)
+        : m_traceByte(traceByte)
     {
         m_trace.resources.resize(2);
         m_trace.resources[0].attributes = {{"service.name", {std::string("shop")}}};
@@ -35,7 +37,7 @@ public:
         storage::StoredSpan stored;
         storage::Span &span = stored.span;
         const int index = static_cast<int>(m_trace.spans.size());
-        span.traceId[0] = 1;
+        span.traceId[0] = m_traceByte;
         span.spanId[6] = static_cast<std::uint8_t>((index + 1) >> 8);
         span.spanId[7] = static_cast<std::uint8_t>(index + 1);
         if (parent >= 0)
@@ -80,6 +82,7 @@ public:
 
 private:
     static constexpr std::uint64_t Base = 1'700'000'000'000'000'000ull;
+    std::uint8_t m_traceByte;
     storage::TraceData m_trace;
 };
 
@@ -90,6 +93,18 @@ std::vector<Insight> insightsOf(TraceBuilder &builder, InsightKind kind)
     std::vector<Insight> found = findInsights(trace, tree);
     std::erase_if(found, [kind](const Insight &insight) { return insight.kind != kind; });
     return found;
+}
+
+// Each trace's loose ends, matched across them; the findings per trace.
+std::vector<std::vector<Insight>> lostAcross(std::vector<TraceBuilder *> builders)
+{
+    std::vector<analysis::TraceEnds> ends;
+    for (TraceBuilder *builder : builders) {
+        const storage::TraceData &trace = builder->trace();
+        const SpanTree tree(trace);
+        ends.push_back({trace.spans.front().span.traceId, analysis::looseEnds(trace, tree)});
+    }
+    return analysis::lostPropagation(ends);
 }
 
 } // namespace
@@ -385,6 +400,50 @@ private slots:
 
     // The fingerprint names the problem, not the trace: the same N+1 in another trace (other
     // ids, other times) has the same one, and ignoring it leaves it out.
+    // A server that ran, in a trace of its own, inside another service's call to its port: the
+    // call's traceparent was lost.
+    void lostPropagationAcrossTraces()
+    {
+        const auto server = [](TraceBuilder &b, double start, double duration, int port) {
+            return b.add("GET /stock/{id}", -1, start, duration, SpanKind::Server,
+                         {{"http.route", {std::string("/stock/{id}")}},
+                          {"server.port", {std::int64_t(port)}}},
+                         1);
+        };
+        TraceBuilder caller(1), callee(2), elsewhere(3), inside(4);
+        const int checkout = caller.add("POST /checkout", -1, 0, 100, SpanKind::Server);
+        caller.http(checkout, 10, 30, "http://stock:8001/stock/7"); // no child here
+        server(callee, 11, 28, 8001);
+        server(elsewhere, 11, 28, 9000); // another port: not this call
+        const auto found = lostAcross({&caller, &callee, &elsewhere});
+        QCOMPARE(found.size(), std::size_t(3));
+        QVERIFY(found[0].empty());
+        QVERIFY(found[2].empty());
+        QCOMPARE(found[1].size(), std::size_t(1));
+        const Insight &lost = found[1][0];
+        QCOMPARE(lost.kind, InsightKind::BrokenPropagation);
+        QCOMPARE(lost.pattern, std::string("traceparent lost: shop → stock"));
+        QCOMPARE(lost.parentOperation, std::string("shop: GET"));
+        QCOMPARE(lost.spans, std::vector<int>{0});
+        QVERIFY(lost.message.find("0100000000000000") != std::string::npos); // the caller's trace
+
+        // Outside the call's time, or a second server inside one call: no finding.
+        TraceBuilder late(5), second(6);
+        server(late, 45, 10, 8001);
+        server(second, 12, 20, 8001);
+        const auto fewer = lostAcross({&caller, &callee, &late, &second});
+        QCOMPARE(fewer[1].size() + fewer[3].size(), std::size_t(1)); // the call is used once
+        QVERIFY(fewer[2].empty());
+
+        // A call with its server below it in the same trace is no loose end.
+        const int call = inside.add("GET", -1, 0, 50, SpanKind::Client,
+                                    {{"http.request.method", {std::string("GET")}},
+                                     {"url.full", {std::string("http://stock:8001/stock/1")}}});
+        inside.add("GET /stock/{id}", call, 1, 40, SpanKind::Server, {}, 1);
+        const storage::TraceData &joined = inside.trace();
+        QVERIFY(analysis::looseEnds(joined, SpanTree(joined)).empty());
+    }
+
     void fingerprintsAreStableAndCanBeIgnored()
     {
         const auto build = [](double offset, int firstId) {
