@@ -70,4 +70,15 @@ storage::TimeZone Command::zone() const
     return parser.isSet(QStringLiteral("utc")) ? storage::TimeZone::Utc : storage::TimeZone::Local;
 }
 
+std::optional<storage::TraceData> loadStoredTrace(storage::TraceStore &store,
+                                                  const storage::TraceId &id, int &code)
+{
+    auto loaded = store.loadTrace(id);
+    if (!loaded || !*loaded) {
+        code = fail(loaded ? "No trace " + storage::toHex(id) + " is stored." : loaded.error());
+        return std::nullopt;
+    }
+    return std::move(**loaded);
+}
+
 } // namespace spanscope::app

@@ -7,6 +7,7 @@
 #include <QTextStream>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,9 @@ void writeOut(std::string_view text);
 int fail(const std::string &message);
 QString fromStd(const std::string &text);
 bool parseTraceId(const QString &text, storage::TraceId &id);
+// The stored trace, or nothing after saying why (with the exit code in `code`).
+std::optional<storage::TraceData> loadStoredTrace(storage::TraceStore &store,
+                                                  const storage::TraceId &id, int &code);
 
 // What the read-only commands share: parse, handle --help, then open the store.
 struct Command

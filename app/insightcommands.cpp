@@ -72,18 +72,6 @@ QJsonObject insightJson(const Finding &finding)
     };
 }
 
-// The stored trace, or nothing after saying why (with the exit code in `code`).
-std::optional<storage::TraceData> loadTrace(storage::TraceStore &store, const storage::TraceId &id,
-                                            int &code)
-{
-    auto loaded = store.loadTrace(id);
-    if (!loaded || !*loaded) {
-        code = fail(loaded ? "No trace " + storage::toHex(id) + " is stored." : loaded.error());
-        return std::nullopt;
-    }
-    return std::move(**loaded);
-}
-
 } // namespace
 
 int runInsights(const QStringList &arguments)
@@ -159,7 +147,7 @@ int runInsights(const QStringList &arguments)
     std::vector<analysis::TraceEnds> ends;
     for (const storage::TraceId &id : ids) {
         int code = 0;
-        const auto loaded = loadTrace(*command.store, id, code);
+        const auto loaded = loadStoredTrace(*command.store, id, code);
         if (!loaded)
             return code;
         const storage::TraceData &trace = *loaded;
@@ -216,7 +204,7 @@ int runInsights(const QStringList &arguments)
 int printStatistics(storage::TraceStore &store, const storage::TraceId &id, bool json)
 {
     int code = 0;
-    const auto loaded = loadTrace(store, id, code);
+    const auto loaded = loadStoredTrace(store, id, code);
     if (!loaded)
         return code;
     const storage::TraceData &trace = *loaded;

@@ -317,9 +317,10 @@ int main(int argc, char **argv)
     const QString command = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QString();
     using Runner = int (*)(const QStringList &);
     const std::pair<const char *, Runner> commands[] = {
-        {"serve", runServe},    {"traces", app::runTraces}, {"show", app::runShow},
-        {"logs", app::runLogs}, {"stats", app::runStats},   {"insights", app::runInsights},
-        {"demo", app::runDemo}, {"export", app::runExport}, {"import", app::runImport},
+        {"serve", runServe},          {"traces", app::runTraces}, {"show", app::runShow},
+        {"logs", app::runLogs},       {"stats", app::runStats},   {"insights", app::runInsights},
+        {"compare", app::runCompare}, {"demo", app::runDemo},     {"export", app::runExport},
+        {"import", app::runImport},
     };
     for (const auto &[name, run] : commands) {
         if (command == QLatin1String(name)) {

@@ -139,6 +139,20 @@ class CliTest(E2ETestCase):
             self.assertEqual(cli_json(server.db, "insights", failed_id), [])
             self.assertEqual(run_cli(server.db, "insights", "--fail-on", "n_plus_one_db", check=False).returncode, 3)
             self.assertEqual(run_cli(server.db, "insights", "--fail-on", "slow_query").returncode, 0)
+            # The failed checkout against the checkout before it: the same shape and time, the
+            # confirmation never sent, the charge failing.
+            compared = cli_json(server.db, "compare", failed_id)
+            self.assertEqual(compared["traceB"], failed_id)
+            self.assertEqual(traces[compared["traceA"]]["rootName"], "POST /checkout")
+            self.assertEqual(compared["change"], "same")
+            nodes = {node["path"][-1]: node for node in compared["nodes"]}
+            self.assertEqual(nodes["checkout/send_confirmation"]["change"], "removed")
+            self.assertEqual(nodes["checkout/send_confirmation"]["countB"], 0)
+            charge = nodes["payments/PaymentService/Charge"]
+            self.assertEqual((charge["errorsA"], charge["errorsB"]), (0, 1))
+            self.assertEqual(charge["path"][:2], ["web-frontend/POST /checkout", "web-frontend/POST"])
+            self.assertEqual(cli_json(server.db, "compare", compared["traceA"], failed_id), compared)
+            self.assertEqual(run_cli(server.db, "compare", "0" * 32, failed_id, check=False).returncode, 1)
             stats = cli_json(server.db, "show", history, "--stats")
             self.assertEqual(stats[0]["operation"], "GET")  # the three sequential calls: most self time
             self.assertEqual(stats[0]["count"], 3)

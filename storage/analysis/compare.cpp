@@ -1,0 +1,195 @@
+#include "compare.h"
+
+#include "insights.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <tuple>
+
+namespace spanscope::analysis {
+
+namespace {
+
+using Key = std::tuple<int, std::string, std::string, std::string>; // parent, service, name, call
+
+bool isDatabase(const storage::Span &span)
+{
+    return std::any_of(span.attributes.begin(), span.attributes.end(), [](const auto &kv) {
+        return kv.key == "db.system" || kv.key == "db.system.name";
+    });
+}
+
+// What two runs of one call share: a query is its statement whatever the span is named
+// (SQLAlchemy names it after the database file), a URL its path whatever host and port served it.
+std::pair<std::string, std::string> matchedAs(const storage::Span &span, const std::string &call)
+{
+    if (call.empty())
+        return {span.name, {}};
+    if (isDatabase(span))
+        return {{}, call};
+    if (const std::size_t scheme = call.find("://"); scheme != std::string::npos) {
+        const std::size_t path = call.find('/', scheme + 3);
+        const std::size_t method = call.rfind(' ', scheme);
+        const std::string prefix = method == std::string::npos ? "" : call.substr(0, method + 1);
+        return {span.name, prefix + (path == std::string::npos ? "/" : call.substr(path))};
+    }
+    return {span.name, call};
+}
+
+} // namespace
+
+double TraceComparison::Node::ratio() const
+{
+    return durationNs[A] > 0
+        ? static_cast<double>(durationNs[B]) / static_cast<double>(durationNs[A])
+        : 0.0;
+}
+
+std::string TraceComparison::Node::label() const
+{
+    std::string text = service + "/" + name;
+    if (!call.empty())
+        text += " [" + call + "]";
+    return text;
+}
+
+TraceComparison TraceComparison::build(const storage::TraceData &a, const SpanTree &treeA,
+                                       const storage::TraceData &b, const SpanTree &treeB,
+                                       const Options &options)
+{
+    TraceComparison out;
+    out.m_nodes.emplace_back();
+    std::map<Key, int> childOf;
+    const storage::TraceData *traces[2] = {&a, &b};
+    const SpanTree *trees[2] = {&treeA, &treeB};
+    for (int side = 0; side < 2; ++side) {
+        const storage::TraceData &trace = *traces[side];
+        const SpanTree &tree = *trees[side];
+        out.m_nodeOfSpan[side].assign(static_cast<std::size_t>(tree.size()), -1);
+        Node &whole = out.m_nodes[0];
+        whole.count[side] = 1;
+        whole.durationNs[side] = trace.summary.endNs - trace.summary.startNs;
+        struct Visit
+        {
+            int span, parentNode;
+        };
+        std::vector<Visit> stack;
+        for (auto top = tree.tops().rbegin(); top != tree.tops().rend(); ++top)
+            stack.push_back({*top, 0});
+        while (!stack.empty()) {
+            const Visit visit = stack.back();
+            stack.pop_back();
+            const storage::StoredSpan &stored = trace.spans[visit.span];
+            std::string service
+                = trace.resources.at(static_cast<std::size_t>(stored.resource)).serviceName();
+            std::string call = callPattern(stored.span);
+            if (call == stored.span.name)
+                call.clear();
+            auto [name, matchedCall] = matchedAs(stored.span, call);
+            auto [found, added] = childOf.emplace(
+                Key{visit.parentNode, service, std::move(name), std::move(matchedCall)},
+                out.size());
+            if (added) {
+                Node node;
+                node.parent = visit.parentNode;
+                node.depth = out.m_nodes[visit.parentNode].depth + 1;
+                node.service = std::move(service);
+                node.name = stored.span.name;
+                node.call = std::move(call);
+                out.m_nodes[visit.parentNode].children.push_back(found->second);
+                out.m_nodes.push_back(std::move(node));
+            }
+            Node &node = out.m_nodes[found->second];
+            ++node.count[side];
+            node.durationNs[side] += tree.durationNs(visit.span);
+            node.selfNs[side] += tree.selfNs(visit.span);
+            node.errors[side] += stored.span.statusCode == storage::StatusCode::Error;
+            node.spans[side].push_back(visit.span);
+            out.m_nodeOfSpan[side][visit.span] = found->second;
+            const std::vector<int> &children = tree.children(visit.span);
+            for (auto c = children.rbegin(); c != children.rend(); ++c)
+                stack.push_back({*c, found->second});
+        }
+    }
+    for (Node &node : out.m_nodes) {
+        if (node.count[A] == 0)
+            node.change = Change::Added;
+        else if (node.count[B] == 0)
+            node.change = Change::Removed;
+        else {
+            const auto noise = std::max<std::int64_t>(
+                options.noiseNs,
+                static_cast<std::int64_t>(
+                    options.noiseShare
+                    * static_cast<double>(std::max(node.durationNs[A], node.durationNs[B]))));
+            const std::int64_t delta = node.deltaNs();
+            node.change = delta > noise ? Change::Slower
+                : delta < -noise        ? Change::Faster
+                                        : Change::Same;
+        }
+    }
+    for (Node &node : out.m_nodes) {
+        // Siblings in order of first appearance, then the biggest change first (stable).
+        std::stable_sort(node.children.begin(), node.children.end(), [&](int x, int y) {
+            return std::llabs(out.m_nodes[x].deltaNs()) > std::llabs(out.m_nodes[y].deltaNs());
+        });
+    }
+    return out;
+}
+
+std::vector<int> TraceComparison::treeOrder() const
+{
+    std::vector<int> order, stack{0};
+    order.reserve(m_nodes.size());
+    while (!stack.empty()) {
+        const int node = stack.back();
+        stack.pop_back();
+        order.push_back(node);
+        const auto &children = m_nodes[node].children;
+        for (auto c = children.rbegin(); c != children.rend(); ++c)
+            stack.push_back(*c);
+    }
+    return order;
+}
+
+std::vector<std::string> TraceComparison::path(int index) const
+{
+    std::vector<std::string> out;
+    for (int n = index; n > 0; n = m_nodes[n].parent)
+        out.push_back(m_nodes[n].label());
+    std::reverse(out.begin(), out.end());
+    return out;
+}
+
+std::vector<int> TraceComparison::byImpact() const
+{
+    std::vector<int> out;
+    for (int n = 1; n < size(); ++n)
+        out.push_back(n);
+    const auto selfDelta = [&](int n) {
+        return std::llabs(m_nodes[n].selfNs[B] - m_nodes[n].selfNs[A]);
+    };
+    std::stable_sort(out.begin(), out.end(),
+                     [&](int x, int y) { return selfDelta(x) > selfDelta(y); });
+    return out;
+}
+
+std::string_view changeName(TraceComparison::Change change)
+{
+    switch (change) {
+    case TraceComparison::Change::Added:
+        return "added";
+    case TraceComparison::Change::Removed:
+        return "removed";
+    case TraceComparison::Change::Slower:
+        return "slower";
+    case TraceComparison::Change::Faster:
+        return "faster";
+    case TraceComparison::Change::Same:
+        return "same";
+    }
+    return "same";
+}
+
+} // namespace spanscope::analysis
