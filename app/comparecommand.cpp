@@ -38,25 +38,6 @@ QString padded(const std::string &text, int width)
     return fromStd(text).leftJustified(width);
 }
 
-// The trace that started last before `trace` with the same root service and operation.
-std::optional<storage::TraceId> previousOf(storage::TraceStore &store,
-                                           const storage::TraceSummary &trace)
-{
-    storage::TraceFilter before;
-    before.service = trace.rootService;
-    before.spanName = trace.rootName;
-    before.startToNs = trace.startNs - 1;
-    before.limit = 50;
-    auto found = store.findTraces(before);
-    if (!found)
-        return std::nullopt;
-    for (const storage::TraceSummary &summary : *found) {
-        if (summary.rootService == trace.rootService && summary.rootName == trace.rootName)
-            return summary.traceId;
-    }
-    return std::nullopt;
-}
-
 void printText(const TraceComparison &comparison, const storage::TraceData &a,
                const storage::TraceData &b, storage::TimeZone zone)
 {
@@ -194,12 +175,14 @@ int runCompare(const QStringList &arguments)
     if (!b)
         return code;
     if (traceIds.size() == 1) {
-        const auto previous = previousOf(*command.store, b->summary);
+        const auto previous = analysis::previousTraceOf(*command.store, b->summary);
         if (!previous)
+            return fail(previous.error());
+        if (!*previous)
             return fail("No trace of " + b->summary.rootService + ": " + b->summary.rootName
                         + " started before " + storage::toHex(b->summary.traceId)
                         + ": name the baseline.");
-        traceIds.insert(traceIds.begin(), *previous);
+        traceIds.insert(traceIds.begin(), **previous);
     }
     auto a = loadStoredTrace(*command.store, traceIds.front(), code);
     if (!a)

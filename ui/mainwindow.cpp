@@ -2,6 +2,7 @@
 
 #include "appsettings.h"
 #include "bundletransfer.h"
+#include "comparewindow.h"
 #include "editorlauncher.h"
 #include "errortracewatcher.h"
 #include "filterbar.h"
@@ -327,6 +328,12 @@ void MainWindow::createMenus()
         go->setShortcut(Qt::ALT | static_cast<Qt::Key>(key++));
     }
     view->addSeparator();
+    QAction *compare
+        = view->addAction(tr("Co&mpare Traces"), this, &MainWindow::compareSelectedTraces);
+    compare->setShortcut(Qt::CTRL | Qt::Key_D);
+    compare->setToolTip(tr("Two selected traces side by side, or one against the trace of its "
+                           "root operation before it"));
+    m_list->table()->addAction(compare);
     QAction *sampling = view->addAction(tr("&Sampling…"), this, &MainWindow::showSamplingPanel);
     sampling->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_S);
     view->addSeparator();
@@ -488,6 +495,24 @@ void MainWindow::dropEvent(QDropEvent *event)
     }
     importFiles(paths);
     event->acceptProposedAction();
+}
+
+CompareWindow *MainWindow::compareSelectedTraces()
+{
+    std::vector<storage::TraceId> chosen = m_list->selectedTraces();
+    if (chosen.empty()) {
+        if (const auto open = m_traceView->traceId())
+            chosen.push_back(*open);
+    }
+    if (chosen.empty() || chosen.size() > 2) {
+        statusBar()->showMessage(
+            tr("Select two traces to compare, or one to compare with the one before it."), 8000);
+        return nullptr;
+    }
+    auto *window = new CompareWindow(m_addresses.database, this);
+    window->compare(chosen.size() == 2 ? std::optional(chosen[0]) : std::nullopt, chosen.back());
+    window->show();
+    return window;
 }
 
 InsightSettingsDialog *MainWindow::showInsightSettings()

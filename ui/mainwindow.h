@@ -19,6 +19,7 @@ namespace spanscope::ui {
 
 class BundleTransfer;
 class ErrorTraceWatcher;
+class CompareWindow;
 class InsightSettingsDialog;
 class LogFileReading;
 class SettingsDialog;
@@ -78,6 +79,9 @@ public:
     // Edit > Settings; the dialog applies what it can at once when accepted.
     SettingsDialog *showSettings();
     void applySettings(const AppSettings &settings);
+    // View ▸ Compare Traces (Ctrl+D): the two traces selected in the list, or the one selected
+    // (else open) against the trace of its root operation before it; null after saying why not.
+    CompareWindow *compareSelectedTraces();
     // Edit ▸ Insight Settings: thresholds and ignored problems, applied when accepted.
     InsightSettingsDialog *showInsightSettings();
     void applyInsightPreferences(const InsightPreferences &preferences);

@@ -108,12 +108,24 @@ void WaterfallView::setLabelWidth(int width)
     m_labelWidth = width;
     m_mapper = before.resized(timelineWidth());
     if (m_layout)
-        m_mapper = m_mapper.clampedTo(m_layout->durationNs());
+        m_mapper = m_mapper.clampedTo(axisDuration());
     viewport()->update();
     emit viewChanged();
 }
 
 WaterfallView::~WaterfallView() = default;
+
+void WaterfallView::setAxisDuration(std::int64_t ns)
+{
+    m_axisNs = ns;
+    if (m_layout)
+        showRange(0, axisDuration());
+}
+
+std::int64_t WaterfallView::axisDuration() const
+{
+    return std::max(m_layout ? m_layout->durationNs() : 0, m_axisNs);
+}
 
 void WaterfallView::setTrace(std::shared_ptr<const storage::TraceData> trace,
                              std::shared_ptr<const WaterfallLayout> layout, bool keepView)
@@ -151,7 +163,7 @@ void WaterfallView::setTrace(std::shared_ptr<const storage::TraceData> trace,
     m_findings.clear();
     m_findingOfRow.clear();
     m_findingOfRun.clear();
-    const std::int64_t duration = m_layout ? m_layout->durationNs() : 0;
+    const std::int64_t duration = axisDuration();
     m_mapper = TimeMapper(0, std::max<std::int64_t>(duration, TimeMapper::MinVisibleNs),
                           timelineWidth());
     if (keepView && m_layout) {
@@ -188,7 +200,7 @@ int WaterfallView::timelineWidth() const
 
 void WaterfallView::setMapper(const TimeMapper &mapper)
 {
-    m_mapper = m_layout ? mapper.clampedTo(m_layout->durationNs()) : mapper;
+    m_mapper = m_layout ? mapper.clampedTo(axisDuration()) : mapper;
     viewport()->update();
     emit viewChanged();
 }
@@ -909,7 +921,7 @@ void WaterfallView::keyPressEvent(QKeyEvent *event)
         break;
     case Qt::Key_0:
         if (m_layout)
-            showRange(0, m_layout->durationNs());
+            showRange(0, axisDuration());
         break;
     case Qt::Key_E:
         selectNextError(event->modifiers() & Qt::ShiftModifier ? -1 : +1);

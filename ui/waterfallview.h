@@ -56,6 +56,10 @@ public:
     const TimeMapper &timeMapper() const { return m_mapper; }
     // Zooms the time axis to [from, to] nanoseconds from the trace's start.
     void showRange(std::int64_t from, std::int64_t to);
+    // Makes the axis run to at least `ns` (0: the trace's end), so that two traces compared
+    // share one scale; shows all of it.
+    void setAxisDuration(std::int64_t ns);
+    std::int64_t axisDuration() const;
     void collapseAll();
     void expandAll();
     void setCollapsed(int layoutRow, bool collapsed);
@@ -164,6 +168,7 @@ private:
     std::vector<std::uint8_t> m_criticalPath; // per layout row, or empty
     std::vector<LogMarker> m_markers; // sorted by row
     bool m_folding = true;
+    std::int64_t m_axisNs = 0; // setAxisDuration
     struct Finding
     {
         analysis::InsightKind kind;

@@ -175,6 +175,24 @@ std::vector<int> TraceComparison::byImpact() const
     return out;
 }
 
+storage::Result<std::optional<storage::TraceId>>
+previousTraceOf(storage::TraceStore &store, const storage::TraceSummary &trace)
+{
+    storage::TraceFilter before;
+    before.service = trace.rootService; // narrows to traces with such a span; the root decides
+    before.spanName = trace.rootName;
+    before.startToNs = trace.startNs - 1;
+    before.limit = 50;
+    auto found = store.findTraces(before);
+    if (!found)
+        return storage::Error{found.error()};
+    for (const storage::TraceSummary &summary : *found) {
+        if (summary.rootService == trace.rootService && summary.rootName == trace.rootName)
+            return std::optional<storage::TraceId>(summary.traceId);
+    }
+    return std::optional<storage::TraceId>();
+}
+
 std::string_view changeName(TraceComparison::Change change)
 {
     switch (change) {

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -75,5 +76,10 @@ private:
 };
 
 std::string_view changeName(TraceComparison::Change change); // "added", "slower", ...
+
+// The trace that started last before `trace` with the same root service and operation: the
+// baseline when only one trace is named. Nothing when there is none.
+storage::Result<std::optional<storage::TraceId>>
+previousTraceOf(storage::TraceStore &store, const storage::TraceSummary &trace);
 
 } // namespace spanscope::analysis

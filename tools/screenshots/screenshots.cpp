@@ -7,6 +7,7 @@
 #include <QTableView>
 #include <QTableWidget>
 #include <bundletransfer.h>
+#include <comparewindow.h>
 #include <demotraffic.h>
 #include <exportpreviewdialog.h>
 #include <flamegraphview.h>
@@ -282,6 +283,19 @@ int main(int argc, char **argv)
     waitUntil([] { return false; }, 300);
     keep(preview->grab().toImage(), "export-preview.png");
     preview->reject();
+
+    // The failed checkout against the checkout before it.
+    ui::CompareWindow *comparing = nullptr;
+    for (int row = 0; row < window.traceList()->rowCount(); ++row) {
+        if (storage::toHex(window.traceList()->summary(row).traceId) == sent->failedTraceId)
+            window.traceTable()->selectRow(row);
+    }
+    comparing = window.compareSelectedTraces();
+    if (!comparing || !waitUntil([&] { return comparing->comparison() != nullptr; }))
+        return fail(QStringLiteral("the comparison did not arrive"));
+    waitUntil([] { return false; }, 300);
+    keep(comparing->grab().toImage(), "compare.png");
+    comparing->close();
 
     // Insight Settings with one problem ignored (its own preferences: the window's stay).
     ui::InsightPreferences tuned;
