@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "command.h"
 #include "options.h"
+#include "runcompare.h"
 
 #include <compare.h>
 
@@ -147,12 +148,18 @@ int runCompare(const QStringList &arguments)
                  QStringLiteral("Differences below this share of a node's time are \"same\" "
                                 "(default 10%)."),
                  QStringLiteral("percent"), QStringLiteral("10")});
+    addRunOptions(p);
     if (const int code = command.prepare(
             arguments, QStringLiteral("compare"),
             QStringLiteral("Compare two traces: spans merged by their path of service and "
                            "operation, each with count, duration and self time of A and B."));
         code >= 0)
         return code;
+    if (wantsRuns(p)) {
+        if (!p.positionalArguments().isEmpty())
+            return usageError(QStringLiteral("Runs are compared without trace ids."));
+        return compareRuns(command);
+    }
     const QStringList ids = p.positionalArguments();
     if (ids.isEmpty() || ids.size() > 2)
         return usageError(QStringLiteral("compare takes one or two trace ids."));

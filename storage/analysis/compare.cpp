@@ -13,20 +13,13 @@ namespace {
 
 using Key = std::tuple<int, std::string, std::string, std::string>; // parent, service, name, call
 
-bool isDatabase(const storage::Span &span)
-{
-    return std::any_of(span.attributes.begin(), span.attributes.end(), [](const auto &kv) {
-        return kv.key == "db.system" || kv.key == "db.system.name";
-    });
-}
-
 // What two runs of one call share: a query is its statement whatever the span is named
 // (SQLAlchemy names it after the database file), a URL its path whatever host and port served it.
 std::pair<std::string, std::string> matchedAs(const storage::Span &span, const std::string &call)
 {
     if (call.empty())
         return {span.name, {}};
-    if (isDatabase(span))
+    if (callsADatabase(span))
         return {{}, call};
     if (const std::size_t scheme = call.find("://"); scheme != std::string::npos) {
         const std::size_t path = call.find('/', scheme + 3);
@@ -175,8 +168,8 @@ std::vector<int> TraceComparison::byImpact() const
     return out;
 }
 
-storage::Result<std::optional<storage::TraceId>>
-previousTraceOf(storage::TraceStore &store, const storage::TraceSummary &trace)
+storage::Result<std::optional<storage::TraceId>> previousTraceOf(storage::TraceStore &store,
+                                                                 const storage::TraceSummary &trace)
 {
     storage::TraceFilter before;
     before.service = trace.rootService; // narrows to traces with such a span; the root decides

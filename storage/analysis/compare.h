@@ -14,8 +14,8 @@ namespace spanscope::analysis {
 // (service, operation) from the top, told apart by the call they make where names repeat (two
 // statements under one "SELECT" name are two nodes; a query is matched by its statement, a URL
 // by its path, so another database file or port does not make another node), and repeated
-// siblings merge into one node with their count (5 → 148). Each node has both sides' count, total duration and self time;
-// node 0 stands for the whole trace.
+// siblings merge into one node with their count (5 → 148). Each node has both sides' count, total
+// duration and self time; node 0 stands for the whole trace.
 class TraceComparison
 {
 public:

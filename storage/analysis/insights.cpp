@@ -381,6 +381,12 @@ bool callsAService(const storage::Span &span)
     return type == Call::Class::Http || type == Call::Class::Rpc;
 }
 
+bool callsADatabase(const storage::Span &span)
+{
+    const Call::Class type = describe(span).type;
+    return type == Call::Class::Database || type == Call::Class::Cache;
+}
+
 std::string fingerprintOf(InsightKind kind, std::string_view pattern,
                           std::string_view parentOperation)
 {

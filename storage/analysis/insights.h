@@ -61,6 +61,8 @@ struct Insight
 std::string callPattern(const storage::Span &span);
 // Whether a span calls another service over HTTP or RPC (not a database, cache or queue).
 bool callsAService(const storage::Span &span);
+// Whether a span calls a database or a cache (it names a db.system).
+bool callsADatabase(const storage::Span &span);
 // The fingerprint of a finding: the same problem has the same one in every trace.
 std::string fingerprintOf(InsightKind kind, std::string_view pattern,
                           std::string_view parentOperation);

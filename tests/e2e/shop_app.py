@@ -11,8 +11,12 @@ Each route plants one pattern the insight detectors must find, and /health plant
   /report           runs one slow query
   /health           one query and one Redis call: nothing to find
 
+With --regress, /prices also sleeps 50 ms and reads every order's items one by one (a change
+that made it slower, for the run-against-run comparison); --version sets service.version.
+
 Usage:
-  shop_app.py inventory --endpoint URL          serves the inventory until SIGTERM; prints its port
+  shop_app.py inventory --endpoint URL          serves the inventory until its stdin closes;
+                                                prints its port
   shop_app.py shop --endpoint URL --redis SOCK  starts the inventory, calls each route once, and
                                                 prints {route: trace id, ...} as the last line
 """
@@ -25,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import urllib.request
 
 import httpx
@@ -50,8 +55,8 @@ STEP_SECONDS = 0.06  # each checkout step in the inventory service
 LOOKUP_SECONDS = 0.005  # a stock lookup: six of them are worth batching
 
 
-def start_tracing(service, endpoint):
-    provider = TracerProvider(resource=Resource.create({"service.name": service}))
+def start_tracing(service, endpoint, version):
+    provider = TracerProvider(resource=Resource.create({"service.name": service, "service.version": version}))
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint + "/v1/traces")))
     trace.set_tracer_provider(provider)
     return provider
@@ -95,8 +100,8 @@ def serve_in_thread(app):
     return server, thread, sock.getsockname()[1]
 
 
-def run_inventory(endpoint):
-    provider = start_tracing("inventory", endpoint)
+def run_inventory(endpoint, version):
+    provider = start_tracing("inventory", endpoint, version)
     app = inventory_app()
     FastAPIInstrumentor.instrument_app(app)
     server, thread, port = serve_in_thread(app)
@@ -141,7 +146,7 @@ def seeded_engine(path):
     return engine
 
 
-def shop_app(engine, cache, inventory):
+def shop_app(engine, cache, inventory, regress):
     app = FastAPI()
 
     @app.get("/orders")
@@ -162,6 +167,10 @@ def shop_app(engine, cache, inventory):
     @app.get("/prices")
     def prices():
         skus = [101 + i for i in range(ITEMS_PER_ORDER)]
+        if regress:
+            time.sleep(0.05)
+            with Session(engine) as session:
+                skus = [item.sku for order in session.query(Order).all() for item in order.items][:ITEMS_PER_ORDER]
         return {"trace": current_trace_id(), "prices": [cache.get(f"price:{sku}") for sku in skus]}
 
     @app.post("/checkout")
@@ -199,20 +208,21 @@ def shop_app(engine, cache, inventory):
     return app
 
 
-def run_shop(endpoint, redis_socket):
+def run_shop(endpoint, redis_socket, version, regress):
     workdir = tempfile.mkdtemp(prefix="shop-")
-    inventory = subprocess.Popen([sys.executable, os.path.abspath(__file__), "inventory", "--endpoint", endpoint],
+    inventory = subprocess.Popen([sys.executable, os.path.abspath(__file__), "inventory", "--endpoint", endpoint,
+                                  "--version", version],
                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     inventory_url = "http://127.0.0.1:" + inventory.stdout.readline().strip()
 
-    provider = start_tracing("shop", endpoint)
+    provider = start_tracing("shop", endpoint, version)
     engine = seeded_engine(os.path.join(workdir, "shop.db"))  # seeded before tracing starts
     cache = redis.Redis(unix_socket_path=redis_socket)
     cache.mset({f"price:{101 + i}": 10 + i for i in range(ITEMS_PER_ORDER)})
     SQLAlchemyInstrumentor().instrument(engine=engine)
     RedisInstrumentor().instrument()
     HTTPXClientInstrumentor().instrument()
-    app = shop_app(engine, cache, inventory_url)
+    app = shop_app(engine, cache, inventory_url, regress)
     FastAPIInstrumentor.instrument_app(app)
 
     server, thread, port = serve_in_thread(app)
@@ -242,11 +252,13 @@ def main():
     parser.add_argument("role", choices=["shop", "inventory"])
     parser.add_argument("--endpoint", required=True, help="OTLP/HTTP base URL")
     parser.add_argument("--redis", help="the Redis server's unix socket (shop)")
+    parser.add_argument("--version", default="1.0.0", help="service.version of both services")
+    parser.add_argument("--regress", action="store_true", help="make /prices slower (shop)")
     args = parser.parse_args()
     if args.role == "inventory":
-        run_inventory(args.endpoint)
+        run_inventory(args.endpoint, args.version)
     else:
-        run_shop(args.endpoint, args.redis)
+        run_shop(args.endpoint, args.redis, args.version, args.regress)
 
 
 if __name__ == "__main__":

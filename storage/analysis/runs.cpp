@@ -1,0 +1,139 @@
+#include "runs.h"
+
+#include "insights.h"
+#include "spantree.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <map>
+
+namespace spanscope::analysis {
+
+namespace {
+
+std::int64_t percentile(const std::vector<std::int64_t> &sorted, double share)
+{
+    if (sorted.empty())
+        return 0;
+    // Nearest rank: the smallest value at or above `share` of the values.
+    const auto rank = static_cast<std::size_t>(std::ceil(share * double(sorted.size())));
+    return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
+}
+
+std::string errorOf(const storage::Span &span)
+{
+    for (const storage::SpanEvent &event : span.events) {
+        if (event.name != "exception")
+            continue;
+        for (const storage::KeyValue &kv : event.attributes) {
+            if (kv.key == "exception.type")
+                if (const auto *type = std::get_if<std::string>(&kv.value.value))
+                    return *type;
+        }
+    }
+    return span.statusMessage.empty() ? std::string("error") : span.statusMessage;
+}
+
+using Runs = std::map<std::string, EndpointRun>;
+
+storage::Result<Runs> readRun(storage::TraceStore &store, storage::TraceFilter filter,
+                              int maxTraces)
+{
+    filter.limit = maxTraces;
+    auto summaries = store.findTraces(filter);
+    if (!summaries)
+        return storage::Error{summaries.error()};
+    Runs runs;
+    std::map<std::string, std::vector<std::int64_t>> durations;
+    std::map<std::string, std::int64_t> spans, calls;
+    for (const storage::TraceSummary &summary : *summaries) {
+        const std::string endpoint = summary.rootService + ": " + summary.rootName;
+        EndpointRun &run = runs[endpoint];
+        auto loaded = store.loadTrace(summary.traceId);
+        if (!loaded)
+            return storage::Error{loaded.error()};
+        if (!*loaded)
+            continue; // evicted since
+        const storage::TraceData &trace = **loaded;
+        ++run.traces;
+        run.errorTraces += summary.errorCount > 0;
+        durations[endpoint].push_back(summary.endNs - summary.startNs);
+        spans[endpoint] += static_cast<std::int64_t>(trace.spans.size());
+        for (const storage::StoredSpan &stored : trace.spans) {
+            const std::string operation = operationOf(
+                stored.span,
+                trace.resources.at(static_cast<std::size_t>(stored.resource)).serviceName());
+            run.operations.insert(operation);
+            if (stored.span.kind == storage::SpanKind::Client
+                && (callsADatabase(stored.span) || callsAService(stored.span)))
+                ++calls[endpoint];
+            if (stored.span.statusCode == storage::StatusCode::Error)
+                run.errors.insert(operation + ": " + errorOf(stored.span));
+        }
+    }
+    for (auto &[endpoint, run] : runs) {
+        std::vector<std::int64_t> &sorted = durations[endpoint];
+        std::sort(sorted.begin(), sorted.end());
+        run.p50Ns = percentile(sorted, 0.50);
+        run.p95Ns = percentile(sorted, 0.95);
+        run.p99Ns = percentile(sorted, 0.99);
+        if (run.traces > 0) {
+            run.spansPerTrace = double(spans[endpoint]) / run.traces;
+            run.callsPerTrace = double(calls[endpoint]) / run.traces;
+        }
+    }
+    return runs;
+}
+
+} // namespace
+
+std::string operationOf(const storage::Span &span, const std::string &service)
+{
+    if (callsADatabase(span)) {
+        const std::string call = callPattern(span);
+        if (call != span.name)
+            return service + ": " + call;
+    }
+    return service + ": " + span.name;
+}
+
+storage::Result<std::vector<EndpointChange>> compareRuns(storage::TraceStore &store,
+                                                         const storage::TraceFilter &baseline,
+                                                         const storage::TraceFilter &candidate,
+                                                         int maxTraces)
+{
+    auto a = readRun(store, baseline, maxTraces);
+    if (!a)
+        return storage::Error{a.error()};
+    auto b = readRun(store, candidate, maxTraces);
+    if (!b)
+        return storage::Error{b.error()};
+    std::map<std::string, EndpointChange> merged;
+    for (int side = 0; side < 2; ++side) {
+        for (auto &[endpoint, run] : side == 0 ? *a : *b) {
+            EndpointChange &change = merged[endpoint];
+            change.endpoint = endpoint;
+            change.runs[side] = std::move(run);
+        }
+    }
+    std::vector<EndpointChange> out;
+    for (auto &[endpoint, change] : merged) {
+        const EndpointRun &ra = change.runs[0];
+        const EndpointRun &rb = change.runs[1];
+        if (ra.traces > 0) { // an endpoint new in B is new as a whole, not op by op
+            std::set_difference(rb.operations.begin(), rb.operations.end(), ra.operations.begin(),
+                                ra.operations.end(), std::back_inserter(change.newOperations));
+        }
+        std::set_difference(rb.errors.begin(), rb.errors.end(), ra.errors.begin(), ra.errors.end(),
+                            std::back_inserter(change.newErrors));
+        change.impactNs = (rb.p50Ns - ra.p50Ns) * rb.traces;
+        out.push_back(std::move(change));
+    }
+    std::stable_sort(out.begin(), out.end(), [](const EndpointChange &x, const EndpointChange &y) {
+        return std::llabs(x.impactNs) > std::llabs(y.impactNs);
+    });
+    return out;
+}
+
+} // namespace spanscope::analysis

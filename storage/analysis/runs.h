@@ -1,0 +1,47 @@
+#pragma once
+
+#include <tracestore.h>
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace spanscope::analysis {
+
+// One endpoint (a root service and operation) over the traces of a run.
+struct EndpointRun
+{
+    int traces = 0;
+    int errorTraces = 0;
+    std::int64_t p50Ns = 0, p95Ns = 0, p99Ns = 0;
+    double spansPerTrace = 0;
+    double callsPerTrace = 0; // database, cache, HTTP and RPC client calls
+    std::set<std::string> operations; // "service: name", a query by its statement
+    std::set<std::string> errors; // "operation: exception type or status message"
+
+    double errorRate() const { return traces ? double(errorTraces) / traces : 0.0; }
+};
+
+// An endpoint in the baseline run (A) and the candidate (B).
+struct EndpointChange
+{
+    std::string endpoint; // "service: root operation"
+    EndpointRun runs[2];
+    std::vector<std::string> newOperations, newErrors; // in B, not in A
+    // The time B adds across its traces at the median: (p50 B − p50 A) × B's traces.
+    std::int64_t impactNs = 0;
+};
+
+// The endpoints of the traces each filter finds (at most `maxTraces` each, newest first), side
+// by side, the biggest impact first (by its size: faster counts too).
+storage::Result<std::vector<EndpointChange>> compareRuns(storage::TraceStore &store,
+                                                         const storage::TraceFilter &baseline,
+                                                         const storage::TraceFilter &candidate,
+                                                         int maxTraces = 5000);
+
+// "service: name" of a span, a query named by its normalised statement and a URL call by its
+// path, so that runs against another database file or port name the same operation.
+std::string operationOf(const storage::Span &span, const std::string &service);
+
+} // namespace spanscope::analysis

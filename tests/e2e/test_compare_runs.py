@@ -1,0 +1,78 @@
+"""Run against run end to end: the same FastAPI + SQLAlchemy shop (shop_app.py) run three times
+under the official instrumentations — twice as it is, once with /prices made slower by a sleep
+and an N+1 — and `spanscope compare --baseline … --candidate …` ranks /prices first, names its
+new queries and fails the gate, while the unchanged runs pass it."""
+import json
+import shutil
+import sys
+import unittest
+
+from harness import E2ETestCase, SpanscopeServer, cli_json, run_cli, run_client
+from test_insights import RedisServer
+
+
+@unittest.skipUnless(shutil.which("redis-server"), "redis-server is installed by ./dev test")
+class RunAgainstRun(E2ETestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = SpanscopeServer().__enter__()
+        cls.redis = RedisServer().__enter__()
+        for version, extra in [("base", []), ("same", []), ("regressed", ["--regress"])]:
+            run_client([sys.executable, "shop_app.py", "shop", "--endpoint", cls.server.http_url,
+                        "--redis", cls.redis.socket, "--version", version, *extra], timeout=300)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.redis.__exit__(None, None, None)
+        cls.server.__exit__(None, None, None)
+
+    def compare(self, baseline, candidate, *extra):
+        return run_cli(self.server.db, "compare", "--baseline", f"attr=service.version={baseline}",
+                       "--candidate", f"attr=service.version={candidate}", *extra, check=False)
+
+    def test_the_slower_endpoint_ranks_first_with_its_new_queries(self):
+        report = cli_json(self.server.db, "compare", "--baseline", "attr=service.version=base",
+                          "--candidate", "attr=service.version=regressed")
+        self.assertFalse(report["failed"])  # no gate asked for
+        first = report["endpoints"][0]
+        self.assertEqual(first["endpoint"], "shop: GET /prices")
+        self.assertEqual((first["countA"], first["countB"]), (1, 1))
+        self.assertGreater(int(first["p50B_ns"]) - int(first["p50A_ns"]), 50_000_000)
+        self.assertGreater(first["callsB"], first["callsA"] + 8)  # the orders, then one query per order
+        self.assertTrue(any("FROM items" in op for op in first["newOperations"]), first["newOperations"])
+        self.assertTrue(any("FROM orders" in op for op in first["newOperations"]), first["newOperations"])
+        endpoints = {e["endpoint"] for e in report["endpoints"]}
+        self.assertIn("shop: GET /orders", endpoints)
+        unchanged = next(e for e in report["endpoints"] if e["endpoint"] == "shop: GET /orders")
+        self.assertEqual(unchanged["newOperations"], [])
+
+    def test_the_gate_fails_on_the_regression(self):
+        result = self.compare("base", "regressed", "--fail-if", "p95>+20%,errors>0")
+        self.assertEqual(result.returncode, 3, result.stdout + result.stderr)
+        self.assertIn("shop: GET /prices  BREAKS p95>+20%", result.stdout)
+        gated = self.compare("base", "regressed", "--fail-if", "calls>+50%", "--json")
+        self.assertEqual(gated.returncode, 3)
+        report = json.loads(gated.stdout)
+        self.assertTrue(report["failed"])
+        self.assertEqual([e["endpoint"] for e in report["endpoints"] if e["broken"]], ["shop: GET /prices"])
+
+    def test_an_unchanged_app_passes_the_gate(self):
+        # A few traces on a shared machine vary by themselves: the floor says how much is noise.
+        result = self.compare("base", "same", "--fail-if", "p95>+20%,errors>0,calls>+50%",
+                              "--noise-floor", "25ms")
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertNotIn("BREAKS", result.stdout)
+
+    def test_bad_selectors_and_gates(self):
+        for args in [("--baseline", "attr=service.version=base"),
+                     ("--baseline", "version=base", "--candidate", "attr=service.version=same"),
+                     ("--baseline", "since=yesterday", "--candidate", "attr=service.version=same"),
+                     ("--baseline", "attr=service.version=base", "--candidate", "attr=service.version=same",
+                      "--fail-if", "latency>+20%")]:
+            result = run_cli(self.server.db, "compare", *args, check=False)
+            self.assertEqual(result.returncode, 2, (args, result.stderr))
+            self.assertTrue(result.stderr.strip(), args)
+
+
+if __name__ == "__main__":
+    unittest.main()
