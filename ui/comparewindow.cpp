@@ -1,5 +1,6 @@
 #include "comparewindow.h"
 
+#include "counted.h"
 #include "tracequerythread.h"
 #include "waterfalllayout.h"
 #include "waterfallview.h"
@@ -9,6 +10,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QSplitter>
+#include <QTextBrowser>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -85,6 +87,7 @@ CompareWindow::CompareWindow(const QString &databasePath, QWidget *parent)
     , m_queries(new TraceQueryThread(databasePath, this))
     , m_summary(new QLabel(tr("Reading the traces…"), this))
     , m_tree(new QTreeWidget(this))
+    , m_differences(new QTextBrowser(this))
 {
     setWindowTitle(tr("Compare Traces"));
     setAttribute(Qt::WA_DeleteOnClose);
@@ -100,8 +103,15 @@ CompareWindow::CompareWindow(const QString &databasePath, QWidget *parent)
     m_tree->header()->setSectionResizeMode(SpanColumn, QHeaderView::Stretch);
     m_tree->header()->setStretchLastSection(false);
 
+    m_differences->setAccessibleName(tr("How the selected span differs"));
+    m_differences->setOpenLinks(false);
+    auto *top = new QSplitter(Qt::Horizontal, this);
+    top->addWidget(m_tree);
+    top->addWidget(m_differences);
+    top->setStretchFactor(0, 3);
+    top->setStretchFactor(1, 1);
     auto *split = new QSplitter(Qt::Vertical, this);
-    split->addWidget(m_tree);
+    split->addWidget(top);
     for (int side = 0; side < 2; ++side) {
         auto *pane = new QWidget(split);
         auto *layout = new QVBoxLayout(pane);
@@ -316,6 +326,42 @@ void CompareWindow::selectNode(int node)
         if (!rows.empty())
             view->selectRow(rows.front());
     }
+    showDifferences(node);
+}
+
+void CompareWindow::showDifferences(int node)
+{
+    const TraceComparison::Node &n = m_comparison->node(node);
+    const auto escaped = [](const std::string &text) {
+        return QString::fromStdString(text).toHtmlEscaped();
+    };
+    QString html = QStringLiteral("<b>%1</b>").arg(escaped(n.service + ": " + n.name));
+    if (n.spans[0].empty() || n.spans[1].empty()) {
+        html
+            += tr("<p>Only in %1 (%2).</p>")
+                   .arg(n.spans[0].empty() ? QStringLiteral("B") : QStringLiteral("A"))
+                   .arg(counted(qint64(std::max(n.count[0], n.count[1])), tr("span"), tr("spans")));
+        m_differences->setHtml(html);
+        return;
+    }
+    const auto differences
+        = analysis::spanDifferences(*m_waterfalls[0]->trace(), n.spans[0].front(),
+                                    *m_waterfalls[1]->trace(), n.spans[1].front());
+    if (differences.empty()) {
+        m_differences->setHtml(html
+                               + tr("<p>The first span of each side has the same "
+                                    "attributes, status and exceptions.</p>"));
+        return;
+    }
+    html += tr("<p>The first span of each side:</p><table cellspacing=0 cellpadding=3>"
+               "<tr><th align=left>Attribute</th><th align=left>A</th><th align=left>B</th></tr>");
+    const auto cell = [&](const std::optional<std::string> &value) {
+        return value ? escaped(*value) : tr("<i>none</i>");
+    };
+    for (const analysis::SpanDifference &d : differences)
+        html += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td></tr>")
+                    .arg(escaped(d.key), cell(d.a), cell(d.b));
+    m_differences->setHtml(html + QStringLiteral("</table>"));
 }
 
 void CompareWindow::follow(int from)

@@ -8,6 +8,7 @@
 #include <optional>
 
 class QLabel;
+class QTextBrowser;
 class QTreeWidget;
 class QTreeWidgetItem;
 
@@ -21,7 +22,8 @@ class WaterfallLayout;
 // against the trace of the same root operation before it): the merged tree of what changed,
 // biggest change first, with counts, durations, self time and the change coloured and named;
 // under it both waterfalls on one time axis that zooms and pans as one. Selecting a node
-// highlights its spans in both. Reads on a query thread of its own.
+// highlights its spans in both, and beside the tree how its first span differs (attributes,
+// status, exceptions). Reads on a query thread of its own.
 class CompareWindow : public QWidget
 {
     Q_OBJECT
@@ -45,6 +47,8 @@ public:
     void compare(std::optional<storage::TraceId> a, const storage::TraceId &b);
 
     QTreeWidget *tree() const { return m_tree; }
+    // How the selected node's first span differs between A and B: attributes, status, exceptions.
+    QTextBrowser *differences() const { return m_differences; }
     QLabel *summary() const { return m_summary; }
     WaterfallView *waterfall(int side) const { return m_waterfalls[side]; }
     // Null until a comparison arrives.
@@ -60,12 +64,14 @@ private:
     void display(const Loaded &loaded);
     void fillTree();
     void selectNode(int node);
+    void showDifferences(int node);
     // Keeps the other waterfall's time window where `from`'s is.
     void follow(int from);
 
     TraceQueryThread *m_queries;
     QLabel *m_summary;
     QTreeWidget *m_tree;
+    QTextBrowser *m_differences;
     QLabel *m_captions[2];
     WaterfallView *m_waterfalls[2];
     std::shared_ptr<const analysis::TraceComparison> m_comparison;

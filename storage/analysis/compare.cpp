@@ -2,6 +2,8 @@
 
 #include "insights.h"
 
+#include <tracetext.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <map>
@@ -184,6 +186,72 @@ storage::Result<std::optional<storage::TraceId>> previousTraceOf(storage::TraceS
             return std::optional<storage::TraceId>(summary.traceId);
     }
     return std::optional<storage::TraceId>();
+}
+
+std::vector<SpanDifference> spanDifferences(const storage::TraceData &traceA, int spanA,
+                                            const storage::TraceData &traceB, int spanB)
+{
+    const auto describe = [](const storage::TraceData &trace, int index) {
+        const storage::StoredSpan &stored = trace.spans[index];
+        std::map<std::string, std::string> out;
+        for (const storage::KeyValue &kv : stored.span.attributes)
+            out[kv.key] = storage::formatValue(kv.value);
+        for (const storage::KeyValue &kv :
+             trace.resources.at(static_cast<std::size_t>(stored.resource)).attributes)
+            out["resource." + kv.key] = storage::formatValue(kv.value);
+        out["status"] = std::string(storage::toString(stored.span.statusCode))
+            + (stored.span.statusMessage.empty() ? "" : ": " + stored.span.statusMessage);
+        std::string exceptions;
+        for (const storage::SpanEvent &event : stored.span.events) {
+            if (event.name != "exception")
+                continue;
+            for (const storage::KeyValue &kv : event.attributes) {
+                if (kv.key == "exception.type" || kv.key == "exception.message")
+                    exceptions += (exceptions.empty() ? "" : " ") + storage::formatValue(kv.value);
+            }
+        }
+        if (!exceptions.empty())
+            out["exception"] = exceptions;
+        return out;
+    };
+    const auto a = describe(traceA, spanA);
+    const auto b = describe(traceB, spanB);
+    std::vector<SpanDifference> out;
+    // Status and exceptions first: they say most.
+    for (const char *first : {"status", "exception"}) {
+        const auto x = a.find(first), y = b.find(first);
+        std::optional<std::string> va, vb;
+        if (x != a.end())
+            va = x->second;
+        if (y != b.end())
+            vb = y->second;
+        if (va != vb)
+            out.push_back({first, va, vb});
+    }
+    auto x = a.begin(), y = b.begin();
+    while (x != a.end() || y != b.end()) {
+        if (x != a.end() && (x->first == "status" || x->first == "exception")) {
+            ++x;
+            continue;
+        }
+        if (y != b.end() && (y->first == "status" || y->first == "exception")) {
+            ++y;
+            continue;
+        }
+        if (y == b.end() || (x != a.end() && x->first < y->first)) {
+            out.push_back({x->first, x->second, std::nullopt});
+            ++x;
+        } else if (x == a.end() || y->first < x->first) {
+            out.push_back({y->first, std::nullopt, y->second});
+            ++y;
+        } else {
+            if (x->second != y->second)
+                out.push_back({x->first, x->second, y->second});
+            ++x;
+            ++y;
+        }
+    }
+    return out;
 }
 
 std::string_view changeName(TraceComparison::Change change)

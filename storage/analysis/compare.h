@@ -77,6 +77,16 @@ private:
 
 std::string_view changeName(TraceComparison::Change change); // "added", "slower", ...
 
+// How two matched spans differ beyond their time: attributes with other values or on one side
+// only (the span's, then its resource's as "resource.KEY"), the status, and exceptions.
+struct SpanDifference
+{
+    std::string key; // "status", "exception" or the attribute's key
+    std::optional<std::string> a, b; // as text; nothing where that side has none
+};
+std::vector<SpanDifference> spanDifferences(const storage::TraceData &traceA, int spanA,
+                                            const storage::TraceData &traceB, int spanB);
+
 // The trace that started last before `trace` with the same root service and operation: the
 // baseline when only one trace is named. Nothing when there is none.
 storage::Result<std::optional<storage::TraceId>>

@@ -12,6 +12,7 @@
 #include <QLabel>
 #include <QTableView>
 #include <QTest>
+#include <QTextBrowser>
 #include <QTreeWidget>
 
 using namespace spanscope;
@@ -96,6 +97,7 @@ private slots:
         tree->setCurrentItem(found[0]);
         QCOMPARE(compare->waterfall(0)->matches().size(), std::size_t(1));
         QVERIFY(compare->waterfall(1)->matches().empty());
+        QVERIFY(compare->differences()->toPlainText().contains(QStringLiteral("Only in A")));
         const int node = compare->nodeOf(found[0]);
         QCOMPARE(compare->comparison()->node(node).change, TraceComparison::Change::Removed);
         const auto charge = tree->findItems(QStringLiteral("payments: PaymentService/Charge"),
@@ -104,6 +106,12 @@ private slots:
         QVERIFY(charge[0]
                     ->text(ui::CompareWindow::ChangeColumn)
                     .contains(QStringLiteral("errors 0 → 1")));
+        // The charge's status and exception differ.
+        tree->setCurrentItem(charge[0]);
+        const QString differences = compare->differences()->toPlainText();
+        QVERIFY2(differences.contains(QStringLiteral("status")), qPrintable(differences));
+        QVERIFY(differences.contains(QStringLiteral("card declined")));
+        QVERIFY(differences.contains(QStringLiteral("exception")));
         compare->close();
     }
 

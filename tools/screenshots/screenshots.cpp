@@ -46,6 +46,7 @@
 #include <QTemporaryDir>
 #include <QTextStream>
 #include <QThread>
+#include <QTreeWidget>
 
 #include <functional>
 #include <map>
@@ -293,6 +294,10 @@ int main(int argc, char **argv)
     comparing = window.compareSelectedTraces();
     if (!comparing || !waitUntil([&] { return comparing->comparison() != nullptr; }))
         return fail(QStringLiteral("the comparison did not arrive"));
+    const auto charge = comparing->tree()->findItems(
+        QStringLiteral("payments: PaymentService/Charge"), Qt::MatchExactly | Qt::MatchRecursive);
+    if (!charge.isEmpty())
+        comparing->tree()->setCurrentItem(charge.front());
     waitUntil([] { return false; }, 300);
     keep(comparing->grab().toImage(), "compare.png");
     comparing->close();
