@@ -65,17 +65,8 @@ TraceComparison TraceComparison::build(const storage::TraceData &a, const SpanTr
         Node &whole = out.m_nodes[0];
         whole.count[side] = 1;
         whole.durationNs[side] = trace.summary.endNs - trace.summary.startNs;
-        struct Visit
-        {
-            int span, parentNode;
-        };
-        std::vector<Visit> stack;
-        for (auto top = tree.tops().rbegin(); top != tree.tops().rend(); ++top)
-            stack.push_back({*top, 0});
-        while (!stack.empty()) {
-            const Visit visit = stack.back();
-            stack.pop_back();
-            const storage::StoredSpan &stored = trace.spans[visit.span];
+        tree.walk(0, [&](int span, int parentNode) {
+            const storage::StoredSpan &stored = trace.spans[span];
             std::string service
                 = trace.resources.at(static_cast<std::size_t>(stored.resource)).serviceName();
             std::string call = callPattern(stored.span);
@@ -83,29 +74,26 @@ TraceComparison TraceComparison::build(const storage::TraceData &a, const SpanTr
                 call.clear();
             auto [name, matchedCall] = matchedAs(stored.span, call);
             auto [found, added] = childOf.emplace(
-                Key{visit.parentNode, service, std::move(name), std::move(matchedCall)},
-                out.size());
+                Key{parentNode, service, std::move(name), std::move(matchedCall)}, out.size());
             if (added) {
                 Node node;
-                node.parent = visit.parentNode;
-                node.depth = out.m_nodes[visit.parentNode].depth + 1;
+                node.parent = parentNode;
+                node.depth = out.m_nodes[parentNode].depth + 1;
                 node.service = std::move(service);
                 node.name = stored.span.name;
                 node.call = std::move(call);
-                out.m_nodes[visit.parentNode].children.push_back(found->second);
+                out.m_nodes[parentNode].children.push_back(found->second);
                 out.m_nodes.push_back(std::move(node));
             }
             Node &node = out.m_nodes[found->second];
             ++node.count[side];
-            node.durationNs[side] += tree.durationNs(visit.span);
-            node.selfNs[side] += tree.selfNs(visit.span);
+            node.durationNs[side] += tree.durationNs(span);
+            node.selfNs[side] += tree.selfNs(span);
             node.errors[side] += stored.span.statusCode == storage::StatusCode::Error;
-            node.spans[side].push_back(visit.span);
-            out.m_nodeOfSpan[side][visit.span] = found->second;
-            const std::vector<int> &children = tree.children(visit.span);
-            for (auto c = children.rbegin(); c != children.rend(); ++c)
-                stack.push_back({*c, found->second});
-        }
+            node.spans[side].push_back(span);
+            out.m_nodeOfSpan[side][span] = found->second;
+            return found->second;
+        });
     }
     for (Node &node : out.m_nodes) {
         if (node.count[A] == 0)

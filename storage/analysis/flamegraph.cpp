@@ -47,43 +47,32 @@ FlameGraph FlameGraph::build(const storage::TraceData &trace, const SpanTree &tr
     std::unordered_map<ChildKey, int, ChildKeyHash> childOf;
     childOf.reserve(static_cast<std::size_t>(spanCount));
 
-    struct Visit
-    {
-        int span, parentFrame;
-    };
-    std::vector<Visit> stack;
-    for (auto top = tree.tops().rbegin(); top != tree.tops().rend(); ++top)
-        stack.push_back({*top, 0});
-    while (!stack.empty()) {
-        const Visit visit = stack.back();
-        stack.pop_back();
-        const storage::StoredSpan &stored = trace.spans[visit.span];
+    tree.walk(0, [&](int span, int parentFrame) {
+        const storage::StoredSpan &stored = trace.spans[span];
         auto [name, newName]
             = nameIndex.emplace(stored.span.name, static_cast<int>(graph.m_names.size()));
         if (newName)
             graph.m_names.push_back(stored.span.name);
         const int service = serviceOfResource.at(static_cast<std::size_t>(stored.resource));
-        auto [child, newFrame] = childOf.emplace(ChildKey{visit.parentFrame, service, name->second},
+        auto [child, newFrame] = childOf.emplace(ChildKey{parentFrame, service, name->second},
                                                  static_cast<int>(graph.m_frames.size()));
         if (newFrame) {
             Frame frame;
-            frame.parent = visit.parentFrame;
-            frame.depth = graph.m_frames[visit.parentFrame].depth + 1;
+            frame.parent = parentFrame;
+            frame.depth = graph.m_frames[parentFrame].depth + 1;
             frame.service = service;
             frame.name = name->second;
             graph.m_maxDepth = std::max(graph.m_maxDepth, frame.depth);
-            graph.m_frames[visit.parentFrame].children.push_back(child->second);
+            graph.m_frames[parentFrame].children.push_back(child->second);
             graph.m_frames.push_back(std::move(frame));
         }
         Frame &frame = graph.m_frames[child->second];
         ++frame.count;
-        frame.selfNs += tree.selfNs(visit.span);
-        frame.spans.push_back(visit.span);
-        graph.m_frameOfSpan[visit.span] = child->second;
-        const std::vector<int> &children = tree.children(visit.span);
-        for (auto c = children.rbegin(); c != children.rend(); ++c)
-            stack.push_back({*c, child->second});
-    }
+        frame.selfNs += tree.selfNs(span);
+        frame.spans.push_back(span);
+        graph.m_frameOfSpan[span] = child->second;
+        return child->second;
+    });
     // A frame comes after its parent: adding up from the end gives every total in one pass.
     for (int f = graph.size() - 1; f >= 0; --f) {
         Frame &frame = graph.m_frames[f];

@@ -3,6 +3,7 @@
 #include <tracestore.h>
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace spanscope::analysis {
@@ -26,6 +27,25 @@ public:
     // time outside the span not at all).
     std::int64_t selfNs(int span) const { return m_self[span]; }
     int size() const { return static_cast<int>(m_parent.size()); }
+
+    // Visits every span reachable from the tops in tree order (a parent before its children,
+    // siblings in start order) without recursion, so a deep trace cannot overflow the stack:
+    // `visit(span, fromParent)` returns what its children are given; the tops get `top`.
+    template<typename Value, typename Visit>
+    void walk(Value top, Visit &&visit) const
+    {
+        std::vector<std::pair<int, Value>> stack;
+        for (auto span = m_tops.rbegin(); span != m_tops.rend(); ++span)
+            stack.emplace_back(*span, top);
+        while (!stack.empty()) {
+            auto [span, fromParent] = std::move(stack.back());
+            stack.pop_back();
+            Value mine = visit(span, fromParent);
+            const std::vector<int> &children = m_children[span];
+            for (auto c = children.rbegin(); c != children.rend(); ++c)
+                stack.emplace_back(*c, mine);
+        }
+    }
 
 private:
     std::vector<int> m_parent;
