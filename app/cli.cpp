@@ -6,6 +6,7 @@
 #include <counters.h>
 #include <demotraffic.h>
 #include <otlp/otlptext.h>
+#include <runmark.h>
 #include <spansource.h>
 #include <tracestore.h>
 #include <tracetext.h>
@@ -410,6 +411,36 @@ int runStats(const QStringList &arguments)
         out() << "  " << QStringLiteral("%1").arg(QLatin1String(info.name), -29) << number(value)
               << "  " << info.unit << ' ' << info.meaning << '\n';
     }
+    return 0;
+}
+
+int runMark(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Start a new run: the traces after this mark, until the next one, are the run NAME "
+        "(compare --baseline mark=NAME)."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("name"), QStringLiteral("The run's name."));
+    parser.addOption({QStringLiteral("grpc"),
+                      QStringLiteral("The receiver's OTLP/gRPC address (default 127.0.0.1:4317)."),
+                      QStringLiteral("host:port"), QStringLiteral("127.0.0.1:4317")});
+    addTokenOption(parser);
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText());
+    if (parser.isSet(QStringLiteral("help"))) {
+        printHelp(parser, QStringLiteral("mark"));
+        return 0;
+    }
+    const QStringList names = parser.positionalArguments();
+    if (names.size() != 1 || names.front().trimmed().isEmpty() || names.front().size() > 200)
+        return usageError(QStringLiteral("mark takes one run name (at most 200 characters)."));
+    const std::string address = parser.value(QStringLiteral("grpc")).toStdString();
+    auto sent
+        = ingest::sendRunMark(address, bearerToken(parser), names.front().trimmed().toStdString());
+    if (!sent)
+        return fail(sent.error());
+    out() << "Run " << names.front().trimmed() << " starts now (mark " << fromStd(*sent) << ").\n";
     return 0;
 }
 

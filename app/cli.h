@@ -29,6 +29,8 @@ bool traceFilterFrom(const QCommandLineParser &parser, storage::TraceFilter &fil
 // Bundles: `export TRACE_ID... -o FILE` (or the traces matching filters) and `import FILE...`.
 int runExport(const QStringList &arguments);
 int runImport(const QStringList &arguments);
+// `mark NAME`: starts a new run, sending a run mark to a running receiver.
+int runMark(const QStringList &arguments);
 // Sends the demo telemetry set to a running receiver.
 int runDemo(const QStringList &arguments);
 

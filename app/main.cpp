@@ -319,8 +319,8 @@ int main(int argc, char **argv)
     const std::pair<const char *, Runner> commands[] = {
         {"serve", runServe},          {"traces", app::runTraces}, {"show", app::runShow},
         {"logs", app::runLogs},       {"stats", app::runStats},   {"insights", app::runInsights},
-        {"compare", app::runCompare}, {"demo", app::runDemo},     {"export", app::runExport},
-        {"import", app::runImport},
+        {"compare", app::runCompare}, {"mark", app::runMark},     {"demo", app::runDemo},
+        {"export", app::runExport},   {"import", app::runImport},
     };
     for (const auto &[name, run] : commands) {
         if (command == QLatin1String(name)) {

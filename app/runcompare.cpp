@@ -20,8 +20,10 @@ namespace {
 
 constexpr int FailedExitCode = 3;
 
-// since=DUR|TIME, until=DUR|TIME, attr=key=value (repeatable), joined by commas.
-bool selectorFilter(const QString &text, storage::TraceFilter &filter, QString &error)
+// since=DUR|TIME, until=DUR|TIME, attr=key=value (repeatable), mark=NAME, joined by commas.
+// A mark is looked up in `store`.
+bool selectorFilter(const QString &text, storage::TraceStore &store, storage::TraceFilter &filter,
+                    QString &error)
 {
     const auto when = [](const QString &value) -> std::optional<std::int64_t> {
         if (const auto ago = storage::parseDuration(value.toStdString()))
@@ -52,8 +54,22 @@ bool selectorFilter(const QString &text, storage::TraceFilter &filter, QString &
             }
             filter.attributes.insert(filter.attributes.end(), conditions->begin(),
                                      conditions->end());
+        } else if (key == QLatin1String("mark")) {
+            auto range = analysis::markedRange(store, value.toStdString());
+            if (!range) {
+                error = QString::fromStdString(range.error());
+                return false;
+            }
+            if (!*range) {
+                error = QStringLiteral("No run mark %1 is stored (spanscope mark %1 makes one).")
+                            .arg(value);
+                return false;
+            }
+            filter.startFromNs = (*range)->fromNs;
+            filter.startToNs = (*range)->toNs;
         } else {
-            error = QStringLiteral("Not a selector: \"%1\" (use since=…, until=…, attr=key=value).")
+            error = QStringLiteral("Not a selector: \"%1\" (use since=…, until=…, attr=key=value, "
+                                   "mark=NAME).")
                         .arg(part);
             return false;
         }
@@ -160,7 +176,8 @@ QJsonArray strings(const std::vector<std::string> &values)
 void addRunOptions(QCommandLineParser &parser)
 {
     parser.addOption({QStringLiteral("baseline"),
-                      QStringLiteral("The run to compare with: since=…,until=…,attr=key=value."),
+                      QStringLiteral("The run to compare with: since=…,until=…,attr=key=value, "
+                                     "mark=NAME."),
                       QStringLiteral("selector")});
     parser.addOption({QStringLiteral("candidate"),
                       QStringLiteral("The run compared (the same form)."),
@@ -186,18 +203,19 @@ int compareRuns(Command &command)
     if (!p.isSet(QStringLiteral("baseline")) || !p.isSet(QStringLiteral("candidate")))
         return usageError(
             QStringLiteral("Runs are compared with both --baseline and --candidate."));
-    storage::TraceFilter baseline, candidate;
     std::vector<Gate> gates;
     QString error;
-    if (!selectorFilter(p.value(QStringLiteral("baseline")), baseline, error)
-        || !selectorFilter(p.value(QStringLiteral("candidate")), candidate, error)
-        || !parseGates(p.value(QStringLiteral("fail-if")), gates, error))
+    if (!parseGates(p.value(QStringLiteral("fail-if")), gates, error))
         return usageError(error);
     const auto floor = storage::parseDuration(p.value(QStringLiteral("noise-floor")).toStdString());
     if (!floor)
         return usageError(QStringLiteral("--noise-floor needs a duration such as 5ms."));
     if (const int code = command.open(); code >= 0)
         return code;
+    storage::TraceFilter baseline, candidate;
+    if (!selectorFilter(p.value(QStringLiteral("baseline")), *command.store, baseline, error)
+        || !selectorFilter(p.value(QStringLiteral("candidate")), *command.store, candidate, error))
+        return usageError(error);
     auto changes = analysis::compareRuns(*command.store, baseline, candidate);
     if (!changes)
         return fail(changes.error());

@@ -3,6 +3,9 @@
 #include "insights.h"
 #include "spantree.h"
 
+#include <attributefilter.h>
+#include <runmarks.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -48,6 +51,8 @@ storage::Result<Runs> readRun(storage::TraceStore &store, storage::TraceFilter f
     std::map<std::string, std::vector<std::int64_t>> durations;
     std::map<std::string, std::int64_t> spans, calls;
     for (const storage::TraceSummary &summary : *summaries) {
+        if (summary.rootService == storage::RunMarkService)
+            continue; // a mark, not a request
         const std::string endpoint = summary.rootService + ": " + summary.rootName;
         EndpointRun &run = runs[endpoint];
         auto loaded = store.loadTrace(summary.traceId);
@@ -88,6 +93,32 @@ storage::Result<Runs> readRun(storage::TraceStore &store, storage::TraceFilter f
 
 } // namespace
 
+storage::Result<std::optional<MarkedRange>> markedRange(storage::TraceStore &store,
+                                                        const std::string &name)
+{
+    storage::TraceFilter named;
+    named.attributes.push_back({storage::RunMarkAttribute, storage::AttributeOp::Equals, name, 0});
+    named.limit = 1; // the newest
+    auto mark = store.findTraces(named);
+    if (!mark)
+        return storage::Error{mark.error()};
+    if (mark->empty())
+        return std::optional<MarkedRange>();
+    MarkedRange range;
+    range.fromNs = mark->front().startNs + 1;
+    storage::TraceFilter next;
+    next.attributes.push_back({storage::RunMarkAttribute, storage::AttributeOp::Exists, {}, 0});
+    next.startFromNs = range.fromNs;
+    next.descending = false; // the first one after
+    next.limit = 1;
+    auto after = store.findTraces(next);
+    if (!after)
+        return storage::Error{after.error()};
+    if (!after->empty())
+        range.toNs = after->front().startNs - 1;
+    return std::optional<MarkedRange>(range);
+}
+
 std::string operationOf(const storage::Span &span, const std::string &service)
 {
     if (callsADatabase(span)) {
@@ -127,7 +158,10 @@ storage::Result<std::vector<EndpointChange>> compareRuns(storage::TraceStore &st
         }
         std::set_difference(rb.errors.begin(), rb.errors.end(), ra.errors.begin(), ra.errors.end(),
                             std::back_inserter(change.newErrors));
-        change.impactNs = (rb.p50Ns - ra.p50Ns) * rb.traces;
+        const std::int64_t delta = rb.p50Ns - ra.p50Ns;
+        const std::int64_t noise = std::max<std::int64_t>(5'000'000, ra.p50Ns / 4);
+        const std::int64_t beyond = std::max<std::int64_t>(0, std::llabs(delta) - noise);
+        change.impactNs = (delta < 0 ? -beyond : beyond) * rb.traces;
         out.push_back(std::move(change));
     }
     std::stable_sort(out.begin(), out.end(), [](const EndpointChange &x, const EndpointChange &y) {

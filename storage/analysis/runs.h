@@ -3,6 +3,7 @@
 #include <tracestore.h>
 
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -29,7 +30,9 @@ struct EndpointChange
     std::string endpoint; // "service: root operation"
     EndpointRun runs[2];
     std::vector<std::string> newOperations, newErrors; // in B, not in A
-    // The time B adds across its traces at the median: (p50 B − p50 A) × B's traces.
+    // The time B adds across its traces at the median beyond what is noise: (p50 B − p50 A,
+    // less the larger of 5 ms and a quarter of p50 A, towards zero) × B's traces. A heavy
+    // endpoint varying by itself on a busy machine does not outrank a real regression.
     std::int64_t impactNs = 0;
 };
 
@@ -39,6 +42,16 @@ storage::Result<std::vector<EndpointChange>> compareRuns(storage::TraceStore &st
                                                          const storage::TraceFilter &baseline,
                                                          const storage::TraceFilter &candidate,
                                                          int maxTraces = 5000);
+
+// The start times a run mark names: after the newest mark called `name` and before the mark
+// that followed it (none: until now). Nothing when no such mark is stored.
+struct MarkedRange
+{
+    std::int64_t fromNs = 0;
+    std::optional<std::int64_t> toNs;
+};
+storage::Result<std::optional<MarkedRange>> markedRange(storage::TraceStore &store,
+                                                        const std::string &name);
 
 // "service: name" of a span, a query named by its normalised statement and a URL call by its
 // path, so that runs against another database file or port name the same operation.

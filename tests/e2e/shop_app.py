@@ -208,7 +208,7 @@ def shop_app(engine, cache, inventory, regress):
     return app
 
 
-def run_shop(endpoint, redis_socket, version, regress):
+def run_shop(endpoint, redis_socket, version, regress, skipped):
     workdir = tempfile.mkdtemp(prefix="shop-")
     inventory = subprocess.Popen([sys.executable, os.path.abspath(__file__), "inventory", "--endpoint", endpoint,
                                   "--version", version],
@@ -233,6 +233,8 @@ def run_shop(endpoint, redis_socket, version, regress):
                                    ("prices", "GET", "/prices"), ("checkout", "POST", "/checkout"),
                                    ("restock", "POST", "/restock"), ("report", "GET", "/report"),
                                    ("health", "GET", "/health")]:
+            if name in skipped:
+                continue
             # urllib is not instrumented: each request starts a trace of its own in the shop.
             request = urllib.request.Request(base + path, method=method)
             with urllib.request.urlopen(request, timeout=30) as response:
@@ -254,11 +256,12 @@ def main():
     parser.add_argument("--redis", help="the Redis server's unix socket (shop)")
     parser.add_argument("--version", default="1.0.0", help="service.version of both services")
     parser.add_argument("--regress", action="store_true", help="make /prices slower (shop)")
+    parser.add_argument("--skip", default="", help="routes not to call, by name, comma-separated")
     args = parser.parse_args()
     if args.role == "inventory":
         run_inventory(args.endpoint, args.version)
     else:
-        run_shop(args.endpoint, args.redis, args.version, args.regress)
+        run_shop(args.endpoint, args.redis, args.version, args.regress, set(args.skip.split(",")))
 
 
 if __name__ == "__main__":

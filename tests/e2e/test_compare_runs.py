@@ -4,10 +4,11 @@ and an N+1 — and `spanscope compare --baseline … --candidate …` ranks /pri
 new queries and fails the gate, while the unchanged runs pass it."""
 import json
 import shutil
+import subprocess
 import sys
 import unittest
 
-from harness import E2ETestCase, SpanscopeServer, cli_json, run_cli, run_client
+from harness import SPANSCOPE, E2ETestCase, SpanscopeServer, cli_json, run_cli, run_client
 from test_insights import RedisServer
 
 
@@ -18,8 +19,15 @@ class RunAgainstRun(E2ETestCase):
         cls.server = SpanscopeServer().__enter__()
         cls.redis = RedisServer().__enter__()
         for version, extra in [("base", []), ("same", []), ("regressed", ["--regress"])]:
+            # Each run also starts with a mark, as `spanscope mark NAME` before a test suite.
+            marked = subprocess.run([SPANSCOPE, "mark", f"run-{version}", "--grpc", cls.server.grpc],
+                                    capture_output=True, text=True, timeout=60)
+            assert marked.returncode == 0, marked.stderr
+            # The CPU-bound report is left out: on a busy two-core machine its 0.4 s swings by more
+            # than the 50 ms regression, and one trace per run cannot tell that from a change.
             run_client([sys.executable, "shop_app.py", "shop", "--endpoint", cls.server.http_url,
-                        "--redis", cls.redis.socket, "--version", version, *extra], timeout=300)
+                        "--redis", cls.redis.socket, "--version", version, "--skip", "report", *extra],
+                       timeout=300)
 
     @classmethod
     def tearDownClass(cls):
@@ -55,6 +63,26 @@ class RunAgainstRun(E2ETestCase):
         report = json.loads(gated.stdout)
         self.assertTrue(report["failed"])
         self.assertEqual([e["endpoint"] for e in report["endpoints"] if e["broken"]], ["shop: GET /prices"])
+
+    def test_runs_named_by_marks(self):
+        # Each mark's run ends where the next mark starts: the same comparison as by version.
+        result = run_cli(self.server.db, "compare", "--baseline", "mark=run-base", "--candidate",
+                         "mark=run-regressed", "--fail-if", "p95>+20%", "--json", check=False)
+        self.assertEqual(result.returncode, 3, result.stderr)
+        report = json.loads(result.stdout)
+        self.assertEqual(report["endpoints"][0]["endpoint"], "shop: GET /prices")
+        self.assertEqual(report["endpoints"][0]["broken"], ["p95>+20%"])
+        by_version = cli_json(self.server.db, "compare", "--baseline", "attr=service.version=base",
+                              "--candidate", "attr=service.version=same")
+        by_mark = json.loads(run_cli(self.server.db, "compare", "--baseline", "mark=run-base",
+                                     "--candidate", "mark=run-same", "--json").stdout)
+        self.assertEqual(sorted((e["endpoint"], e["countA"], e["countB"]) for e in by_mark["endpoints"]),
+                         sorted((e["endpoint"], e["countA"], e["countB"]) for e in by_version["endpoints"]))
+        self.assertNotIn("spanscope", {e["endpoint"].split(":")[0] for e in by_mark["endpoints"]})
+        missing = run_cli(self.server.db, "compare", "--baseline", "mark=nope", "--candidate",
+                          "mark=run-same", check=False)
+        self.assertEqual(missing.returncode, 2)
+        self.assertIn("No run mark nope", missing.stderr)
 
     def test_an_unchanged_app_passes_the_gate(self):
         # A few traces on a shared machine vary by themselves: the floor says how much is noise.
