@@ -5,6 +5,7 @@
 #include <files/logfilereader.h>
 #include <ingestserver.h>
 #include <otlpclient.h>
+#include <runmark.h>
 #include <spanwriter.h>
 
 #include <QFileInfo>
@@ -118,6 +119,15 @@ void ServerBackend::sendDemo(QObject *context, Done<DemoSent> done)
             return done(storage::Error{sent.error()});
         done(DemoSent{sent->traces, sent->spans, sent->logRecords});
     });
+}
+
+void ServerBackend::sendRunMark(const QString &name, QObject *context, Done<std::string> done)
+{
+    const std::string address = m_server.grpcAddress();
+    const std::string token = m_server.bearerToken();
+    QtConcurrent::run([address, token, mark = name.toStdString()] {
+        return ingest::sendRunMark(address, token, mark);
+    }).then(context, [done](storage::Result<std::string> sent) { done(std::move(sent)); });
 }
 
 void ServerBackend::readLogFile(const QString &path, bool follow,

@@ -34,6 +34,7 @@ public:
     std::deque<std::string> recentRejections() const override;
     std::string storageProblem() const override;
     void sendDemo(QObject *context, Done<DemoSent> done) override;
+    void sendRunMark(const QString &name, QObject *context, Done<std::string> done) override;
     void readLogFile(const QString &path, bool follow, std::shared_ptr<std::atomic<bool>> stop,
                      QObject *context, Done<LogFileRead> done) override;
 

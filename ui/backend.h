@@ -77,6 +77,9 @@ public:
     // Sends the demo telemetry through the receivers, as `spanscope demo` does. `done` runs on
     // the GUI thread, unless `context` is gone by then.
     virtual void sendDemo(QObject *context, Done<DemoSent> done) = 0;
+    // Starts a run named `name` by sending a run mark through the receivers, as `spanscope mark`
+    // does; `done` gets the mark's trace id (hex), as for sendDemo.
+    virtual void sendRunMark(const QString &name, QObject *context, Done<std::string> done) = 0;
     // Stores a log file's lines through the receiver, as `spanscope logs ingest` does; with
     // `follow`, goes on with lines appended until `stop` is set. `done` as for sendDemo.
     virtual void readLogFile(const QString &path, bool follow,

@@ -31,11 +31,13 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QDateTime>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QHeaderView>
 #include <QInputDialog>
+#include <QLineEdit>
 #include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -334,6 +336,16 @@ void MainWindow::createMenus()
     compare->setToolTip(tr("Two selected traces side by side, or one against the trace of its "
                            "root operation before it"));
     m_list->table()->addAction(compare);
+    view->addAction(tr("Start a New &Run…"), this, [this] {
+        bool ok = false;
+        const QString name = QInputDialog::getText(
+            this, tr("Start a New Run"),
+            tr("The traces from now until the next run are this run, to compare with another:"),
+            QLineEdit::Normal,
+            QDateTime::currentDateTime().toString(QStringLiteral("'run-'yyyyMMdd-HHmmss")), &ok);
+        if (ok && !name.trimmed().isEmpty())
+            startRun(name.trimmed());
+    });
     QAction *sampling = view->addAction(tr("&Sampling…"), this, &MainWindow::showSamplingPanel);
     sampling->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_S);
     view->addSeparator();
@@ -495,6 +507,21 @@ void MainWindow::dropEvent(QDropEvent *event)
     }
     importFiles(paths);
     event->acceptProposedAction();
+}
+
+void MainWindow::startRun(const QString &name)
+{
+    QPointer<MainWindow> self(this);
+    m_backend.sendRunMark(name, this, [self, name](storage::Result<std::string> sent) {
+        if (!self)
+            return;
+        self->statusBar()->showMessage(
+            sent ? tr("Run %1 starts now: compare it with spanscope compare --baseline mark=… "
+                      "--candidate mark=%1.")
+                       .arg(name)
+                 : tr("The run could not be started: %1").arg(QString::fromStdString(sent.error())),
+            10000);
+    });
 }
 
 CompareWindow *MainWindow::compareSelectedTraces()

@@ -79,6 +79,9 @@ public:
     // Edit > Settings; the dialog applies what it can at once when accepted.
     SettingsDialog *showSettings();
     void applySettings(const AppSettings &settings);
+    // View ▸ Start a New Run: the traces from now until the next run are the run `name`
+    // (compare --baseline mark=NAME); the menu item asks for the name.
+    void startRun(const QString &name);
     // View ▸ Compare Traces (Ctrl+D): the two traces selected in the list, or the one selected
     // (else open) against the trace of its root operation before it; null after saying why not.
     CompareWindow *compareSelectedTraces();

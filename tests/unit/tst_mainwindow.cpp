@@ -13,10 +13,12 @@
 #include <logfilereading.h>
 #include <loglistmodel.h>
 #include <logspane.h>
+#include <runs.h>
 #include <settingsdialog.h>
 #include <shortcutoverlay.h>
 #include <statuspanel.h>
 #include <tracelistmodel.h>
+#include <tracestore.h>
 #include <traceview.h>
 #include <welcomepage.h>
 
@@ -79,6 +81,27 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(
             window()->statusPanel()->countsText().startsWith(QStringLiteral("12 traces")), 5000);
         QVERIFY(window()->statusPanel()->sizeText().contains(QStringLiteral("of 64")));
+    }
+
+    // View > Start a New Run sends a run mark through the window's own receiver: stored, found
+    // by its name as compare's mark=NAME finds it, and listed as a trace of its own.
+    void startingARunMarksIt()
+    {
+        window()->startRun(QStringLiteral("before the fix"));
+        QTRY_VERIFY_WITH_TIMEOUT(window()->statusBar()->currentMessage().startsWith(
+                                     QStringLiteral("Run before the fix starts now")),
+                                 10000);
+        auto store
+            = storage::TraceStore::open(m_fixture.backend().addresses().database.toStdString());
+        QVERIFY(store);
+        const auto range = analysis::markedRange(**store, "before the fix");
+        QVERIFY(range && *range);
+        QVERIFY(!(*range)->toNs); // no later mark: the run goes on
+        QTRY_COMPARE_WITH_TIMEOUT(window()->traceList()->rowCount(), 1, 10000);
+        QCOMPARE(window()->traceList()->summary(0).rootName,
+                 std::string("run mark: before the fix"));
+        const auto none = analysis::markedRange(**store, "after");
+        QVERIFY(none && !*none);
     }
 
     void endpointsMenuCopiesEachSdksSettings()

@@ -79,6 +79,10 @@ public:
     {
         done(storage::Error{"this backend has no receiver to send the demo to"});
     }
+    void sendRunMark(const QString &, QObject *, Done<std::string> done) override
+    {
+        done(storage::Error{"this backend has no receiver to send a run mark to"});
+    }
     void readLogFile(const QString &, bool, std::shared_ptr<std::atomic<bool>>, QObject *,
                      Done<LogFileRead> done) override
     {
