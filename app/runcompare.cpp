@@ -259,6 +259,8 @@ int compareRuns(Command &command)
                 {QStringLiteral("impactNs"), QString::number(change.impactNs)},
                 {QStringLiteral("newOperations"), strings(change.newOperations)},
                 {QStringLiteral("newErrors"), strings(change.newErrors)},
+                {QStringLiteral("missingOperations"), strings(change.missingOperations)},
+                {QStringLiteral("newInsights"), strings(change.newInsights)},
                 {QStringLiteral("broken"), QJsonArray::fromStringList(broken)},
             };
             array.append(object);
@@ -282,6 +284,10 @@ int compareRuns(Command &command)
             out() << "    new: " << fromStd(operation) << '\n';
         for (const std::string &newError : change.newErrors)
             out() << "    new error: " << fromStd(newError) << '\n';
+        for (const std::string &operation : change.missingOperations)
+            out() << "    gone: " << fromStd(operation) << '\n';
+        for (const std::string &insight : change.newInsights)
+            out() << "    new insight: " << fromStd(insight) << '\n';
     }
     if (command.json())
         printJson(

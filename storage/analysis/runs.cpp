@@ -65,6 +65,10 @@ storage::Result<Runs> readRun(storage::TraceStore &store, storage::TraceFilter f
         run.errorTraces += summary.errorCount > 0;
         durations[endpoint].push_back(summary.endNs - summary.startNs);
         spans[endpoint] += static_cast<std::int64_t>(trace.spans.size());
+        const SpanTree tree(trace);
+        for (const Insight &insight : findInsights(trace, tree))
+            run.insights.emplace(insight.fingerprint,
+                                 std::string(kindName(insight.kind)) + ": " + insight.pattern);
         for (const storage::StoredSpan &stored : trace.spans) {
             const std::string operation = operationOf(
                 stored.span,
@@ -152,9 +156,15 @@ storage::Result<std::vector<EndpointChange>> compareRuns(storage::TraceStore &st
     for (auto &[endpoint, change] : merged) {
         const EndpointRun &ra = change.runs[0];
         const EndpointRun &rb = change.runs[1];
-        if (ra.traces > 0) { // an endpoint new in B is new as a whole, not op by op
+        if (ra.traces > 0 && rb.traces > 0) { // a new or gone endpoint differs as a whole
             std::set_difference(rb.operations.begin(), rb.operations.end(), ra.operations.begin(),
                                 ra.operations.end(), std::back_inserter(change.newOperations));
+            std::set_difference(ra.operations.begin(), ra.operations.end(), rb.operations.begin(),
+                                rb.operations.end(), std::back_inserter(change.missingOperations));
+        }
+        for (const auto &[fingerprint, what] : rb.insights) {
+            if (!ra.insights.contains(fingerprint))
+                change.newInsights.push_back(what);
         }
         std::set_difference(rb.errors.begin(), rb.errors.end(), ra.errors.begin(), ra.errors.end(),
                             std::back_inserter(change.newErrors));

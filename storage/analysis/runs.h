@@ -3,6 +3,7 @@
 #include <tracestore.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -20,6 +21,8 @@ struct EndpointRun
     double callsPerTrace = 0; // database, cache, HTTP and RPC client calls
     std::set<std::string> operations; // "service: name", a query by its statement
     std::set<std::string> errors; // "operation: exception type or status message"
+    // The insight detectors' findings (defaults), by fingerprint: "kind: pattern".
+    std::map<std::string, std::string> insights;
 
     double errorRate() const { return traces ? double(errorTraces) / traces : 0.0; }
 };
@@ -30,6 +33,8 @@ struct EndpointChange
     std::string endpoint; // "service: root operation"
     EndpointRun runs[2];
     std::vector<std::string> newOperations, newErrors; // in B, not in A
+    std::vector<std::string> missingOperations; // in A, not in B
+    std::vector<std::string> newInsights; // "kind: pattern" of fingerprints B has and A not
     // The time B adds across its traces at the median beyond what is noise: (p50 B − p50 A,
     // less the larger of 5 ms and a quarter of p50 A, towards zero) × B's traces. A heavy
     // endpoint varying by itself on a busy machine does not outrank a real regression.

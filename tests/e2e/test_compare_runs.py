@@ -49,10 +49,15 @@ class RunAgainstRun(E2ETestCase):
         self.assertGreater(first["callsB"], first["callsA"] + 8)  # the orders, then one query per order
         self.assertTrue(any("FROM items" in op for op in first["newOperations"]), first["newOperations"])
         self.assertTrue(any("FROM orders" in op for op in first["newOperations"]), first["newOperations"])
+        self.assertEqual(first["missingOperations"], [])
+        # The N+1 of the regressed /prices is a new insight there.
+        self.assertTrue(any(i.startswith("n_plus_one_db: SELECT items") for i in first["newInsights"]),
+                        first["newInsights"])
         endpoints = {e["endpoint"] for e in report["endpoints"]}
         self.assertIn("shop: GET /orders", endpoints)
         unchanged = next(e for e in report["endpoints"] if e["endpoint"] == "shop: GET /orders")
         self.assertEqual(unchanged["newOperations"], [])
+        self.assertEqual(unchanged["newInsights"], [])  # its N+1 was there in both runs
 
     def test_the_gate_fails_on_the_regression(self):
         result = self.compare("base", "regressed", "--fail-if", "p95>+20%,errors>0")
