@@ -5,7 +5,8 @@
 
 #include "options.h"
 
-#include <attributefilter.h>
+#include <runselector.h>
+
 #include <runs.h>
 
 #include <QDateTime>
@@ -19,63 +20,6 @@ namespace spanscope::app {
 namespace {
 
 constexpr int FailedExitCode = 3;
-
-// since=DUR|TIME, until=DUR|TIME, attr=key=value (repeatable), mark=NAME, joined by commas.
-// A mark is looked up in `store`.
-bool selectorFilter(const QString &text, storage::TraceStore &store, storage::TraceFilter &filter,
-                    QString &error)
-{
-    const auto when = [](const QString &value) -> std::optional<std::int64_t> {
-        if (const auto ago = storage::parseDuration(value.toStdString()))
-            return QDateTime::currentMSecsSinceEpoch() * 1'000'000 - *ago;
-        const QDateTime at = QDateTime::fromString(value, Qt::ISODateWithMs);
-        if (at.isValid())
-            return at.toMSecsSinceEpoch() * 1'000'000;
-        return std::nullopt;
-    };
-    for (const QString &part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-        const qsizetype equals = part.indexOf(QLatin1Char('='));
-        const QString key = part.left(equals).trimmed();
-        const QString value = equals < 0 ? QString() : part.mid(equals + 1).trimmed();
-        if (key == QLatin1String("since") || key == QLatin1String("until")) {
-            const auto at = when(value);
-            if (!at) {
-                error = QStringLiteral("%1 in \"%2\" needs a duration ago (15m) or a time "
-                                       "(2026-12-03T13:00:00).")
-                            .arg(key, text);
-                return false;
-            }
-            (key == QLatin1String("since") ? filter.startFromNs : filter.startToNs) = *at;
-        } else if (key == QLatin1String("attr")) {
-            auto conditions = storage::parseAttributeConditions(value.toStdString());
-            if (!conditions) {
-                error = QString::fromStdString(conditions.error());
-                return false;
-            }
-            filter.attributes.insert(filter.attributes.end(), conditions->begin(),
-                                     conditions->end());
-        } else if (key == QLatin1String("mark")) {
-            auto range = analysis::markedRange(store, value.toStdString());
-            if (!range) {
-                error = QString::fromStdString(range.error());
-                return false;
-            }
-            if (!*range) {
-                error = QStringLiteral("No run mark %1 is stored (spanscope mark %1 makes one).")
-                            .arg(value);
-                return false;
-            }
-            filter.startFromNs = (*range)->fromNs;
-            filter.startToNs = (*range)->toNs;
-        } else {
-            error = QStringLiteral("Not a selector: \"%1\" (use since=…, until=…, attr=key=value, "
-                                   "mark=NAME).")
-                        .arg(part);
-            return false;
-        }
-    }
-    return true;
-}
 
 // One clause of --fail-if: METRIC>THRESHOLD.
 struct Gate
@@ -213,8 +157,9 @@ int compareRuns(Command &command)
     if (const int code = command.open(); code >= 0)
         return code;
     storage::TraceFilter baseline, candidate;
-    if (!selectorFilter(p.value(QStringLiteral("baseline")), *command.store, baseline, error)
-        || !selectorFilter(p.value(QStringLiteral("candidate")), *command.store, candidate, error))
+    if (!ui::runSelectorFilter(p.value(QStringLiteral("baseline")), *command.store, baseline, error)
+        || !ui::runSelectorFilter(p.value(QStringLiteral("candidate")), *command.store, candidate,
+                                  error))
         return usageError(error);
     auto changes = analysis::compareRuns(*command.store, baseline, candidate);
     if (!changes)

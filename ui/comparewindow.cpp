@@ -144,11 +144,12 @@ CompareWindow::CompareWindow(const QString &databasePath, QWidget *parent)
 
 CompareWindow::~CompareWindow() = default;
 
-void CompareWindow::compare(std::optional<storage::TraceId> a, const storage::TraceId &b)
+void CompareWindow::compare(std::optional<storage::TraceId> a, const storage::TraceId &b,
+                            bool asGiven)
 {
     m_queries->request<Loaded>(
         this,
-        [a, b](storage::TraceStore &store) {
+        [a, b, asGiven](storage::TraceStore &store) {
             Loaded out;
             auto loadedB = store.loadTrace(b);
             if (!loadedB || !*loadedB) {
@@ -180,7 +181,7 @@ void CompareWindow::compare(std::optional<storage::TraceId> a, const storage::Tr
                 return out;
             }
             auto traceA = std::make_shared<const storage::TraceData>(std::move(**loadedA));
-            if (traceA->summary.startNs > traceB->summary.startNs)
+            if (!asGiven && traceA->summary.startNs > traceB->summary.startNs)
                 std::swap(traceA, traceB); // the earlier is the baseline
             out.traces[0] = traceA;
             out.traces[1] = traceB;

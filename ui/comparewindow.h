@@ -42,9 +42,10 @@ public:
     explicit CompareWindow(const QString &databasePath, QWidget *parent = nullptr);
     ~CompareWindow() override;
 
-    // Compares two traces, the earlier as the baseline A; without `a`, B with the trace of its
-    // root operation that started before it.
-    void compare(std::optional<storage::TraceId> a, const storage::TraceId &b);
+    // Compares two traces, the earlier as the baseline A (or `a`, with `asGiven`); without `a`,
+    // B with the trace of its root operation that started before it.
+    void compare(std::optional<storage::TraceId> a, const storage::TraceId &b,
+                 bool asGiven = false);
 
     QTreeWidget *tree() const { return m_tree; }
     // How the selected node's first span differs between A and B: attributes, status, exceptions.

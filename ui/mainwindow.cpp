@@ -12,6 +12,7 @@
 #include "logfilereading.h"
 #include "loglistmodel.h"
 #include "logspane.h"
+#include "runcomparewindow.h"
 #include "samplingpanel.h"
 #include "settingsdialog.h"
 #include "shortcutoverlay.h"
@@ -336,6 +337,7 @@ void MainWindow::createMenus()
     compare->setToolTip(tr("Two selected traces side by side, or one against the trace of its "
                            "root operation before it"));
     m_list->table()->addAction(compare);
+    view->addAction(tr("Compare R&uns…"), this, &MainWindow::showRunComparison);
     view->addAction(tr("Start a New &Run…"), this, [this] {
         bool ok = false;
         const QString name = QInputDialog::getText(
@@ -507,6 +509,19 @@ void MainWindow::dropEvent(QDropEvent *event)
     }
     importFiles(paths);
     event->acceptProposedAction();
+}
+
+RunCompareWindow *MainWindow::showRunComparison()
+{
+    auto *runs = new RunCompareWindow(m_addresses.database, this);
+    connect(runs, &RunCompareWindow::tracesChosen, this,
+            [this](const storage::TraceId &a, const storage::TraceId &b) {
+                auto *window = new CompareWindow(m_addresses.database, this);
+                window->compare(a, b, true); // the baseline run's trace is A
+                window->show();
+            });
+    runs->show();
+    return runs;
 }
 
 void MainWindow::startRun(const QString &name)

@@ -20,6 +20,7 @@ namespace spanscope::ui {
 class BundleTransfer;
 class ErrorTraceWatcher;
 class CompareWindow;
+class RunCompareWindow;
 class InsightSettingsDialog;
 class LogFileReading;
 class SettingsDialog;
@@ -79,6 +80,8 @@ public:
     // Edit > Settings; the dialog applies what it can at once when accepted.
     SettingsDialog *showSettings();
     void applySettings(const AppSettings &settings);
+    // View ▸ Compare Runs: two runs per endpoint; an endpoint opens its typical pair.
+    RunCompareWindow *showRunComparison();
     // View ▸ Start a New Run: the traces from now until the next run are the run `name`
     // (compare --baseline mark=NAME); the menu item asks for the name.
     void startRun(const QString &name);

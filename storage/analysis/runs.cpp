@@ -49,6 +49,7 @@ storage::Result<Runs> readRun(storage::TraceStore &store, storage::TraceFilter f
         return storage::Error{summaries.error()};
     Runs runs;
     std::map<std::string, std::vector<std::int64_t>> durations;
+    std::map<std::string, std::vector<std::pair<std::int64_t, storage::TraceId>>> byDuration;
     std::map<std::string, std::int64_t> spans, calls;
     for (const storage::TraceSummary &summary : *summaries) {
         if (summary.rootService == storage::RunMarkService)
@@ -64,6 +65,7 @@ storage::Result<Runs> readRun(storage::TraceStore &store, storage::TraceFilter f
         ++run.traces;
         run.errorTraces += summary.errorCount > 0;
         durations[endpoint].push_back(summary.endNs - summary.startNs);
+        byDuration[endpoint].emplace_back(summary.endNs - summary.startNs, summary.traceId);
         spans[endpoint] += static_cast<std::int64_t>(trace.spans.size());
         const SpanTree tree(trace);
         for (const Insight &insight : findInsights(trace, tree))
@@ -87,6 +89,13 @@ storage::Result<Runs> readRun(storage::TraceStore &store, storage::TraceFilter f
         run.p50Ns = percentile(sorted, 0.50);
         run.p95Ns = percentile(sorted, 0.95);
         run.p99Ns = percentile(sorted, 0.99);
+        const auto &traces = byDuration[endpoint];
+        const auto typical
+            = std::min_element(traces.begin(), traces.end(), [&](const auto &x, const auto &y) {
+                  return std::llabs(x.first - run.p50Ns) < std::llabs(y.first - run.p50Ns);
+              });
+        if (typical != traces.end())
+            run.typicalTrace = typical->second;
         if (run.traces > 0) {
             run.spansPerTrace = double(spans[endpoint]) / run.traces;
             run.callsPerTrace = double(calls[endpoint]) / run.traces;

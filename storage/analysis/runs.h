@@ -24,6 +24,8 @@ struct EndpointRun
     // The insight detectors' findings (defaults), by fingerprint: "kind: pattern".
     std::map<std::string, std::string> insights;
 
+    storage::TraceId typicalTrace{}; // the trace whose duration is nearest the median
+
     double errorRate() const { return traces ? double(errorTraces) / traces : 0.0; }
 };
 

@@ -6,11 +6,16 @@
 #include "windowfixture.h"
 
 #include <comparewindow.h>
+#include <runcomparewindow.h>
 #include <waterfallview.h>
 
+#include <QDateTime>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QLineEdit>
+#include <QSignalSpy>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTest>
 #include <QTextBrowser>
 #include <QTreeWidget>
@@ -113,6 +118,57 @@ private slots:
         QVERIFY(differences.contains(QStringLiteral("card declined")));
         QVERIFY(differences.contains(QStringLiteral("exception")));
         compare->close();
+    }
+
+    // View > Compare Runs over the demo split in two at the median start: the checkout is in
+    // both runs, and Enter on it opens its typical pair with the baseline's trace as A.
+    void runsCompareByEndpointAndOpenTheirTypicalPair()
+    {
+        std::vector<std::int64_t> starts;
+        for (int row = 0; row < window()->traceList()->rowCount(); ++row)
+            starts.push_back(window()->traceList()->summary(row).startNs);
+        std::sort(starts.begin(), starts.end());
+        const std::int64_t middle = starts[starts.size() / 2];
+        const QString at = QDateTime::fromMSecsSinceEpoch(middle / 1'000'000, Qt::UTC)
+                               .toString(Qt::ISODateWithMs);
+        ui::RunCompareWindow *runs = window()->showRunComparison();
+        QSignalSpy compared(runs, &ui::RunCompareWindow::compared);
+        runs->baseline()->setText(QStringLiteral("until=") + at);
+        runs->candidate()->setText(QStringLiteral("since=") + at);
+        QTest::keyClick(runs->candidate(), Qt::Key_Return);
+        QVERIFY(compared.wait(10000));
+        QTableWidget *table = runs->table();
+        QVERIFY(table->rowCount() >= 2);
+        int checkout = -1;
+        for (int row = 0; row < table->rowCount(); ++row) {
+            if (table->item(row, ui::RunCompareWindow::EndpointColumn)->text()
+                == QLatin1String("web-frontend: POST /checkout"))
+                checkout = row;
+        }
+        QVERIFY(checkout >= 0);
+        const QStringList counts = table->item(checkout, ui::RunCompareWindow::TracesColumn)
+                                       ->text()
+                                       .split(QStringLiteral(" → "));
+        QCOMPARE(counts.size(), 2);
+        QVERIFY(counts[0].toInt() > 0 && counts[1].toInt() > 0);
+
+        QSignalSpy chosen(runs, &ui::RunCompareWindow::tracesChosen);
+        table->setFocus();
+        table->setCurrentCell(checkout, ui::RunCompareWindow::EndpointColumn);
+        QTest::keyClick(table->viewport(), Qt::Key_Return);
+        QCOMPARE(chosen.size(), 1);
+        ui::CompareWindow *pair = nullptr;
+        QTRY_VERIFY((pair = window()->findChild<ui::CompareWindow *>()) != nullptr);
+        QTRY_VERIFY(pair->comparison() != nullptr);
+        QVERIFY(pair->waterfall(0)->trace()->summary.startNs < middle); // the baseline's
+        QVERIFY(pair->waterfall(1)->trace()->summary.startNs >= middle);
+        pair->close();
+
+        runs->baseline()->setText(QStringLiteral("version=1"));
+        runs->compare();
+        QVERIFY(compared.wait(10000));
+        QVERIFY(runs->summary()->text().startsWith(QStringLiteral("Not a selector")));
+        runs->close();
     }
 
     void nothingSelectedSaysWhat()

@@ -17,6 +17,7 @@
 #include <loglistmodel.h>
 #include <logspane.h>
 #include <mainwindow.h>
+#include <runcomparewindow.h>
 #include <samplingpanel.h>
 #include <serverbackend.h>
 #include <settingsdialog.h>
@@ -34,6 +35,7 @@
 
 #include <QApplication>
 #include <QCryptographicHash>
+#include <QDateTime>
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QImage>
@@ -301,6 +303,29 @@ int main(int argc, char **argv)
     waitUntil([] { return false; }, 300);
     keep(comparing->grab().toImage(), "compare.png");
     comparing->close();
+
+    // The demo as two runs, split at the median start.
+    {
+        std::vector<std::int64_t> starts;
+        for (int row = 0; row < window.traceList()->rowCount(); ++row)
+            starts.push_back(window.traceList()->summary(row).startNs);
+        std::sort(starts.begin(), starts.end());
+        const QString at
+            = QDateTime::fromMSecsSinceEpoch(starts[starts.size() / 2] / 1'000'000, Qt::UTC)
+                  .toString(Qt::ISODateWithMs);
+        ui::RunCompareWindow *runs = window.showRunComparison();
+        runs->resize(1200, 420);
+        bool done = false;
+        QObject::connect(runs, &ui::RunCompareWindow::compared, [&done] { done = true; });
+        runs->baseline()->setText(QStringLiteral("until=") + at);
+        runs->candidate()->setText(QStringLiteral("since=") + at);
+        runs->compare();
+        if (!waitUntil([&] { return done; }))
+            return fail(QStringLiteral("the runs were not compared"));
+        waitUntil([] { return false; }, 300);
+        keep(runs->grab().toImage(), "compare-runs.png");
+        runs->close();
+    }
 
     // Insight Settings with one problem ignored (its own preferences: the window's stay).
     ui::InsightPreferences tuned;
