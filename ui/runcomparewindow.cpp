@@ -52,7 +52,8 @@ RunCompareWindow::RunCompareWindow(const QString &databasePath, QWidget *parent)
     setWindowTitle(tr("Compare Runs"));
     setAttribute(Qt::WA_DeleteOnClose);
     resize(1200, 640);
-    const QString hint = tr("mark=NAME, attr=service.version=1.4.2, since=1h,until=30m");
+    const QString hint
+        = tr("mark=NAME, attr=service.version=1.4.2, restart=SERVICE, since=1h,until=30m");
     m_baseline->setPlaceholderText(hint);
     m_candidate->setPlaceholderText(hint);
     m_baseline->setToolTip(tr("The run to compare with. Marks come from View ▸ Start a New Run "

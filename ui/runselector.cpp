@@ -41,6 +41,15 @@ bool runSelectorFilter(const QString &text, storage::TraceStore &store,
             }
             filter.attributes.insert(filter.attributes.end(), conditions->begin(),
                                      conditions->end());
+        } else if (key == QLatin1String("restart")) {
+            // Since the service last started: its newest process's first trace.
+            auto since = analysis::lastRestartOf(store, value.toStdString());
+            if (!since || !*since) {
+                error = since ? QStringLiteral("No trace of %1 is stored.").arg(value)
+                              : QString::fromStdString(since.error());
+                return false;
+            }
+            filter.startFromNs = **since;
         } else if (key == QLatin1String("mark")) {
             auto range = analysis::markedRange(store, value.toStdString());
             if (!range) {
@@ -56,7 +65,7 @@ bool runSelectorFilter(const QString &text, storage::TraceStore &store,
             filter.startToNs = (*range)->toNs;
         } else {
             error = QStringLiteral("Not a selector: \"%1\" (use since=…, until=…, attr=key=value, "
-                                   "mark=NAME).")
+                                   "mark=NAME, restart=SERVICE).")
                         .arg(part);
             return false;
         }

@@ -132,6 +132,48 @@ storage::Result<std::optional<MarkedRange>> markedRange(storage::TraceStore &sto
     return std::optional<MarkedRange>(range);
 }
 
+storage::Result<std::optional<std::int64_t>> lastRestartOf(storage::TraceStore &store,
+                                                           const std::string &service)
+{
+    storage::TraceFilter newest;
+    newest.service = service;
+    newest.limit = 1;
+    auto latest = store.findTraces(newest);
+    if (!latest)
+        return storage::Error{latest.error()};
+    if (latest->empty())
+        return std::optional<std::int64_t>();
+    auto loaded = store.loadTrace(latest->front().traceId);
+    if (!loaded)
+        return storage::Error{loaded.error()};
+    std::string instance;
+    if (*loaded) {
+        for (const storage::Resource &resource : (*loaded)->resources) {
+            if (resource.serviceName() != service)
+                continue;
+            for (const storage::KeyValue &kv : resource.attributes) {
+                if (kv.key == "service.instance.id")
+                    if (const auto *text = std::get_if<std::string>(&kv.value.value))
+                        instance = *text;
+            }
+        }
+    }
+    if (instance.empty())
+        return storage::Error{service
+                              + " does not say which process sent it (no service.instance.id): "
+                                "name the run by since=, attr= or mark= instead"};
+    storage::TraceFilter first;
+    first.service = service;
+    first.attributes.push_back({"service.instance.id", storage::AttributeOp::Equals, instance, 0});
+    first.descending = false;
+    first.limit = 1;
+    auto earliest = store.findTraces(first);
+    if (!earliest)
+        return storage::Error{earliest.error()};
+    return std::optional<std::int64_t>(earliest->empty() ? latest->front().startNs
+                                                         : earliest->front().startNs);
+}
+
 std::string operationOf(const storage::Span &span, const std::string &service)
 {
     if (callsADatabase(span)) {

@@ -60,6 +60,11 @@ struct MarkedRange
 storage::Result<std::optional<MarkedRange>> markedRange(storage::TraceStore &store,
                                                         const std::string &name);
 
+// When `service` last started: the first trace of its newest service.instance.id (an SDK gives
+// each process its own). Nothing when it has no trace; an error when it names no instance.
+storage::Result<std::optional<std::int64_t>> lastRestartOf(storage::TraceStore &store,
+                                                           const std::string &service);
+
 // "service: name" of a span, a query named by its normalised statement and a URL call by its
 // path, so that runs against another database file or port name the same operation.
 std::string operationOf(const storage::Span &span, const std::string &service);

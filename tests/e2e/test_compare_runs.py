@@ -89,6 +89,20 @@ class RunAgainstRun(E2ETestCase):
         self.assertEqual(missing.returncode, 2)
         self.assertIn("No run mark nope", missing.stderr)
 
+    def test_since_the_service_last_restarted(self):
+        # The SDK gives each process its own service.instance.id: the shop's newest process is
+        # the regressed run.
+        result = run_cli(self.server.db, "compare", "--baseline", "mark=run-same", "--candidate",
+                         "restart=shop", "--fail-if", "p95>+20%", "--json", check=False)
+        self.assertEqual(result.returncode, 3, result.stderr)
+        report = json.loads(result.stdout)
+        self.assertEqual(report["endpoints"][0]["endpoint"], "shop: GET /prices")
+        self.assertEqual({e["countB"] for e in report["endpoints"] if e["endpoint"].startswith("shop:")}, {1})
+        unknown = run_cli(self.server.db, "compare", "--baseline", "mark=run-same", "--candidate",
+                          "restart=nobody", check=False)
+        self.assertEqual(unknown.returncode, 2)
+        self.assertIn("No trace of nobody", unknown.stderr)
+
     def test_an_unchanged_app_passes_the_gate(self):
         # A few traces on a shared machine vary by themselves: the floor says how much is noise.
         result = self.compare("base", "same", "--fail-if", "p95>+20%,errors>0,calls>+50%",
