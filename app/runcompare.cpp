@@ -115,6 +115,16 @@ QJsonArray strings(const std::vector<std::string> &values)
     return out;
 }
 
+QJsonArray separatingJson(const analysis::EndpointChange &change)
+{
+    QJsonArray out;
+    for (const auto &separating : change.separating)
+        out.append(QJsonObject{{QStringLiteral("attribute"), fromStd(separating.attribute)},
+                               {QStringLiteral("slowShare"), separating.slowShare},
+                               {QStringLiteral("fastShare"), separating.fastShare}});
+    return out;
+}
+
 } // namespace
 
 void addRunOptions(QCommandLineParser &parser)
@@ -206,6 +216,7 @@ int compareRuns(Command &command)
                 {QStringLiteral("newErrors"), strings(change.newErrors)},
                 {QStringLiteral("missingOperations"), strings(change.missingOperations)},
                 {QStringLiteral("newInsights"), strings(change.newInsights)},
+                {QStringLiteral("separating"), separatingJson(change)},
                 {QStringLiteral("broken"), QJsonArray::fromStringList(broken)},
             };
             array.append(object);
@@ -233,6 +244,10 @@ int compareRuns(Command &command)
             out() << "    gone: " << fromStd(operation) << '\n';
         for (const std::string &insight : change.newInsights)
             out() << "    new insight: " << fromStd(insight) << '\n';
+        for (const auto &separating : change.separating)
+            out() << "    slow traces have " << fromStd(separating.attribute) << " ("
+                  << qRound(separating.slowShare * 100) << " % of the slow, "
+                  << qRound(separating.fastShare * 100) << " % of the others)\n";
     }
     if (command.json())
         printJson(

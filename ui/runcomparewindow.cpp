@@ -163,6 +163,12 @@ void RunCompareWindow::display(const Result &result)
             fresh << tr("insight: %1").arg(QString::fromStdString(insight));
         for (const std::string &operation : change.missingOperations)
             fresh << tr("gone: %1").arg(QString::fromStdString(operation));
+        QStringList slowHave;
+        for (const auto &separating : change.separating)
+            slowHave << tr("%1 (%2 % of the slow traces, %3 % of the others)")
+                            .arg(QString::fromStdString(separating.attribute))
+                            .arg(qRound(separating.slowShare * 100))
+                            .arg(qRound(separating.fastShare * 100));
         m_table->setItem(row, EndpointColumn, endpoint);
         m_table->setItem(
             row, TracesColumn,
@@ -192,7 +198,10 @@ void RunCompareWindow::display(const Result &result)
             = new QTableWidgetItem(fresh.isEmpty() ? QStringLiteral("—")
                                                    : tr("%n new", nullptr, int(fresh.size()))
                                            + QStringLiteral(": ") + fresh.front());
-        newItem->setToolTip(fresh.join(QLatin1Char('\n')));
+        newItem->setToolTip(fresh.join(QLatin1Char('\n'))
+                            + (slowHave.isEmpty() ? QString()
+                                                  : tr("\n\nSlow traces have:\n")
+                                       + slowHave.join(QLatin1Char('\n'))));
         m_table->setItem(row, NewColumn, newItem);
         const QString tip = tr("%1\nEnter opens the traces nearest each run's median.")
                                 .arg(QString::fromStdString(change.endpoint));

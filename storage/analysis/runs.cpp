@@ -5,6 +5,8 @@
 
 #include <attributefilter.h>
 #include <runmarks.h>
+#include <tracetext.h>
+#include <valuecodec.h>
 
 #include <algorithm>
 #include <cmath>
@@ -67,6 +69,24 @@ storage::Result<Runs> readRun(storage::TraceStore &store, storage::TraceFilter f
         durations[endpoint].push_back(summary.endNs - summary.startNs);
         byDuration[endpoint].emplace_back(summary.endNs - summary.startNs, summary.traceId);
         spans[endpoint] += static_cast<std::int64_t>(trace.spans.size());
+        std::set<std::string> &attributes
+            = run.traceAttributes
+                  .emplace_back(summary.endNs - summary.startNs, std::set<std::string>{})
+                  .second;
+        const auto keep = [&attributes](const storage::KeyValue &kv) {
+            constexpr std::size_t MaxValue = 120, MaxPerTrace = 400;
+            // One per process or per connection: they say which run, not why it was slow.
+            if (attributes.size() >= MaxPerTrace || kv.key == "service.instance.id"
+                || kv.key == "net.peer.port" || kv.key == "client.port"
+                || kv.key == "network.peer.port")
+                return;
+            std::string value = storage::scalarText(kv.value);
+            std::replace(value.begin(), value.end(), '\n', ' '); // one line per attribute
+            if (value.size() <= MaxValue)
+                attributes.insert(kv.key + "=" + value);
+        };
+        for (const storage::Resource &resource : trace.resources)
+            std::for_each(resource.attributes.begin(), resource.attributes.end(), keep);
         const SpanTree tree(trace);
         for (const Insight &insight : findInsights(trace, tree))
             run.insights.emplace(insight.fingerprint,
@@ -76,6 +96,7 @@ storage::Result<Runs> readRun(storage::TraceStore &store, storage::TraceFilter f
                 stored.span,
                 trace.resources.at(static_cast<std::size_t>(stored.resource)).serviceName());
             run.operations.insert(operation);
+            std::for_each(stored.span.attributes.begin(), stored.span.attributes.end(), keep);
             if (stored.span.kind == storage::SpanKind::Client
                 && (callsADatabase(stored.span) || callsAService(stored.span)))
                 ++calls[endpoint];
@@ -90,10 +111,11 @@ storage::Result<Runs> readRun(storage::TraceStore &store, storage::TraceFilter f
         run.p95Ns = percentile(sorted, 0.95);
         run.p99Ns = percentile(sorted, 0.99);
         const auto &traces = byDuration[endpoint];
-        const auto typical
-            = std::min_element(traces.begin(), traces.end(), [&](const auto &x, const auto &y) {
-                  return std::llabs(x.first - run.p50Ns) < std::llabs(y.first - run.p50Ns);
-              });
+        const std::int64_t median = run.p50Ns; // a structured binding cannot be captured
+        const auto typical = std::min_element(
+            traces.begin(), traces.end(), [median](const auto &x, const auto &y) {
+                return std::llabs(x.first - median) < std::llabs(y.first - median);
+            });
         if (typical != traces.end())
             run.typicalTrace = typical->second;
         if (run.traces > 0) {
@@ -102,6 +124,44 @@ storage::Result<Runs> readRun(storage::TraceStore &store, storage::TraceFilter f
         }
     }
     return runs;
+}
+
+// The slow quarter of both runs' traces (at least one) against the rest: the attribute values
+// whose share differs most, those more common among the slow first.
+std::vector<EndpointChange::Separating> separatingAttributes(const EndpointRun &a,
+                                                             const EndpointRun &b)
+{
+    std::vector<const std::pair<std::int64_t, std::set<std::string>> *> traces;
+    for (const EndpointRun *run : {&a, &b}) {
+        for (const auto &trace : run->traceAttributes)
+            traces.push_back(&trace);
+    }
+    if (traces.size() < 2)
+        return {};
+    std::sort(traces.begin(), traces.end(),
+              [](const auto *x, const auto *y) { return x->first > y->first; });
+    const std::size_t slow = std::max<std::size_t>(1, traces.size() / 4);
+    std::map<std::string, std::pair<int, int>> counts; // attribute -> (slow, fast)
+    for (std::size_t i = 0; i < traces.size(); ++i) {
+        for (const std::string &attribute : traces[i]->second)
+            (i < slow ? counts[attribute].first : counts[attribute].second) += 1;
+    }
+    const double slowCount = double(slow), fastCount = double(traces.size() - slow);
+    std::vector<EndpointChange::Separating> out;
+    for (const auto &[attribute, count] : counts) {
+        const double slowShare = count.first / slowCount, fastShare = count.second / fastCount;
+        if (slowShare - fastShare >= 0.5) // most slow traces have it, most others do not
+            out.push_back({attribute, slowShare, fastShare});
+    }
+    // Most telling first; among equals the shorter, which tends to be the version or the
+    // setting rather than a statement that came with it.
+    std::stable_sort(out.begin(), out.end(), [](const auto &x, const auto &y) {
+        const double dx = x.slowShare - x.fastShare, dy = y.slowShare - y.fastShare;
+        return dx != dy ? dx > dy : x.attribute.size() < y.attribute.size();
+    });
+    if (out.size() > 8)
+        out.resize(8);
+    return out;
 }
 
 } // namespace
@@ -223,6 +283,7 @@ storage::Result<std::vector<EndpointChange>> compareRuns(storage::TraceStore &st
         const std::int64_t noise = std::max<std::int64_t>(5'000'000, ra.p50Ns / 4);
         const std::int64_t beyond = std::max<std::int64_t>(0, std::llabs(delta) - noise);
         change.impactNs = (delta < 0 ? -beyond : beyond) * rb.traces;
+        change.separating = separatingAttributes(ra, rb);
         out.push_back(std::move(change));
     }
     std::stable_sort(out.begin(), out.end(), [](const EndpointChange &x, const EndpointChange &y) {

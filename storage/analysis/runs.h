@@ -25,6 +25,9 @@ struct EndpointRun
     std::map<std::string, std::string> insights;
 
     storage::TraceId typicalTrace{}; // the trace whose duration is nearest the median
+    // Per trace, its duration and the attribute values it has ("key=value", span and resource
+    // attributes, short values only), to tell what slow traces share.
+    std::vector<std::pair<std::int64_t, std::set<std::string>>> traceAttributes;
 
     double errorRate() const { return traces ? double(errorTraces) / traces : 0.0; }
 };
@@ -37,6 +40,14 @@ struct EndpointChange
     std::vector<std::string> newOperations, newErrors; // in B, not in A
     std::vector<std::string> missingOperations; // in A, not in B
     std::vector<std::string> newInsights; // "kind: pattern" of fingerprints B has and A not
+    // Over both runs' traces of the endpoint: the attribute values that most separate its slow
+    // quarter from the rest (Honeycomb's BubbleUp, plainly counted), most telling first.
+    struct Separating
+    {
+        std::string attribute; // "key=value"
+        double slowShare = 0, fastShare = 0; // of the slow traces, of the others, that have it
+    };
+    std::vector<Separating> separating;
     // The time B adds across its traces at the median beyond what is noise: (p50 B − p50 A,
     // less the larger of 5 ms and a quarter of p50 A, towards zero) × B's traces. A heavy
     // endpoint varying by itself on a busy machine does not outrank a real regression.

@@ -50,6 +50,9 @@ class RunAgainstRun(E2ETestCase):
         self.assertTrue(any("FROM items" in op for op in first["newOperations"]), first["newOperations"])
         self.assertTrue(any("FROM orders" in op for op in first["newOperations"]), first["newOperations"])
         self.assertEqual(first["missingOperations"], [])
+        # Of the two /prices traces, the slow one is the regressed version's.
+        self.assertIn("service.version=regressed", [s["attribute"] for s in first["separating"]])
+        self.assertNotIn("service.version=base", [s["attribute"] for s in first["separating"]])
         # The N+1 of the regressed /prices is a new insight there.
         self.assertTrue(any(i.startswith("n_plus_one_db: SELECT items") for i in first["newInsights"]),
                         first["newInsights"])
