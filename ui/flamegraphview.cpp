@@ -55,12 +55,53 @@ FlameGraphView::FlameGraphView(QWidget *parent)
     setAccessibleName(tr("Flame graph"));
 }
 
+namespace {
+
+// A frame's path of (service, name) from the top, to find it again in a newer graph.
+std::vector<std::pair<std::string, std::string>> pathOf(const analysis::FlameGraph &graph,
+                                                        int frame)
+{
+    std::vector<std::pair<std::string, std::string>> path;
+    for (int f = frame; f > 0; f = graph.frame(f).parent)
+        path.emplace_back(graph.services()[graph.frame(f).service],
+                          graph.names()[graph.frame(f).name]);
+    std::reverse(path.begin(), path.end());
+    return path;
+}
+
+// The frame with that path in `graph`, or the deepest ancestor of it that is there.
+int frameWithPath(const analysis::FlameGraph &graph,
+                  const std::vector<std::pair<std::string, std::string>> &path)
+{
+    int frame = 0;
+    for (const auto &[service, name] : path) {
+        const auto &children = graph.frame(frame).children;
+        const auto next = std::find_if(children.begin(), children.end(), [&](int child) {
+            return graph.services()[graph.frame(child).service] == service
+                && graph.names()[graph.frame(child).name] == name;
+        });
+        if (next == children.end())
+            break;
+        frame = *next;
+    }
+    return frame;
+}
+
+} // namespace
+
 void FlameGraphView::setAnalysis(std::shared_ptr<const TraceAnalysis> analysis)
 {
+    // The same trace analysed again (more spans arrived): keep the zoom and the current frame.
+    const bool sameTrace = m_analysis && analysis && m_analysis->trace && analysis->trace
+        && m_analysis->trace->summary.traceId == analysis->trace->summary.traceId;
+    const auto zoomPath = sameTrace ? pathOf(m_analysis->flame, m_zoom)
+                                    : std::vector<std::pair<std::string, std::string>>{};
+    const auto currentPath = sameTrace ? pathOf(m_analysis->flame, m_current) : zoomPath;
     m_analysis = std::move(analysis);
-    m_zoom = 0;
-    m_current = 0;
-    verticalScrollBar()->setValue(0);
+    m_zoom = m_analysis ? frameWithPath(m_analysis->flame, zoomPath) : 0;
+    m_current = m_analysis ? frameWithPath(m_analysis->flame, currentPath) : 0;
+    if (!sameTrace)
+        verticalScrollBar()->setValue(0);
     relayout();
 }
 
