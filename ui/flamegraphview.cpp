@@ -74,11 +74,11 @@ int frameWithPath(const analysis::FlameGraph &graph,
                   const std::vector<std::pair<std::string, std::string>> &path)
 {
     int frame = 0;
-    for (const auto &[service, name] : path) {
+    for (const auto &step : path) { // not a structured binding: lambdas cannot capture one
         const auto &children = graph.frame(frame).children;
         const auto next = std::find_if(children.begin(), children.end(), [&](int child) {
-            return graph.services()[graph.frame(child).service] == service
-                && graph.names()[graph.frame(child).name] == name;
+            return graph.services()[graph.frame(child).service] == step.first
+                && graph.names()[graph.frame(child).name] == step.second;
         });
         if (next == children.end())
             break;
