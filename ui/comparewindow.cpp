@@ -1,6 +1,7 @@
 #include "comparewindow.h"
 
 #include "counted.h"
+#include "sortkeyitem.h"
 #include "tracequerythread.h"
 #include "waterfalllayout.h"
 #include "waterfallview.h"
@@ -9,6 +10,7 @@
 
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
 #include <QSplitter>
 #include <QTextBrowser>
 #include <QTreeWidget>
@@ -256,9 +258,19 @@ void CompareWindow::fillTree()
     m_tree->clear();
     const TraceComparison &c = *m_comparison;
     std::vector<QTreeWidgetItem *> items(static_cast<std::size_t>(c.size()), nullptr);
+    // A trace of a million distinct operations must not fill a million items on the GUI thread:
+    // the first MaxAnalysisRows in tree order (parents before children) are listed.
+    int listed = 0;
     for (const int n : c.treeOrder()) {
         if (n == 0)
             continue;
+        if (++listed > MaxAnalysisRows) {
+            m_summary->setText(
+                m_summary->text()
+                + tr(" The first %1 of %2 nodes are listed.")
+                      .arg(QLocale().toString(MaxAnalysisRows), QLocale().toString(c.size() - 1)));
+            break;
+        }
         const TraceComparison::Node &node = c.node(n);
         QTreeWidgetItem *parent = node.parent > 0 ? items[node.parent] : nullptr;
         auto *item = parent ? new QTreeWidgetItem(parent) : new QTreeWidgetItem(m_tree);

@@ -58,6 +58,8 @@ namespace spanscope::ui {
 namespace {
 
 const QString FoldSettingKey = QStringLiteral("view/foldRepeatedSpans");
+// As `spanscope mark` allows: a run's name is a label, not a payload.
+constexpr int MaxRunNameLength = 200;
 
 } // namespace
 
@@ -346,7 +348,7 @@ void MainWindow::createMenus()
             QLineEdit::Normal,
             QDateTime::currentDateTime().toString(QStringLiteral("'run-'yyyyMMdd-HHmmss")), &ok);
         if (ok && !name.trimmed().isEmpty())
-            startRun(name.trimmed());
+            startRun(name.trimmed().left(MaxRunNameLength));
     });
     QAction *sampling = view->addAction(tr("&Sampling…"), this, &MainWindow::showSamplingPanel);
     sampling->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_S);

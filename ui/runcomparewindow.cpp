@@ -138,6 +138,10 @@ void RunCompareWindow::display(const Result &result)
         return;
     }
     m_changes = result.changes;
+    // Thousands of distinct root operations list the biggest MaxAnalysisRows.
+    const std::size_t all = m_changes.size();
+    if (m_changes.size() > std::size_t(MaxAnalysisRows))
+        m_changes.resize(MaxAnalysisRows);
     m_table->setSortingEnabled(false);
     m_table->setRowCount(static_cast<int>(m_changes.size()));
     const QLocale locale;
@@ -223,7 +227,11 @@ void RunCompareWindow::display(const Result &result)
     m_table->horizontalHeader()->setSectionResizeMode(NewColumn, QHeaderView::Stretch);
     m_summary->setText(tr("%1 endpoints; baseline %2 traces, candidate %3. Biggest impact first; "
                           "Enter opens an endpoint's typical pair of traces.")
-                           .arg(m_changes.size())
+                           .arg(all == m_changes.size()
+                                    ? QLocale().toString(qsizetype(all))
+                                    : tr("%1 of %2")
+                                          .arg(QLocale().toString(MaxAnalysisRows),
+                                               QLocale().toString(qsizetype(all))))
                            .arg(traces[0])
                            .arg(traces[1]));
     if (m_table->rowCount() > 0)

@@ -177,9 +177,11 @@ storage::Result<std::vector<Insight>> lostPropagationInto(storage::TraceStore &s
     auto summaries = store.findTraces(before);
     if (!summaries)
         return storage::Error{summaries.error()};
+    std::int64_t budget = maxSpans;
     for (const storage::TraceSummary &summary : *summaries) {
-        if (summary.traceId == trace.summary.traceId || summary.spanCount > maxSpans)
+        if (summary.traceId == trace.summary.traceId || summary.spanCount > budget)
             continue;
+        budget -= summary.spanCount;
         auto loaded = store.loadTrace(summary.traceId);
         if (!loaded)
             return storage::Error{loaded.error()};

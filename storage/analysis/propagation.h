@@ -42,11 +42,12 @@ std::vector<std::vector<Insight>> lostPropagation(const std::vector<TraceEnds> &
                                                   std::int64_t skewNs = 2'000'000);
 
 // The lost-propagation findings of one trace's servers, matched against the traces that
-// started in the minute before it (the `neighbours` closest, each of at most `maxSpans`, read
-// from `store`). Nothing is read when the trace has no server without a parent.
+// started in the minute before it (the `neighbours` closest, read from `store` until they hold
+// `maxSpans` together: opening a trace must not cost reading a hundred others). Nothing is
+// read when the trace has no server without a parent.
 storage::Result<std::vector<Insight>> lostPropagationInto(storage::TraceStore &store,
                                                           const storage::TraceData &trace,
                                                           const SpanTree &tree, int neighbours = 20,
-                                                          std::int64_t maxSpans = 5000);
+                                                          std::int64_t maxSpans = 20'000);
 
 } // namespace spanscope::analysis

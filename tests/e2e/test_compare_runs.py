@@ -38,6 +38,13 @@ class RunAgainstRun(E2ETestCase):
         return run_cli(self.server.db, "compare", "--baseline", f"attr=service.version={baseline}",
                        "--candidate", f"attr=service.version={candidate}", *extra, check=False)
 
+    def gated(self, baseline, candidate, *extra):
+        """The --json report of two runs named by selectors, after checking the gate broke."""
+        result = run_cli(self.server.db, "compare", "--baseline", baseline, "--candidate", candidate,
+                         "--json", *extra, check=False)
+        self.assertEqual(result.returncode, 3, result.stdout + result.stderr)
+        return json.loads(result.stdout)
+
     def test_the_slower_endpoint_ranks_first_with_its_new_queries(self):
         report = cli_json(self.server.db, "compare", "--baseline", "attr=service.version=base",
                           "--candidate", "attr=service.version=regressed")
@@ -66,18 +73,14 @@ class RunAgainstRun(E2ETestCase):
         result = self.compare("base", "regressed", "--fail-if", "p95>+20%,errors>0")
         self.assertEqual(result.returncode, 3, result.stdout + result.stderr)
         self.assertIn("shop: GET /prices  BREAKS p95>+20%", result.stdout)
-        gated = self.compare("base", "regressed", "--fail-if", "calls>+50%", "--json")
-        self.assertEqual(gated.returncode, 3)
-        report = json.loads(gated.stdout)
+        report = self.gated("attr=service.version=base", "attr=service.version=regressed",
+                            "--fail-if", "calls>+50%")
         self.assertTrue(report["failed"])
         self.assertEqual([e["endpoint"] for e in report["endpoints"] if e["broken"]], ["shop: GET /prices"])
 
     def test_runs_named_by_marks(self):
         # Each mark's run ends where the next mark starts: the same comparison as by version.
-        result = run_cli(self.server.db, "compare", "--baseline", "mark=run-base", "--candidate",
-                         "mark=run-regressed", "--fail-if", "p95>+20%", "--json", check=False)
-        self.assertEqual(result.returncode, 3, result.stderr)
-        report = json.loads(result.stdout)
+        report = self.gated("mark=run-base", "mark=run-regressed", "--fail-if", "p95>+20%")
         self.assertEqual(report["endpoints"][0]["endpoint"], "shop: GET /prices")
         self.assertEqual(report["endpoints"][0]["broken"], ["p95>+20%"])
         by_version = cli_json(self.server.db, "compare", "--baseline", "attr=service.version=base",
@@ -95,10 +98,7 @@ class RunAgainstRun(E2ETestCase):
     def test_since_the_service_last_restarted(self):
         # The SDK gives each process its own service.instance.id: the shop's newest process is
         # the regressed run.
-        result = run_cli(self.server.db, "compare", "--baseline", "mark=run-same", "--candidate",
-                         "restart=shop", "--fail-if", "p95>+20%", "--json", check=False)
-        self.assertEqual(result.returncode, 3, result.stderr)
-        report = json.loads(result.stdout)
+        report = self.gated("mark=run-same", "restart=shop", "--fail-if", "p95>+20%")
         self.assertEqual(report["endpoints"][0]["endpoint"], "shop: GET /prices")
         self.assertEqual({e["countB"] for e in report["endpoints"] if e["endpoint"].startswith("shop:")}, {1})
         unknown = run_cli(self.server.db, "compare", "--baseline", "mark=run-same", "--candidate",
