@@ -16,6 +16,7 @@ int runLogsIngest(const QStringList &arguments);
 int runStats(const QStringList &arguments);
 // `insights [TRACE_ID...]`: the analysis library's findings; exits 3 with --fail-on when found.
 int runInsights(const QStringList &arguments);
+int runMetrics(const QStringList &arguments);
 // `compare [A_ID] B_ID`: two traces merged into one tree of what changed.
 int runCompare(const QStringList &arguments);
 // `show ID --stats`: the trace's statistics table.

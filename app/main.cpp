@@ -43,6 +43,7 @@ constexpr const char *Usage
       "  show TRACE_ID   Print one trace: its spans with timings and errors (-v, --logs).\n"
       "  logs            List stored log records (--trace, --span, --min-severity, ...).\n"
       "  insights [ID...]  Find N+1 queries, sequential calls and more (--kind, --fail-on).\n"
+      "  metrics         List stored metric instruments, latest values, percentiles (--points).\n"
       "  stats           Show stored counts and ingest counters.\n"
       "  demo            Send demo telemetry to a running Spanscope (--grpc HOST:PORT).\n"
       "  export ID... -o FILE  Write traces and their logs to a redacted bundle for a bug report.\n"
@@ -320,7 +321,7 @@ int main(int argc, char **argv)
         {"serve", runServe},          {"traces", app::runTraces}, {"show", app::runShow},
         {"logs", app::runLogs},       {"stats", app::runStats},   {"insights", app::runInsights},
         {"compare", app::runCompare}, {"mark", app::runMark},     {"demo", app::runDemo},
-        {"export", app::runExport},   {"import", app::runImport},
+        {"export", app::runExport},   {"import", app::runImport}, {"metrics", app::runMetrics},
     };
     for (const auto &[name, run] : commands) {
         if (command == QLatin1String(name)) {

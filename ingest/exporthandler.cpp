@@ -131,12 +131,15 @@ ExportAnswer ExportHandler::serve(storage::Signal signal, WireFormat format, std
     case storage::Signal::Metrics:
         return decodeAndStore<otlp_metrics::ExportMetricsServiceRequest,
                               otlp_metrics::ExportMetricsServiceResponse>(
-            signal, format, std::move(body), [this](const auto &request, auto &) {
-                // Metrics are not displayed yet; counting them keeps SDKs that export metrics
-                // quiet.
-                m_sink.count(storage::Signal::Metrics, storage::BatchSink::Tally::Accepted,
-                             countDataPoints(request));
-                return ExportOutcome{};
+            signal, format, std::move(body), [this](const auto &request, auto &response) {
+                auto decoded = decodeMetrics(request, m_limits);
+                return store(m_sink, storage::Signal::Metrics, decoded,
+                             &storage::BatchSink::writeMetrics,
+                             [&response](std::int64_t rejected, const std::string &message) {
+                                 response.mutable_partial_success()->set_rejected_data_points(
+                                     rejected);
+                                 response.mutable_partial_success()->set_error_message(message);
+                             });
             });
     }
     return {Refusal::Malformed, "unknown signal", {}};

@@ -61,6 +61,11 @@ public:
 
     storage::WriteOutcome writeTraces(storage::TraceBatch batch) override;
     storage::WriteOutcome writeLogs(storage::LogBatch batch) override;
+    // Metrics are not sampled: a dropped trace's exemplar simply opens nothing.
+    storage::WriteOutcome writeMetrics(storage::MetricBatch batch) override
+    {
+        return m_next.writeMetrics(std::move(batch));
+    }
     void count(storage::Signal signal, Tally what, std::uint64_t items) override;
     void countRejectedRequest(storage::Signal signal, const std::string &reason) override;
 

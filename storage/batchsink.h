@@ -1,5 +1,6 @@
 #pragma once
 
+#include "metrics/metricdata.h"
 #include "telemetry.h"
 
 #include <cstdint>
@@ -32,8 +33,9 @@ public:
     // Blocks until the batch is committed or refused; safe to call from many threads.
     virtual WriteOutcome writeTraces(TraceBatch batch) = 0;
     virtual WriteOutcome writeLogs(LogBatch batch) = 0;
+    virtual WriteOutcome writeMetrics(MetricBatch batch) = 0;
     enum class Tally : std::uint8_t {
-        Accepted, // items accepted without storing them (metrics, for now)
+        Accepted, // items accepted without storing them
         Rejected, // items dropped as invalid (bad ids) inside an otherwise good request
         Truncated, // attributes or values cut to the ingest limits
         SampledOut, // items a sampling policy chose not to store

@@ -7,10 +7,10 @@ namespace spanscope::storage::counters {
 
 namespace {
 
-constexpr std::array<CounterInfo, 18> Registry{{
+constexpr std::array<CounterInfo, 22> Registry{{
     {"spans.accepted", "spans", "stored (committed to the database)"},
     {"log_records.accepted", "records", "stored (committed to the database)"},
-    {"metric_points.accepted", "points", "accepted (metrics are not stored yet)"},
+    {"metric_points.accepted", "points", "stored (committed to the database)"},
     {"spans.rejected", "spans",
      "invalid (bad ids), dropped from a good request; told in a "
      "partial success"},
@@ -18,6 +18,8 @@ constexpr std::array<CounterInfo, 18> Registry{{
      "invalid, dropped from a good request; told in a "
      "partial success"},
     {"metric_points.rejected", "points", "invalid, dropped from a good request"},
+    {"metric_points.overflowed", "points",
+     "stored in an instrument's overflow series (over its series bound)"},
     {"spans.values_truncated", "spans", "had attributes dropped or values cut to the limits"},
     {"log_records.values_truncated", "records",
      "had attributes dropped or values cut to the "
@@ -28,6 +30,8 @@ constexpr std::array<CounterInfo, 18> Registry{{
     {"log_records.refused", "records",
      "answered \"retry later\" (queue full, storage failing, "
      "stopping)"},
+    {"metric_points.refused", "points",
+     "answered \"retry later\" (queue full, storage failing, stopping)"},
     {"spans.duplicates", "spans", "delivered again (an exporter's retry) and stored once"},
     {"trace_requests.rejected", "requests",
      "refused whole: malformed, too large, wrong type, "
@@ -40,6 +44,9 @@ constexpr std::array<CounterInfo, 18> Registry{{
      "unauthorised"},
     {"traces.evicted", "traces", "removed by retention (oldest unpinned first)"},
     {"spans.evicted", "spans", "removed by retention with their traces"},
+    {"metric_points.evicted", "points", "removed by retention (oldest blocks first)"},
+    {"metric_points.values_truncated", "points",
+     "had attributes, exemplars or buckets cut to the limits"},
 }};
 
 } // namespace

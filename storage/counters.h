@@ -17,7 +17,7 @@ const char *itemsOf(Signal signal);
 
 // spans.accepted: stored; spans.rejected: invalid items dropped from a good request;
 // spans.values_truncated: attributes or values cut to the limits; spans.sampled_out: dropped
-// by the sampling policy. Metric points are counted as accepted without being stored.
+// by the sampling policy.
 std::string tally(Signal signal, BatchSink::Tally what);
 
 // spans.refused: items answered "retry later" (queue full, storage failing, shutting down).
@@ -28,6 +28,10 @@ std::string rejectedRequests(Signal signal);
 
 inline constexpr const char *SpansAccepted = "spans.accepted";
 inline constexpr const char *LogRecordsAccepted = "log_records.accepted";
+inline constexpr const char *MetricPointsAccepted = "metric_points.accepted";
+// Points of a new attribute set past an instrument's series bound, kept in its overflow series.
+inline constexpr const char *MetricPointsOverflowed = "metric_points.overflowed";
+inline constexpr const char *MetricPointsEvicted = "metric_points.evicted";
 inline constexpr const char *SpansSampledOut = "spans.sampled_out";
 // Spans delivered again (an exporter's retry) and stored once.
 inline constexpr const char *SpansDuplicated = "spans.duplicates";

@@ -237,6 +237,50 @@ UPDATE counters SET name = (SELECT new FROM renamed WHERE old = counters.name)
 DROP TABLE renamed;
 )sql",
      mergeDuplicateResourcesAndScopes},
+    // Version 6: metrics. An instrument (resource, scope, name, kind, unit, temporality) has
+    // series (one per attribute set, bounded per instrument); a series' points are kept in
+    // blocks appended to by the writer (metrics/metriccodec.h), exemplars apart so a chart finds
+    // them by time and they open their span.
+    {R"sql(
+CREATE TABLE metrics(
+    metric_id INTEGER PRIMARY KEY,
+    fingerprint BLOB NOT NULL UNIQUE,
+    resource_id INTEGER NOT NULL,
+    scope_id INTEGER NOT NULL,
+    service_name TEXT NOT NULL,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    kind INTEGER NOT NULL,
+    temporality INTEGER NOT NULL,
+    monotonic INTEGER NOT NULL,
+    series_count INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX metrics_by_service ON metrics(service_name, name);
+CREATE TABLE metric_series(
+    series_id INTEGER PRIMARY KEY,
+    metric_id INTEGER NOT NULL,
+    fingerprint BLOB NOT NULL,
+    attributes BLOB,
+    overflow INTEGER NOT NULL DEFAULT 0,
+    UNIQUE(metric_id, fingerprint));
+CREATE TABLE metric_blocks(
+    block_id INTEGER PRIMARY KEY,
+    series_id INTEGER NOT NULL,
+    start_ns INTEGER NOT NULL,
+    end_ns INTEGER NOT NULL,
+    point_count INTEGER NOT NULL,
+    points BLOB NOT NULL);
+CREATE INDEX metric_blocks_by_series ON metric_blocks(series_id, end_ns);
+CREATE TABLE metric_exemplars(
+    exemplar_id INTEGER PRIMARY KEY,
+    series_id INTEGER NOT NULL,
+    time_ns INTEGER NOT NULL,
+    value REAL NOT NULL,
+    trace_id BLOB,
+    span_id BLOB,
+    attributes BLOB);
+CREATE INDEX metric_exemplars_by_series ON metric_exemplars(series_id, time_ns);
+)sql"},
 };
 static_assert(std::size(Migrations) == Database::SchemaVersion);
 
@@ -561,6 +605,11 @@ std::string_view Statement::text(int column) const
 {
     const auto *p = reinterpret_cast<const char *>(sqlite3_column_text(m_stmt, column));
     return p ? std::string_view(p, sqlite3_column_bytes(m_stmt, column)) : std::string_view();
+}
+
+double Statement::number(int column) const
+{
+    return sqlite3_column_double(m_stmt, column);
 }
 
 std::string_view Statement::blob(int column) const

@@ -20,7 +20,7 @@ public:
     enum class Mode { ReadWrite, ReadOnly };
 
     // The schema version this build writes; newer files are refused, older ones migrated.
-    static constexpr int SchemaVersion = 5;
+    static constexpr int SchemaVersion = 6;
 
     // Opens (creating when ReadWrite) and migrates forward. A database from a newer version,
     // or a file that is not a Spanscope database, is refused and left untouched.
@@ -94,6 +94,7 @@ public:
     std::int64_t integer(int column) const;
     std::string_view text(int column) const;
     std::string_view blob(int column) const;
+    double number(int column) const;
 
 private:
     sqlite3_stmt *m_stmt = nullptr;

@@ -2,6 +2,7 @@
 
 #include "counters.h"
 #include "database.h"
+#include "metrics/metricwriter.h"
 #include "valuecodec.h"
 #include "writer/dictionary.h"
 #include "writer/logtextindex.h"
@@ -71,6 +72,34 @@ std::size_t approximateBytes(const TraceBatch &batch)
     return n;
 }
 
+std::size_t approximateBytes(const MetricBatch &batch)
+{
+    std::size_t n = 0;
+    for (const ScopedMetrics &group : batch.groups) {
+        n += 256 + approximateBytes(group.resource.attributes);
+        for (const Metric &metric : group.metrics) {
+            n += sizeof(Metric) + metric.name.size() + metric.description.size();
+            for (const MetricPoint &point : metric.points)
+                n += approximateBytes(point);
+        }
+    }
+    return n;
+}
+
+std::size_t itemCount(const std::variant<TraceBatch, LogBatch, MetricBatch> &batch)
+{
+    if (const auto *traces = std::get_if<TraceBatch>(&batch))
+        return traces->spanCount();
+    if (const auto *logs = std::get_if<LogBatch>(&batch))
+        return logs->recordCount();
+    return std::get<MetricBatch>(batch).pointCount();
+}
+
+Signal signalOf(const std::variant<TraceBatch, LogBatch, MetricBatch> &batch)
+{
+    return static_cast<Signal>(batch.index()); // the variant's order is Signal's
+}
+
 std::size_t approximateBytes(const LogBatch &batch)
 {
     std::size_t n = 0;
@@ -103,7 +132,7 @@ struct TraceIdHash
 
 struct SpanWriter::Job
 {
-    std::variant<TraceBatch, LogBatch> batch;
+    std::variant<TraceBatch, LogBatch, MetricBatch> batch; // in Signal's order
     std::size_t bytes = 0;
     std::promise<WriteOutcome> done;
 };
@@ -121,6 +150,7 @@ public:
         , m_logText(*m_db, m_error)
         , m_summaries(*m_db, m_error)
         , m_retention(*m_db)
+        , m_metrics(*m_db, m_error, m_dictionary)
         , m_findResource(*m_db, "SELECT resource_id FROM resources WHERE fingerprint = ?")
         , m_insertResource(*m_db,
                            "INSERT INTO resources(fingerprint, service_name, attributes, "
@@ -165,7 +195,8 @@ public:
     std::string prepareError() const
     {
         for (const std::string &error :
-             {m_dictionary.prepareError(), m_logText.prepareError(), m_summaries.prepareError()}) {
+             {m_dictionary.prepareError(), m_logText.prepareError(), m_summaries.prepareError(),
+              m_metrics.prepareError()}) {
             if (!error.empty())
                 return error;
         }
@@ -189,17 +220,24 @@ public:
             if (const auto *traces = std::get_if<TraceBatch>(&job->batch)) {
                 writeTraces(*traces);
                 counters[counters::SpansAccepted] += traces->spanCount();
+            } else if (const auto *logs = std::get_if<LogBatch>(&job->batch)) {
+                writeLogs(*logs);
+                counters[counters::LogRecordsAccepted] += logs->recordCount();
             } else {
-                const auto &logs = std::get<LogBatch>(job->batch);
-                writeLogs(logs);
-                counters[counters::LogRecordsAccepted] += logs.recordCount();
+                const auto &metrics = std::get<MetricBatch>(job->batch);
+                for (const ScopedMetrics &group : metrics.groups)
+                    m_metrics.add(group, resourceId(group.resource), scopeId(group.scope));
+                counters[counters::MetricPointsAccepted] += metrics.pointCount();
             }
             if (m_error.failed())
                 break;
         }
         ++m_commitSeq;
-        if (!m_error.failed())
+        if (!m_error.failed()) {
             m_summaries.flush(m_commitSeq);
+            if (const std::uint64_t overflowed = m_metrics.flush(); overflowed > 0)
+                counters[counters::MetricPointsOverflowed] += overflowed;
+        }
         if (m_duplicates > 0) {
             counters[counters::SpansDuplicated] += m_duplicates;
             m_duplicates = 0;
@@ -228,6 +266,7 @@ public:
         if (!m_retention.enforce(budgetBytes))
             return false;
         m_traceKeys.clear(); // evicted rows may be among them
+        m_metrics.forget(); // and open metric blocks
         return true;
     }
 
@@ -247,6 +286,7 @@ private:
         m_traceKeys.clear();
         m_operations.clear();
         m_summaries.forget();
+        m_metrics.forget();
         m_duplicates = 0;
         return {WriteOutcome::Status::Failed, "The database could not be written: " + error};
     }
@@ -455,6 +495,7 @@ private:
     LogTextIndex m_logText;
     TraceSummaries m_summaries;
     Retention m_retention;
+    MetricWriter m_metrics;
     Statement m_findResource, m_insertResource, m_findScope, m_insertScope, m_findTrace,
         m_insertTrace, m_insertSpan, m_insertLog, m_insertOperation, m_addCounter;
     std::uint64_t m_duplicates = 0;
@@ -539,12 +580,18 @@ WriteOutcome SpanWriter::writeLogs(LogBatch batch)
     return enqueue(std::move(job));
 }
 
+WriteOutcome SpanWriter::writeMetrics(MetricBatch batch)
+{
+    auto job = std::make_unique<Job>();
+    job->bytes = approximateBytes(batch);
+    job->batch = std::move(batch);
+    return enqueue(std::move(job));
+}
+
 WriteOutcome SpanWriter::enqueue(std::unique_ptr<Job> job)
 {
-    const bool traces = std::holds_alternative<TraceBatch>(job->batch);
-    const std::size_t items = traces ? std::get<TraceBatch>(job->batch).spanCount()
-                                     : std::get<LogBatch>(job->batch).recordCount();
-    const std::string refused = counters::refused(traces ? Signal::Traces : Signal::Logs);
+    const std::size_t items = itemCount(job->batch);
+    const std::string refused = counters::refused(signalOf(job->batch));
     std::future<WriteOutcome> done = job->done.get_future();
     {
         std::lock_guard lock(m_mutex);
@@ -665,9 +712,7 @@ void SpanWriter::run()
             while (!m_queue.empty() && jobs.size() < MaxJobsPerTransaction
                    && items < MaxItemsPerTransaction) {
                 auto &job = m_queue.front();
-                items += std::holds_alternative<TraceBatch>(job->batch)
-                    ? std::get<TraceBatch>(job->batch).spanCount()
-                    : std::get<LogBatch>(job->batch).recordCount();
+                items += itemCount(job->batch);
                 bytes += job->bytes;
                 jobs.push_back(std::move(job));
                 m_queue.pop_front();
@@ -688,7 +733,8 @@ void SpanWriter::run()
                 std::lock_guard lock(m_mutex);
                 // Counters describe what happened, so they are kept for the next commit.
                 for (const auto &[name, delta] : counters) {
-                    if (name != counters::SpansAccepted && name != counters::LogRecordsAccepted)
+                    if (name != counters::SpansAccepted && name != counters::LogRecordsAccepted
+                        && name != counters::MetricPointsAccepted)
                         m_pendingCounters[name] += delta;
                 }
             }

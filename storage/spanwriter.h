@@ -39,6 +39,7 @@ public:
 
     WriteOutcome writeTraces(TraceBatch batch) override;
     WriteOutcome writeLogs(LogBatch batch) override;
+    WriteOutcome writeMetrics(MetricBatch batch) override;
     void count(Signal signal, Tally what, std::uint64_t items) override;
     void countRejectedRequest(Signal signal, const std::string &reason) override;
 

@@ -4,6 +4,7 @@
 
 #include "database.h"
 #include "dictionaryreader.h"
+#include "metrics/metricreader.h"
 #include "tracetext.h"
 #include "valuecodec.h"
 
@@ -89,6 +90,13 @@ TraceStore::TraceStore(std::unique_ptr<Database> db)
 }
 
 TraceStore::~TraceStore() = default;
+
+MetricReader &TraceStore::metrics()
+{
+    if (!m_metrics)
+        m_metrics = std::make_unique<MetricReader>(*m_db, *m_dictionary);
+    return *m_metrics;
+}
 
 Result<std::unique_ptr<TraceStore>> TraceStore::open(const std::string &path)
 {

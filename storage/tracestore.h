@@ -16,6 +16,7 @@ namespace spanscope::storage {
 
 class Database;
 class DictionaryReader;
+class MetricReader;
 class SpanSource;
 
 // How many services a trace's summary lists; beyond them it says "and more".
@@ -185,6 +186,8 @@ public:
     Result<StoreStatistics> statistics();
     // The newest commit number in traces.updated_seq (0 for an empty store).
     Result<std::int64_t> latestUpdateSeq();
+    // Stored metrics, read on this store's connection.
+    MetricReader &metrics();
 
 private:
     explicit TraceStore(std::unique_ptr<Database> db);
@@ -203,6 +206,7 @@ private:
 
     std::unique_ptr<Database> m_db;
     std::unique_ptr<DictionaryReader> m_dictionary;
+    std::unique_ptr<MetricReader> m_metrics;
 };
 
 } // namespace spanscope::storage

@@ -385,7 +385,7 @@ storage::Result<bool> parseObject(std::string_view text, const std::string &wher
     const bool traces = has("resourceSpans", "resource_spans");
     if (!traces && !has("resourceLogs", "resource_logs")) {
         if (has("resourceMetrics", "resource_metrics"))
-            return true; // metrics are not stored yet
+            return true; // metrics in files are not imported
         return storage::Error{where + ": not OTLP-JSON (no resourceSpans or resourceLogs)"};
     }
     const IngestLimits limits;

@@ -14,6 +14,7 @@ namespace pb_common = opentelemetry::proto::common::v1;
 namespace pb_resource = opentelemetry::proto::resource::v1;
 namespace pb_trace = opentelemetry::proto::trace::v1;
 namespace pb_logs = opentelemetry::proto::logs::v1;
+namespace pb_metrics = opentelemetry::proto::metrics::v1;
 
 using storage::AnyValue;
 using storage::Attributes;
@@ -349,20 +350,241 @@ Decoded<storage::LogBatch> decodeLogs(const otlp_logs::ExportLogsServiceRequest 
     return decoded;
 }
 
-std::uint64_t countDataPoints(const otlp_metrics::ExportMetricsServiceRequest &request)
+namespace {
+
+// The parts every OTLP point type shares, and its exemplars within the limits.
+template<typename Point>
+void decodePointCommon(const Point &in, ValueDecoder &values, const IngestLimits &limits,
+                       storage::MetricPoint &out, std::uint64_t &truncated)
 {
-    namespace pb_metrics = opentelemetry::proto::metrics::v1;
-    std::uint64_t points = 0;
-    for (const pb_metrics::ResourceMetrics &rm : request.resource_metrics()) {
-        for (const pb_metrics::ScopeMetrics &sm : rm.scope_metrics()) {
-            for (const pb_metrics::Metric &m : sm.metrics()) {
-                points += m.gauge().data_points_size() + m.sum().data_points_size()
-                    + m.histogram().data_points_size()
-                    + m.exponential_histogram().data_points_size() + m.summary().data_points_size();
-            }
+    out.startUnixNano = in.start_time_unix_nano();
+    out.timeUnixNano = in.time_unix_nano();
+    out.flags = in.flags();
+    values.attributes(in.attributes(), out.attributes);
+    if constexpr (requires { in.exemplars(); }) {
+        const std::size_t keep
+            = std::min<std::size_t>(in.exemplars_size(), limits.maxExemplarsPerPoint);
+        if (static_cast<std::size_t>(in.exemplars_size()) > keep)
+            ++truncated;
+        out.exemplars.reserve(keep);
+        for (std::size_t i = 0; i < keep; ++i) {
+            const pb_metrics::Exemplar &e = in.exemplars(static_cast<int>(i));
+            storage::Exemplar exemplar;
+            exemplar.timeUnixNano = e.time_unix_nano();
+            exemplar.value = e.value_case() == pb_metrics::Exemplar::kAsInt
+                ? static_cast<double>(e.as_int())
+                : e.as_double();
+            // An exemplar outside a sampled span has no ids; a malformed id is left out.
+            copyId(e.trace_id(), exemplar.traceId);
+            copyId(e.span_id(), exemplar.spanId);
+            values.attributes(e.filtered_attributes(), exemplar.filteredAttributes);
+            out.exemplars.push_back(std::move(exemplar));
         }
     }
-    return points;
+}
+
+storage::Temporality temporalityOf(pb_metrics::AggregationTemporality temporality)
+{
+    switch (temporality) {
+    case pb_metrics::AGGREGATION_TEMPORALITY_DELTA:
+        return storage::Temporality::Delta;
+    case pb_metrics::AGGREGATION_TEMPORALITY_CUMULATIVE:
+        return storage::Temporality::Cumulative;
+    default:
+        return storage::Temporality::Unspecified;
+    }
+}
+
+// Decodes one metric's points; false (with `reason`) for a point that cannot be stored.
+class MetricDecoder
+{
+public:
+    MetricDecoder(ValueDecoder &values, const IngestLimits &limits)
+        : m_values(values)
+        , m_limits(limits)
+    {}
+    std::uint64_t truncated = 0;
+
+    bool number(const pb_metrics::NumberDataPoint &in, storage::MetricPoint &out)
+    {
+        decodePointCommon(in, m_values, m_limits, out, truncated);
+        out.isInteger = in.value_case() == pb_metrics::NumberDataPoint::kAsInt;
+        out.value = out.isInteger ? static_cast<double>(in.as_int()) : in.as_double();
+        return true;
+    }
+
+    bool histogram(const pb_metrics::HistogramDataPoint &in, storage::MetricPoint &out,
+                   std::string &reason)
+    {
+        if (static_cast<std::size_t>(in.bucket_counts_size()) > m_limits.maxBucketsPerPoint
+            || static_cast<std::size_t>(in.explicit_bounds_size()) > m_limits.maxBucketsPerPoint) {
+            reason = "a histogram point has more buckets than "
+                + std::to_string(m_limits.maxBucketsPerPoint);
+            return false;
+        }
+        // OTLP: no buckets at all, or one more count than bounds.
+        if (in.bucket_counts_size() != 0 && in.bucket_counts_size() != in.explicit_bounds_size() + 1) {
+            reason = "a histogram point has " + std::to_string(in.bucket_counts_size())
+                + " bucket counts for " + std::to_string(in.explicit_bounds_size())
+                + " bounds (it must have one more)";
+            return false;
+        }
+        decodePointCommon(in, m_values, m_limits, out, truncated);
+        out.count = in.count();
+        out.hasSum = in.has_sum();
+        out.sum = in.sum();
+        out.hasMinMax = in.has_min() && in.has_max();
+        out.min = in.min();
+        out.max = in.max();
+        out.bounds.assign(in.explicit_bounds().begin(), in.explicit_bounds().end());
+        out.bucketCounts.assign(in.bucket_counts().begin(), in.bucket_counts().end());
+        return true;
+    }
+
+    bool exponential(const pb_metrics::ExponentialHistogramDataPoint &in,
+                     storage::MetricPoint &out, std::string &reason)
+    {
+        if (static_cast<std::size_t>(in.positive().bucket_counts_size()
+                                     + in.negative().bucket_counts_size())
+            > m_limits.maxBucketsPerPoint) {
+            reason = "an exponential histogram point has more buckets than "
+                + std::to_string(m_limits.maxBucketsPerPoint);
+            return false;
+        }
+        if (in.scale() < -10 || in.scale() > 20) {
+            reason = "an exponential histogram point has a scale outside -10..20";
+            return false;
+        }
+        decodePointCommon(in, m_values, m_limits, out, truncated);
+        out.count = in.count();
+        out.hasSum = in.has_sum();
+        out.sum = in.sum();
+        out.hasMinMax = in.has_min() && in.has_max();
+        out.min = in.min();
+        out.max = in.max();
+        out.scale = in.scale();
+        out.zeroCount = in.zero_count();
+        out.zeroThreshold = in.zero_threshold();
+        out.positive.offset = in.positive().offset();
+        out.positive.counts.assign(in.positive().bucket_counts().begin(),
+                                   in.positive().bucket_counts().end());
+        out.negative.offset = in.negative().offset();
+        out.negative.counts.assign(in.negative().bucket_counts().begin(),
+                                   in.negative().bucket_counts().end());
+        return true;
+    }
+
+    bool summary(const pb_metrics::SummaryDataPoint &in, storage::MetricPoint &out,
+                 std::string &reason)
+    {
+        if (static_cast<std::size_t>(in.quantile_values_size()) > m_limits.maxBucketsPerPoint) {
+            reason = "a summary point has more quantiles than "
+                + std::to_string(m_limits.maxBucketsPerPoint);
+            return false;
+        }
+        decodePointCommon(in, m_values, m_limits, out, truncated);
+        out.count = in.count();
+        out.hasSum = true;
+        out.sum = in.sum();
+        for (const auto &q : in.quantile_values())
+            out.quantiles.emplace_back(q.quantile(), q.value());
+        return true;
+    }
+
+private:
+    ValueDecoder &m_values;
+    const IngestLimits &m_limits;
+};
+
+} // namespace
+
+Decoded<storage::MetricBatch>
+decodeMetrics(const otlp_metrics::ExportMetricsServiceRequest &request, const IngestLimits &limits)
+{
+    Decoded<storage::MetricBatch> decoded;
+    ValueDecoder values(limits);
+    MetricDecoder points(values, limits);
+    for (const pb_metrics::ResourceMetrics &rm : request.resource_metrics()) {
+        storage::Resource resource;
+        decodeResource(rm.resource(), rm.schema_url(), values, resource);
+        for (const pb_metrics::ScopeMetrics &sm : rm.scope_metrics()) {
+            storage::ScopedMetrics group;
+            group.resource = resource;
+            decodeScope(sm.scope(), sm.schema_url(), values, group.scope);
+            for (const pb_metrics::Metric &in : sm.metrics()) {
+                storage::Metric metric;
+                metric.name = values.text(in.name());
+                metric.description = values.text(in.description());
+                metric.unit = values.text(in.unit());
+                if (metric.name.empty()) {
+                    reject(decoded, "a metric has no name");
+                    continue;
+                }
+                // Each kind decodes its points with `decode(point, out, reason)`.
+                const auto decodeAll = [&](const auto &list, auto decode) {
+                    metric.points.reserve(list.size());
+                    for (const auto &in : list) {
+                        storage::MetricPoint point;
+                        std::string reason;
+                        if (decode(in, point, reason))
+                            metric.points.push_back(std::move(point));
+                        else
+                            reject(decoded, reason);
+                    }
+                };
+                switch (in.data_case()) {
+                case pb_metrics::Metric::kGauge:
+                    metric.kind = storage::MetricKind::Gauge;
+                    decodeAll(in.gauge().data_points(),
+                              [&](const auto &p, auto &out, std::string &) {
+                                  return points.number(p, out);
+                              });
+                    break;
+                case pb_metrics::Metric::kSum:
+                    metric.kind = storage::MetricKind::Sum;
+                    metric.temporality = temporalityOf(in.sum().aggregation_temporality());
+                    metric.monotonic = in.sum().is_monotonic();
+                    decodeAll(in.sum().data_points(), [&](const auto &p, auto &out, std::string &) {
+                        return points.number(p, out);
+                    });
+                    break;
+                case pb_metrics::Metric::kHistogram:
+                    metric.kind = storage::MetricKind::Histogram;
+                    metric.temporality = temporalityOf(in.histogram().aggregation_temporality());
+                    decodeAll(in.histogram().data_points(),
+                              [&](const auto &p, auto &out, std::string &reason) {
+                                  return points.histogram(p, out, reason);
+                              });
+                    break;
+                case pb_metrics::Metric::kExponentialHistogram:
+                    metric.kind = storage::MetricKind::ExponentialHistogram;
+                    metric.temporality
+                        = temporalityOf(in.exponential_histogram().aggregation_temporality());
+                    decodeAll(in.exponential_histogram().data_points(),
+                              [&](const auto &p, auto &out, std::string &reason) {
+                                  return points.exponential(p, out, reason);
+                              });
+                    break;
+                case pb_metrics::Metric::kSummary:
+                    metric.kind = storage::MetricKind::Summary;
+                    decodeAll(in.summary().data_points(),
+                              [&](const auto &p, auto &out, std::string &reason) {
+                                  return points.summary(p, out, reason);
+                              });
+                    break;
+                default:
+                    reject(decoded, "the metric " + metric.name + " has no data");
+                    continue;
+                }
+                if (!metric.points.empty())
+                    group.metrics.push_back(std::move(metric));
+            }
+            if (!group.metrics.empty())
+                decoded.batch.groups.push_back(std::move(group));
+        }
+    }
+    decoded.truncated = values.truncated() + points.truncated;
+    return decoded;
 }
 
 void encodeSpan(const storage::Span &span, pb_trace::Span &pb)

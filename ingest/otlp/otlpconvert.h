@@ -38,7 +38,8 @@ Decoded<storage::TraceBatch> decodeTraces(const otlp_trace::ExportTraceServiceRe
                                           const IngestLimits &limits);
 Decoded<storage::LogBatch> decodeLogs(const otlp_logs::ExportLogsServiceRequest &request,
                                       const IngestLimits &limits);
-std::uint64_t countDataPoints(const otlp_metrics::ExportMetricsServiceRequest &request);
+Decoded<storage::MetricBatch>
+decodeMetrics(const otlp_metrics::ExportMetricsServiceRequest &request, const IngestLimits &limits);
 
 // Stored data back to OTLP messages, for `--json` output and export.
 void encodeTrace(const storage::TraceData &trace, opentelemetry::proto::trace::v1::TracesData &out);

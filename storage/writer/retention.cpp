@@ -65,6 +65,13 @@ bool Retention::enforce(std::int64_t budgetBytes)
                                  "DELETE FROM logs_text WHERE rowid IN (SELECT log_key FROM "
                                  "logs WHERE trace_key IS NULL AND time_ns < ?)");
     Statement deleteLooseLogs(m_db, "DELETE FROM logs WHERE trace_key IS NULL AND time_ns < ?");
+    // Metric points go with the traces of their time; with no trace left, the oldest blocks.
+    Statement countOldPoints(m_db,
+                             "SELECT coalesce(sum(point_count), 0) FROM metric_blocks WHERE end_ns < ?");
+    Statement deleteOldBlocks(m_db, "DELETE FROM metric_blocks WHERE end_ns < ?");
+    Statement deleteOldExemplars(m_db, "DELETE FROM metric_exemplars WHERE time_ns < ?");
+    Statement oldestBlocks(m_db, "SELECT max(end_ns) FROM (SELECT end_ns FROM metric_blocks "
+                                 "ORDER BY end_ns LIMIT ?)");
     Statement addCounter(m_db,
                          "INSERT INTO counters(name, value) VALUES (?, ?) "
                          "ON CONFLICT(name) DO UPDATE SET value = value + excluded.value");
@@ -73,8 +80,14 @@ bool Retention::enforce(std::int64_t budgetBytes)
         if (total.next())
             remaining = total.integer(0);
         total.reset();
-        if (remaining == 0)
-            break;
+        std::int64_t metricsBefore = 0;
+        if (remaining == 0) {
+            if (oldestBlocks.bind(1, 1000).next())
+                metricsBefore = oldestBlocks.integer(0) + 1;
+            oldestBlocks.reset();
+            if (metricsBefore <= 1)
+                break; // nothing left that may go
+        }
         const std::int64_t chunk = std::max<std::int64_t>(100, remaining / 50);
         std::uint64_t traces = 0, spans = 0;
         std::int64_t newestStart = 0;
@@ -96,6 +109,14 @@ bool Retention::enforce(std::int64_t budgetBytes)
         }
         deleteLooseLogText.bind(1, newestStart).run();
         deleteLooseLogs.bind(1, newestStart).run();
+        metricsBefore = std::max(metricsBefore, newestStart);
+        std::uint64_t points = 0;
+        if (countOldPoints.bind(1, metricsBefore).next())
+            points = static_cast<std::uint64_t>(countOldPoints.integer(0));
+        countOldPoints.reset();
+        deleteOldBlocks.bind(1, metricsBefore).run();
+        deleteOldExemplars.bind(1, metricsBefore).run();
+        addCounter.bindText(1, counters::MetricPointsEvicted).bind(2, points).run();
         addCounter.bindText(1, counters::TracesEvicted).bind(2, traces).run();
         addCounter.bindText(1, counters::SpansEvicted).bind(2, spans).run();
         if (auto done = m_db.exec("COMMIT"); !done) {

@@ -7,8 +7,9 @@
 namespace spanscope::storage {
 
 // Keeps the database under its byte budget: evicts the oldest unpinned traces (their spans,
-// logs and log text) in chunks, with loose logs older than them, counting what went
-// (traces.evicted, spans.evicted); and gives the write-ahead log's space back with a
+// logs and log text) in chunks, with loose logs and metric points older than them (with no
+// trace left, the oldest metric blocks), counting what went (traces.evicted, spans.evicted,
+// metric_points.evicted); and gives the write-ahead log's space back with a
 // checkpoint that waits for a gap between readers. Each chunk is a transaction of its own,
 // run between the writer's commits.
 class Retention

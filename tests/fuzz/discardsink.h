@@ -11,6 +11,7 @@ class DiscardSink final : public storage::BatchSink
 public:
     storage::WriteOutcome writeTraces(storage::TraceBatch) override { return {}; }
     storage::WriteOutcome writeLogs(storage::LogBatch) override { return {}; }
+    storage::WriteOutcome writeMetrics(storage::MetricBatch) override { return {}; }
     void count(storage::Signal, Tally, std::uint64_t) override {}
     void countRejectedRequest(storage::Signal, const std::string &) override {}
 };

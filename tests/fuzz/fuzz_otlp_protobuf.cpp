@@ -30,7 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     default: {
         otlp_metrics::ExportMetricsServiceRequest request;
         if (request.ParseFromArray(payload, length))
-            countDataPoints(request);
+            decodeMetrics(request, limits);
         break;
     }
     }

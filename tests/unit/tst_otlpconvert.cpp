@@ -224,16 +224,81 @@ private slots:
         QCOMPARE(records[2].severityNumber, 24);
     }
 
-    void metricsDataPointsAreCounted()
+    void everyMetricKindDecodes()
     {
+        namespace pb = opentelemetry::proto::metrics::v1;
         ingest::otlp_metrics::ExportMetricsServiceRequest request;
         auto *scope = request.add_resource_metrics()->add_scope_metrics();
-        auto *gauge = scope->add_metrics()->mutable_gauge();
-        gauge->add_data_points();
-        gauge->add_data_points();
-        scope->add_metrics()->mutable_histogram()->add_data_points();
-        scope->add_metrics()->mutable_sum()->add_data_points();
-        QCOMPARE(ingest::countDataPoints(request), 4u);
+        auto *gauge = scope->add_metrics();
+        gauge->set_name("queue.depth");
+        gauge->mutable_gauge()->add_data_points()->set_as_int(7);
+        gauge->mutable_gauge()->add_data_points()->set_as_double(2.5);
+        auto *sum = scope->add_metrics();
+        sum->set_name("requests");
+        sum->mutable_sum()->set_is_monotonic(true);
+        sum->mutable_sum()->set_aggregation_temporality(pb::AGGREGATION_TEMPORALITY_CUMULATIVE);
+        auto *counted = sum->mutable_sum()->add_data_points();
+        counted->set_as_int(41);
+        auto *exemplar = counted->add_exemplars();
+        exemplar->set_as_double(0.25);
+        exemplar->set_trace_id(std::string(16, '\x11'));
+        exemplar->set_span_id(std::string(8, '\x22'));
+        auto *histogram = scope->add_metrics();
+        histogram->set_name("latency");
+        auto *h = histogram->mutable_histogram()->add_data_points();
+        h->add_explicit_bounds(10);
+        h->add_bucket_counts(3);
+        h->add_bucket_counts(4);
+        h->set_count(7);
+        h->set_sum(90);
+        auto *badHistogram = histogram->mutable_histogram()->add_data_points();
+        badHistogram->add_explicit_bounds(10); // one bound, one count: not OTLP
+        badHistogram->add_bucket_counts(1);
+        auto *exponential = scope->add_metrics();
+        exponential->set_name("size");
+        auto *e = exponential->mutable_exponential_histogram()->add_data_points();
+        e->set_scale(3);
+        e->mutable_positive()->set_offset(-2);
+        e->mutable_positive()->add_bucket_counts(5);
+        auto *summary = scope->add_metrics();
+        summary->set_name("gc");
+        auto *q = summary->mutable_summary()->add_data_points()->add_quantile_values();
+        q->set_quantile(0.99);
+        q->set_value(12);
+        scope->add_metrics()->set_name("empty"); // no data: rejected
+
+        const auto decoded = ingest::decodeMetrics(request, {});
+        QCOMPARE(decoded.batch.pointCount(), size_t(6));
+        QCOMPARE(decoded.rejected, 2u);
+        const auto &metrics = decoded.batch.groups[0].metrics;
+        QCOMPARE(metrics.size(), size_t(5));
+        QVERIFY(metrics[0].points[0].isInteger);
+        QCOMPARE(metrics[0].points[1].value, 2.5);
+        QCOMPARE(metrics[1].temporality, storage::Temporality::Cumulative);
+        QVERIFY(metrics[1].monotonic);
+        QCOMPARE(metrics[1].points[0].exemplars.size(), size_t(1));
+        QCOMPARE(storage::toHex(metrics[1].points[0].exemplars[0].traceId),
+                 std::string(32, '1'));
+        QCOMPARE(metrics[2].kind, storage::MetricKind::Histogram);
+        QCOMPARE(metrics[2].points.size(), size_t(1));
+        QCOMPARE(metrics[2].points[0].bucketCounts, (std::vector<std::uint64_t>{3, 4}));
+        QCOMPARE(metrics[3].points[0].positive.offset, -2);
+        QCOMPARE(metrics[4].points[0].quantiles[0].second, 12.0);
+    }
+
+    void metricExemplarsAreBounded()
+    {
+        ingest::otlp_metrics::ExportMetricsServiceRequest request;
+        auto *metric = request.add_resource_metrics()->add_scope_metrics()->add_metrics();
+        metric->set_name("m");
+        auto *point = metric->mutable_gauge()->add_data_points();
+        for (int i = 0; i < 100; ++i)
+            point->add_exemplars()->set_as_int(i);
+        ingest::IngestLimits limits;
+        limits.maxExemplarsPerPoint = 4;
+        const auto decoded = ingest::decodeMetrics(request, limits);
+        QCOMPARE(decoded.batch.groups[0].metrics[0].points[0].exemplars.size(), size_t(4));
+        QCOMPARE(decoded.truncated, 1u);
     }
 };
 

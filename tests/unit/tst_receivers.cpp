@@ -43,6 +43,7 @@ public:
         return answer;
     }
     storage::WriteOutcome writeLogs(storage::LogBatch) override { return outcome(); }
+    storage::WriteOutcome writeMetrics(storage::MetricBatch) override { return outcome(); }
     void count(storage::Signal, Tally, std::uint64_t) override {}
     void countRejectedRequest(storage::Signal, const std::string &) override { ++rejectedRequests; }
 

@@ -28,6 +28,10 @@ using storage::TraceBatch;
 
 namespace {
 
+// What schema 6 added (metrics), for tests that take a database back to an older schema.
+constexpr const char *DropSchema6 = "DROP TABLE metric_exemplars; DROP TABLE metric_blocks; "
+                                    "DROP TABLE metric_series; DROP TABLE metrics;";
+
 const char *GoldenTraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
 
 QByteArray readFile(const QString &path)
@@ -696,8 +700,9 @@ private slots:
         {
             auto db
                 = storage::Database::open(path.toStdString(), storage::Database::Mode::ReadWrite);
-            // Back to schema 2: what schemas 3 to 5 added is taken away again.
-            QVERIFY((*db)->exec("DROP TABLE logs_text; DROP INDEX traces_by_source; "
+            // Back to schema 2: what schemas 3 to 6 added is taken away again.
+            QVERIFY((*db)->exec(std::string(DropSchema6)
+                                + "DROP TABLE logs_text; DROP INDEX traces_by_source; "
                                 "DROP INDEX logs_waiting_for_span; "
                                 "ALTER TABLE logs DROP COLUMN time_estimated; "
                                 "ALTER TABLE logs DROP COLUMN service_guessed; "
@@ -799,7 +804,7 @@ private slots:
             // A second row for each resource and scope, as the old fingerprint made them, with
             // half of the spans and every record pointing at it.
             QVERIFY((*db)->exec(
-                "INSERT INTO resources(fingerprint, service_name, attributes, dropped_attributes, "
+                std::string("INSERT INTO resources(fingerprint, service_name, attributes, dropped_attributes, "
                 "schema_url) SELECT CAST('dup' || resource_id AS BLOB), service_name, attributes, "
                 "dropped_attributes, schema_url FROM resources;"
                 "INSERT INTO scopes(fingerprint, name, version, attributes, dropped_attributes, "
@@ -811,8 +816,8 @@ private slots:
                 "DROP INDEX logs_waiting_for_span;"
                 "ALTER TABLE logs DROP COLUMN time_estimated;"
                 "ALTER TABLE logs DROP COLUMN service_guessed;"
-                "ALTER TABLE traces DROP COLUMN more_services;"
-                "PRAGMA user_version = 4;"));
+                "ALTER TABLE traces DROP COLUMN more_services;")
+                + std::string(DropSchema6) + "PRAGMA user_version = 4;"));
             storage::Statement rows(**db, "SELECT count(*) FROM resources");
             QVERIFY(rows.next());
             QCOMPARE(rows.integer(0), 4);

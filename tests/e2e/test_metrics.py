@@ -1,0 +1,98 @@
+"""OTLP metrics from the Python SDK over gRPC and HTTP/protobuf: what `spanscope metrics
+--points --json` reads back equals what the SDK recorded — instruments, temporality,
+attributes, values, buckets — and exemplars point at the stored spans they were taken in."""
+import sys
+import unittest
+
+from harness import E2ETestCase, SpanscopeServer, cli_json, run_client
+
+
+class MetricsTest(E2ETestCase):
+    def send(self, server, protocol, service, delta=False):
+        endpoint = server.grpc_url if protocol == "grpc" else server.http_url
+        return run_client([sys.executable, "metrics_client.py", "--endpoint", endpoint, "--protocol", protocol,
+                           "--service", service, *(["--delta"] if delta else [])])
+
+    def instruments(self, server, service):
+        found = cli_json(server.db, "metrics", "--service", service, "--points")["instruments"]
+        return {i["name"]: i for i in found}
+
+    def check(self, server, sent, service, delta):
+        instruments = self.instruments(server, service)
+        self.assertEqual(set(instruments), {"http.server.requests", "http.server.active_requests",
+                                            "http.server.duration", "payload.size", "queue.depth"})
+        temporality = "delta" if delta else "cumulative"
+
+        requests = instruments["http.server.requests"]
+        self.assertEqual((requests["kind"], requests["temporality"], requests["monotonic"]),
+                         ("sum", temporality, True))
+        self.assertEqual(requests["unit"], "{request}")
+        self.assertEqual(requests["description"], "Requests served")
+        self.assertEqual(requests["scope"], "shop.metrics")
+        by_route = {s["attributes"]["http.route"]: [p["value"] for p in s["points"]] for s in requests["series"]}
+        # Two exports of 3 + 2 requests: cumulative counts grow, deltas repeat.
+        self.assertEqual(by_route, {"/cart": [3, 3] if delta else [3, 6], "/checkout": [2, 2] if delta else [2, 4]})
+
+        active = instruments["http.server.active_requests"]
+        self.assertEqual((active["kind"], active["monotonic"]), ("sum", False))
+
+        duration = instruments["http.server.duration"]
+        self.assertEqual((duration["kind"], duration["temporality"]), ("histogram", temporality))
+        for series in duration["series"]:
+            route = series["attributes"]["http.route"]
+            values = sent["durations"][route]
+            last = series["points"][-1]
+            per_export = len(values) // 2
+            expected = values[per_export:] if delta else values
+            self.assertEqual(last["count"], len(expected))
+            self.assertAlmostEqual(last["sum"], sum(expected))
+            self.assertEqual(last["min"], min(expected))
+            self.assertEqual(last["max"], max(expected))
+            self.assertEqual(len(last["bucketCounts"]), len(last["bounds"]) + 1)
+            self.assertEqual(sum(last["bucketCounts"]), len(expected))
+
+        size = instruments["payload.size"]
+        self.assertEqual(size["kind"], "exponential_histogram")
+        last = size["series"][0]["points"][-1]
+        self.assertEqual(last["count"], 5 if delta else 10)
+        self.assertEqual(sum(last["positive"]["counts"]) + last["zeroCount"], last["count"])
+
+        queue = instruments["queue.depth"]
+        self.assertEqual(queue["kind"], "gauge")
+        self.assertEqual(queue["series"][0]["attributes"], {"queue": "orders"})
+        self.assertEqual([p["value"] for p in queue["series"][0]["points"]], [3, 4])
+
+        # Exemplars were taken inside the spans; each opens a stored span.
+        sent_spans = {(s["traceId"], s["spanId"]) for s in sent["spans"]}
+        exemplars = duration["exemplars"] + requests["exemplars"]
+        self.assertTrue(exemplars, "the SDK sent exemplars with trace ids")
+        for exemplar in exemplars:
+            self.assertIn((exemplar["traceId"], exemplar["spanId"]), sent_spans)
+        some = exemplars[0]
+        stored = server.trace(some["traceId"])
+        span_ids = {s["spanId"] for rs in stored["resourceSpans"] for ss in rs["scopeSpans"] for s in ss["spans"]}
+        self.assertIn(some["spanId"], span_ids)
+
+    def test_grpc_cumulative(self):
+        with SpanscopeServer() as server:
+            sent = self.send(server, "grpc", "metrics-grpc")
+            self.check(server, sent, "metrics-grpc", delta=False)
+
+    def test_http_protobuf_delta(self):
+        with SpanscopeServer() as server:
+            sent = self.send(server, "http", "metrics-http", delta=True)
+            self.check(server, sent, "metrics-http", delta=True)
+            stats = cli_json(server.db, "stats")["counters"]
+            self.assertGreater(stats["metric_points.accepted"], 0)
+
+    def test_latest_values_in_text(self):
+        with SpanscopeServer() as server:
+            self.send(server, "grpc", "metrics-text")
+            text = __import__("harness").run_cli(server.db, "metrics", "--name", "duration").stdout
+            self.assertIn("http.server.duration  [histogram, cumulative]  ms", text)
+            self.assertIn("http.route=/cart", text)
+            self.assertIn("p99", text)
+
+
+if __name__ == "__main__":
+    unittest.main()
