@@ -470,13 +470,15 @@ int runDemo(const QStringList &arguments)
         printJson({{QStringLiteral("traces"), sent->traces},
                    {QStringLiteral("spans"), qint64(sent->spans)},
                    {QStringLiteral("logRecords"), qint64(sent->logRecords)},
+                   {QStringLiteral("metricPoints"), qint64(sent->metricPoints)},
                    {QStringLiteral("receiver"), fromStd(address)},
                    {QStringLiteral("failedTraceId"), fromStd(sent->failedTraceId)},
                    {QStringLiteral("largeTraceId"), fromStd(sent->largeTraceId)}});
         return 0;
     }
-    out() << "Sent " << sent->traces << " traces (" << sent->spans << " spans) and "
-          << sent->logRecords << " log records to " << fromStd(address) << ".\n"
+    out() << "Sent " << sent->traces << " traces (" << sent->spans << " spans), "
+          << sent->logRecords << " log records and " << sent->metricPoints << " metric points to "
+          << fromStd(address) << ".\n"
           << "  the failed order:    spanscope show " << fromStd(sent->failedTraceId) << '\n'
           << "  the large batch job: spanscope show " << fromStd(sent->largeTraceId) << '\n';
     return 0;

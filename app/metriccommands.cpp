@@ -116,25 +116,24 @@ QJsonObject latestJson(const analysis::SeriesLatest &latest)
     return out;
 }
 
-// "41", "12.5/s", "count 7 · p50 10 ms · p99 40 ms" — the unit after each value.
+// "41", "41 (12.5/s)", "count 7 · sum 90 ms · p50 10 ms · p99 40 ms", in the unit for people.
 QString latestText(const analysis::SeriesLatest &latest, const storage::Instrument &instrument)
 {
-    const QString unit = instrument.unit.empty() || instrument.unit.front() == '{'
-        ? QString()
-        : QLatin1Char(' ') + fromStd(instrument.unit);
-    const auto shown = [](double v) { return QString::number(v, 'g', 6); };
+    const auto shown = [&instrument](double v) {
+        return fromStd(analysis::formatMetricValue(v, instrument.unit));
+    };
     if (latest.rate)
-        return shown(*latest.value) + unit + QStringLiteral("  (") + shown(*latest.rate) + unit
+        return shown(*latest.value) + QStringLiteral("  (") + shown(*latest.rate)
             + QStringLiteral("/s)");
     if (latest.value)
-        return shown(*latest.value) + unit;
+        return shown(*latest.value);
     QStringList parts;
     if (latest.count)
-        parts << QStringLiteral("count %1").arg(shown(*latest.count));
+        parts << QStringLiteral("count %1").arg(*latest.count, 0, 'f', 0);
     if (latest.sum)
-        parts << QStringLiteral("sum %1%2").arg(shown(*latest.sum), unit);
+        parts << QStringLiteral("sum %1").arg(shown(*latest.sum));
     for (const auto &[q, v] : latest.quantiles)
-        parts << QStringLiteral("p%1 %2%3").arg(shown(q * 100), shown(v), unit);
+        parts << QStringLiteral("p%1 %2").arg(QString::number(q * 100), shown(v));
     return parts.join(QStringLiteral(" · "));
 }
 

@@ -4,6 +4,7 @@
 #include <otlp/otlpconvert.h>
 
 #include <opentelemetry/proto/collector/logs/v1/logs_service.grpc.pb.h>
+#include <opentelemetry/proto/collector/metrics/v1/metrics_service.grpc.pb.h>
 #include <opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h>
 #include <telemetry.h>
 
@@ -20,6 +21,8 @@ namespace pb_trace = opentelemetry::proto::trace::v1;
 namespace pb_logs = opentelemetry::proto::logs::v1;
 namespace pb_collector_trace = opentelemetry::proto::collector::trace::v1;
 namespace pb_collector_logs = opentelemetry::proto::collector::logs::v1;
+namespace pb_metrics = opentelemetry::proto::metrics::v1;
+namespace pb_collector_metrics = opentelemetry::proto::collector::metrics::v1;
 
 constexpr std::int64_t Ms = 1'000'000;
 
@@ -111,8 +114,9 @@ public:
     // Hands everything built so far on as export requests, as an SDK batches it: at most
     // MaxSpansPerRequest spans per request and service, then each service's logs. Stops at the
     // first error.
-    template<typename OnTraces, typename OnLogs>
-    storage::Result<bool> forEachRequest(OnTraces onTraces, OnLogs onLogs) const
+    template<typename OnTraces, typename OnLogs, typename OnMetrics>
+    storage::Result<bool> forEachRequest(OnTraces onTraces, OnLogs onLogs,
+                                         OnMetrics onMetrics) const
     {
         for (const auto &[service, resourceSpans] : m_spans) {
             const pb_trace::ScopeSpans &all = resourceSpans.scope_spans(0);
@@ -134,7 +138,123 @@ public:
             if (auto done = onLogs(request); !done)
                 return storage::Error{done.error()};
         }
+        // One export per reading, as a periodic reader sends them.
+        for (const pb_collector_metrics::ExportMetricsServiceRequest &request : m_metricExports) {
+            if (auto done = onMetrics(request); !done)
+                return storage::Error{done.error()};
+        }
         return true;
+    }
+
+    // Each service's metrics over the minute the demo covers, read every 5 s: the duration
+    // histogram of its server spans per route (cumulative, the semantic conventions' buckets)
+    // with the slowest span of each reading as its exemplar, a request counter, and a gauge.
+    void buildMetrics()
+    {
+        struct Request
+        {
+            std::uint64_t end;
+            double seconds;
+            std::string traceId, spanId;
+            bool failed;
+        };
+        std::map<std::pair<std::string, std::string>, std::vector<Request>> byRoute;
+        for (const auto &[service, resourceSpans] : m_spans) {
+            for (const pb_trace::Span &span : resourceSpans.scope_spans(0).spans()) {
+                if (span.kind() != pb_trace::Span::SPAN_KIND_SERVER)
+                    continue;
+                std::string route = span.name();
+                for (const auto &kv : span.attributes()) {
+                    if (kv.key() == "http.route")
+                        route = kv.value().string_value();
+                }
+                byRoute[{service, route}].push_back(
+                    {span.end_time_unix_nano(),
+                     static_cast<double>(span.end_time_unix_nano() - span.start_time_unix_nano())
+                         / 1e9,
+                     span.trace_id(), span.span_id(), span.status().code() == 2});
+            }
+        }
+        static const std::vector<double> bounds{0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25,
+                                                0.5,   0.75, 1,     2.5,  5,     7.5, 10};
+        const auto start = static_cast<std::uint64_t>(m_now - 65'000 * Ms);
+        for (int reading = 1; reading <= 13; ++reading) {
+            const std::uint64_t at = start + static_cast<std::uint64_t>(reading) * 5'000 * Ms;
+            pb_collector_metrics::ExportMetricsServiceRequest request;
+            for (const auto &[service, resourceSpans] : m_spans) {
+                pb_metrics::ResourceMetrics &rm = *request.add_resource_metrics();
+                *rm.mutable_resource() = resourceSpans.resource();
+                pb_metrics::ScopeMetrics &sm = *rm.add_scope_metrics();
+                sm.mutable_scope()->set_name(service + ".metrics");
+                pb_metrics::Metric &duration = *sm.add_metrics();
+                duration.set_name("http.server.request.duration");
+                duration.set_unit("s");
+                duration.set_description("Duration of HTTP server requests.");
+                duration.mutable_histogram()->set_aggregation_temporality(
+                    pb_metrics::AGGREGATION_TEMPORALITY_CUMULATIVE);
+                pb_metrics::Metric &count = *sm.add_metrics();
+                count.set_name("http.server.requests");
+                count.set_unit("{request}");
+                count.mutable_sum()->set_is_monotonic(true);
+                count.mutable_sum()->set_aggregation_temporality(
+                    pb_metrics::AGGREGATION_TEMPORALITY_CUMULATIVE);
+                for (const auto &[key, requests] : byRoute) {
+                    if (key.first != service)
+                        continue;
+                    pb_metrics::HistogramDataPoint &point = *duration.mutable_histogram()->add_data_points();
+                    point.set_start_time_unix_nano(start);
+                    point.set_time_unix_nano(at);
+                    attr(*point.mutable_attributes(), "http.route", key.second);
+                    std::vector<std::uint64_t> buckets(bounds.size() + 1, 0);
+                    const Request *slowest = nullptr;
+                    std::uint64_t n = 0;
+                    double sum = 0, least = 0, most = 0;
+                    for (const Request &r : requests) {
+                        if (r.end > at)
+                            continue;
+                        least = n == 0 ? r.seconds : std::min(least, r.seconds);
+                        most = std::max(most, r.seconds);
+                        ++n;
+                        sum += r.seconds;
+                        buckets[std::lower_bound(bounds.begin(), bounds.end(), r.seconds)
+                                - bounds.begin()]++;
+                        if (r.end > at - 5'000 * Ms && (!slowest || r.seconds > slowest->seconds))
+                            slowest = &r;
+                    }
+                    point.set_count(n);
+                    point.set_sum(sum);
+                    if (n > 0) {
+                        point.set_min(least);
+                        point.set_max(most);
+                    }
+                    for (const double b : bounds)
+                        point.add_explicit_bounds(b);
+                    for (const std::uint64_t c : buckets)
+                        point.add_bucket_counts(c);
+                    if (slowest) {
+                        pb_metrics::Exemplar &e = *point.add_exemplars();
+                        e.set_time_unix_nano(slowest->end);
+                        e.set_as_double(slowest->seconds);
+                        e.set_trace_id(slowest->traceId);
+                        e.set_span_id(slowest->spanId);
+                    }
+                    pb_metrics::NumberDataPoint &c = *count.mutable_sum()->add_data_points();
+                    c.set_start_time_unix_nano(start);
+                    c.set_time_unix_nano(at);
+                    attr(*c.mutable_attributes(), "http.route", key.second);
+                    c.set_as_int(static_cast<std::int64_t>(n));
+                    m_summary.metricPoints += 2;
+                }
+                pb_metrics::Metric &memory = *sm.add_metrics();
+                memory.set_name("process.memory.usage");
+                memory.set_unit("By");
+                pb_metrics::NumberDataPoint &used = *memory.mutable_gauge()->add_data_points();
+                used.set_time_unix_nano(at);
+                used.set_as_int(static_cast<std::int64_t>((60 + reading * 3 + m_rng() % 8) << 20));
+                ++m_summary.metricPoints;
+            }
+            m_metricExports.push_back(std::move(request));
+        }
     }
 
 private:
@@ -191,6 +311,7 @@ private:
     std::string m_traceId;
     std::map<std::string, pb_trace::ResourceSpans> m_spans;
     std::map<std::string, pb_logs::ResourceLogs> m_logs;
+    std::vector<pb_collector_metrics::ExportMetricsServiceRequest> m_metricExports;
     DemoSummary m_summary;
 };
 
@@ -415,6 +536,7 @@ void buildDemo(DemoBuilder &demo, int largeTraceSpans)
             attr(*step.mutable_attributes(), "document.id", std::int64_t(batch * 19 + doc));
         }
     }
+    demo.buildMetrics();
 }
 
 // What a sink's answer means for the demo: stored, or why not.
@@ -443,6 +565,11 @@ storage::Result<DemoSummary> sendDemoTraffic(const std::string &grpcAddress,
             if (auto done = client.exportLogs(request); !done)
                 return storage::Error{done.error()};
             return true;
+        },
+        [&client](const auto &request) -> storage::Result<bool> {
+            if (auto done = client.exportMetrics(request); !done)
+                return storage::Error{done.error()};
+            return true;
         });
     if (!sent)
         return storage::Error{sent.error()};
@@ -460,6 +587,9 @@ storage::Result<DemoSummary> writeDemoTraffic(storage::BatchSink &sink, int larg
         },
         [&](const auto &request) {
             return stored(sink.writeLogs(decodeLogs(request, limits).batch));
+        },
+        [&](const auto &request) {
+            return stored(sink.writeMetrics(decodeMetrics(request, limits).batch));
         });
     if (!written)
         return storage::Error{written.error()};

@@ -1,6 +1,7 @@
 #include "otlpclient.h"
 
 #include <opentelemetry/proto/collector/logs/v1/logs_service.grpc.pb.h>
+#include <opentelemetry/proto/collector/metrics/v1/metrics_service.grpc.pb.h>
 #include <opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h>
 
 #include <grpcpp/grpcpp.h>
@@ -12,11 +13,13 @@ namespace spanscope::ingest {
 
 namespace pb_trace = opentelemetry::proto::collector::trace::v1;
 namespace pb_logs = opentelemetry::proto::collector::logs::v1;
+namespace pb_metrics = opentelemetry::proto::collector::metrics::v1;
 
 struct OtlpGrpcClient::Stubs
 {
     std::unique_ptr<pb_trace::TraceService::Stub> traces;
     std::unique_ptr<pb_logs::LogsService::Stub> logs;
+    std::unique_ptr<pb_metrics::MetricsService::Stub> metrics;
 };
 
 namespace {
@@ -69,6 +72,7 @@ OtlpGrpcClient::OtlpGrpcClient(const std::string &address, std::string bearerTok
     auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
     m_stubs->traces = pb_trace::TraceService::NewStub(channel);
     m_stubs->logs = pb_logs::LogsService::NewStub(channel);
+    m_stubs->metrics = pb_metrics::MetricsService::NewStub(channel);
 }
 
 OtlpGrpcClient::~OtlpGrpcClient() = default;
@@ -97,6 +101,19 @@ OtlpGrpcClient::exportLogs(const pb_logs::ExportLogsServiceRequest &request)
     if (!sent)
         return storage::Error{sent.error()};
     return response.partial_success().rejected_log_records();
+}
+
+storage::Result<std::int64_t>
+OtlpGrpcClient::exportMetrics(const pb_metrics::ExportMetricsServiceRequest &request)
+{
+    pb_metrics::ExportMetricsServiceResponse response;
+    auto sent = callWithRetry(m_address, m_authorization, m_patienceSeconds, m_answered,
+                              [&](grpc::ClientContext &context) {
+                                  return m_stubs->metrics->Export(&context, request, &response);
+                              });
+    if (!sent)
+        return storage::Error{sent.error()};
+    return response.partial_success().rejected_data_points();
 }
 
 } // namespace spanscope::ingest

@@ -11,6 +11,9 @@ class ExportTraceServiceRequest;
 namespace opentelemetry::proto::collector::logs::v1 {
 class ExportLogsServiceRequest;
 }
+namespace opentelemetry::proto::collector::metrics::v1 {
+class ExportMetricsServiceRequest;
+}
 
 namespace spanscope::ingest {
 
@@ -31,6 +34,8 @@ public:
         const opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest &request);
     storage::Result<std::int64_t>
     exportLogs(const opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest &request);
+    storage::Result<std::int64_t> exportMetrics(
+        const opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest &request);
 
 private:
     struct Stubs;

@@ -253,6 +253,60 @@ intervalDistributions(const std::vector<MetricPoint> &points, MetricKind kind,
     return out;
 }
 
+std::string formatMetricValue(double value, const std::string &unit)
+{
+    if (!std::isfinite(value))
+        return std::isnan(value) ? "NaN" : value > 0 ? "∞" : "-∞";
+    const auto significant = [](double v) {
+        char text[32];
+        const double magnitude = std::abs(v);
+        const int decimals = magnitude >= 100 || magnitude == 0 ? 0 : magnitude >= 10 ? 1 : 2;
+        std::snprintf(text, sizeof text, "%.*f", decimals, v);
+        std::string out = text;
+        if (out.find('.') != std::string::npos) {
+            while (out.back() == '0')
+                out.pop_back();
+            if (out.back() == '.')
+                out.pop_back();
+        }
+        return out;
+    };
+    // Steps of 1000 (or 1024 for bytes) with their names, smallest first.
+    const auto scaled = [&](double v, double step, const std::vector<const char *> &names) {
+        std::size_t i = 0;
+        while (i + 1 < names.size() && std::abs(v) >= step) {
+            v /= step;
+            ++i;
+        }
+        std::string out = significant(v);
+        if (*names[i])
+            out += std::string(" ") + names[i];
+        return out;
+    };
+    const double magnitude = std::abs(value);
+    if (unit == "By")
+        return scaled(value, 1024, {"B", "KiB", "MiB", "GiB", "TiB"});
+    if (unit == "s" || unit == "ms" || unit == "us" || unit == "ns") {
+        const double ns = value * (unit == "s" ? 1e9 : unit == "ms" ? 1e6 : unit == "us" ? 1e3 : 1);
+        if (std::abs(ns) >= 60e9)
+            return significant(ns / 60e9) + " min";
+        return scaled(ns, 1000, {"ns", "µs", "ms", "s"});
+    }
+    const bool plain = unit.empty() || unit == "1" || unit.front() == '{';
+    if (magnitude >= 10'000 || (magnitude > 0 && magnitude < 0.01)) {
+        std::string out;
+        if (magnitude >= 10'000) {
+            out = scaled(value, 1000, {"", "k", "M", "G", "T"});
+        } else {
+            char text[32];
+            std::snprintf(text, sizeof text, "%.3g", value);
+            out = text;
+        }
+        return plain ? out : out + " " + unit;
+    }
+    return plain ? significant(value) : significant(value) + " " + unit;
+}
+
 std::string seriesLabel(const storage::Attributes &attributes)
 {
     if (attributes.empty())

@@ -92,6 +92,11 @@ struct SeriesLatest
 };
 SeriesLatest latestOf(const storage::Instrument &instrument, const storage::StoredSeries &series);
 
+// A value in its UCUM unit for people: bytes as KiB/MiB/GiB, seconds and their parts as a
+// duration ("175 ms"), annotations ({request}) and "1" as a plain number, others with the
+// unit after; at most 3 significant digits (4 below 10 000), large plain numbers as k/M/G.
+std::string formatMetricValue(double value, const std::string &unit);
+
 // "key=value, key=value" of a series' attributes; "(no attributes)" for none.
 std::string seriesLabel(const storage::Attributes &attributes);
 

@@ -3,6 +3,8 @@
 
 #include <demotraffic.h>
 #include <flamegraph.h>
+#include <metricseries.h>
+#include <metrics/metricreader.h>
 #include <spanwriter.h>
 #include <statistics.h>
 #include <tracestore.h>
@@ -16,6 +18,47 @@ class TestDemoAnalysis : public QObject
 {
     Q_OBJECT
 private slots:
+    // The demo's metrics come from its own server spans: a duration histogram per route whose
+    // counts are the spans', and exemplars that open stored spans of the right service.
+    void theDemoMetricsPointAtItsSpans()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("demo.db")).toStdString();
+        {
+            auto writer = storage::SpanWriter::open(path, {});
+            QVERIFY(writer);
+            auto written = ingest::writeDemoTraffic(**writer, 100);
+            QVERIFY2(written, written ? "" : written.error().c_str());
+            QVERIFY(written->metricPoints > 100);
+        }
+        auto store = storage::TraceStore::open(path);
+        QVERIFY(store);
+        auto instruments = (*store)->metrics().instruments({"checkout", "request.duration"});
+        QVERIFY(instruments);
+        QCOMPARE(instruments->size(), std::size_t(1));
+        const storage::Instrument &duration = instruments->front();
+        QCOMPARE(duration.kind, storage::MetricKind::Histogram);
+        QCOMPARE(duration.unit, std::string("s"));
+        const auto read = (*store)->metrics().series(duration.id, 0, UINT64_MAX);
+        QVERIFY(read);
+        const auto orders = std::find_if(read->series.begin(), read->series.end(), [](auto &s) {
+            return analysis::seriesLabel(s.attributes) == "http.route=/api/orders";
+        });
+        QVERIFY(orders != read->series.end());
+        QCOMPARE(orders->points.back().count, std::uint64_t(8)); // the demo's 8 orders
+        const auto exemplars = (*store)->metrics().exemplars(duration.id, 0, UINT64_MAX);
+        QVERIFY(exemplars && !exemplars->empty());
+        for (const storage::StoredExemplar &stored : *exemplars) {
+            auto trace = (*store)->loadTrace(stored.exemplar.traceId);
+            QVERIFY(trace && *trace);
+            const auto span = std::find_if(
+                (**trace).spans.begin(), (**trace).spans.end(),
+                [&](const auto &s) { return s.span.spanId == stored.exemplar.spanId; });
+            QVERIFY(span != (**trace).spans.end());
+            QCOMPARE((**trace).resources[span->resource].serviceName(), std::string("checkout"));
+        }
+    }
+
     void theLargeTraceAddsUp()
     {
         QTemporaryDir dir;

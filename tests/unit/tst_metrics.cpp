@@ -317,6 +317,19 @@ private slots:
         QCOMPARE(chart.heat[1][1], 10.0);
     }
 
+    void valuesAreFormattedInTheirUnit()
+    {
+        QCOMPARE(analysis::formatMetricValue(107'000'000, "By"), std::string("102 MiB"));
+        QCOMPARE(analysis::formatMetricValue(0.175, "s"), std::string("175 ms"));
+        QCOMPARE(analysis::formatMetricValue(1.32, "s"), std::string("1.32 s"));
+        QCOMPARE(analysis::formatMetricValue(90, "s"), std::string("1.5 min"));
+        QCOMPARE(analysis::formatMetricValue(2500, "us"), std::string("2.5 ms"));
+        QCOMPARE(analysis::formatMetricValue(41, "{request}"), std::string("41"));
+        QCOMPARE(analysis::formatMetricValue(1'234'567, "{request}"), std::string("1.23 M"));
+        QCOMPARE(analysis::formatMetricValue(21.5, "Cel"), std::string("21.5 Cel"));
+        QCOMPARE(analysis::formatMetricValue(0.004, "1"), std::string("0.004"));
+    }
+
     void chartLinesSplitByAttributeAndSumRates()
     {
         storage::SeriesRead read;
