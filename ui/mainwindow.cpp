@@ -9,6 +9,7 @@
 #include "flamegraphview.h"
 #include "insightsettingsdialog.h"
 #include "insightspane.h"
+#include "metrics/metricspage.h"
 #include "logfilereading.h"
 #include "loglistmodel.h"
 #include "logspane.h"
@@ -75,6 +76,7 @@ MainWindow::MainWindow(Backend &backend, QWidget *parent)
     , m_list(new TraceListPane(m_addresses.database, m_queries, m_tabs))
     , m_logs(new LogsPane(m_addresses.database, m_tabs))
     , m_insights(new InsightsPane(m_addresses.database, m_tabs))
+    , m_metrics(new MetricsPage(m_addresses.database, m_tabs))
     , m_traceView(new TraceView(m_addresses.database, m_split))
     , m_status(new StatusPanel(backend, this))
     , m_overlay(nullptr)
@@ -89,6 +91,7 @@ MainWindow::MainWindow(Backend &backend, QWidget *parent)
     m_tabs->addTab(m_list, tr("&Traces"));
     m_tabs->addTab(m_logs, tr("L&ogs"));
     m_tabs->addTab(m_insights, tr("I&nsights"));
+    m_tabs->addTab(m_metrics, tr("&Metrics"));
     m_tabs->setDocumentMode(true);
     m_split->addWidget(m_tabs);
     m_split->addWidget(m_traceView);
@@ -137,6 +140,8 @@ MainWindow::MainWindow(Backend &backend, QWidget *parent)
     connect(&m_backend, &Backend::committed, m_logs->model(), &LogListModel::refresh);
     connect(&m_backend, &Backend::committed, m_insights, &InsightsPane::refreshSoon);
     connect(m_insights, &InsightsPane::openSpan, m_traceView, &TraceView::openSpan);
+    connect(&m_backend, &Backend::committed, m_metrics, &MetricsPage::refreshSoon);
+    connect(m_metrics, &MetricsPage::openSpan, m_traceView, &TraceView::openSpan);
     connect(m_insights, &InsightsPane::ignoreRequested, this, &MainWindow::ignoreInsight);
     connect(m_traceView, &TraceView::ignoreInsightRequested, this, &MainWindow::ignoreInsight);
     connect(m_insights, &InsightsPane::settingsRequested, this, &MainWindow::showInsightSettings);

@@ -28,6 +28,7 @@ class TrayIcon;
 struct AppSettings;
 class FilterBar;
 class InsightsPane;
+class MetricsPage;
 class LogsPane;
 class SamplingPanel;
 class ShortcutOverlay;
@@ -56,6 +57,7 @@ public:
     TraceView *traceView() const { return m_traceView; }
     LogsPane *logsPane() const { return m_logs; }
     InsightsPane *insightsPane() const { return m_insights; }
+    MetricsPage *metricsPage() const { return m_metrics; }
     QTabWidget *tabs() const { return m_tabs; }
     StatusPanel *statusPanel() const { return m_status; }
     ShortcutOverlay *shortcutOverlay() const { return m_overlay; }
@@ -130,6 +132,7 @@ private:
     TraceListPane *m_list;
     LogsPane *m_logs;
     InsightsPane *m_insights;
+    MetricsPage *m_metrics;
     TraceView *m_traceView;
     StatusPanel *m_status;
     ShortcutOverlay *m_overlay;

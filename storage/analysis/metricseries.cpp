@@ -257,6 +257,8 @@ std::string formatMetricValue(double value, const std::string &unit)
 {
     if (!std::isfinite(value))
         return std::isnan(value) ? "NaN" : value > 0 ? "∞" : "-∞";
+    if (value == 0)
+        return "0";
     const auto significant = [](double v) {
         char text[32];
         const double magnitude = std::abs(v);

@@ -328,6 +328,7 @@ private slots:
         QCOMPARE(analysis::formatMetricValue(1'234'567, "{request}"), std::string("1.23 M"));
         QCOMPARE(analysis::formatMetricValue(21.5, "Cel"), std::string("21.5 Cel"));
         QCOMPARE(analysis::formatMetricValue(0.004, "1"), std::string("0.004"));
+        QCOMPARE(analysis::formatMetricValue(0, "s"), std::string("0"));
     }
 
     void chartLinesSplitByAttributeAndSumRates()

@@ -14,6 +14,8 @@
 #include <ingestserver.h>
 #include <insightsettingsdialog.h>
 #include <insightspane.h>
+#include <metrics/metricchart.h>
+#include <metrics/metricspage.h>
 #include <loglistmodel.h>
 #include <logspane.h>
 #include <mainwindow.h>
@@ -40,6 +42,7 @@
 #include <QDir>
 #include <QImage>
 #include <QLineEdit>
+#include <QMouseEvent>
 #include <QPlainTextEdit>
 #include <QSettings>
 #include <QStandardPaths>
@@ -175,6 +178,29 @@ int main(int argc, char **argv)
     insights->table()->selectRow(0);
     waitUntil([] { return false; }, 300);
     save("insights-across.png");
+
+    // The checkout's request durations: percentiles, buckets and exemplars; then the slowest
+    // request's exemplar opened in the trace view.
+    ui::MetricsPage *metrics = window.metricsPage();
+    window.tabs()->setCurrentWidget(metrics);
+    const auto durations = [&] {
+        return metrics->chart()->chart().unit == "s" && metrics->chart()->exemplarPosition(0);
+    };
+    waitUntil([&] {
+        return metrics->selectInstrument(QStringLiteral("checkout"),
+                                         QStringLiteral("http.server.request.duration"));
+    });
+    if (!waitUntil(durations))
+        return fail(QStringLiteral("the metrics chart did not show the demo's exemplars"));
+    save("metrics.png");
+    // A click on the newest exemplar's diamond, as a user makes it.
+    const QPointF diamond = *metrics->chart()->exemplarPosition(0);
+    QMouseEvent click(QEvent::MouseButtonPress, diamond, metrics->chart()->mapToGlobal(diamond),
+                      Qt::LeftButton, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(metrics->chart(), &click);
+    waitUntil([&] { return view->hasTrace() && view->waterfall()->selectedRow() >= 0; });
+    waitUntil([] { return false; }, 300);
+    save("metrics-exemplar.png");
     window.tabs()->setCurrentIndex(0);
 
     // The order history page: its N+1 and sequential calls in the Insights tab, and the N+1's
