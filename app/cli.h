@@ -17,6 +17,7 @@ int runStats(const QStringList &arguments);
 // `insights [TRACE_ID...]`: the analysis library's findings; exits 3 with --fail-on when found.
 int runInsights(const QStringList &arguments);
 int runMetrics(const QStringList &arguments);
+int runServices(const QStringList &arguments);
 // `compare [A_ID] B_ID`: two traces merged into one tree of what changed.
 int runCompare(const QStringList &arguments);
 // `show ID --stats`: the trace's statistics table.

@@ -44,6 +44,7 @@ constexpr const char *Usage
       "  logs            List stored log records (--trace, --span, --min-severity, ...).\n"
       "  insights [ID...]  Find N+1 queries, sequential calls and more (--kind, --fail-on).\n"
       "  metrics         List stored metric instruments, latest values, percentiles (--points).\n"
+      "  services        RED metrics per service and operation; --edges for the service map.\n"
       "  stats           Show stored counts and ingest counters.\n"
       "  demo            Send demo telemetry to a running Spanscope (--grpc HOST:PORT).\n"
       "  export ID... -o FILE  Write traces and their logs to a redacted bundle for a bug report.\n"
@@ -322,6 +323,7 @@ int main(int argc, char **argv)
         {"logs", app::runLogs},       {"stats", app::runStats},   {"insights", app::runInsights},
         {"compare", app::runCompare}, {"mark", app::runMark},     {"demo", app::runDemo},
         {"export", app::runExport},   {"import", app::runImport}, {"metrics", app::runMetrics},
+        {"services", app::runServices},
     };
     for (const auto &[name, run] : commands) {
         if (command == QLatin1String(name)) {

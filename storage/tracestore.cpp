@@ -5,6 +5,7 @@
 #include "database.h"
 #include "dictionaryreader.h"
 #include "metrics/metricreader.h"
+#include "services/servicereader.h"
 #include "tracetext.h"
 #include "valuecodec.h"
 
@@ -90,6 +91,13 @@ TraceStore::TraceStore(std::unique_ptr<Database> db)
 }
 
 TraceStore::~TraceStore() = default;
+
+ServiceReader &TraceStore::serviceReader()
+{
+    if (!m_serviceReader)
+        m_serviceReader = std::make_unique<ServiceReader>(*m_db, *m_dictionary);
+    return *m_serviceReader;
+}
 
 MetricReader &TraceStore::metrics()
 {

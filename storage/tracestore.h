@@ -17,6 +17,7 @@ namespace spanscope::storage {
 class Database;
 class DictionaryReader;
 class MetricReader;
+class ServiceReader;
 class SpanSource;
 
 // How many services a trace's summary lists; beyond them it says "and more".
@@ -188,6 +189,8 @@ public:
     Result<std::int64_t> latestUpdateSeq();
     // Stored metrics, read on this store's connection.
     MetricReader &metrics();
+    // RED metrics and the service map from stored spans, on this store's connection.
+    ServiceReader &serviceReader();
 
 private:
     explicit TraceStore(std::unique_ptr<Database> db);
@@ -207,6 +210,7 @@ private:
     std::unique_ptr<Database> m_db;
     std::unique_ptr<DictionaryReader> m_dictionary;
     std::unique_ptr<MetricReader> m_metrics;
+    std::unique_ptr<ServiceReader> m_serviceReader;
 };
 
 } // namespace spanscope::storage
