@@ -134,6 +134,26 @@ void FilterBar::setOperations(const QString &service, const QStringList &operati
     m_operation->setCurrentText(typed);
 }
 
+void FilterBar::showTraces(const QString &service, const QString &operation)
+{
+    const int range = m_timeRange->currentIndex(); // shared with the other tabs: kept
+    clear();
+    {
+        const QSignalBlocker blockers[] = {QSignalBlocker(m_service), QSignalBlocker(m_operation)};
+        int index = service.isEmpty() ? 0 : m_service->findText(service);
+        if (index < 0) {
+            m_service->addItem(service);
+            index = m_service->count() - 1;
+        }
+        m_service->setCurrentIndex(index);
+        m_operation->setCurrentText(operation);
+        m_timeRange->setCurrentIndex(range);
+    }
+    m_debounce.stop();
+    emit serviceChosen(service);
+    emit filterChanged();
+}
+
 void FilterBar::clear()
 {
     {

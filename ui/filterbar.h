@@ -37,6 +37,11 @@ public:
     void setSources(const QStringList &paths);
     void setOperations(const QString &service, const QStringList &operations);
     void clear();
+    // Lists the traces of `service` (all services when empty) with a span named `operation`
+    // (any when empty), the other fields cleared: what the Services tab asks.
+    void showTraces(const QString &service, const QString &operation);
+    // The time range, which the window keeps in step with the other tabs'.
+    TimeRangeCombo *timeRange() const { return m_timeRange; }
     // Puts the keyboard focus in the first field (Ctrl+F).
     void focusFirstField();
     // The owner feeds its completion from the store.

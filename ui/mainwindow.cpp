@@ -10,6 +10,8 @@
 #include "insightsettingsdialog.h"
 #include "insightspane.h"
 #include "metrics/metricspage.h"
+#include "services/servicespage.h"
+#include "timerangecombo.h"
 #include "logfilereading.h"
 #include "loglistmodel.h"
 #include "logspane.h"
@@ -27,6 +29,8 @@
 #include "trayicon.h"
 #include "waterfallview.h"
 #include "welcomepage.h"
+
+#include <array>
 
 #include <QAction>
 #include <QActionGroup>
@@ -77,6 +81,7 @@ MainWindow::MainWindow(Backend &backend, QWidget *parent)
     , m_logs(new LogsPane(m_addresses.database, m_tabs))
     , m_insights(new InsightsPane(m_addresses.database, m_tabs))
     , m_metrics(new MetricsPage(m_addresses.database, m_tabs))
+    , m_services(new ServicesPage(m_addresses.database, m_tabs))
     , m_traceView(new TraceView(m_addresses.database, m_split))
     , m_status(new StatusPanel(backend, this))
     , m_overlay(nullptr)
@@ -92,6 +97,7 @@ MainWindow::MainWindow(Backend &backend, QWidget *parent)
     m_tabs->addTab(m_logs, tr("L&ogs"));
     m_tabs->addTab(m_insights, tr("I&nsights"));
     m_tabs->addTab(m_metrics, tr("&Metrics"));
+    m_tabs->addTab(m_services, tr("Servi&ces"));
     m_tabs->setDocumentMode(true);
     m_split->addWidget(m_tabs);
     m_split->addWidget(m_traceView);
@@ -142,6 +148,26 @@ MainWindow::MainWindow(Backend &backend, QWidget *parent)
     connect(m_insights, &InsightsPane::openSpan, m_traceView, &TraceView::openSpan);
     connect(&m_backend, &Backend::committed, m_metrics, &MetricsPage::refreshSoon);
     connect(m_metrics, &MetricsPage::openSpan, m_traceView, &TraceView::openSpan);
+    connect(&m_backend, &Backend::committed, m_services, &ServicesPage::refreshSoon);
+    connect(m_services, &ServicesPage::openTrace, this,
+            [this](const storage::TraceId &trace) { m_traceView->open(trace); });
+    connect(m_services, &ServicesPage::message, statusBar(), [this](const QString &text) {
+        statusBar()->showMessage(text, 8000);
+    });
+    connect(m_services, &ServicesPage::showTraces, this,
+            [this](const QString &service, const QString &operation) {
+                m_list->filters()->showTraces(service, operation);
+                m_tabs->setCurrentWidget(m_list);
+            });
+    // One time range for the trace list, the metrics and the services.
+    const std::array<TimeRangeCombo *, 3> ranges{m_list->filters()->timeRange(), m_metrics->timeRange(),
+                                            m_services->timeRange()};
+    for (TimeRangeCombo *range : ranges) {
+        connect(range, &QComboBox::currentIndexChanged, this, [ranges](int index) {
+            for (TimeRangeCombo *other : ranges)
+                other->setCurrentIndex(index); // no signal when already there
+        });
+    }
     connect(m_insights, &InsightsPane::ignoreRequested, this, &MainWindow::ignoreInsight);
     connect(m_traceView, &TraceView::ignoreInsightRequested, this, &MainWindow::ignoreInsight);
     connect(m_insights, &InsightsPane::settingsRequested, this, &MainWindow::showInsightSettings);

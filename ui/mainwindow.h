@@ -29,6 +29,7 @@ struct AppSettings;
 class FilterBar;
 class InsightsPane;
 class MetricsPage;
+class ServicesPage;
 class LogsPane;
 class SamplingPanel;
 class ShortcutOverlay;
@@ -58,6 +59,7 @@ public:
     LogsPane *logsPane() const { return m_logs; }
     InsightsPane *insightsPane() const { return m_insights; }
     MetricsPage *metricsPage() const { return m_metrics; }
+    ServicesPage *servicesPage() const { return m_services; }
     QTabWidget *tabs() const { return m_tabs; }
     StatusPanel *statusPanel() const { return m_status; }
     ShortcutOverlay *shortcutOverlay() const { return m_overlay; }
@@ -133,6 +135,7 @@ private:
     LogsPane *m_logs;
     InsightsPane *m_insights;
     MetricsPage *m_metrics;
+    ServicesPage *m_services;
     TraceView *m_traceView;
     StatusPanel *m_status;
     ShortcutOverlay *m_overlay;

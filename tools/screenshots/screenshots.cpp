@@ -16,6 +16,8 @@
 #include <insightspane.h>
 #include <metrics/metricchart.h>
 #include <metrics/metricspage.h>
+#include <services/servicemapview.h>
+#include <services/servicespage.h>
 #include <loglistmodel.h>
 #include <logspane.h>
 #include <mainwindow.h>
@@ -201,6 +203,15 @@ int main(int argc, char **argv)
     waitUntil([&] { return view->hasTrace() && view->waterfall()->selectedRow() >= 0; });
     waitUntil([] { return false; }, 300);
     save("metrics-exemplar.png");
+
+    // The services from the demo's spans, and their map.
+    ui::ServicesPage *services = window.servicesPage();
+    window.tabs()->setCurrentWidget(services);
+    if (!waitUntil([&] { return services->map()->layout().nodes.size() >= 8; }))
+        return fail(QStringLiteral("the service map did not show the demo's services"));
+    services->table()->setCurrentItem(services->table()->topLevelItem(0));
+    waitUntil([] { return false; }, 300);
+    save("services.png");
     window.tabs()->setCurrentIndex(0);
 
     // The order history page: its N+1 and sequential calls in the Insights tab, and the N+1's

@@ -1,0 +1,88 @@
+// The Services tab on the demo's spans in a real store: RED rows by impact with their
+// operations and sparklines, the map's nodes and edges, and what a row, a map node and a
+// sparkline bar ask the window to show.
+
+#include "freshdatabase.h"
+
+#include <demotraffic.h>
+#include <services/servicemapview.h>
+#include <services/servicespage.h>
+
+#include <QSignalSpy>
+#include <QTest>
+#include <QTreeWidget>
+
+using namespace spanscope;
+
+class TestServicesPage : public QObject
+{
+    Q_OBJECT
+
+    FreshDatabase m_db;
+
+private slots:
+    void init()
+    {
+        m_db.open();
+        QVERIFY(ingest::writeDemoTraffic(m_db.writer(), 50));
+    }
+    void cleanup() { m_db.close(); }
+
+    void rowsMapAndActions()
+    {
+        ui::ServicesPage page(m_db.path());
+        page.resize(1300, 600);
+        page.show();
+        QTRY_VERIFY(page.table()->topLevelItemCount() >= 8);
+        QTreeWidget *table = page.table();
+        QTreeWidgetItem *checkout = table->findItems(QStringLiteral("checkout"), Qt::MatchExactly)[0];
+        QCOMPARE(checkout->text(ui::ServicesPage::RequestsColumn), QStringLiteral("9"));
+        QCOMPARE(checkout->text(ui::ServicesPage::ErrorsColumn), QStringLiteral("11.1%"));
+        QCOMPARE(checkout->child(0)->text(ui::ServicesPage::NameColumn),
+                 QStringLiteral("POST /api/orders"));
+        const QVariantList counts
+            = checkout->data(ui::ServicesPage::RequestsOverTimeColumn, Qt::UserRole + 20).toList();
+        QCOMPARE(counts.size(), ui::ServicesPage::Buckets);
+        double total = 0;
+        for (const QVariant &n : counts)
+            total += n.toDouble();
+        QCOMPARE(total, 9.0);
+        QVERIFY(!table->findItems(QStringLiteral("postgresql  (database)"), Qt::MatchExactly).isEmpty());
+
+        // The map: the frontend calls the checkout, which calls the inventory over HTTP.
+        ui::ServiceMapView *map = page.map();
+        const auto &layout = map->layout();
+        const auto nodeOf = [&](const char *name) {
+            for (int i = 0; i < static_cast<int>(layout.nodes.size()); ++i) {
+                if (layout.nodes[i].name == name)
+                    return i;
+            }
+            return -1;
+        };
+        QVERIFY(nodeOf("web-frontend") >= 0 && nodeOf("checkout") >= 0);
+        QVERIFY(layout.nodes[nodeOf("web-frontend")].layer < layout.nodes[nodeOf("checkout")].layer);
+        QVERIFY(layout.nodes[nodeOf("checkout")].layer < layout.nodes[nodeOf("inventory")].layer);
+        QCOMPARE(layout.nodes[nodeOf("redis")].kind, storage::NodeKind::Cache);
+
+        QSignalSpy traces(&page, &ui::ServicesPage::showTraces);
+        QTest::mouseClick(map, Qt::LeftButton, {}, map->nodeCentre(nodeOf("checkout")).toPoint());
+        QCOMPARE(traces.count(), 1);
+        QCOMPARE(traces[0][0].toString(), QStringLiteral("checkout"));
+        table->setFocus();
+        table->setCurrentItem(checkout->child(0));
+        QTest::keyClick(table, Qt::Key_Return);
+        QCOMPARE(traces.count(), 2);
+        QCOMPARE(traces[1][1].toString(), QStringLiteral("POST /api/orders"));
+
+        // A bar of the sparkline opens the slowest trace of its moment.
+        QSignalSpy opened(&page, &ui::ServicesPage::openTrace);
+        int bucket = 0;
+        while (counts[bucket].toDouble() == 0)
+            ++bucket;
+        page.openBucket(checkout->child(0), bucket);
+        QTRY_COMPARE(opened.count(), 1);
+    }
+};
+
+QTEST_MAIN(TestServicesPage)
+#include "tst_services_page.moc"
