@@ -5,8 +5,8 @@
 #include "command.h"
 #include "options.h"
 
-#include <metricseries.h>
 #include <metrics/metricreader.h>
+#include <metricseries.h>
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -143,8 +143,7 @@ QString kindText(const storage::Instrument &instrument)
     if (instrument.temporality != storage::Temporality::Unspecified)
         text += QStringLiteral(", ") + fromStd(storage::toString(instrument.temporality));
     if (instrument.kind == storage::MetricKind::Sum)
-        text += instrument.monotonic ? QStringLiteral(", monotonic")
-                                     : QStringLiteral(", up-down");
+        text += instrument.monotonic ? QStringLiteral(", monotonic") : QStringLiteral(", up-down");
     return text;
 }
 
@@ -198,8 +197,8 @@ int runMetrics(const QStringList &arguments)
                   << kindText(instrument) << "]";
             if (!instrument.unit.empty())
                 out() << "  " << fromStd(instrument.unit);
-            out() << "  " << instrument.seriesCount << " series, "
-                  << instrument.pointCount << (instrument.pointCount == 1 ? " point\n" : " points\n");
+            out() << "  " << instrument.seriesCount << " series, " << instrument.pointCount
+                  << (instrument.pointCount == 1 ? " point\n" : " points\n");
             for (const storage::StoredSeries &series : read->series) {
                 if (series.points.empty())
                     continue;
@@ -208,8 +207,8 @@ int runMetrics(const QStringList &arguments)
                 if (points) {
                     for (const storage::MetricPoint &point : series.points)
                         out() << "        "
-                              << fromStd(storage::formatTimestamp(point.timeUnixNano,
-                                                                  command.zone()))
+                              << fromStd(
+                                     storage::formatTimestamp(point.timeUnixNano, command.zone()))
                               << "  "
                               << QJsonDocument(pointJson(point, instrument.kind))
                                      .toJson(QJsonDocument::Compact)
@@ -225,8 +224,7 @@ int runMetrics(const QStringList &arguments)
             QJsonObject entry{
                 {QStringLiteral("attributes"), attributesJson(series.attributes)},
                 {QStringLiteral("pointCount"), static_cast<qint64>(series.points.size())},
-                {QStringLiteral("latest"),
-                 latestJson(analysis::latestOf(instrument, series))}};
+                {QStringLiteral("latest"), latestJson(analysis::latestOf(instrument, series))}};
             if (series.overflow)
                 entry.insert(QStringLiteral("overflow"), true);
             if (points) {
@@ -277,10 +275,8 @@ int runMetrics(const QStringList &arguments)
         return 0;
     }
     if (instruments->empty())
-        out() << "No metrics stored" << (filter.service.empty() && filter.nameContains.empty()
-                                             ? "."
-                                             : " match.")
-              << '\n';
+        out() << "No metrics stored"
+              << (filter.service.empty() && filter.nameContains.empty() ? "." : " match.") << '\n';
     out().flush();
     return 0;
 }

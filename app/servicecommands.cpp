@@ -69,14 +69,14 @@ int runServices(const QStringList &arguments)
         QJsonArray array;
         for (const storage::ServiceEdge &edge : overview->edges) {
             if (command.json()) {
-                array.append(QJsonObject{
-                    {QStringLiteral("from"), fromStd(edge.from)},
-                    {QStringLiteral("to"), fromStd(edge.to)},
-                    {QStringLiteral("toKind"), fromStd(storage::toString(edge.toKind))},
-                    {QStringLiteral("messaging"), edge.messaging},
-                    {QStringLiteral("calls"), static_cast<qint64>(edge.calls)},
-                    {QStringLiteral("errors"), static_cast<qint64>(edge.errors)},
-                    {QStringLiteral("p95_ns"), QString::number(edge.p95Ns)}});
+                array.append(
+                    QJsonObject{{QStringLiteral("from"), fromStd(edge.from)},
+                                {QStringLiteral("to"), fromStd(edge.to)},
+                                {QStringLiteral("toKind"), fromStd(storage::toString(edge.toKind))},
+                                {QStringLiteral("messaging"), edge.messaging},
+                                {QStringLiteral("calls"), static_cast<qint64>(edge.calls)},
+                                {QStringLiteral("errors"), static_cast<qint64>(edge.errors)},
+                                {QStringLiteral("p95_ns"), QString::number(edge.p95Ns)}});
                 continue;
             }
             out() << fromStd(edge.from) << (edge.messaging ? " ~> " : " -> ") << fromStd(edge.to);
@@ -105,25 +105,25 @@ int runServices(const QStringList &arguments)
                 counts.append(static_cast<qint64>(c));
             for (const std::int64_t ns : row.p95PerBucket)
                 p95s.append(QString::number(ns));
-            array.append(QJsonObject{
-                {QStringLiteral("service"), fromStd(row.service)},
-                {QStringLiteral("operation"), fromStd(row.operation)},
-                {QStringLiteral("kind"), fromStd(storage::toString(row.kind))},
-                {QStringLiteral("count"), static_cast<qint64>(row.count)},
-                {QStringLiteral("errors"), static_cast<qint64>(row.errors)},
-                {QStringLiteral("errorRate"), row.errorRate()},
-                {QStringLiteral("ratePerSecond"), row.ratePerSecond},
-                {QStringLiteral("p50_ns"), QString::number(row.p50Ns)},
-                {QStringLiteral("p95_ns"), QString::number(row.p95Ns)},
-                {QStringLiteral("p99_ns"), QString::number(row.p99Ns)},
-                {QStringLiteral("total_ns"), QString::number(row.totalNs)},
-                {QStringLiteral("countPerBucket"), counts},
-                {QStringLiteral("p95PerBucket_ns"), p95s}});
+            array.append(QJsonObject{{QStringLiteral("service"), fromStd(row.service)},
+                                     {QStringLiteral("operation"), fromStd(row.operation)},
+                                     {QStringLiteral("kind"), fromStd(storage::toString(row.kind))},
+                                     {QStringLiteral("count"), static_cast<qint64>(row.count)},
+                                     {QStringLiteral("errors"), static_cast<qint64>(row.errors)},
+                                     {QStringLiteral("errorRate"), row.errorRate()},
+                                     {QStringLiteral("ratePerSecond"), row.ratePerSecond},
+                                     {QStringLiteral("p50_ns"), QString::number(row.p50Ns)},
+                                     {QStringLiteral("p95_ns"), QString::number(row.p95Ns)},
+                                     {QStringLiteral("p99_ns"), QString::number(row.p99Ns)},
+                                     {QStringLiteral("total_ns"), QString::number(row.totalNs)},
+                                     {QStringLiteral("countPerBucket"), counts},
+                                     {QStringLiteral("p95PerBucket_ns"), p95s}});
         }
-        printJson(QJsonObject{{QStringLiteral("fromNs"), QString::number(overview->fromNs)},
-                              {QStringLiteral("toNs"), QString::number(overview->toNs)},
-                              {QStringLiteral("spansRead"), static_cast<qint64>(overview->spansRead)},
-                              {QStringLiteral("services"), array}});
+        printJson(
+            QJsonObject{{QStringLiteral("fromNs"), QString::number(overview->fromNs)},
+                        {QStringLiteral("toNs"), QString::number(overview->toNs)},
+                        {QStringLiteral("spansRead"), static_cast<qint64>(overview->spansRead)},
+                        {QStringLiteral("services"), array}});
         return 0;
     }
     if (overview->services.empty()) {

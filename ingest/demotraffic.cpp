@@ -201,7 +201,8 @@ public:
                 for (const auto &[key, requests] : byRoute) {
                     if (key.first != service)
                         continue;
-                    pb_metrics::HistogramDataPoint &point = *duration.mutable_histogram()->add_data_points();
+                    pb_metrics::HistogramDataPoint &point
+                        = *duration.mutable_histogram()->add_data_points();
                     point.set_start_time_unix_nano(start);
                     point.set_time_unix_nano(at);
                     attr(*point.mutable_attributes(), "http.route", key.second);

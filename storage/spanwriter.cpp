@@ -194,9 +194,8 @@ public:
     // Returns the first statement that could not be prepared, if any, as an error sentence.
     std::string prepareError() const
     {
-        for (const std::string &error :
-             {m_dictionary.prepareError(), m_logText.prepareError(), m_summaries.prepareError(),
-              m_metrics.prepareError()}) {
+        for (const std::string &error : {m_dictionary.prepareError(), m_logText.prepareError(),
+                                         m_summaries.prepareError(), m_metrics.prepareError()}) {
             if (!error.empty())
                 return error;
         }

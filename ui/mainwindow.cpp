@@ -9,18 +9,18 @@
 #include "flamegraphview.h"
 #include "insightsettingsdialog.h"
 #include "insightspane.h"
-#include "metrics/metricspage.h"
-#include "services/servicespage.h"
-#include "timerangecombo.h"
 #include "logfilereading.h"
 #include "loglistmodel.h"
 #include "logspane.h"
+#include "metrics/metricspage.h"
 #include "runcomparewindow.h"
 #include "samplingpanel.h"
+#include "services/servicespage.h"
 #include "settingsdialog.h"
 #include "shortcutoverlay.h"
 #include "spandetailsview.h"
 #include "statisticsreader.h"
+#include "timerangecombo.h"
 #include "traceidtext.h"
 #include "tracelistmodel.h"
 #include "tracelistpane.h"
@@ -151,17 +151,16 @@ MainWindow::MainWindow(Backend &backend, QWidget *parent)
     connect(&m_backend, &Backend::committed, m_services, &ServicesPage::refreshSoon);
     connect(m_services, &ServicesPage::openTrace, this,
             [this](const storage::TraceId &trace) { m_traceView->open(trace); });
-    connect(m_services, &ServicesPage::message, statusBar(), [this](const QString &text) {
-        statusBar()->showMessage(text, 8000);
-    });
+    connect(m_services, &ServicesPage::message, statusBar(),
+            [this](const QString &text) { statusBar()->showMessage(text, 8000); });
     connect(m_services, &ServicesPage::showTraces, this,
             [this](const QString &service, const QString &operation) {
                 m_list->filters()->showTraces(service, operation);
                 m_tabs->setCurrentWidget(m_list);
             });
     // One time range for the trace list, the metrics and the services.
-    const std::array<TimeRangeCombo *, 3> ranges{m_list->filters()->timeRange(), m_metrics->timeRange(),
-                                            m_services->timeRange()};
+    const std::array<TimeRangeCombo *, 3> ranges{m_list->filters()->timeRange(),
+                                                 m_metrics->timeRange(), m_services->timeRange()};
     for (TimeRangeCombo *range : ranges) {
         connect(range, &QComboBox::currentIndexChanged, this, [ranges](int index) {
             for (TimeRangeCombo *other : ranges)

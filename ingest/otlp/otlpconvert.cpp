@@ -423,7 +423,8 @@ public:
             return false;
         }
         // OTLP: no buckets at all, or one more count than bounds.
-        if (in.bucket_counts_size() != 0 && in.bucket_counts_size() != in.explicit_bounds_size() + 1) {
+        if (in.bucket_counts_size() != 0
+            && in.bucket_counts_size() != in.explicit_bounds_size() + 1) {
             reason = "a histogram point has " + std::to_string(in.bucket_counts_size())
                 + " bucket counts for " + std::to_string(in.explicit_bounds_size())
                 + " bounds (it must have one more)";
@@ -441,8 +442,8 @@ public:
         return true;
     }
 
-    bool exponential(const pb_metrics::ExponentialHistogramDataPoint &in,
-                     storage::MetricPoint &out, std::string &reason)
+    bool exponential(const pb_metrics::ExponentialHistogramDataPoint &in, storage::MetricPoint &out,
+                     std::string &reason)
     {
         if (static_cast<std::size_t>(in.positive().bucket_counts_size()
                                      + in.negative().bucket_counts_size())

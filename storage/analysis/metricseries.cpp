@@ -63,8 +63,8 @@ std::string quantileLabel(double q)
         return "max";
     const double percent = q * 100;
     char text[16];
-    std::snprintf(text, sizeof text, std::abs(percent - std::round(percent)) < 1e-9 ? "p%.0f" : "p%g",
-                  percent);
+    std::snprintf(text, sizeof text,
+                  std::abs(percent - std::round(percent)) < 1e-9 ? "p%.0f" : "p%g", percent);
     return text;
 }
 
@@ -76,8 +76,8 @@ std::string groupKey(const storage::Attributes &attributes, const std::vector<st
                                      [&key](const storage::KeyValue &kv) { return kv.key == key; });
         if (!out.empty())
             out += ", ";
-        out += key + "=" + (it == attributes.end() ? std::string("(none)")
-                                                    : storage::scalarText(it->value));
+        out += key + "="
+            + (it == attributes.end() ? std::string("(none)") : storage::scalarText(it->value));
     }
     return out;
 }
@@ -356,9 +356,8 @@ ChartData chartOf(const storage::Instrument &instrument, const storage::SeriesRe
             n += series->points.size();
         return n;
     };
-    std::stable_sort(groups.begin(), groups.end(), [&](const auto &a, const auto &b) {
-        return pointsOf(a) > pointsOf(b);
-    });
+    std::stable_sort(groups.begin(), groups.end(),
+                     [&](const auto &a, const auto &b) { return pointsOf(a) > pointsOf(b); });
     if (groups.size() > static_cast<std::size_t>(options.maxGroups)) {
         std::vector<const storage::StoredSeries *> other;
         for (std::size_t i = options.maxGroups - 1; i < groups.size(); ++i)
@@ -379,7 +378,8 @@ ChartData chartOf(const storage::Instrument &instrument, const storage::SeriesRe
             for (const storage::StoredSeries *series : members) {
                 ColumnAccumulator own(columns);
                 if (chart.measure == ChartMeasure::Rate) {
-                    for (const TimeValue &rate : ratePerSecond(series->points, instrument.temporality))
+                    for (const TimeValue &rate :
+                         ratePerSecond(series->points, instrument.temporality))
                         own.add(columnOf(rate.timeNs), rate.value);
                 } else {
                     // A delta up-down counter is shown as its running total.
@@ -408,8 +408,8 @@ ChartData chartOf(const storage::Instrument &instrument, const storage::SeriesRe
             for (const storage::StoredSeries *series : members) {
                 for (const MetricPoint &point : series->points) {
                     for (const auto &[q, value] : point.quantiles)
-                        byQuantile.try_emplace(q, columns).first->second.add(
-                            columnOf(point.timeUnixNano), value);
+                        byQuantile.try_emplace(q, columns)
+                            .first->second.add(columnOf(point.timeUnixNano), value);
                 }
             }
             for (const auto &[q, accumulator] : byQuantile)

@@ -269,8 +269,7 @@ std::size_t approximateBytes(const MetricPoint &point)
 {
     return sizeof(MetricPoint) + approximateBytes(point.attributes)
         + point.bounds.size() * sizeof(double)
-        + (point.bucketCounts.size() + point.positive.counts.size()
-           + point.negative.counts.size())
+        + (point.bucketCounts.size() + point.positive.counts.size() + point.negative.counts.size())
         * sizeof(std::uint64_t)
         + point.quantiles.size() * 2 * sizeof(double)
         + point.exemplars.size() * (sizeof(Exemplar) + 64);

@@ -66,9 +66,10 @@ MetricReader::MetricReader(const Database &db, StringResolver &dictionary)
 
 Result<std::vector<Instrument>> MetricReader::instruments(const InstrumentFilter &filter)
 {
-    Statement query(m_db, std::string(InstrumentColumns)
-                              + "WHERE (?1 = '' OR m.service_name = ?1) "
-                                "ORDER BY m.service_name, m.name, m.metric_id");
+    Statement query(m_db,
+                    std::string(InstrumentColumns)
+                        + "WHERE (?1 = '' OR m.service_name = ?1) "
+                          "ORDER BY m.service_name, m.name, m.metric_id");
     if (!query.prepared())
         return Error{query.prepareError()};
     query.bindText(1, filter.service);
@@ -107,9 +108,11 @@ Result<SeriesRead> MetricReader::series(std::int64_t id, std::uint64_t fromNs, s
         return Error{kind.prepareError()};
     if (!kind.bind(1, id).next())
         return kind.ok() ? Result<SeriesRead>(SeriesRead{}) : Error{m_db.lastError()};
-    const auto metricKind = static_cast<MetricKind>(std::clamp<std::int64_t>(kind.integer(0), 0, 4));
-    Statement seriesRows(m_db, "SELECT series_id, attributes, overflow FROM metric_series WHERE "
-                               "metric_id = ? ORDER BY series_id");
+    const auto metricKind
+        = static_cast<MetricKind>(std::clamp<std::int64_t>(kind.integer(0), 0, 4));
+    Statement seriesRows(m_db,
+                         "SELECT series_id, attributes, overflow FROM metric_series WHERE "
+                         "metric_id = ? ORDER BY series_id");
     Statement blocks(m_db,
                      "SELECT b.series_id, b.point_count, b.points FROM metric_blocks b JOIN "
                      "metric_series s ON s.series_id = b.series_id WHERE s.metric_id = ? AND "

@@ -136,7 +136,8 @@ std::int64_t MetricWriter::seriesId(MetricRow &metric, const Attributes &attribu
                 metric.overflowSeries = m_findSeries.integer(0);
             m_findSeries.reset();
             if (metric.overflowSeries == 0)
-                metric.overflowSeries = insertSeries(metric.id, overflowFingerprint, overflow, true);
+                metric.overflowSeries
+                    = insertSeries(metric.id, overflowFingerprint, overflow, true);
         }
         ++m_overflowed;
         return metric.overflowSeries; // not cached: each such point is counted
@@ -156,9 +157,7 @@ void MetricWriter::addExemplars(std::int64_t series, const MetricPoint &point)
     for (const Exemplar &exemplar : point.exemplars) {
         attrs.clear();
         encodeAttributes(exemplar.filteredAttributes, m_dictionary, attrs);
-        m_insertExemplar.bind(1, series)
-            .bind(2, exemplar.timeUnixNano)
-            .bind(3, exemplar.value);
+        m_insertExemplar.bind(1, series).bind(2, exemplar.timeUnixNano).bind(3, exemplar.value);
         if (isValid(exemplar.traceId))
             m_insertExemplar.bindBlob(4, exemplar.traceId.data(), exemplar.traceId.size());
         else
@@ -185,7 +184,7 @@ void MetricWriter::add(const ScopedMetrics &group, std::int64_t resourceId, std:
             std::uint64_t previous = pending.count > 0 ? pending.last : 0;
             if (pending.count == 0) {
                 if (auto open = m_open.find(series);
-                    open != m_open.end() && open->second.count < MaxPointsPerBlock)
+                    open != m_open.end() && open->second.takesMore())
                     previous = open->second.lastTime;
             }
             encodeMetricPoint(metric.kind, point, previous, pending.points);
@@ -200,7 +199,7 @@ void MetricWriter::add(const ScopedMetrics &group, std::int64_t resourceId, std:
 void MetricWriter::writeBlock(std::int64_t series, Pending &pending)
 {
     auto open = m_open.find(series);
-    if (open != m_open.end() && open->second.count < MaxPointsPerBlock) {
+    if (open != m_open.end() && open->second.takesMore()) {
         OpenBlock &block = open->second;
         block.points += pending.points;
         block.count += pending.count;
@@ -223,8 +222,12 @@ void MetricWriter::writeBlock(std::int64_t series, Pending &pending)
                       .bind(4, pending.count)
                       .bindBlob(5, pending.points)
                       .run());
-    OpenBlock block{sqlite3_last_insert_rowid(m_db.handle()), std::move(pending.points),
-                    pending.count, pending.first, pending.last, pending.last};
+    OpenBlock block{sqlite3_last_insert_rowid(m_db.handle()),
+                    std::move(pending.points),
+                    pending.count,
+                    pending.first,
+                    pending.last,
+                    pending.last};
     if (open != m_open.end()) {
         m_openBytes -= open->second.points.size();
         m_open.erase(open);

@@ -23,8 +23,11 @@ public:
     // Series past this many in one instrument share its overflow series (attribute
     // otel.metric.overflow = true, as the SDKs do), and their points are counted.
     static constexpr std::int64_t MaxSeriesPerMetric = 2000;
-    // A block takes points until it holds this many; then a new one starts.
+    // A block takes points until it holds this many, or this many bytes (appending rewrites
+    // the block, so a block stays small enough to rewrite at every commit); then a new one
+    // starts.
     static constexpr std::int64_t MaxPointsPerBlock = 256;
+    static constexpr std::size_t MaxBlockBytes = 2048;
 
     MetricWriter(Database &db, TransactionError &error, StringInterner &dictionary);
 
@@ -49,6 +52,10 @@ private:
         std::string points;
         std::int64_t count = 0;
         std::uint64_t start = 0, end = 0, lastTime = 0;
+        bool takesMore() const
+        {
+            return count < MaxPointsPerBlock && points.size() < MaxBlockBytes;
+        }
     };
     struct MetricRow
     {

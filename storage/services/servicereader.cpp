@@ -39,11 +39,13 @@ std::int64_t percentile(std::vector<std::int64_t> &values, double q)
     if (values.empty())
         return 0;
     const auto at = static_cast<std::size_t>(q * static_cast<double>(values.size() - 1) + 0.5);
-    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(at), values.end());
+    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(at),
+                     values.end());
     return values[at];
 }
 
-std::optional<std::string> text(const Attributes &attributes, std::initializer_list<const char *> keys)
+std::optional<std::string> text(const Attributes &attributes,
+                                std::initializer_list<const char *> keys)
 {
     for (const char *key : keys) {
         for (const KeyValue &kv : attributes) {
@@ -111,9 +113,10 @@ Result<ServiceOverview> ServiceReader::overview(const ServiceFilter &filter)
           "CASE WHEN s.kind IN (3, 4) THEN s.attributes END, "
           "CASE WHEN s.kind = 5 THEN s.links END "
           "FROM traces t JOIN spans s ON s.trace_key = t.trace_key ";
-    Statement spans(m_db, filter.trace ? columns + "WHERE t.trace_id = ?"
-                                       : columns
-                              + "WHERE t.start_ns BETWEEN ? AND ? ORDER BY t.trace_key");
+    Statement spans(m_db,
+                    filter.trace
+                        ? columns + "WHERE t.trace_id = ?"
+                        : columns + "WHERE t.start_ns BETWEEN ? AND ? ORDER BY t.trace_key");
     Statement resources(m_db, "SELECT resource_id, service_name FROM resources");
     if (!spans.prepared() || !resources.prepared())
         return Error{spans.prepared() ? resources.prepareError() : spans.prepareError()};
@@ -128,20 +131,29 @@ Result<ServiceOverview> ServiceReader::overview(const ServiceFilter &filter)
     ServiceOverview out;
     const int buckets = std::max(1, filter.buckets);
     std::uint64_t first = UINT64_MAX, last = 0;
-    std::map<std::pair<std::string, std::string>, Gathered> rows; // (service, operation)
-    std::map<std::tuple<std::string, std::string, bool>, std::pair<ServiceEdge, std::vector<std::int64_t>>>
+    std::map<std::tuple<std::string, std::string, bool>,
+             std::pair<ServiceEdge, std::vector<std::int64_t>>>
         edges;
     std::unordered_map<std::string, std::string> producers; // span id bytes -> service
     std::vector<std::pair<std::string, std::vector<SpanLink>>> consumers; // service, links
+    // Each span counted for a row, by the row's number: rows are found once per (service or
+    // target, name), not once per span.
     struct Timed
     {
-        std::string service, operation;
-        NodeKind kind;
+        int row;
         std::uint64_t start;
         std::int64_t duration;
         bool error;
     };
     std::vector<Timed> timed; // bucketed once the range is known
+    struct RowKey
+    {
+        std::string service, operation;
+        NodeKind kind;
+    };
+    std::vector<RowKey> rowKeys;
+    std::map<std::tuple<std::int64_t, std::uint64_t>, int> serviceRows; // (resource, name id)
+    std::map<std::pair<std::string, std::uint64_t>, int> targetRows; // (target, name id)
     std::unordered_map<std::uint64_t, std::string> names;
     const auto nameOf = [&](std::uint64_t id) -> const std::string & {
         auto it = names.find(id);
@@ -167,23 +179,30 @@ Result<ServiceOverview> ServiceReader::overview(const ServiceFilter &filter)
     std::vector<SpanRow> trace;
     std::int64_t traceKey = -1;
     const auto finishTrace = [&] {
-        std::unordered_map<std::string, std::vector<std::size_t>> children;
-        std::unordered_map<std::string, std::size_t> byId;
+        const auto key = [](const SpanId &id) {
+            std::uint64_t k;
+            std::memcpy(&k, id.data(), sizeof k);
+            return k;
+        };
+        std::unordered_multimap<std::uint64_t, std::size_t> children;
+        std::unordered_map<std::uint64_t, std::size_t> byId;
+        children.reserve(trace.size());
+        byId.reserve(trace.size());
         for (std::size_t i = 0; i < trace.size(); ++i) {
-            children[std::string(reinterpret_cast<const char *>(trace[i].parent.data()), 8)]
-                .push_back(i);
-            byId.emplace(std::string(reinterpret_cast<const char *>(trace[i].id.data()), 8), i);
+            children.emplace(key(trace[i].parent), i);
+            byId.emplace(key(trace[i].id), i);
         }
         for (const SpanRow &span : trace) {
             const std::string &service = serviceOf[span.resource];
-            const std::string id(reinterpret_cast<const char *>(span.id.data()), 8);
             if (span.kind == Server || span.kind == Consumer) {
-                timed.push_back({service, nameOf(span.nameId), NodeKind::Service, span.start,
-                                 span.duration, span.error});
+                auto [row, added] = serviceRows.try_emplace({span.resource, span.nameId},
+                                                            static_cast<int>(rowKeys.size()));
+                if (added)
+                    rowKeys.push_back({service, nameOf(span.nameId), NodeKind::Service});
+                timed.push_back({row->second, span.start, span.duration, span.error});
                 // Called by another service without a client span of its own (an
                 // instrumentation that records only the server side): the parent says who.
-                const auto parent = byId.find(
-                    std::string(reinterpret_cast<const char *>(span.parent.data()), 8));
+                const auto parent = byId.find(key(span.parent));
                 if (parent != byId.end()) {
                     const SpanRow &caller = trace[parent->second];
                     if (caller.kind != Client && caller.kind != Producer
@@ -193,7 +212,8 @@ Result<ServiceOverview> ServiceReader::overview(const ServiceFilter &filter)
                 }
             }
             if (span.kind == Producer)
-                producers.emplace(id, service);
+                producers.emplace(std::string(reinterpret_cast<const char *>(span.id.data()), 8),
+                                  service);
             if (span.kind == Consumer && !span.links.empty()) {
                 std::vector<SpanLink> links;
                 if (decodeLinks(span.links, m_dictionary, links))
@@ -202,11 +222,12 @@ Result<ServiceOverview> ServiceReader::overview(const ServiceFilter &filter)
             if (span.kind != Client && span.kind != Producer)
                 continue;
             bool answered = false;
-            if (const auto it = children.find(id); it != children.end()) {
-                for (const std::size_t c : it->second) {
-                    const SpanRow &child = trace[c];
+            for (auto [it, end] = children.equal_range(key(span.id)); it != end; ++it) {
+                {
+                    const SpanRow &child = trace[it->second];
                     const std::string &childService = serviceOf[child.resource];
-                    if ((child.kind == Server || child.kind == Consumer) && childService != service) {
+                    if ((child.kind == Server || child.kind == Consumer)
+                        && childService != service) {
                         addEdge(service, childService, NodeKind::Service, span.kind == Producer,
                                 span.duration, span.error || child.error);
                         answered = true;
@@ -220,8 +241,11 @@ Result<ServiceOverview> ServiceReader::overview(const ServiceFilter &filter)
                 continue;
             if (const auto target = targetOf(attributes)) {
                 addEdge(service, target->first, target->second, false, span.duration, span.error);
-                timed.push_back({target->first, nameOf(span.nameId), target->second, span.start,
-                                 span.duration, span.error});
+                auto [row, added] = targetRows.try_emplace({target->first, span.nameId},
+                                                           static_cast<int>(rowKeys.size()));
+                if (added)
+                    rowKeys.push_back({target->first, nameOf(span.nameId), target->second});
+                timed.push_back({row->second, span.start, span.duration, span.error});
             }
         }
         out.spansRead += trace.size();
@@ -262,18 +286,33 @@ Result<ServiceOverview> ServiceReader::overview(const ServiceFilter &filter)
         first = std::min(first, t.start);
         last = std::max(last, t.start);
     }
-    out.fromNs = filter.fromNs > 0 && !filter.trace ? filter.fromNs : (first == UINT64_MAX ? 0 : first);
+    out.fromNs
+        = filter.fromNs > 0 && !filter.trace ? filter.fromNs : (first == UINT64_MAX ? 0 : first);
     out.toNs = filter.toNs != UINT64_MAX && !filter.trace ? filter.toNs : last;
     if (out.toNs <= out.fromNs)
         out.toNs = out.fromNs + 1;
     const double bucketNs = static_cast<double>(out.toNs - out.fromNs) / buckets;
+    // Rows by number: each (service, operation) and, after them, each service's total.
+    const std::string noOperation;
+    std::vector<Gathered> gathered(rowKeys.size());
+    std::vector<int> totalOf(rowKeys.size());
+    std::map<std::string, int> totals;
+    for (std::size_t r = 0; r < rowKeys.size(); ++r) {
+        auto [it, added]
+            = totals.try_emplace(rowKeys[r].service, static_cast<int>(gathered.size()));
+        if (added)
+            gathered.emplace_back();
+        totalOf[r] = it->second;
+    }
     for (const Timed &t : timed) {
         const int b = t.start <= out.fromNs
             ? 0
-            : std::min(buckets - 1, static_cast<int>(static_cast<double>(t.start - out.fromNs) / bucketNs));
-        for (const std::string &operation : {t.operation, std::string()}) {
-            Gathered &g = rows[{t.service, operation}];
-            g.kind = t.kind;
+            : std::min(buckets - 1,
+                       static_cast<int>(static_cast<double>(t.start - out.fromNs) / bucketNs));
+        const RowKey &rowKey = rowKeys[t.row];
+        for (const std::string *operation : {&rowKey.operation, &noOperation}) {
+            Gathered &g = gathered[operation == &noOperation ? totalOf[t.row] : t.row];
+            g.kind = rowKey.kind;
             g.durations.push_back(t.duration);
             g.errors += t.error ? 1 : 0;
             g.perBucket.resize(buckets);
@@ -283,7 +322,16 @@ Result<ServiceOverview> ServiceReader::overview(const ServiceFilter &filter)
     const double seconds = static_cast<double>(out.toNs - out.fromNs) / 1e9;
     std::map<std::string, std::vector<RedRow>> operations;
     std::vector<RedRow> services;
-    for (auto &[key, g] : rows) {
+    std::vector<std::pair<std::string, std::string>> rowNames(gathered.size());
+    for (std::size_t r = 0; r < rowKeys.size(); ++r)
+        rowNames[r] = {rowKeys[r].service, rowKeys[r].operation};
+    for (const auto &[service, index] : totals)
+        rowNames[index] = {service, std::string()};
+    for (std::size_t r = 0; r < gathered.size(); ++r) {
+        Gathered &g = gathered[r];
+        if (g.durations.empty())
+            continue;
+        const auto &key = rowNames[r];
         RedRow row;
         row.service = key.first;
         row.operation = key.second;
@@ -305,7 +353,9 @@ Result<ServiceOverview> ServiceReader::overview(const ServiceFilter &filter)
         else
             operations[key.first].push_back(std::move(row));
     }
-    const auto byImpact = [](const RedRow &a, const RedRow &b) { return a.totalNs > b.totalNs; };
+    const auto byImpact = [](const RedRow &a, const RedRow &b) {
+        return a.totalNs > b.totalNs;
+    };
     std::sort(services.begin(), services.end(), byImpact);
     for (RedRow &service : services) {
         auto &ops = operations[service.service];

@@ -66,12 +66,13 @@ bool Retention::enforce(std::int64_t budgetBytes)
                                  "logs WHERE trace_key IS NULL AND time_ns < ?)");
     Statement deleteLooseLogs(m_db, "DELETE FROM logs WHERE trace_key IS NULL AND time_ns < ?");
     // Metric points go with the traces of their time; with no trace left, the oldest blocks.
-    Statement countOldPoints(m_db,
-                             "SELECT coalesce(sum(point_count), 0) FROM metric_blocks WHERE end_ns < ?");
+    Statement countOldPoints(
+        m_db, "SELECT coalesce(sum(point_count), 0) FROM metric_blocks WHERE end_ns < ?");
     Statement deleteOldBlocks(m_db, "DELETE FROM metric_blocks WHERE end_ns < ?");
     Statement deleteOldExemplars(m_db, "DELETE FROM metric_exemplars WHERE time_ns < ?");
-    Statement oldestBlocks(m_db, "SELECT max(end_ns) FROM (SELECT end_ns FROM metric_blocks "
-                                 "ORDER BY end_ns LIMIT ?)");
+    Statement oldestBlocks(m_db,
+                           "SELECT max(end_ns) FROM (SELECT end_ns FROM metric_blocks "
+                           "ORDER BY end_ns LIMIT ?)");
     Statement addCounter(m_db,
                          "INSERT INTO counters(name, value) VALUES (?, ?) "
                          "ON CONFLICT(name) DO UPDATE SET value = value + excluded.value");

@@ -1,10 +1,11 @@
 """OTLP metrics from the Python SDK over gRPC and HTTP/protobuf: what `spanscope metrics
 --points --json` reads back equals what the SDK recorded — instruments, temporality,
 attributes, values, buckets — and exemplars point at the stored spans they were taken in."""
+import subprocess
 import sys
 import unittest
 
-from harness import E2ETestCase, SpanscopeServer, cli_json, run_client
+from harness import SPANSCOPE, E2ETestCase, SpanscopeServer, cli_json, run_cli, run_client
 
 
 class MetricsTest(E2ETestCase):
@@ -88,10 +89,36 @@ class MetricsTest(E2ETestCase):
     def test_latest_values_in_text(self):
         with SpanscopeServer() as server:
             self.send(server, "grpc", "metrics-text")
-            text = __import__("harness").run_cli(server.db, "metrics", "--name", "duration").stdout
+            text = run_cli(server.db, "metrics", "--name", "duration").stdout
             self.assertIn("http.server.duration  [histogram, cumulative]  ms", text)
             self.assertIn("http.route=/cart", text)
             self.assertIn("p99", text)
+
+
+    def test_demo_metrics_exemplars_and_services(self):
+        """`spanscope demo` sends metrics too; its exemplars open stored spans, and `services`
+        counts the demo's requests and draws its edges."""
+        with SpanscopeServer() as server:
+            sent = subprocess.run([SPANSCOPE, "demo", "--grpc", server.grpc], capture_output=True, text=True, timeout=120)
+            self.assertEqual(sent.returncode, 0, sent.stderr)
+            found = {(i["service"], i["name"]): i
+                     for i in cli_json(server.db, "metrics", "--points")["instruments"]}
+            duration = found[("checkout", "http.server.request.duration")]
+            self.assertEqual(duration["unit"], "s")
+            exemplar = duration["exemplars"][0]
+            stored = server.trace(exemplar["traceId"])
+            spans = {s["spanId"]: s for rs in stored["resourceSpans"] for ss in rs["scopeSpans"] for s in ss["spans"]}
+            self.assertEqual(spans[exemplar["spanId"]]["name"], "POST /api/orders")
+
+            services = cli_json(server.db, "services", "--since", "10m")["services"]
+            rows = {(r["service"], r["operation"]): r for r in services}
+            self.assertEqual(rows[("checkout", "POST /api/orders")]["count"], 8)
+            self.assertEqual(rows[("checkout", "POST /api/orders")]["errors"], 1)
+            self.assertEqual(rows[("postgresql", "")]["kind"], "database")
+            edges = {(e["from"], e["to"]): e for e in cli_json(server.db, "services", "--since", "10m", "--edges")["edges"]}
+            self.assertEqual(edges[("web-frontend", "checkout")]["calls"], 8)
+            self.assertEqual(edges[("checkout", "redis")]["toKind"], "cache")
+            self.assertTrue(edges[("checkout", "notifications")]["messaging"])
 
 
 if __name__ == "__main__":

@@ -3,8 +3,8 @@
 
 #include <demotraffic.h>
 #include <flamegraph.h>
-#include <metricseries.h>
 #include <metrics/metricreader.h>
+#include <metricseries.h>
 #include <spanwriter.h>
 #include <statistics.h>
 #include <tracestore.h>
@@ -51,9 +51,10 @@ private slots:
         for (const storage::StoredExemplar &stored : *exemplars) {
             auto trace = (*store)->loadTrace(stored.exemplar.traceId);
             QVERIFY(trace && *trace);
-            const auto span = std::find_if(
-                (**trace).spans.begin(), (**trace).spans.end(),
-                [&](const auto &s) { return s.span.spanId == stored.exemplar.spanId; });
+            const auto span
+                = std::find_if((**trace).spans.begin(), (**trace).spans.end(), [&](const auto &s) {
+                      return s.span.spanId == stored.exemplar.spanId;
+                  });
             QVERIFY(span != (**trace).spans.end());
             QCOMPARE((**trace).resources[span->resource].serviceName(), std::string("checkout"));
         }

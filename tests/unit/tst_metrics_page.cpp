@@ -45,8 +45,8 @@ private slots:
         page.resize(1000, 500);
         page.show();
         QTRY_VERIFY(page.instruments()->topLevelItemCount() >= 4);
-        QTreeWidgetItem *checkout = page.instruments()->findItems(
-            QStringLiteral("checkout"), Qt::MatchExactly)[0];
+        QTreeWidgetItem *checkout
+            = page.instruments()->findItems(QStringLiteral("checkout"), Qt::MatchExactly)[0];
         QCOMPARE(checkout->childCount(), 3);
         page.search()->setText(QStringLiteral("MEMORY"));
         int shown = 0;

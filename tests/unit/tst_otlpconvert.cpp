@@ -277,8 +277,7 @@ private slots:
         QCOMPARE(metrics[1].temporality, storage::Temporality::Cumulative);
         QVERIFY(metrics[1].monotonic);
         QCOMPARE(metrics[1].points[0].exemplars.size(), size_t(1));
-        QCOMPARE(storage::toHex(metrics[1].points[0].exemplars[0].traceId),
-                 std::string(32, '1'));
+        QCOMPARE(storage::toHex(metrics[1].points[0].exemplars[0].traceId), std::string(32, '1'));
         QCOMPARE(metrics[2].kind, storage::MetricKind::Histogram);
         QCOMPARE(metrics[2].points.size(), size_t(1));
         QCOMPARE(metrics[2].points[0].bucketCounts, (std::vector<std::uint64_t>{3, 4}));

@@ -75,8 +75,9 @@ private slots:
             if (t > 8)
                 root.statusCode = storage::StatusCode::Error;
             const storage::Span rootCopy = root;
-            const storage::Span call = b.add("frontend", "GET", SpanKind::Client, t, &rootCopy,
-                                             t * 1000 + 1, 5, {{"server.address", {std::string("stock")}}});
+            const storage::Span call
+                = b.add("frontend", "GET", SpanKind::Client, t, &rootCopy, t * 1000 + 1, 5,
+                        {{"server.address", {std::string("stock")}}});
             const storage::Span served
                 = b.add("stock", "GET /stock", SpanKind::Server, t, &call, t * 1000 + 2, 4);
             b.add("stock", "SELECT items", SpanKind::Client, t, &served, t * 1000 + 3, 2,
@@ -85,16 +86,16 @@ private slots:
                   {{"db.system", {std::string("redis")}}});
         }
         // One payment over gRPC, recorded only by the server, under the frontend's root.
-        const storage::Span pay = b.add("frontend", "charge", SpanKind::Internal, 11, nullptr,
-                                        20'000, 30);
+        const storage::Span pay
+            = b.add("frontend", "charge", SpanKind::Internal, 11, nullptr, 20'000, 30);
         b.add("payments", "Payments/Charge", SpanKind::Server, 11, &pay, 20'001, 25);
         // A Celery task: the producer in one trace, the worker's consumer span in another,
         // linked to it.
-        const storage::Span publish = b.add("frontend", "apply_async/send_mail", SpanKind::Producer,
-                                            12, nullptr, 21'000, 1,
-                                            {{"messaging.system", {std::string("celery")}}});
-        storage::Span &run = b.add("worker", "run/send_mail", SpanKind::Consumer, 13, nullptr,
-                                   21'010, 50);
+        const storage::Span publish
+            = b.add("frontend", "apply_async/send_mail", SpanKind::Producer, 12, nullptr, 21'000, 1,
+                    {{"messaging.system", {std::string("celery")}}});
+        storage::Span &run
+            = b.add("worker", "run/send_mail", SpanKind::Consumer, 13, nullptr, 21'010, 50);
         storage::SpanLink link;
         link.traceId = publish.traceId;
         link.spanId = publish.spanId;
@@ -108,10 +109,9 @@ private slots:
         const auto overview = (*store)->serviceReader().overview(filter);
         QVERIFY2(overview, overview ? "" : overview.error().c_str());
         const auto row = [&](const std::string &service, const std::string &operation) {
-            const auto it = std::find_if(overview->services.begin(), overview->services.end(),
-                                         [&](const auto &r) {
-                                             return r.service == service && r.operation == operation;
-                                         });
+            const auto it = std::find_if(
+                overview->services.begin(), overview->services.end(),
+                [&](const auto &r) { return r.service == service && r.operation == operation; });
             if (it == overview->services.end())
                 qFatal("no row %s/%s", service.c_str(), operation.c_str());
             return *it;
@@ -141,8 +141,9 @@ private slots:
         QCOMPARE(row("worker", "run/send_mail").count, 1u);
 
         const auto edge = [&](const std::string &from, const std::string &to) {
-            const auto it = std::find_if(overview->edges.begin(), overview->edges.end(),
-                                         [&](const auto &e) { return e.from == from && e.to == to; });
+            const auto it
+                = std::find_if(overview->edges.begin(), overview->edges.end(),
+                               [&](const auto &e) { return e.from == from && e.to == to; });
             return it == overview->edges.end() ? std::optional<storage::ServiceEdge>()
                                                : std::optional<storage::ServiceEdge>(*it);
         };

@@ -35,7 +35,8 @@ private slots:
         page.show();
         QTRY_VERIFY(page.table()->topLevelItemCount() >= 8);
         QTreeWidget *table = page.table();
-        QTreeWidgetItem *checkout = table->findItems(QStringLiteral("checkout"), Qt::MatchExactly)[0];
+        QTreeWidgetItem *checkout
+            = table->findItems(QStringLiteral("checkout"), Qt::MatchExactly)[0];
         QCOMPARE(checkout->text(ui::ServicesPage::RequestsColumn), QStringLiteral("9"));
         QCOMPARE(checkout->text(ui::ServicesPage::ErrorsColumn), QStringLiteral("11.1%"));
         QCOMPARE(checkout->child(0)->text(ui::ServicesPage::NameColumn),
@@ -47,7 +48,8 @@ private slots:
         for (const QVariant &n : counts)
             total += n.toDouble();
         QCOMPARE(total, 9.0);
-        QVERIFY(!table->findItems(QStringLiteral("postgresql  (database)"), Qt::MatchExactly).isEmpty());
+        QVERIFY(!table->findItems(QStringLiteral("postgresql  (database)"), Qt::MatchExactly)
+                     .isEmpty());
 
         // The map: the frontend calls the checkout, which calls the inventory over HTTP.
         ui::ServiceMapView *map = page.map();
@@ -60,7 +62,8 @@ private slots:
             return -1;
         };
         QVERIFY(nodeOf("web-frontend") >= 0 && nodeOf("checkout") >= 0);
-        QVERIFY(layout.nodes[nodeOf("web-frontend")].layer < layout.nodes[nodeOf("checkout")].layer);
+        QVERIFY(layout.nodes[nodeOf("web-frontend")].layer
+                < layout.nodes[nodeOf("checkout")].layer);
         QVERIFY(layout.nodes[nodeOf("checkout")].layer < layout.nodes[nodeOf("inventory")].layer);
         QCOMPARE(layout.nodes[nodeOf("redis")].kind, storage::NodeKind::Cache);
 

@@ -703,11 +703,11 @@ private slots:
             // Back to schema 2: what schemas 3 to 6 added is taken away again.
             QVERIFY((*db)->exec(std::string(DropSchema6)
                                 + "DROP TABLE logs_text; DROP INDEX traces_by_source; "
-                                "DROP INDEX logs_waiting_for_span; "
-                                "ALTER TABLE logs DROP COLUMN time_estimated; "
-                                "ALTER TABLE logs DROP COLUMN service_guessed; "
-                                "ALTER TABLE traces DROP COLUMN more_services; "
-                                "PRAGMA user_version = 2;"));
+                                  "DROP INDEX logs_waiting_for_span; "
+                                  "ALTER TABLE logs DROP COLUMN time_estimated; "
+                                  "ALTER TABLE logs DROP COLUMN service_guessed; "
+                                  "ALTER TABLE traces DROP COLUMN more_services; "
+                                  "PRAGMA user_version = 2;"));
         }
         openWriter(path)->shutdown(); // migrates and indexes
         storage::LogFilter text;
@@ -804,19 +804,24 @@ private slots:
             // A second row for each resource and scope, as the old fingerprint made them, with
             // half of the spans and every record pointing at it.
             QVERIFY((*db)->exec(
-                std::string("INSERT INTO resources(fingerprint, service_name, attributes, dropped_attributes, "
-                "schema_url) SELECT CAST('dup' || resource_id AS BLOB), service_name, attributes, "
-                "dropped_attributes, schema_url FROM resources;"
-                "INSERT INTO scopes(fingerprint, name, version, attributes, dropped_attributes, "
-                "schema_url) SELECT CAST('dup' || scope_id AS BLOB), name, version, attributes, "
-                "dropped_attributes, schema_url FROM scopes;"
-                "UPDATE spans SET resource_id = resource_id + 2, scope_id = scope_id + 2 "
-                "WHERE trace_key = 1;"
-                "UPDATE logs SET resource_id = resource_id + 2, scope_id = scope_id + 2;"
-                "DROP INDEX logs_waiting_for_span;"
-                "ALTER TABLE logs DROP COLUMN time_estimated;"
-                "ALTER TABLE logs DROP COLUMN service_guessed;"
-                "ALTER TABLE traces DROP COLUMN more_services;")
+                std::string(
+                    "INSERT INTO resources(fingerprint, service_name, attributes, "
+                    "dropped_attributes, "
+                    "schema_url) SELECT CAST('dup' || resource_id AS BLOB), service_name, "
+                    "attributes, "
+                    "dropped_attributes, schema_url FROM resources;"
+                    "INSERT INTO scopes(fingerprint, name, version, attributes, "
+                    "dropped_attributes, "
+                    "schema_url) SELECT CAST('dup' || scope_id AS BLOB), name, version, "
+                    "attributes, "
+                    "dropped_attributes, schema_url FROM scopes;"
+                    "UPDATE spans SET resource_id = resource_id + 2, scope_id = scope_id + 2 "
+                    "WHERE trace_key = 1;"
+                    "UPDATE logs SET resource_id = resource_id + 2, scope_id = scope_id + 2;"
+                    "DROP INDEX logs_waiting_for_span;"
+                    "ALTER TABLE logs DROP COLUMN time_estimated;"
+                    "ALTER TABLE logs DROP COLUMN service_guessed;"
+                    "ALTER TABLE traces DROP COLUMN more_services;")
                 + std::string(DropSchema6) + "PRAGMA user_version = 4;"));
             storage::Statement rows(**db, "SELECT count(*) FROM resources");
             QVERIFY(rows.next());

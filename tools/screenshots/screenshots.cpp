@@ -14,16 +14,16 @@
 #include <ingestserver.h>
 #include <insightsettingsdialog.h>
 #include <insightspane.h>
-#include <metrics/metricchart.h>
-#include <metrics/metricspage.h>
-#include <services/servicemapview.h>
-#include <services/servicespage.h>
 #include <loglistmodel.h>
 #include <logspane.h>
 #include <mainwindow.h>
+#include <metrics/metricchart.h>
+#include <metrics/metricspage.h>
 #include <runcomparewindow.h>
 #include <samplingpanel.h>
 #include <serverbackend.h>
+#include <services/servicemapview.h>
+#include <services/servicespage.h>
 #include <settingsdialog.h>
 #include <shortcutoverlay.h>
 #include <spandetailsview.h>
@@ -287,6 +287,10 @@ int main(int argc, char **argv)
     }
     waitUntil([] { return false; }, 300);
     save("dark.png");
+    window.tabs()->setCurrentWidget(window.servicesPage());
+    waitUntil([] { return false; }, 500);
+    save("services-dark.png");
+    window.tabs()->setCurrentIndex(0);
     window.setTheme(ui::Theme::Light);
 
     // The sampling panel with a policy that drops health checks, after the demo's traffic.

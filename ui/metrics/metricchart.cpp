@@ -78,10 +78,10 @@ MetricChart::MetricChart(QWidget *parent)
 QColor MetricChart::lineColour(int index, bool dark)
 {
     // Tableau 10 without its red (errors) and yellow (too faint on white); lighter in the dark.
-    static const QColor light[] = {QColor(0x4e, 0x79, 0xa7), QColor(0xf2, 0x8e, 0x2b),
-                                   QColor(0x59, 0xa1, 0x4f), QColor(0xb0, 0x7a, 0xa1),
-                                   QColor(0x76, 0xb7, 0xb2), QColor(0x9c, 0x75, 0x5f),
-                                   QColor(0xff, 0x9d, 0xa7), QColor(0x79, 0x70, 0x6e)};
+    static const QColor light[]
+        = {QColor(0x4e, 0x79, 0xa7), QColor(0xf2, 0x8e, 0x2b), QColor(0x59, 0xa1, 0x4f),
+           QColor(0xb0, 0x7a, 0xa1), QColor(0x76, 0xb7, 0xb2), QColor(0x9c, 0x75, 0x5f),
+           QColor(0xff, 0x9d, 0xa7), QColor(0x79, 0x70, 0x6e)};
     const QColor colour = light[index % std::size(light)];
     return dark ? colour.lighter(135) : colour;
 }
@@ -174,16 +174,16 @@ int MetricChart::columnAt(const Geometry &g, double x) const
 
 QString MetricChart::heatLabel(double bound) const
 {
-    return std::isinf(bound)
-        ? QStringLiteral("+∞")
-        : QStringLiteral("≤ ")
+    return std::isinf(bound) ? QStringLiteral("+∞")
+                             : QStringLiteral("≤ ")
             + QString::fromStdString(analysis::formatMetricValue(bound, m_chart.unit));
 }
 
 QString MetricChart::valueText(double value) const
 {
     QString text = QString::fromStdString(analysis::formatMetricValue(
-        value, m_chart.measure == analysis::ChartMeasure::Rate && m_chart.unit.size() > 2
+        value,
+        m_chart.measure == analysis::ChartMeasure::Rate && m_chart.unit.size() > 2
             ? m_chart.unit.substr(0, m_chart.unit.size() - 2)
             : m_chart.unit));
     if (m_chart.measure == analysis::ChartMeasure::Rate)
@@ -247,8 +247,8 @@ QString MetricChart::cursorText(int column) const
 {
     if (column < 0)
         return {};
-    const double columns = static_cast<double>(m_chart.lines.empty() ? m_chart.heat.size()
-                                                                     : m_chart.lines[0].values.size());
+    const double columns = static_cast<double>(
+        m_chart.lines.empty() ? m_chart.heat.size() : m_chart.lines[0].values.size());
     const auto at = m_chart.fromNs
         + static_cast<std::uint64_t>((column + 0.5) * (m_chart.toNs - m_chart.fromNs) / columns);
     QStringList rows{timeText(at, 0)};
@@ -307,7 +307,8 @@ void MetricChart::paintEvent(QPaintEvent *)
     }
 
     // The lines, broken where a column has no value; a lone value is a dot.
-    const int columns = m_chart.lines.empty() ? 0 : static_cast<int>(m_chart.lines[0].values.size());
+    const int columns
+        = m_chart.lines.empty() ? 0 : static_cast<int>(m_chart.lines[0].values.size());
     const double columnWidth = columns > 0 ? g.plot.width() / columns : 0;
     painter.save();
     painter.setClipRect(g.plot.adjusted(-3, -3, 3, 3));
@@ -384,8 +385,9 @@ void MetricChart::paintEvent(QPaintEvent *)
         const int every = std::max(1, static_cast<int>(std::ceil(metrics.height() / cellH)));
         for (int r = 0; r < rows; r += every) {
             const double y = g.heat.bottom() - (r + 0.5) * cellH;
-            painter.drawText(QRectF(0, y - metrics.height() / 2, g.heat.left() - 8, metrics.height()),
-                             Qt::AlignRight | Qt::AlignVCenter, heatLabel(m_chart.heatBounds[r]));
+            painter.drawText(
+                QRectF(0, y - metrics.height() / 2, g.heat.left() - 8, metrics.height()),
+                Qt::AlignRight | Qt::AlignVCenter, heatLabel(m_chart.heatBounds[r]));
         }
     }
 
@@ -394,10 +396,9 @@ void MetricChart::paintEvent(QPaintEvent *)
         const auto at = exemplarPosition(i);
         if (!at)
             continue;
-        QPolygonF diamond{QPointF(at->x(), at->y() - ExemplarRadius),
-                          QPointF(at->x() + ExemplarRadius, at->y()),
-                          QPointF(at->x(), at->y() + ExemplarRadius),
-                          QPointF(at->x() - ExemplarRadius, at->y())};
+        QPolygonF diamond{
+            QPointF(at->x(), at->y() - ExemplarRadius), QPointF(at->x() + ExemplarRadius, at->y()),
+            QPointF(at->x(), at->y() + ExemplarRadius), QPointF(at->x() - ExemplarRadius, at->y())};
         painter.setPen(QPen(pal.color(QPalette::Base), 1.5));
         painter.setBrush(dark ? QColor(0xff, 0xd1, 0x66) : QColor(0xb8, 0x5c, 0x00));
         painter.drawPolygon(diamond);
@@ -439,9 +440,10 @@ bool MetricChart::event(QEvent *event)
         const Geometry g = geometry();
         if (g.legend.contains(help->pos()) && !m_chart.lines.empty()) {
             const double each = g.legend.width() / static_cast<double>(m_chart.lines.size());
-            const int l = std::clamp(static_cast<int>((help->pos().x() - g.legend.left()) / each), 0,
-                                     static_cast<int>(m_chart.lines.size()) - 1);
-            QToolTip::showText(help->globalPos(), QString::fromStdString(m_chart.lines[l].label), this);
+            const int l = std::clamp(static_cast<int>((help->pos().x() - g.legend.left()) / each),
+                                     0, static_cast<int>(m_chart.lines.size()) - 1);
+            QToolTip::showText(help->globalPos(), QString::fromStdString(m_chart.lines[l].label),
+                               this);
             return true;
         }
     }
@@ -459,13 +461,13 @@ void MetricChart::mouseMoveEvent(QMouseEvent *event)
     if (const int e = exemplarAt(event->position()); e >= 0) {
         const ExemplarMark &mark = m_exemplars[e];
         setCursor(Qt::PointingHandCursor);
-        QToolTip::showText(event->globalPosition().toPoint(),
-                           tr("Exemplar %1 at %2\ntrace %3\nClick to open its span.")
-                               .arg(QString::fromStdString(
-                                        analysis::formatMetricValue(mark.value, m_chart.unit)),
-                                    timeText(mark.timeNs, 0),
-                                    QString::fromStdString(storage::toHex(mark.traceId))),
-                           this);
+        QToolTip::showText(
+            event->globalPosition().toPoint(),
+            tr("Exemplar %1 at %2\ntrace %3\nClick to open its span.")
+                .arg(QString::fromStdString(analysis::formatMetricValue(mark.value, m_chart.unit)),
+                     timeText(mark.timeNs, 0),
+                     QString::fromStdString(storage::toHex(mark.traceId))),
+            this);
         return;
     }
     unsetCursor();
@@ -501,8 +503,9 @@ void MetricChart::keyPressEvent(QKeyEvent *event)
                                     : std::clamp(m_cursor + step, 0, columns - 1);
             update();
             const Geometry g = geometry();
-            const QPoint at(static_cast<int>(g.plot.left() + (m_cursor + 0.5) * g.plot.width() / columns),
-                            static_cast<int>(g.plot.top() + 10));
+            const QPoint at(
+                static_cast<int>(g.plot.left() + (m_cursor + 0.5) * g.plot.width() / columns),
+                static_cast<int>(g.plot.top() + 10));
             QToolTip::showText(mapToGlobal(at), cursorText(m_cursor), this);
         }
         return;

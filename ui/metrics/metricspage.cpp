@@ -32,7 +32,8 @@ QString kindText(const storage::Instrument &instrument)
     case storage::MetricKind::Gauge:
         return MetricsPage::tr("gauge");
     case storage::MetricKind::Sum:
-        return instrument.monotonic ? MetricsPage::tr("counter") : MetricsPage::tr("up-down counter");
+        return instrument.monotonic ? MetricsPage::tr("counter")
+                                    : MetricsPage::tr("up-down counter");
     case storage::MetricKind::Histogram:
         return MetricsPage::tr("histogram");
     case storage::MetricKind::ExponentialHistogram:
@@ -169,8 +170,7 @@ void MetricsPage::refresh()
 void MetricsPage::readInstruments()
 {
     m_queries->request<storage::Result<std::vector<storage::Instrument>>>(
-        this,
-        [](storage::TraceStore &store) { return store.metrics().instruments({}); },
+        this, [](storage::TraceStore &store) { return store.metrics().instruments({}); },
         [this](storage::Result<std::vector<storage::Instrument>> found) {
             if (found)
                 showInstruments(std::move(*found));
@@ -298,8 +298,9 @@ void MetricsPage::readSelectedChart()
     const std::uint64_t now = nowNs();
     const auto start = m_timeRange->startNs();
     options.toNs = std::max(now, instrument->lastNs);
-    options.fromNs = start ? static_cast<std::uint64_t>(*start)
-                           : std::min<std::uint64_t>(instrument->firstNs, options.toNs - 60ull * 1000 * 1000 * 1000);
+    options.fromNs = start
+        ? static_cast<std::uint64_t>(*start)
+        : std::min<std::uint64_t>(instrument->firstNs, options.toNs - 60ull * 1000 * 1000 * 1000);
     options.columns = std::clamp(m_chart->width() / 4, 40, 400);
     for (const QString &key : m_splitKeys)
         options.splitKeys.push_back(key.toStdString());
@@ -390,8 +391,9 @@ void MetricsPage::showChart(ChartRead read)
         });
     }
     m_split->setEnabled(!m_knownKeys.isEmpty());
-    m_split->setText(m_splitKeys.isEmpty() ? tr("Split by")
-                                           : tr("Split by %1").arg(m_splitKeys.join(QStringLiteral(", "))));
+    m_split->setText(m_splitKeys.isEmpty()
+                         ? tr("Split by")
+                         : tr("Split by %1").arg(m_splitKeys.join(QStringLiteral(", "))));
     m_chart->setChart(std::move(read.chart), std::move(read.exemplars));
     emit shown();
 }

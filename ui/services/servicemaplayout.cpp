@@ -41,7 +41,8 @@ ServiceMapLayout layoutServiceMap(const std::vector<storage::ServiceEdge> &edges
     for (const std::string &service : services)
         node(service, storage::NodeKind::Service);
     for (const storage::ServiceEdge &edge : edges)
-        out.edges.emplace_back(node(edge.from, storage::NodeKind::Service), node(edge.to, edge.toKind));
+        out.edges.emplace_back(node(edge.from, storage::NodeKind::Service),
+                               node(edge.to, edge.toKind));
     const int n = static_cast<int>(out.nodes.size());
     std::vector<std::vector<int>> callees(n), callers(n);
     for (const auto &[from, to] : out.edges) {
@@ -93,23 +94,25 @@ ServiceMapLayout layoutServiceMap(const std::vector<storage::ServiceEdge> &edges
         for (int i = 0; i < static_cast<int>(layer.size()); ++i)
             row[layer[i]] = i;
     }
-    const auto sweep = [&](const std::vector<std::vector<int>> &neighbours, int from, int to,
-                           int step) {
-        for (int l = from; l != to; l += step) {
-            auto &layer = byLayer[l];
-            std::vector<double> key(n, 0);
-            for (const int v : layer) {
-                const auto &near = neighbours[v];
-                key[v] = near.empty() ? row[v]
-                                      : std::accumulate(near.begin(), near.end(), 0.0,
-                                                        [&](double s, int w) { return s + row[w]; })
-                        / static_cast<double>(near.size());
-            }
-            std::stable_sort(layer.begin(), layer.end(), [&](int a, int b) { return key[a] < key[b]; });
-            for (int i = 0; i < static_cast<int>(layer.size()); ++i)
-                row[layer[i]] = i;
-        }
-    };
+    const auto sweep
+        = [&](const std::vector<std::vector<int>> &neighbours, int from, int to, int step) {
+              for (int l = from; l != to; l += step) {
+                  auto &layer = byLayer[l];
+                  std::vector<double> key(n, 0);
+                  for (const int v : layer) {
+                      const auto &near = neighbours[v];
+                      key[v] = near.empty()
+                          ? row[v]
+                          : std::accumulate(near.begin(), near.end(), 0.0, [&](double s, int w) {
+                                return s + row[w];
+                            }) / static_cast<double>(near.size());
+                  }
+                  std::stable_sort(layer.begin(), layer.end(),
+                                   [&](int a, int b) { return key[a] < key[b]; });
+                  for (int i = 0; i < static_cast<int>(layer.size()); ++i)
+                      row[layer[i]] = i;
+              }
+          };
     for (int pass = 0; pass < 2; ++pass) {
         sweep(callers, 1, layers, 1);
         if (layers > 1)
@@ -132,11 +135,13 @@ ServiceMapLayout layoutServiceMap(const std::vector<storage::ServiceEdge> &edges
         const auto &layer = byLayer[l];
         double width = 0;
         for (const int v : layer)
-            width = std::max(width, metrics.horizontalAdvance(QString::fromStdString(out.nodes[v].name))
-                                        + 2 * Padding);
+            width = std::max(width,
+                             metrics.horizontalAdvance(QString::fromStdString(out.nodes[v].name))
+                                 + 2 * Padding);
         width = std::min(width, 240.0);
         // Each layer centred in the tallest one's height.
-        double y = Margin + (columnHeight - static_cast<double>(layer.size()) * (height + RowGap)) / 2;
+        double y
+            = Margin + (columnHeight - static_cast<double>(layer.size()) * (height + RowGap)) / 2;
         for (const int v : layer) {
             out.nodes[v].rect = QRectF(x, y, width, height);
             y += height + RowGap;

@@ -59,7 +59,8 @@ ServiceMapView::ServiceMapView(QWidget *parent)
     setAccessibleName(tr("Service map"));
 }
 
-void ServiceMapView::setMap(std::vector<storage::ServiceEdge> edges, std::vector<std::string> services)
+void ServiceMapView::setMap(std::vector<storage::ServiceEdge> edges,
+                            std::vector<std::string> services)
 {
     m_edges = std::move(edges);
     const QFontMetricsF metrics(font());
@@ -86,9 +87,10 @@ QString ServiceMapView::edgeLabel(const storage::ServiceEdge &edge) const
     if (!edge.messaging)
         label += tr(" · p95 %1").arg(QString::fromStdString(storage::formatDuration(edge.p95Ns)));
     if (edge.errors > 0)
-        label += tr(" · %1% errors")
-                     .arg(100.0 * static_cast<double>(edge.errors) / static_cast<double>(edge.calls),
-                          0, 'f', 0);
+        label
+            += tr(" · %1% errors")
+                   .arg(100.0 * static_cast<double>(edge.errors) / static_cast<double>(edge.calls),
+                        0, 'f', 0);
     return label;
 }
 
@@ -165,7 +167,8 @@ void ServiceMapView::paintEvent(QPaintEvent *)
         const QString name = QString::fromStdString(node.name);
         const bool service = node.kind == storage::NodeKind::Service;
         const QColor fill = service ? serviceColour(node.name) : pal.color(QPalette::Base);
-        QPen border(service ? fill.darker(130) : pal.color(QPalette::Mid), i == m_current ? 3 : 1.2);
+        QPen border(service ? fill.darker(130) : pal.color(QPalette::Mid),
+                    i == m_current ? 3 : 1.2);
         if (node.kind == storage::NodeKind::External)
             border.setStyle(Qt::DashLine);
         if (i == m_current)

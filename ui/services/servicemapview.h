@@ -21,7 +21,10 @@ public:
     const std::vector<storage::ServiceEdge> &edges() const { return m_edges; }
     int current() const { return m_current; }
     // Where node `index` is drawn, in the widget's coordinates (for tests).
-    QPointF nodeCentre(int index) const { return toWidget().map(m_layout.nodes[index].rect.center()); }
+    QPointF nodeCentre(int index) const
+    {
+        return toWidget().map(m_layout.nodes[index].rect.center());
+    }
     QSize sizeHint() const override;
 
 signals:

@@ -49,11 +49,13 @@ protected:
     {
         QTreeWidget::mousePressEvent(event);
         const QModelIndex index = indexAt(event->position().toPoint());
-        if (!index.isValid() || (index.column() != ServicesPage::RequestsOverTimeColumn
-                                 && index.column() != ServicesPage::P95OverTimeColumn))
+        if (!index.isValid()
+            || (index.column() != ServicesPage::RequestsOverTimeColumn
+                && index.column() != ServicesPage::P95OverTimeColumn))
             return;
         const QRect cell = visualRect(index);
-        const int buckets = static_cast<int>(index.data(SparklineDelegate::SparklineRole).toList().size());
+        const int buckets
+            = static_cast<int>(index.data(SparklineDelegate::SparklineRole).toList().size());
         const int bucket = SparklineDelegate::bucketAt(event->position().x() - cell.left(),
                                                        cell.width(), buckets);
         if (bucket >= 0)
@@ -189,8 +191,8 @@ void ServicesPage::display(storage::ServiceOverview overview)
     QTreeWidgetItem *keep = nullptr;
     for (const storage::RedRow &row : overview.services) {
         const bool operation = !row.operation.empty();
-        QTreeWidgetItem *item = operation && parent ? new QTreeWidgetItem(parent)
-                                                    : new QTreeWidgetItem(m_table);
+        QTreeWidgetItem *item
+            = operation && parent ? new QTreeWidgetItem(parent) : new QTreeWidgetItem(m_table);
         const QString service = QString::fromStdString(row.service);
         QString name = operation ? QString::fromStdString(row.operation) : service;
         if (!operation && row.kind != storage::NodeKind::Service)
@@ -201,14 +203,18 @@ void ServicesPage::display(storage::ServiceOverview overview)
         item->setData(NameColumn, OperationRole, QString::fromStdString(row.operation));
         item->setData(NameColumn, KindRole, static_cast<int>(row.kind));
         item->setText(RequestsColumn, QLocale().toString(qulonglong(row.count)));
-        item->setText(RateColumn, row.ratePerSecond >= 1
-                                      ? tr("%1/s").arg(row.ratePerSecond, 0, 'f', 1)
-                                      : tr("%1/min").arg(row.ratePerSecond * 60, 0, 'f', 1));
-        item->setText(ErrorsColumn, row.errors == 0
-                                        ? QStringLiteral("0")
-                                        : QStringLiteral("%1%").arg(row.errorRate() * 100, 0, 'f', 1));
+        item->setText(RateColumn,
+                      row.ratePerSecond >= 1 ? tr("%1/s").arg(row.ratePerSecond, 0, 'f', 1)
+                                             : tr("%1/min").arg(row.ratePerSecond * 60, 0, 'f', 1));
+        item->setText(ErrorsColumn,
+                      row.errors == 0
+                          ? QStringLiteral("0")
+                          : QStringLiteral("%1%").arg(row.errorRate() * 100, 0, 'f', 1));
         if (row.errors > 0)
-            item->setForeground(ErrorsColumn, QColor(0xc6, 0x28, 0x28));
+            item->setForeground(ErrorsColumn,
+                                palette().color(QPalette::Base).lightness() < 128
+                                    ? QColor(0xff, 0x7b, 0x72)
+                                    : QColor(0xc6, 0x28, 0x28));
         item->setText(P50Column, duration(row.p50Ns));
         item->setText(P95Column, duration(row.p95Ns));
         item->setText(P99Column, duration(row.p99Ns));
@@ -221,10 +227,11 @@ void ServicesPage::display(storage::ServiceOverview overview)
             p95s << QVariant::fromValue<double>(static_cast<double>(ns));
         item->setData(RequestsOverTimeColumn, SparklineDelegate::SparklineRole, counts);
         item->setData(P95OverTimeColumn, SparklineDelegate::SparklineRole, p95s);
-        item->setToolTip(RequestsOverTimeColumn, tr("Requests per %1 (click a bar for the slowest "
-                                                    "trace of that moment)")
-                                                     .arg(duration(static_cast<std::int64_t>(
-                                                         (m_toNs - m_fromNs) / Buckets))));
+        item->setToolTip(
+            RequestsOverTimeColumn,
+            tr("Requests per %1 (click a bar for the slowest "
+               "trace of that moment)")
+                .arg(duration(static_cast<std::int64_t>((m_toNs - m_fromNs) / Buckets))));
         item->setToolTip(P95OverTimeColumn, item->toolTip(RequestsOverTimeColumn));
         if (!operation) {
             parent = item;
@@ -249,8 +256,10 @@ void ServicesPage::display(storage::ServiceOverview overview)
                   .arg(services.size())
                   .arg(overview.edges.size())
                   .arg(QLocale().toString(qulonglong(overview.spansRead)))
-                  .arg(QDateTime::fromMSecsSinceEpoch(qint64(m_fromNs / 1'000'000)).toString(QStringLiteral("HH:mm:ss")),
-                       QDateTime::fromMSecsSinceEpoch(qint64(m_toNs / 1'000'000)).toString(QStringLiteral("HH:mm:ss"))));
+                  .arg(QDateTime::fromMSecsSinceEpoch(qint64(m_fromNs / 1'000'000))
+                           .toString(QStringLiteral("HH:mm:ss")),
+                       QDateTime::fromMSecsSinceEpoch(qint64(m_toNs / 1'000'000))
+                           .toString(QStringLiteral("HH:mm:ss"))));
     emit shown();
 }
 
@@ -275,7 +284,9 @@ void ServicesPage::openBucket(QTreeWidgetItem *item, int bucket)
         filter.service = item->data(NameColumn, ServiceRole).toString().toStdString();
     filter.spanName = item->data(NameColumn, OperationRole).toString().toStdString();
     const double each = static_cast<double>(m_toNs - m_fromNs) / Buckets;
-    filter.startFromNs = static_cast<std::int64_t>(m_fromNs + each * bucket);
+    // Bars count spans by their start; their traces started a little earlier, so the traces
+    // searched may start up to a bar before it.
+    filter.startFromNs = static_cast<std::int64_t>(m_fromNs + each * (bucket - 1));
     filter.startToNs = static_cast<std::int64_t>(m_fromNs + each * (bucket + 1));
     filter.order = storage::TraceOrder::Duration;
     filter.limit = 1;

@@ -35,13 +35,14 @@ void SparklineDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opt
         if (v <= 0)
             continue;
         const double h = std::max(1.5, area.height() * v / most);
-        painter->drawRect(QRectF(area.left() + i * each, area.bottom() - h,
-                                 std::max(1.0, each - 1), h));
+        painter->drawRect(
+            QRectF(area.left() + i * each, area.bottom() - h, std::max(1.0, each - 1), h));
     }
     painter->restore();
 }
 
-QSize SparklineDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const
+QSize SparklineDelegate::sizeHint(const QStyleOptionViewItem &option,
+                                  const QModelIndex &index) const
 {
     return QStyledItemDelegate::sizeHint(option, index).expandedTo(QSize(120, 20));
 }
@@ -50,7 +51,8 @@ int SparklineDelegate::bucketAt(double x, double width, int buckets)
 {
     if (buckets <= 0 || width <= 2 * Inset)
         return -1;
-    return std::clamp(static_cast<int>((x - Inset) / (width - 2 * Inset) * buckets), 0, buckets - 1);
+    return std::clamp(static_cast<int>((x - Inset) / (width - 2 * Inset) * buckets), 0,
+                      buckets - 1);
 }
 
 } // namespace spanscope::ui
