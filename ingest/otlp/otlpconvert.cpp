@@ -413,6 +413,19 @@ public:
         return true;
     }
 
+    // What both histogram kinds carry: count, sum and the optional extremes.
+    template<typename Point>
+    void decodeHistogramCommon(const Point &in, storage::MetricPoint &out)
+    {
+        decodePointCommon(in, m_values, m_limits, out, truncated);
+        out.count = in.count();
+        out.hasSum = in.has_sum();
+        out.sum = in.sum();
+        out.hasMinMax = in.has_min() && in.has_max();
+        out.min = in.min();
+        out.max = in.max();
+    }
+
     bool histogram(const pb_metrics::HistogramDataPoint &in, storage::MetricPoint &out,
                    std::string &reason)
     {
@@ -430,13 +443,7 @@ public:
                 + " bounds (it must have one more)";
             return false;
         }
-        decodePointCommon(in, m_values, m_limits, out, truncated);
-        out.count = in.count();
-        out.hasSum = in.has_sum();
-        out.sum = in.sum();
-        out.hasMinMax = in.has_min() && in.has_max();
-        out.min = in.min();
-        out.max = in.max();
+        decodeHistogramCommon(in, out);
         out.bounds.assign(in.explicit_bounds().begin(), in.explicit_bounds().end());
         out.bucketCounts.assign(in.bucket_counts().begin(), in.bucket_counts().end());
         return true;
@@ -456,13 +463,7 @@ public:
             reason = "an exponential histogram point has a scale outside -10..20";
             return false;
         }
-        decodePointCommon(in, m_values, m_limits, out, truncated);
-        out.count = in.count();
-        out.hasSum = in.has_sum();
-        out.sum = in.sum();
-        out.hasMinMax = in.has_min() && in.has_max();
-        out.min = in.min();
-        out.max = in.max();
+        decodeHistogramCommon(in, out);
         out.scale = in.scale();
         out.zeroCount = in.zero_count();
         out.zeroThreshold = in.zero_threshold();

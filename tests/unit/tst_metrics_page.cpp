@@ -60,6 +60,26 @@ private slots:
             }
         }
         QCOMPARE(shown, page.instruments()->topLevelItemCount()); // one gauge per service
+
+        // Live: a new service's metric appears once the backend says new data was committed.
+        storage::ScopedMetrics group;
+        group.resource.attributes = {{"service.name", {std::string("late")}}};
+        storage::Metric gauge{"late.gauge",
+                              "",
+                              "",
+                              storage::MetricKind::Gauge,
+                              storage::Temporality::Unspecified,
+                              false,
+                              {storage::MetricPoint{}}};
+        gauge.points[0].timeUnixNano = 1;
+        group.metrics.push_back(gauge);
+        storage::MetricBatch batch;
+        batch.groups.push_back(group);
+        QVERIFY(m_db.writer().writeMetrics(batch).committed());
+        page.search()->clear();
+        page.refreshSoon();
+        QTRY_VERIFY(
+            !page.instruments()->findItems(QStringLiteral("late"), Qt::MatchExactly).isEmpty());
     }
 
     void aHistogramShowsPercentilesBucketsAndExemplarsThatOpenTheirSpan()

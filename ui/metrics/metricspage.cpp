@@ -84,6 +84,7 @@ MetricsPage::MetricsPage(const QString &databasePath, QWidget *parent)
     , m_timeRange(new TimeRangeCombo(this))
     , m_split(new QToolButton(this))
     , m_chart(new MetricChart(this))
+    , m_listRefresh(this, SettleMs, [this] { readInstruments(); })
 {
     m_search->setPlaceholderText(tr("Search instruments"));
     m_search->setClearButtonEnabled(true);
@@ -133,9 +134,6 @@ MetricsPage::MetricsPage(const QString &databasePath, QWidget *parent)
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(split);
 
-    m_settle.setSingleShot(true);
-    m_settle.setInterval(SettleMs);
-    connect(&m_settle, &QTimer::timeout, this, &MetricsPage::refresh);
     connect(m_search, &QLineEdit::textChanged, this, &MetricsPage::filterTree);
     connect(m_tree, &QTreeWidget::currentItemChanged, this, [this] {
         m_splitKeys.clear();
@@ -157,14 +155,12 @@ void MetricsPage::showEvent(QShowEvent *event)
 
 void MetricsPage::refreshSoon()
 {
-    if (isVisible())
-        m_settle.start();
+    m_listRefresh.soon();
 }
 
 void MetricsPage::refresh()
 {
-    if (m_listGate.ask())
-        readInstruments();
+    m_listRefresh.now();
 }
 
 void MetricsPage::readInstruments()
@@ -177,8 +173,7 @@ void MetricsPage::readInstruments()
             else
                 m_chart->clear(QString::fromStdString(found.error()));
             readChart();
-            if (m_listGate.done())
-                readInstruments();
+            m_listRefresh.finished();
         });
 }
 

@@ -1,10 +1,9 @@
 #pragma once
 
-#include "refreshgate.h"
+#include "liverefresh.h"
 
 #include <metrics/metricreader.h>
 
-#include <QTimer>
 #include <QWidget>
 
 #include <optional>
@@ -74,8 +73,8 @@ private:
     TimeRangeCombo *m_timeRange;
     QToolButton *m_split;
     MetricChart *m_chart;
-    QTimer m_settle;
-    RefreshGate m_listGate, m_chartGate;
+    LiveRefresh m_listRefresh;
+    RefreshGate m_chartGate;
     std::vector<storage::Instrument> m_instruments;
     QStringList m_splitKeys;
     QStringList m_knownKeys; // attribute keys of the chosen instrument's series

@@ -75,6 +75,7 @@ ServicesPage::ServicesPage(const QString &databasePath, QWidget *parent)
     , m_summary(new QLabel(this))
     , m_table(new ServicesTable(this, this))
     , m_map(new ServiceMapView(this))
+    , m_refresh(this, SettleMs, [this] { read(); })
 {
     m_table->setHeaderLabels({tr("Service / operation"), tr("Requests"), tr("Rate"), tr("Errors"),
                               tr("p50"), tr("p95"), tr("p99"), tr("Requests over time"),
@@ -115,9 +116,6 @@ ServicesPage::ServicesPage(const QString &databasePath, QWidget *parent)
     layout->addLayout(top);
     layout->addWidget(split, 1);
 
-    m_settle.setSingleShot(true);
-    m_settle.setInterval(SettleMs);
-    connect(&m_settle, &QTimer::timeout, this, &ServicesPage::refresh);
     connect(m_timeRange, &QComboBox::currentIndexChanged, this, &ServicesPage::refresh);
     connect(m_table, &QTreeWidget::itemActivated, this, &ServicesPage::activate);
     connect(m_map, &ServiceMapView::nodeActivated, this,
@@ -140,14 +138,12 @@ void ServicesPage::showEvent(QShowEvent *event)
 
 void ServicesPage::refreshSoon()
 {
-    if (isVisible())
-        m_settle.start();
+    m_refresh.soon();
 }
 
 void ServicesPage::refresh()
 {
-    if (m_gate.ask())
-        read();
+    m_refresh.now();
 }
 
 void ServicesPage::read()
@@ -166,8 +162,7 @@ void ServicesPage::read()
                 display(std::move(*overview));
             else
                 emit message(QString::fromStdString(overview.error()));
-            if (m_gate.done())
-                read();
+            m_refresh.finished();
         });
 }
 

@@ -1,10 +1,9 @@
 #pragma once
 
-#include "refreshgate.h"
+#include "liverefresh.h"
 
 #include <services/servicereader.h>
 
-#include <QTimer>
 #include <QWidget>
 
 class QLabel;
@@ -72,8 +71,7 @@ private:
     QLabel *m_summary;
     QTreeWidget *m_table;
     ServiceMapView *m_map;
-    QTimer m_settle;
-    RefreshGate m_gate;
+    LiveRefresh m_refresh;
     std::uint64_t m_fromNs = 0, m_toNs = 0; // of the rows shown
 };
 
