@@ -1,6 +1,7 @@
-"""OTLP metrics from the Python SDK over gRPC and HTTP/protobuf: what `spanscope metrics
+"""OTLP metrics from the Python and Go SDKs over gRPC and HTTP/protobuf: what `spanscope metrics
 --points --json` reads back equals what the SDK recorded — instruments, temporality,
 attributes, values, buckets — and exemplars point at the stored spans they were taken in."""
+import os
 import subprocess
 import sys
 import unittest
@@ -14,11 +15,18 @@ class MetricsTest(E2ETestCase):
         return run_client([sys.executable, "metrics_client.py", "--endpoint", endpoint, "--protocol", protocol,
                            "--service", service, *(["--delta"] if delta else [])])
 
+    def send_go(self, server, protocol, service, delta=False):
+        client = os.environ.get("SPANSCOPE_GO_METRICS")
+        self.assertTrue(client and os.path.exists(client),
+                        "SPANSCOPE_GO_METRICS names the Go SDK client that ./dev test builds (tests/e2e/go)")
+        return run_client([client, "-grpc", server.grpc, "-http", server.http, "-protocol", protocol,
+                           "-service", service, *(["-delta"] if delta else [])])
+
     def instruments(self, server, service):
         found = cli_json(server.db, "metrics", "--service", service, "--points")["instruments"]
         return {i["name"]: i for i in found}
 
-    def check(self, server, sent, service, delta):
+    def check(self, server, sent, service, delta, description="Requests served"):
         instruments = self.instruments(server, service)
         self.assertEqual(set(instruments), {"http.server.requests", "http.server.active_requests",
                                             "http.server.duration", "payload.size", "queue.depth"})
@@ -28,7 +36,7 @@ class MetricsTest(E2ETestCase):
         self.assertEqual((requests["kind"], requests["temporality"], requests["monotonic"]),
                          ("sum", temporality, True))
         self.assertEqual(requests["unit"], "{request}")
-        self.assertEqual(requests["description"], "Requests served")
+        self.assertEqual(requests["description"], description)
         self.assertEqual(requests["scope"], "shop.metrics")
         by_route = {s["attributes"]["http.route"]: [p["value"] for p in s["points"]] for s in requests["series"]}
         # Two exports of 3 + 2 requests: cumulative counts grow, deltas repeat.
@@ -85,6 +93,16 @@ class MetricsTest(E2ETestCase):
             self.check(server, sent, "metrics-http", delta=True)
             stats = cli_json(server.db, "stats")["counters"]
             self.assertGreater(stats["metric_points.accepted"], 0)
+
+    def test_go_sdk_grpc_cumulative(self):
+        with SpanscopeServer() as server:
+            sent = self.send_go(server, "grpc", "go-grpc")
+            self.check(server, sent, "go-grpc", delta=False, description="")
+
+    def test_go_sdk_http_delta(self):
+        with SpanscopeServer() as server:
+            sent = self.send_go(server, "http", "go-http", delta=True)
+            self.check(server, sent, "go-http", delta=True, description="")
 
     def test_latest_values_in_text(self):
         with SpanscopeServer() as server:
