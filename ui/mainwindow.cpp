@@ -16,6 +16,7 @@
 #include "runcomparewindow.h"
 #include "samplingpanel.h"
 #include "services/servicespage.h"
+#include "services/tracemapview.h"
 #include "settingsdialog.h"
 #include "shortcutoverlay.h"
 #include "spandetailsview.h"
@@ -153,11 +154,13 @@ MainWindow::MainWindow(Backend &backend, QWidget *parent)
             [this](const storage::TraceId &trace) { m_traceView->open(trace); });
     connect(m_services, &ServicesPage::message, statusBar(),
             [this](const QString &text) { statusBar()->showMessage(text, 8000); });
-    connect(m_services, &ServicesPage::showTraces, this,
-            [this](const QString &service, const QString &operation) {
-                m_list->filters()->showTraces(service, operation);
-                m_tabs->setCurrentWidget(m_list);
-            });
+    const auto showTraces = [this](const QString &service, const QString &operation) {
+        m_list->filters()->showTraces(service, operation);
+        m_tabs->setCurrentWidget(m_list);
+    };
+    connect(m_services, &ServicesPage::showTraces, this, showTraces);
+    connect(m_traceView->traceMap(), &TraceMapView::serviceActivated, this,
+            [showTraces](const QString &service) { showTraces(service, {}); });
     // One time range for the trace list, the metrics and the services.
     const std::array<TimeRangeCombo *, 3> ranges{m_list->filters()->timeRange(),
                                                  m_metrics->timeRange(), m_services->timeRange()};

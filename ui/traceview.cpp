@@ -4,6 +4,7 @@
 #include "criticalpath.h"
 #include "flamegraphview.h"
 #include "logdetailsview.h"
+#include "services/tracemapview.h"
 #include "spandetailsview.h"
 #include "traceinsightsview.h"
 #include "tracelogsview.h"
@@ -62,6 +63,7 @@ TraceView::TraceView(const QString &databasePath, QWidget *parent)
     , m_statistics(new TraceStatisticsView(this))
     , m_insights(new TraceInsightsView(this))
     , m_flame(new FlameGraphView(this))
+    , m_traceMap(new TraceMapView(databasePath, this))
     , m_spanTable(new TraceSpanTable(this))
     , m_views(new QTabWidget(this))
     , m_details(new SpanDetailsView(this))
@@ -110,6 +112,7 @@ TraceView::TraceView(const QString &databasePath, QWidget *parent)
     m_views->addTab(m_insights, tr("Insi&ghts"));
     m_views->addTab(m_flame, tr("Fl&ame Graph"));
     m_views->addTab(m_spanTable, tr("S&pans"));
+    m_views->addTab(m_traceMap, tr("&Service Map"));
     auto *left = new QSplitter(Qt::Vertical, m_split);
     left->addWidget(m_views);
     left->addWidget(m_logs);
@@ -269,6 +272,7 @@ void TraceView::show(const OpenedTrace &opened, bool refreshed)
     const auto &layout = opened.layout;
     const storage::TraceSummary &s = trace->summary;
     m_waterfall->setTrace(trace, layout, refreshed);
+    m_traceMap->setTrace(s.traceId);
     m_logRows = opened.logs;
     m_logs->setLogs(m_logRows, s.startNs);
     m_logDetails->setVisible(!m_logRows->empty());

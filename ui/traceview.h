@@ -23,6 +23,7 @@ namespace spanscope::ui {
 class LogDetailsView;
 class SpanDetailsView;
 class FlameGraphView;
+class TraceMapView;
 class TraceInsightsView;
 class TraceLogsView;
 class TraceOpener;
@@ -74,6 +75,7 @@ public:
     TraceStatisticsView *statistics() const { return m_statistics; }
     TraceInsightsView *insights() const { return m_insights; }
     FlameGraphView *flameGraph() const { return m_flame; }
+    TraceMapView *traceMap() const { return m_traceMap; }
     TraceSpanTable *spanTable() const { return m_spanTable; }
     QTabWidget *views() const { return m_views; }
     SpanDetailsView *details() const { return m_details; }
@@ -115,6 +117,7 @@ private:
     TraceStatisticsView *m_statistics;
     TraceInsightsView *m_insights;
     FlameGraphView *m_flame;
+    TraceMapView *m_traceMap;
     TraceSpanTable *m_spanTable;
     QTabWidget *m_views; // the waterfall, statistics, insights, flame graph and spans
     SpanDetailsView *m_details;

@@ -7,10 +7,13 @@
 #include <demotraffic.h>
 #include <services/servicemapview.h>
 #include <services/servicespage.h>
+#include <services/tracemapview.h>
 
 #include <QSignalSpy>
+
 #include <QTest>
 #include <QTreeWidget>
+#include <set>
 
 using namespace spanscope;
 
@@ -19,12 +22,15 @@ class TestServicesPage : public QObject
     Q_OBJECT
 
     FreshDatabase m_db;
+    ingest::DemoSummary m_demo;
 
 private slots:
     void init()
     {
         m_db.open();
-        QVERIFY(ingest::writeDemoTraffic(m_db.writer(), 50));
+        auto written = ingest::writeDemoTraffic(m_db.writer(), 50);
+        QVERIFY(written);
+        m_demo = *written;
     }
     void cleanup() { m_db.close(); }
 
@@ -84,6 +90,36 @@ private slots:
             ++bucket;
         page.openBucket(checkout->child(0), bucket);
         QTRY_COMPARE(opened.count(), 1);
+    }
+
+    // The trace view's own map: the failed order's four services, its database and cache.
+    void aTraceHasItsOwnMap()
+    {
+        ui::TraceMapView view(m_db.path());
+        view.resize(900, 400);
+        view.show();
+        storage::TraceId failed;
+        QVERIFY(storage::fromHex(m_demo.failedTraceId, failed));
+        view.setTrace(failed);
+        QTRY_VERIFY(!view.map()->layout().nodes.empty());
+        std::set<std::string> names;
+        for (const auto &node : view.map()->layout().nodes)
+            names.insert(node.name);
+        QCOMPARE(names,
+                 (std::set<std::string>{"checkout", "inventory", "payments", "postgresql", "redis",
+                                        "web-frontend"}));
+        for (const storage::ServiceEdge &edge : view.map()->edges())
+            QCOMPARE(edge.calls, 1u); // one order
+        QSignalSpy activated(&view, &ui::TraceMapView::serviceActivated);
+        const auto &nodes = view.map()->layout().nodes;
+        const int frontend
+            = static_cast<int>(std::find_if(nodes.begin(), nodes.end(),
+                                            [](const auto &n) { return n.name == "web-frontend"; })
+                               - nodes.begin());
+        QTest::mouseClick(view.map(), Qt::LeftButton, {},
+                          view.map()->nodeCentre(frontend).toPoint());
+        QCOMPARE(activated.count(), 1);
+        QCOMPARE(activated[0][0].toString(), QStringLiteral("web-frontend"));
     }
 };
 

@@ -24,6 +24,7 @@
 #include <serverbackend.h>
 #include <services/servicemapview.h>
 #include <services/servicespage.h>
+#include <services/tracemapview.h>
 #include <settingsdialog.h>
 #include <shortcutoverlay.h>
 #include <spandetailsview.h>
@@ -213,6 +214,14 @@ int main(int argc, char **argv)
     waitUntil([] { return false; }, 300);
     save("services.png");
     window.tabs()->setCurrentIndex(0);
+
+    // The failed order's own map, in the trace view.
+    view->open(traceId(sent->failedTraceId));
+    view->views()->setCurrentWidget(view->traceMap());
+    if (!waitUntil([&] { return view->traceMap()->map()->layout().nodes.size() == 6; }))
+        return fail(QStringLiteral("the failed order's map did not show its services"));
+    save("trace-map.png");
+    view->views()->setCurrentIndex(0);
 
     // The order history page: its N+1 and sequential calls in the Insights tab, and the N+1's
     // spans shown in the waterfall.
