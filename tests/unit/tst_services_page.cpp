@@ -121,6 +121,24 @@ private slots:
         QCOMPARE(activated.count(), 1);
         QCOMPARE(activated[0][0].toString(), QStringLiteral("web-frontend"));
     }
+
+    // Nothing to draw, one node, and a cycle: laid out without harm.
+    void oddGraphsLayOut()
+    {
+        const QFontMetricsF metrics(QFont{});
+        QVERIFY(ui::layoutServiceMap({}, {}, metrics).nodes.empty());
+        QCOMPARE(ui::layoutServiceMap({}, {"alone"}, metrics).nodes.size(), std::size_t(1));
+        std::vector<storage::ServiceEdge> cycle(3);
+        cycle[0].from = "a", cycle[0].to = "b";
+        cycle[1].from = "b", cycle[1].to = "c";
+        cycle[2].from = "c", cycle[2].to = "a";
+        const auto layout = ui::layoutServiceMap(cycle, {}, metrics);
+        QCOMPARE(layout.nodes.size(), std::size_t(3));
+        QCOMPARE(layout.nodes[0].name, std::string("a")); // in the order first seen
+        QCOMPARE(layout.nodes[0].layer, 0);
+        QCOMPARE(layout.nodes[1].layer, 1);
+        QCOMPARE(layout.nodes[2].layer, 2);
+    }
 };
 
 QTEST_MAIN(TestServicesPage)

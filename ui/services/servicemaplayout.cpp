@@ -40,10 +40,13 @@ ServiceMapLayout layoutServiceMap(const std::vector<storage::ServiceEdge> &edges
     };
     for (const std::string &service : services)
         node(service, storage::NodeKind::Service);
-    for (const storage::ServiceEdge &edge : edges)
-        out.edges.emplace_back(node(edge.from, storage::NodeKind::Service),
-                               node(edge.to, edge.toKind));
+    for (const storage::ServiceEdge &edge : edges) {
+        const int from = node(edge.from, storage::NodeKind::Service); // callers first
+        out.edges.emplace_back(from, node(edge.to, edge.toKind));
+    }
     const int n = static_cast<int>(out.nodes.size());
+    if (n == 0)
+        return out; // nothing to draw (a trace with one service, an empty range)
     std::vector<std::vector<int>> callees(n), callers(n);
     for (const auto &[from, to] : out.edges) {
         if (from != to) {
@@ -96,7 +99,7 @@ ServiceMapLayout layoutServiceMap(const std::vector<storage::ServiceEdge> &edges
     }
     const auto sweep
         = [&](const std::vector<std::vector<int>> &neighbours, int from, int to, int step) {
-              for (int l = from; l != to; l += step) {
+              for (int l = from; step > 0 ? l < to : l > to; l += step) {
                   auto &layer = byLayer[l];
                   std::vector<double> key(n, 0);
                   for (const int v : layer) {
