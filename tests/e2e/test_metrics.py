@@ -2,8 +2,11 @@
 --points --json` reads back equals what the SDK recorded — instruments, temporality,
 attributes, values, buckets — and exemplars point at the stored spans they were taken in."""
 import os
+import socket
 import subprocess
 import sys
+import tempfile
+import time
 import unittest
 
 from harness import SPANSCOPE, E2ETestCase, SpanscopeServer, cli_json, run_cli, run_client
@@ -103,6 +106,44 @@ class MetricsTest(E2ETestCase):
         with SpanscopeServer() as server:
             sent = self.send_go(server, "http", "go-http", delta=True)
             self.check(server, sent, "go-http", delta=True, description="")
+
+    def test_java_agent_jvm_and_http_metrics(self):
+        """The Java agent's defaults, pointed at Spanscope over OTLP/HTTP: the JVM's metrics and
+        the instrumented HttpClient's duration histogram are stored."""
+        agent = os.environ.get("SPANSCOPE_JAVA_AGENT")
+        self.assertTrue(agent and os.path.exists(agent), "SPANSCOPE_JAVA_AGENT names the agent ./dev test downloads")
+        with SpanscopeServer() as server, tempfile.TemporaryFile("w+") as log:
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                port = probe.getsockname()[1]
+            service = subprocess.Popen(
+                ["java", f"-javaagent:{agent}", "-Dotel.service.name=java-shop",
+                 "-Dotel.exporter.otlp.protocol=http/protobuf", f"-Dotel.exporter.otlp.endpoint={server.http_url}",
+                 "-Dotel.metric.export.interval=500", "-Dotel.logs.exporter=none", "Hello.java", str(port)],
+                cwd=os.path.join(os.path.dirname(os.path.abspath(__file__)), "java"),
+                stdout=log, stderr=subprocess.STDOUT, text=True)
+            try:
+                wanted = {"jvm.memory.used", "jvm.thread.count", "jvm.gc.duration", "http.client.request.duration"}
+                deadline = time.monotonic() + 120
+                names = set()
+                while time.monotonic() < deadline and not wanted <= names:
+                    if service.poll() is not None:
+                        log.seek(0)
+                        self.fail("the Java service exited: " + log.read())
+                    time.sleep(0.5)  # the agent exports every 500 ms
+                    found = cli_json(server.db, "metrics", "--service", "java-shop")["instruments"]
+                    names = {i["name"] for i in found}
+                self.assertLessEqual(wanted, names)
+                found = {i["name"]: i for i in found}
+                memory = found["jvm.memory.used"]
+                self.assertEqual((memory["kind"], memory["monotonic"], memory["unit"]), ("sum", False, "By"))
+                self.assertIn("jvm.memory.pool.name", memory["series"][0]["attributes"])
+                client = found["http.client.request.duration"]
+                self.assertEqual((client["kind"], client["unit"]), ("histogram", "s"))
+                self.assertEqual(client["series"][0]["latest"]["count"], 5)
+            finally:
+                service.kill()
+                service.wait()
 
     def test_latest_values_in_text(self):
         with SpanscopeServer() as server:
