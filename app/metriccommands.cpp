@@ -215,6 +215,9 @@ int runMetrics(const QStringList &arguments)
                               << '\n';
                 }
             }
+            if (read->pointsSkipped > 0)
+                out() << "    (" << read->pointsSkipped
+                      << " older points not read: narrow the range with --since)\n";
             continue;
         }
         QJsonArray seriesArray;
@@ -247,6 +250,7 @@ int runMetrics(const QStringList &arguments)
             {QStringLiteral("seriesCount"), static_cast<qint64>(instrument.seriesCount)},
             {QStringLiteral("pointCount"), static_cast<qint64>(instrument.pointCount)},
             {QStringLiteral("series"), seriesArray},
+            {QStringLiteral("pointsSkipped"), static_cast<qint64>(read->pointsSkipped)},
         };
         if (points) {
             const auto exemplars = metrics.exemplars(instrument.id, filter.sinceNs, UINT64_MAX);

@@ -33,6 +33,8 @@
 
 #include <array>
 
+#include <counters.h>
+
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
@@ -420,9 +422,15 @@ void MainWindow::showStatistics(const storage::StoreStatistics &statistics)
     m_tray->setStatus(tr("Spanscope: %1 traces, %2\nOTLP/gRPC %3 · OTLP/HTTP %4")
                           .arg(QLocale().toString(statistics.traces), m_status->rateText(),
                                m_addresses.grpc, m_addresses.http));
-    // The welcome page stays until the first trace arrives, then the browser takes over.
-    if (statistics.traces > 0 && showsWelcome())
+    // The welcome page stays until the first telemetry arrives, then the browser takes over;
+    // a service that sends only metrics (or logs) opens on its tab.
+    const auto metricPoints = statistics.counters.find(storage::counters::MetricPointsAccepted);
+    const bool metrics = metricPoints != statistics.counters.end() && metricPoints->second > 0;
+    if ((statistics.traces > 0 || statistics.logs > 0 || metrics) && showsWelcome()) {
         m_pages->setCurrentWidget(m_split);
+        if (statistics.traces == 0)
+            m_tabs->setCurrentWidget(metrics ? static_cast<QWidget *>(m_metrics) : m_logs);
+    }
     if (statistics.traces == m_knownTraces)
         return;
     m_knownTraces = statistics.traces;

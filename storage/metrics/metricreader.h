@@ -65,9 +65,11 @@ public:
     Result<std::vector<Instrument>> instruments(const InstrumentFilter &filter);
     Result<std::optional<Instrument>> instrument(std::int64_t id);
     // The series of instrument `id` with their points in [fromNs, toNs], at most `maxPoints`
-    // points in all (whole blocks, newest first, are read until the budget is spent).
+    // points in all (whole blocks, newest first, are read until the budget is spent): a decoded
+    // point holds a few hundred bytes, so a read stays within a few hundred MB.
+    static constexpr std::size_t MaxPointsRead = 1'000'000;
     Result<SeriesRead> series(std::int64_t id, std::uint64_t fromNs, std::uint64_t toNs,
-                              std::size_t maxPoints = 5'000'000);
+                              std::size_t maxPoints = MaxPointsRead);
     // Exemplars of instrument `id` in [fromNs, toNs], newest first.
     Result<std::vector<StoredExemplar>> exemplars(std::int64_t id, std::uint64_t fromNs,
                                                   std::uint64_t toNs, std::size_t limit = 2000);

@@ -118,6 +118,17 @@ bool Retention::enforce(std::int64_t budgetBytes)
         deleteOldBlocks.bind(1, metricsBefore).run();
         deleteOldExemplars.bind(1, metricsBefore).run();
         addCounter.bindText(1, counters::MetricPointsEvicted).bind(2, points).run();
+        // Series and instruments whose points are all gone go too, so attribute sets or names
+        // that were sent once do not outlive the budget.
+        if (points > 0)
+            m_db.exec(
+                "DELETE FROM metric_exemplars WHERE series_id NOT IN (SELECT series_id FROM "
+                "metric_blocks);"
+                "DELETE FROM metric_series WHERE series_id NOT IN (SELECT series_id FROM "
+                "metric_blocks);"
+                "DELETE FROM metrics WHERE metric_id NOT IN (SELECT metric_id FROM metric_series);"
+                "UPDATE metrics SET series_count = (SELECT count(*) FROM metric_series s WHERE "
+                "s.metric_id = metrics.metric_id AND s.overflow = 0);");
         addCounter.bindText(1, counters::TracesEvicted).bind(2, traces).run();
         addCounter.bindText(1, counters::SpansEvicted).bind(2, spans).run();
         if (auto done = m_db.exec("COMMIT"); !done) {

@@ -13,6 +13,7 @@
 #include <logfilereading.h>
 #include <loglistmodel.h>
 #include <logspane.h>
+#include <metrics/metricspage.h>
 #include <runs.h>
 #include <settingsdialog.h>
 #include <shortcutoverlay.h>
@@ -81,6 +82,34 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(
             window()->statusPanel()->countsText().startsWith(QStringLiteral("12 traces")), 5000);
         QVERIFY(window()->statusPanel()->sizeText().contains(QStringLiteral("of 64")));
+    }
+
+    // A service that sends only metrics (the Java agent with traces off, say) still leaves the
+    // welcome page, and the window opens on the Metrics tab with its instrument.
+    void metricsAloneOpenTheMetricsTab()
+    {
+        QVERIFY(window()->showsWelcome());
+        storage::ScopedMetrics group;
+        group.resource.attributes = {{"service.name", {std::string("jvm-only")}}};
+        storage::Metric gauge{"jvm.thread.count",
+                              "",
+                              "{thread}",
+                              storage::MetricKind::Gauge,
+                              storage::Temporality::Unspecified,
+                              false,
+                              {storage::MetricPoint{}}};
+        gauge.points[0].timeUnixNano = 1'000'000'000;
+        gauge.points[0].value = 12;
+        group.metrics.push_back(gauge);
+        storage::MetricBatch batch;
+        batch.groups.push_back(group);
+        QVERIFY(m_fixture.backend().importSink().writeMetrics(batch).committed());
+        QTRY_VERIFY_WITH_TIMEOUT(!window()->showsWelcome(), 10000);
+        QCOMPARE(window()->tabs()->currentWidget(), window()->metricsPage());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window()->metricsPage()->selectInstrument(QStringLiteral("jvm-only"),
+                                                      QStringLiteral("jvm.thread.count")),
+            10000);
     }
 
     // View > Start a New Run sends a run mark through the window's own receiver: stored, found

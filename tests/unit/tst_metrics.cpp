@@ -11,6 +11,7 @@
 #include <metricseries.h>
 #include <tracestore.h>
 
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace spanscope;
@@ -217,6 +218,62 @@ private slots:
         const auto stats = reader->statistics();
         QCOMPARE(stats->counters.at(storage::counters::MetricPointsOverflowed), std::uint64_t(50));
         QCOMPARE(stats->counters.at(storage::counters::MetricPointsAccepted), std::uint64_t(sent));
+    }
+
+    // Metrics alone past the budget: the oldest blocks go, and with them the series and
+    // instruments left without points, so names sent once do not outlive the budget.
+    void retentionEvictsOldPointsAndEmptySeries()
+    {
+        m_db.close();
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("budget.db")).toStdString();
+        storage::WriterOptions options;
+        options.retentionBytes = 2 << 20;
+        {
+            auto writer = storage::SpanWriter::open(path, options);
+            QVERIFY(writer);
+            for (int batch = 0; batch < 60; ++batch) {
+                std::vector<storage::Metric> metrics;
+                for (int i = 0; i < 500; ++i) {
+                    storage::Metric gauge{"m" + std::to_string(batch * 500 + i),
+                                          "",
+                                          "",
+                                          MetricKind::Gauge,
+                                          Temporality::Unspecified,
+                                          false,
+                                          {number(100 + batch, i)}};
+                    gauge.points[0].attributes.push_back(
+                        {"padding", storage::AnyValue{std::string(40, 'x') + std::to_string(i)}});
+                    metrics.push_back(std::move(gauge));
+                }
+                QVERIFY((*writer)->writeMetrics(batchOf(std::move(metrics))).committed());
+            }
+            (*writer)->shutdown(); // retention runs on the way out
+        }
+        auto store = storage::TraceStore::open(path);
+        QVERIFY(store);
+        const auto stats = (*store)->statistics();
+        QVERIFY(stats->counters.at(storage::counters::MetricPointsEvicted) > 0);
+        QVERIFY2(stats->usedBytes <= options.retentionBytes,
+                 std::to_string(stats->usedBytes).c_str());
+        auto db = storage::Database::open(path, storage::Database::Mode::ReadOnly);
+        const auto count = [&](const char *sql) {
+            storage::Statement query(**db, sql);
+            return query.next() ? query.integer(0) : -1;
+        };
+        QCOMPARE(count("SELECT count(*) FROM metric_series WHERE series_id NOT IN "
+                       "(SELECT series_id FROM metric_blocks)"),
+                 0);
+        QCOMPARE(count("SELECT count(*) FROM metrics WHERE metric_id NOT IN "
+                       "(SELECT metric_id FROM metric_series)"),
+                 0);
+        // What is left is the newest: the oldest instrument is gone, the newest kept.
+        const auto instruments = (*store)->metrics().instruments({"", "m29999", 0});
+        QCOMPARE(instruments->size(), std::size_t(1));
+        QVERIFY((*store)->metrics().instruments({"", "m0", 0})->empty()); // only "m0" has "m0"
+        QCOMPARE(std::uint64_t(count("SELECT coalesce(sum(point_count), 0) FROM metric_blocks"))
+                     + stats->counters.at(storage::counters::MetricPointsEvicted),
+                 std::uint64_t(30000));
     }
 
     void cumulativeRatesRestartAtResets()

@@ -193,9 +193,15 @@ QString MetricChart::valueText(double value) const
 
 std::optional<QPointF> MetricChart::exemplarPosition(int index) const
 {
+    return exemplarPosition(geometry(), index);
+}
+
+// With the geometry computed once by the caller: hit tests and painting go through every
+// exemplar, and the geometry walks every value.
+std::optional<QPointF> MetricChart::exemplarPosition(const Geometry &g, int index) const
+{
     if (index < 0 || index >= static_cast<int>(m_exemplars.size()))
         return std::nullopt;
-    const Geometry g = geometry();
     const ExemplarMark &e = m_exemplars[index];
     if (e.timeNs < m_chart.fromNs || e.timeNs > m_chart.toNs)
         return std::nullopt;
@@ -216,8 +222,9 @@ int MetricChart::exemplarAt(const QPointF &point) const
 {
     int best = -1;
     double bestDistance = ExemplarRadius * 2;
+    const Geometry g = geometry();
     for (int i = 0; i < static_cast<int>(m_exemplars.size()); ++i) {
-        if (const auto at = exemplarPosition(i)) {
+        if (const auto at = exemplarPosition(g, i)) {
             const double d = std::hypot(at->x() - point.x(), at->y() - point.y());
             if (d <= bestDistance) {
                 best = i;
@@ -393,7 +400,7 @@ void MetricChart::paintEvent(QPaintEvent *)
 
     // Exemplars: diamonds outlined in the base colour so they stand out on the lines.
     for (int i = 0; i < static_cast<int>(m_exemplars.size()); ++i) {
-        const auto at = exemplarPosition(i);
+        const auto at = exemplarPosition(g, i);
         if (!at)
             continue;
         QPolygonF diamond{

@@ -53,6 +53,7 @@ private:
         double low = 0, high = 1; // the value axis
     };
     Geometry geometry() const;
+    std::optional<QPointF> exemplarPosition(const Geometry &g, int index) const;
     double xOf(const Geometry &g, std::uint64_t timeNs) const;
     double yOf(const Geometry &g, double value) const;
     int columnAt(const Geometry &g, double x) const;
