@@ -125,16 +125,21 @@ class MetricsTest(E2ETestCase):
             try:
                 wanted = {"jvm.memory.used", "jvm.thread.count", "jvm.gc.duration", "http.client.request.duration"}
                 deadline = time.monotonic() + 120
-                names = set()
-                while time.monotonic() < deadline and not wanted <= names:
+                found = {}
+
+                def client_calls():
+                    series = found.get("http.client.request.duration", {}).get("series", [])
+                    return series[0]["latest"].get("count") if series else None
+
+                # Until the export after the service's five calls has landed (the agent exports
+                # every 500 ms, so an earlier one may hold four).
+                while time.monotonic() < deadline and not (wanted <= set(found) and client_calls() == 5):
                     if service.poll() is not None:
                         log.seek(0)
                         self.fail("the Java service exited: " + log.read())
-                    time.sleep(0.5)  # the agent exports every 500 ms
-                    found = cli_json(server.db, "metrics", "--service", "java-shop")["instruments"]
-                    names = {i["name"] for i in found}
-                self.assertLessEqual(wanted, names)
-                found = {i["name"]: i for i in found}
+                    time.sleep(0.5)
+                    found = {i["name"]: i for i in cli_json(server.db, "metrics", "--service", "java-shop")["instruments"]}
+                self.assertLessEqual(wanted, set(found))
                 memory = found["jvm.memory.used"]
                 self.assertEqual((memory["kind"], memory["monotonic"], memory["unit"]), ("sum", False, "By"))
                 self.assertIn("jvm.memory.pool.name", memory["series"][0]["attributes"])
