@@ -108,8 +108,11 @@ class RunAgainstRun(E2ETestCase):
 
     def test_an_unchanged_app_passes_the_gate(self):
         # A few traces on a shared machine vary by themselves: the floor says how much is noise.
+        # One request per endpoint and run, under ASan beside other tests, was seen at 44 ms and
+        # then 110 ms with nothing changed, so the floor is wide; the regression the other tests
+        # gate on is far larger.
         result = self.compare("base", "same", "--fail-if", "p95>+20%,errors>0,calls>+50%",
-                              "--noise-floor", "25ms")
+                              "--noise-floor", "200ms")
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         self.assertNotIn("BREAKS", result.stdout)
 
