@@ -1,5 +1,6 @@
 #include "runs.h"
 
+#include "errorgroups.h"
 #include "insights.h"
 #include "spantree.h"
 
@@ -28,15 +29,8 @@ std::int64_t percentile(const std::vector<std::int64_t> &sorted, double share)
 
 std::string errorOf(const storage::Span &span)
 {
-    for (const storage::SpanEvent &event : span.events) {
-        if (event.name != "exception")
-            continue;
-        for (const storage::KeyValue &kv : event.attributes) {
-            if (kv.key == "exception.type")
-                if (const auto *type = std::get_if<std::string>(&kv.value.value))
-                    return *type;
-        }
-    }
+    if (const auto exception = exceptionOf(span); exception && !exception->type.empty())
+        return exception->type;
     return span.statusMessage.empty() ? std::string("error") : span.statusMessage;
 }
 
