@@ -1,9 +1,12 @@
 #pragma once
 
+#include <mcphttpserver.h>
 #include <tracestore.h>
 
 #include <QCommandLineParser>
 #include <QStringList>
+
+#include <memory>
 
 namespace spanscope::app {
 
@@ -33,6 +36,13 @@ int runExport(const QStringList &arguments);
 int runImport(const QStringList &arguments);
 // `mark NAME`: starts a new run, sending a run mark to a running receiver.
 int runMark(const QStringList &arguments);
+// `mcp`: the MCP tools over standard input and output, for a coding assistant to start.
+int runMcp(const QStringList &arguments);
+// The window's or serve's MCP endpoint when --mcp asks for one: null when not asked, or after
+// printing why it cannot start (then `failed` is set).
+std::unique_ptr<mcp::McpHttpServer> startMcpHttp(const QCommandLineParser &parser,
+                                                 const std::string &databasePath,
+                                                 const std::string &bearerToken, bool &failed);
 // Sends the demo telemetry set to a running receiver.
 int runDemo(const QStringList &arguments);
 

@@ -45,6 +45,7 @@ constexpr const char *Usage
       "  insights [ID...]  Find N+1 queries, sequential calls and more (--kind, --fail-on).\n"
       "  metrics         List stored metric instruments, latest values, percentiles (--points).\n"
       "  services        RED metrics per service and operation; --edges for the service map.\n"
+      "  mcp             Serve the store to a coding assistant (Model Context Protocol, stdio).\n"
       "  stats           Show stored counts and ingest counters.\n"
       "  demo            Send demo telemetry to a running Spanscope (--grpc HOST:PORT).\n"
       "  export ID... -o FILE  Write traces and their logs to a redacted bundle for a bug report.\n"
@@ -56,7 +57,7 @@ constexpr const char *Usage
       "Run 'spanscope COMMAND --help' for a command's options.\n";
 
 // `serve --json`: one object once the receivers listen, for scripts that start Spanscope.
-void printEndpointsJson(ingest::IngestServer &server)
+void printEndpointsJson(ingest::IngestServer &server, const mcp::McpHttpServer *mcp)
 {
     QJsonObject endpoints{
         {QStringLiteral("version"), QStringLiteral(SPANSCOPE_VERSION)},
@@ -69,10 +70,12 @@ void printEndpointsJson(ingest::IngestServer &server)
             QStringLiteral("remoteSampling"),
             QJsonObject{{QStringLiteral("http"), QString::fromStdString(remote->httpAddress())},
                         {QStringLiteral("grpc"), QString::fromStdString(remote->grpcAddress())}});
+    if (mcp)
+        endpoints.insert(QStringLiteral("mcp"), QString::fromStdString(mcp->url()));
     QTextStream(stdout) << QJsonDocument(endpoints).toJson(QJsonDocument::Compact) << Qt::endl;
 }
 
-void printEndpoints(ingest::IngestServer &server)
+void printEndpoints(ingest::IngestServer &server, const mcp::McpHttpServer *mcp)
 {
     QTextStream out(stdout);
     out << "Spanscope " << SPANSCOPE_VERSION << " is receiving OpenTelemetry\n"
@@ -90,6 +93,8 @@ void printEndpoints(ingest::IngestServer &server)
     if (const auto policy = server.sampling().policy();
         !policy.keepsEverything() || policy.keepErrors)
         out << "  sampling   " << QString::fromStdString(policy.summary()) << '\n';
+    if (mcp)
+        out << "  MCP (HTTP) " << QString::fromStdString(mcp->url()) << '\n';
     out << "Ready.\n";
     out.flush();
 }
@@ -124,11 +129,16 @@ int runServe(const QStringList &arguments)
         QTextStream(stderr) << "spanscope: " << QString::fromStdString(server.error()) << '\n';
         return 1;
     }
+    bool mcpFailed = false;
+    const auto mcp
+        = app::startMcpHttp(parser, (*server)->databasePath(), (*server)->bearerToken(), mcpFailed);
+    if (mcpFailed)
+        return 1;
     const bool json = app::wantsJson(parser);
     if (json)
-        printEndpointsJson(**server);
+        printEndpointsJson(**server, mcp.get());
     else
-        printEndpoints(**server);
+        printEndpoints(**server, mcp.get());
     // The policy file is re-read when it changes, so rules can be tuned without a restart.
     std::unique_ptr<ingest::PolicyFileWatcher> policyFile;
     if (parser.isSet(QStringLiteral("sampling"))) {
@@ -275,7 +285,12 @@ int runWindow(int argc, char **argv)
     // receivers stop in order and everything received is committed. Taken before "Ready.": a
     // signal that comes while the window is built waits in the pipe.
     const int stopSignals = watchStopSignals();
-    printEndpoints(**server);
+    bool mcpFailed = false;
+    const auto mcp
+        = app::startMcpHttp(parser, (*server)->databasePath(), (*server)->bearerToken(), mcpFailed);
+    if (mcpFailed)
+        return 1;
+    printEndpoints(**server, mcp.get());
     app::ServerBackend backend(**server);
     ui::MainWindow window(backend);
     QSocketNotifier stopNotifier(stopSignals, QSocketNotifier::Read);
@@ -319,11 +334,20 @@ int main(int argc, char **argv)
     const QString command = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QString();
     using Runner = int (*)(const QStringList &);
     const std::pair<const char *, Runner> commands[] = {
-        {"serve", runServe},          {"traces", app::runTraces}, {"show", app::runShow},
-        {"logs", app::runLogs},       {"stats", app::runStats},   {"insights", app::runInsights},
-        {"compare", app::runCompare}, {"mark", app::runMark},     {"demo", app::runDemo},
-        {"export", app::runExport},   {"import", app::runImport}, {"metrics", app::runMetrics},
+        {"serve", runServe},
+        {"traces", app::runTraces},
+        {"show", app::runShow},
+        {"logs", app::runLogs},
+        {"stats", app::runStats},
+        {"insights", app::runInsights},
+        {"compare", app::runCompare},
+        {"mark", app::runMark},
+        {"demo", app::runDemo},
+        {"export", app::runExport},
+        {"import", app::runImport},
+        {"metrics", app::runMetrics},
         {"services", app::runServices},
+        {"mcp", app::runMcp},
     };
     for (const auto &[name, run] : commands) {
         if (command == QLatin1String(name)) {

@@ -90,6 +90,11 @@ void addServerOptions(QCommandLineParser &parser)
                       QStringLiteral("Apply the sampling policy in this JSON file before storing "
                                      "(default: keep everything)."),
                       QStringLiteral("file")});
+    parser.addOption({QStringLiteral("mcp"),
+                      QStringLiteral("Also serve the MCP tools to coding assistants over "
+                                     "Streamable HTTP at http://HOST:PORT/mcp (off by default; "
+                                     "`spanscope mcp` serves them over stdio)."),
+                      QStringLiteral("host:port")});
 }
 
 namespace {

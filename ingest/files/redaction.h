@@ -52,6 +52,8 @@ public:
     // The parts of a trace, for one read span by span.
     void redact(std::vector<storage::Resource> &resources, std::vector<storage::Scope> &scopes);
     void redact(storage::Span &span);
+    // Text shown on its own, such as an exception's message.
+    void redact(std::string &text) { redactText(text, "message"); }
     // Masked values per pattern.
     const std::map<std::string, int> &counts() const { return m_counts; }
 

@@ -52,6 +52,8 @@ class SpanscopeServer:
         self.http = re.search(r"OTLP/HTTP\s+(\S+)", text).group(1)
         self.sampling_http = re.search(r"remote sampling \(HTTP\)\s+(\S+)", text).group(1)
         self.sampling_grpc = re.search(r"remote sampling \(gRPC\)\s+(\S+)", text).group(1)
+        mcp = re.search(r"MCP \(HTTP\)\s+(\S+)", text)
+        self.mcp = mcp.group(1) if mcp else None
         return self
 
     def __exit__(self, *exc):
