@@ -2,6 +2,8 @@
 
 #include "mcptools.h"
 
+#include <otlp/jsondepth.h>
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -14,8 +16,6 @@ using nlohmann::json;
 namespace {
 
 constexpr std::array SupportedVersions = {"2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"};
-// Deeper nesting than any MCP message needs; refused before parsing, which recurses.
-constexpr int MaxDepth = 64;
 
 enum ErrorCode {
     ParseError = -32700,
@@ -41,30 +41,6 @@ std::string resultReply(const json &id, json result)
     return dump({{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}});
 }
 
-bool tooDeep(std::string_view text)
-{
-    int depth = 0;
-    bool inString = false, escaped = false;
-    for (const char c : text) {
-        if (inString) {
-            if (escaped)
-                escaped = false;
-            else if (c == '\\')
-                escaped = true;
-            else if (c == '"')
-                inString = false;
-        } else if (c == '"') {
-            inString = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > MaxDepth)
-                return true;
-        } else if (c == ']' || c == '}') {
-            --depth;
-        }
-    }
-    return false;
-}
-
 constexpr const char *Instructions
     = "Spanscope holds the traces, logs and metrics the developer's services sent while running "
       "locally. Start summary-first: list_errors or list_traces (errorsOnly) for what failed, "
@@ -87,9 +63,11 @@ std::string McpSession::handle(std::string_view text)
 {
     if (text.size() > MaxMessageBytes)
         return tooLarge();
-    if (tooDeep(text))
+    // Refused before parsing, which recurses.
+    if (!ingest::jsonNestingWithin(text, ingest::MaxJsonNesting))
         return errorReply(nullptr, InvalidRequest,
-                          "The message nests deeper than " + std::to_string(MaxDepth) + " levels.");
+                          "The message nests deeper than " + std::to_string(ingest::MaxJsonNesting)
+                              + " levels.");
     const json message = json::parse(text, nullptr, false);
     if (message.is_discarded())
         return errorReply(nullptr, ParseError, "The message is not valid JSON.");

@@ -110,6 +110,30 @@ json summaryJson(const storage::TraceSummary &t)
             {"services", t.services}};
 }
 
+// A hint to ask again for as many as fitted: "<before>limit=N<after>".
+std::function<std::string(std::size_t)> withLimit(std::string before, std::string after)
+{
+    return [before, after](std::size_t shown) {
+        return before + "limit=" + std::to_string(std::max<std::size_t>(shown, 1)) + after;
+    };
+}
+
+json insightJson(const storage::TraceData &trace, const analysis::Insight &insight)
+{
+    json spanIds = json::array();
+    for (std::size_t i = 0; i < std::min<std::size_t>(insight.spans.size(), 5); ++i)
+        spanIds.push_back(storage::toHex(trace.spans[insight.spans[i]].span.spanId));
+    return {{"kind", analysis::kindName(insight.kind)},
+            {"title", analysis::kindTitle(insight.kind)},
+            {"message", insight.message},
+            {"pattern", clip(insight.pattern, 300)},
+            {"parentOperation", insight.parentOperation},
+            {"count", insight.count},
+            {"totalMs", millis(insight.totalNs)},
+            {"savableMs", millis(insight.savableNs)},
+            {"spanIds", spanIds}};
+}
+
 std::optional<std::int64_t> sinceArgument(const json &arguments, const char *name = "since")
 {
     if (!arguments.contains(name))
@@ -470,10 +494,7 @@ ToolAnswer McpTools::listTraces(const json &arguments)
         answer.result["nextCursor"] = std::to_string(storage::sortValue(last, filter.order)) + ":"
             + std::to_string(last.key);
     }
-    fit(answer, "traces", [](std::size_t shown) {
-        return "Ask again with limit=" + std::to_string(std::max<std::size_t>(shown, 1))
-            + " and page with nextCursor.";
-    });
+    fit(answer, "traces", withLimit("Ask again with ", " and page with nextCursor."));
     return answer;
 }
 
@@ -556,17 +577,7 @@ ToolAnswer McpTools::getTrace(const json &arguments)
     for (const analysis::Insight &insight : analysis::findInsights(trace, tree)) {
         if (insights.size() == 10)
             break;
-        json spanIds = json::array();
-        for (std::size_t i = 0; i < std::min<std::size_t>(insight.spans.size(), 5); ++i)
-            spanIds.push_back(storage::toHex(trace.spans[insight.spans[i]].span.spanId));
-        insights.push_back({{"kind", analysis::kindName(insight.kind)},
-                            {"title", analysis::kindTitle(insight.kind)},
-                            {"message", insight.message},
-                            {"pattern", clip(insight.pattern, 300)},
-                            {"count", insight.count},
-                            {"totalMs", millis(insight.totalNs)},
-                            {"savableMs", millis(insight.savableNs)},
-                            {"spanIds", spanIds}});
+        insights.push_back(insightJson(trace, insight));
     }
     answer.result["insights"] = std::move(insights);
 
@@ -743,10 +754,8 @@ ToolAnswer McpTools::searchLogs(const json &arguments)
             row["attributes"] = attributesJson(log.record.attributes);
         logs.push_back(std::move(row));
     }
-    fit(answer, "logs", [](std::size_t shown) {
-        return "Ask for fewer (limit=" + std::to_string(std::max<std::size_t>(shown, 1))
-            + "), or narrow by traceId, text or minSeverity.";
-    });
+    fit(answer, "logs",
+        withLimit("Ask for fewer (", "), or narrow by traceId, text or minSeverity."));
     return answer;
 }
 
@@ -783,10 +792,7 @@ ToolAnswer McpTools::listErrors(const json &arguments)
     answer.result["tracesRead"] = overview->traces;
     if (overview->skipped)
         answer.result["tracesSkipped"] = overview->skipped;
-    fit(answer, "groups", [](std::size_t shown) {
-        return "Ask with limit=" + std::to_string(std::max<std::size_t>(shown, 1))
-            + ", or narrow by service or since.";
-    });
+    fit(answer, "groups", withLimit("Ask with ", ", or narrow by service or since."));
     return answer;
 }
 
@@ -808,18 +814,7 @@ ToolAnswer McpTools::listInsights(const json &arguments)
         for (const analysis::Insight &insight : analysis::findInsights(trace, tree)) {
             if (static_cast<int>(insights.size()) == limit)
                 break;
-            json spanIds = json::array();
-            for (std::size_t i = 0; i < std::min<std::size_t>(insight.spans.size(), 5); ++i)
-                spanIds.push_back(storage::toHex(trace.spans[insight.spans[i]].span.spanId));
-            insights.push_back({{"kind", analysis::kindName(insight.kind)},
-                                {"title", analysis::kindTitle(insight.kind)},
-                                {"message", insight.message},
-                                {"pattern", clip(insight.pattern, 300)},
-                                {"parentOperation", insight.parentOperation},
-                                {"count", insight.count},
-                                {"totalMs", millis(insight.totalNs)},
-                                {"savableMs", millis(insight.savableNs)},
-                                {"spanIds", spanIds}});
+            insights.push_back(insightJson(trace, insight));
         }
     } else {
         storage::TraceFilter filter;
@@ -847,9 +842,7 @@ ToolAnswer McpTools::listInsights(const json &arguments)
         }
         answer.result["tracesRead"] = overview->traces;
     }
-    fit(answer, "insights", [](std::size_t shown) {
-        return "Ask with limit=" + std::to_string(std::max<std::size_t>(shown, 1)) + ".";
-    });
+    fit(answer, "insights", withLimit("Ask with ", "."));
     return answer;
 }
 
@@ -906,9 +899,7 @@ ToolAnswer McpTools::compareTraces(const json &arguments)
                          {"errorsB", node.errors[TraceComparison::B]},
                          {"change", analysis::changeName(node.change)}});
     }
-    fit(answer, "nodes", [](std::size_t shown) {
-        return "Ask with limit=" + std::to_string(std::max<std::size_t>(shown, 1)) + ".";
-    });
+    fit(answer, "nodes", withLimit("Ask with ", "."));
     return answer;
 }
 
@@ -951,9 +942,7 @@ ToolAnswer McpTools::compareRuns(const json &arguments)
                              {"typicalTraceA", storage::toHex(a.typicalTrace)},
                              {"typicalTraceB", storage::toHex(b.typicalTrace)}});
     }
-    fit(answer, "endpoints", [](std::size_t shown) {
-        return "Ask with limit=" + std::to_string(std::max<std::size_t>(shown, 1)) + ".";
-    });
+    fit(answer, "endpoints", withLimit("Ask with ", "."));
     return answer;
 }
 
@@ -997,10 +986,7 @@ ToolAnswer McpTools::listServices(const json &arguments)
                              {"p95Ms", millis(edge.p95Ns)}});
         }
     }
-    fit(answer, "services", [](std::size_t shown) {
-        return "Ask with limit=" + std::to_string(std::max<std::size_t>(shown, 1))
-            + " or edges=false.";
-    });
+    fit(answer, "services", withLimit("Ask with ", " or edges=false."));
     return answer;
 }
 
