@@ -40,7 +40,8 @@ public:
     std::string address() const;
     void stop();
 
-    // Exposed for tests: whether CORS lets `origin` call us.
+    // Whether CORS lets `origin` call us; with no list, pages served from this machine only
+    // (the MCP endpoint judges pages by the same rule).
     static bool originAllowed(const std::string &origin, const std::vector<std::string> &allowed);
 
 private:

@@ -4,13 +4,12 @@
 #include "mcptools.h"
 
 #include <bearertoken.h>
+#include <httpreceiver.h>
 #include <httpserver.h>
 
 #include <nlohmann/json.hpp>
 
-#include <chrono>
 #include <list>
-#include <map>
 #include <random>
 
 namespace spanscope::mcp {
@@ -27,19 +26,6 @@ std::string newSessionId()
     for (int i = 0; i < 32; ++i)
         id += Hex[random() & 15];
     return id;
-}
-
-// A browser page's origin that may call: only pages served from this machine.
-bool localOrigin(const std::string &origin)
-{
-    for (const char *prefix : {"http://localhost", "http://127.0.0.1", "http://[::1]",
-                               "https://localhost", "https://127.0.0.1", "https://[::1]"}) {
-        const std::string_view start(prefix);
-        if (origin.compare(0, start.size(), start) == 0
-            && (origin.size() == start.size() || origin[start.size()] == ':'))
-            return true;
-    }
-    return false;
 }
 
 HttpServer::Response jsonResponse(int status, std::string body)
@@ -95,31 +81,24 @@ HttpServer::Response McpHttpServer::State::answer(HttpServer::Request &request)
         sessions.erase(session);
         return HttpServer::Response::text(200, "The session ended.");
     }
-    const nlohmann::json peek = nlohmann::json::parse(request.body, nullptr, false);
-    const bool initializing
-        = peek.is_object() && peek.value("method", nlohmann::json()) == "initialize";
-    if (session == sessions.end() && initializing) {
-        if (sessions.size() >= MaxSessions)
-            sessions.pop_back();
-        sessions.emplace_front(newSessionId(), McpSession(tools));
-        session = sessions.begin();
-        std::string reply = session->second.handle(request.body);
-        HttpServer::Response response = jsonResponse(200, std::move(reply));
-        response.headers.emplace_back("Mcp-Session-Id", session->first);
-        return response;
-    }
     if (session == sessions.end()) {
-        // Outside a session only the protocol's errors can be given: an unknown method (a
-        // newer client probing) is "not found", anything else needs initialize first.
-        McpSession none(tools);
-        std::string reply = none.handle(request.body);
+        // Outside a session only initialize opens one; anything else gets the protocol's error
+        // (an unknown method, as a newer client's probe, is "not found"; others need
+        // initialize first) and is forgotten.
+        McpSession fresh(tools);
+        std::string reply = fresh.handle(request.body);
         if (reply.empty())
             return HttpServer::Response::text(202, "");
-        return jsonResponse(reply.find("\"error\"") != std::string::npos
-                                    && reply.find("-32601") == std::string::npos
-                                ? 400
-                                : 200,
-                            std::move(reply));
+        if (!fresh.initialized()) {
+            const int code = fresh.lastError();
+            return jsonResponse(code != 0 && code != -32601 ? 400 : 200, std::move(reply));
+        }
+        if (sessions.size() >= MaxSessions)
+            sessions.pop_back();
+        sessions.emplace_front(newSessionId(), std::move(fresh));
+        HttpServer::Response response = jsonResponse(200, std::move(reply));
+        response.headers.emplace_back("Mcp-Session-Id", sessions.front().first);
+        return response;
     }
     std::string reply = session->second.handle(request.body);
     if (reply.empty())
@@ -159,7 +138,7 @@ storage::Result<std::unique_ptr<McpHttpServer>> McpHttpServer::start(const Optio
                 return HttpServer::Response::text(
                     403, "Host '" + head.header("Host") + "' is not this machine.");
             if (const std::string origin = head.header("Origin");
-                !origin.empty() && !localOrigin(origin))
+                !origin.empty() && !ingest::HttpReceiver::originAllowed(origin, {}))
                 return HttpServer::Response::text(
                     403, "Pages from " + origin + " may not read this machine's traces.");
             if (head.path != "/mcp")

@@ -41,6 +41,12 @@ std::string resultReply(const json &id, json result)
     return dump({{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}});
 }
 
+std::string tooLargeMessage()
+{
+    return "The message is larger than " + std::to_string(McpSession::MaxMessageBytes >> 10)
+        + " KiB; it was not read.";
+}
+
 constexpr const char *Instructions
     = "Spanscope holds the traces, logs and metrics the developer's services sent while running "
       "locally. Start summary-first: list_errors or list_traces (errorsOnly) for what failed, "
@@ -54,32 +60,37 @@ constexpr const char *Instructions
 
 std::string McpSession::tooLarge()
 {
-    return errorReply(nullptr, InvalidRequest,
-                      "The message is larger than " + std::to_string(MaxMessageBytes >> 10)
-                          + " KiB; it was not read.");
+    return errorReply(nullptr, InvalidRequest, tooLargeMessage());
+}
+
+std::string McpSession::fail(const json &id, int code, const std::string &message)
+{
+    m_lastError = code;
+    return errorReply(id, code, message);
 }
 
 std::string McpSession::handle(std::string_view text)
 {
+    m_lastError = 0;
     if (text.size() > MaxMessageBytes)
-        return tooLarge();
+        return fail(nullptr, InvalidRequest, tooLargeMessage());
     // Refused before parsing, which recurses.
     if (!ingest::jsonNestingWithin(text, ingest::MaxJsonNesting))
-        return errorReply(nullptr, InvalidRequest,
-                          "The message nests deeper than " + std::to_string(ingest::MaxJsonNesting)
-                              + " levels.");
+        return fail(nullptr, InvalidRequest,
+                    "The message nests deeper than " + std::to_string(ingest::MaxJsonNesting)
+                        + " levels.");
     const json message = json::parse(text, nullptr, false);
     if (message.is_discarded())
-        return errorReply(nullptr, ParseError, "The message is not valid JSON.");
+        return fail(nullptr, ParseError, "The message is not valid JSON.");
     if (message.is_array())
-        return errorReply(nullptr, InvalidRequest,
-                          "Batches are not supported; send one message at a time.");
+        return fail(nullptr, InvalidRequest,
+                    "Batches are not supported; send one message at a time.");
     if (!message.is_object() || message.value("jsonrpc", json()) != "2.0")
-        return errorReply(nullptr, InvalidRequest, "Not a JSON-RPC 2.0 message.");
+        return fail(nullptr, InvalidRequest, "Not a JSON-RPC 2.0 message.");
     const bool hasId = message.contains("id");
     const json id = hasId ? message["id"] : json();
     if (hasId && !id.is_string() && !id.is_number_integer())
-        return errorReply(nullptr, InvalidRequest, "The id must be a string or an integer.");
+        return fail(nullptr, InvalidRequest, "The id must be a string or an integer.");
     if (!message.contains("method")) {
         // A response to a request of ours; this server sends none, so there is nothing to match.
         return {};
@@ -92,7 +103,7 @@ std::string McpSession::handle(std::string_view text)
     if (!hasId)
         return {}; // notifications: initialized, cancelled, ... change nothing here
     if (!params.is_object())
-        return errorReply(id, InvalidParams, "params must be an object.");
+        return fail(id, InvalidParams, "params must be an object.");
 
     if (method == "initialize") {
         const std::string asked = params.value("protocolVersion", json("")).is_string()
@@ -112,18 +123,18 @@ std::string McpSession::handle(std::string_view text)
     if (method == "ping")
         return resultReply(id, json::object());
     if (method != "tools/list" && method != "tools/call")
-        return errorReply(id, MethodNotFound, "Method '" + method + "' is not offered.");
+        return fail(id, MethodNotFound, "Method '" + method + "' is not offered.");
     if (!initialized())
-        return errorReply(id, InvalidRequest, "Send initialize first.");
+        return fail(id, InvalidRequest, "Send initialize first.");
     if (method == "tools/list")
         return resultReply(id, {{"tools", m_tools.definitions()}});
 
     if (!params.contains("name") || !params["name"].is_string())
-        return errorReply(id, InvalidParams, "tools/call needs the tool's name.");
+        return fail(id, InvalidParams, "tools/call needs the tool's name.");
     const std::string name = params["name"];
     const json arguments = params.value("arguments", json::object());
     if (const std::string why = m_tools.validate(name, arguments); !why.empty())
-        return errorReply(id, InvalidParams, why);
+        return fail(id, InvalidParams, why);
     const ToolAnswer answer = m_tools.call(name, arguments);
     if (!answer.error.empty())
         return resultReply(

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -26,14 +28,19 @@ public:
     static std::string tooLarge();
 
     bool initialized() const { return !m_version.empty(); }
+    // The JSON-RPC error code of the last reply, 0 when it was a result (or there was none).
+    int lastError() const { return m_lastError; }
     const std::string &protocolVersion() const { return m_version; }
 
     static constexpr std::size_t MaxMessageBytes = 1u << 20;
     static constexpr const char *LatestVersion = "2025-11-25";
 
 private:
+    std::string fail(const nlohmann::json &id, int code, const std::string &message);
+
     McpTools &m_tools;
     std::string m_version; // empty until initialize
+    int m_lastError = 0;
 };
 
 } // namespace spanscope::mcp

@@ -28,6 +28,12 @@ namespace {
 
 // Longest text value in an answer; longer ones are cut and say how long they were.
 constexpr std::size_t MaxValueChars = 2'000;
+// Longest list of attributes, array items, events or links shown for one item: a span with ten
+// thousand attributes must not make an answer ten thousand times larger before it is cut.
+constexpr std::size_t MaxItems = 128;
+// Reading across traces (errors, insights) skips traces larger than this, and says so: the one
+// worker that answers must not spend minutes on a call.
+constexpr std::int64_t MaxSpansAcross = 20'000;
 // A trace larger than this is summarised, not walked.
 constexpr std::int64_t MaxTraceSpans = 200'000;
 
@@ -55,6 +61,8 @@ std::string isoTime(std::int64_t nanos)
         .toStdString();
 }
 
+json attributesJson(const storage::Attributes &attributes);
+
 json valueJson(const storage::AnyValue &value)
 {
     switch (value.type()) {
@@ -73,17 +81,16 @@ json valueJson(const storage::AnyValue &value)
     case storage::AnyValue::Type::Bytes:
         return clip(storage::hexEncode(std::get<storage::Bytes>(value.value).data));
     case storage::AnyValue::Type::Array: {
+        const auto &items = std::get<storage::AnyValue::Array>(value.value);
         json array = json::array();
-        for (const storage::AnyValue &item : std::get<storage::AnyValue::Array>(value.value))
-            array.push_back(valueJson(item));
+        for (std::size_t i = 0; i < std::min(items.size(), MaxItems); ++i)
+            array.push_back(valueJson(items[i]));
+        if (items.size() > MaxItems)
+            array.push_back(std::to_string(items.size() - MaxItems) + " more not shown");
         return array;
     }
-    case storage::AnyValue::Type::KeyValueList: {
-        json object = json::object();
-        for (const storage::KeyValue &kv : std::get<storage::AnyValue::KeyValueList>(value.value))
-            object[kv.key] = valueJson(kv.value);
-        return object;
-    }
+    case storage::AnyValue::Type::KeyValueList:
+        return attributesJson(std::get<storage::AnyValue::KeyValueList>(value.value));
     }
     return nullptr;
 }
@@ -91,8 +98,10 @@ json valueJson(const storage::AnyValue &value)
 json attributesJson(const storage::Attributes &attributes)
 {
     json object = json::object();
-    for (const storage::KeyValue &kv : attributes)
-        object[kv.key] = valueJson(kv.value);
+    for (std::size_t i = 0; i < std::min(attributes.size(), MaxItems); ++i)
+        object[attributes[i].key] = valueJson(attributes[i].value);
+    if (attributes.size() > MaxItems)
+        object["…"] = std::to_string(attributes.size() - MaxItems) + " more attributes not shown";
     return object;
 }
 
@@ -172,9 +181,9 @@ bool badDuration(const json &arguments, const char *name, std::string &why)
 }
 
 constexpr const char *TraceIdSchema
-    = R"({"type": "string", "pattern": "^[0-9a-fA-F]{32}$", "description": "32 hex digits"})";
+    = R"({"type": "string", "pattern": "^[0-9a-fA-F]{32}$", "minLength": 32, "maxLength": 32, "description": "32 hex digits"})";
 constexpr const char *SpanIdSchema
-    = R"({"type": "string", "pattern": "^[0-9a-fA-F]{16}$", "description": "16 hex digits"})";
+    = R"({"type": "string", "pattern": "^[0-9a-fA-F]{16}$", "minLength": 16, "maxLength": 16, "description": "16 hex digits"})";
 constexpr const char *SinceSchema
     = R"({"type": "string", "maxLength": 32, "description": "Only what started this long ago or later: 15m, 2h, 7d."})";
 
@@ -253,7 +262,7 @@ McpTools::McpTools(Options options)
         {"list_errors", "List errors",
          "Failures across recent traces grouped by exception type and the frame it was raised "
          "in (or by status message and operation), most frequent first, each with the newest "
-         "trace and span to read.",
+         "trace and span to read. Traces over 20 000 spans are skipped and counted.",
          schema(R"({"type": "object", "additionalProperties": false, "properties": {
             "since": @SINCE,
             "service": {"type": "string", "maxLength": 256},
@@ -263,7 +272,8 @@ McpTools::McpTools(Options options)
         {"list_insights", "List insights",
          "Performance problems the detectors found: N+1 queries and calls, sequential calls "
          "that could run side by side, repeated calls, slow queries, lost propagation. Of one "
-         "trace, or grouped across recent traces with the time each could save.",
+         "trace, or grouped across recent traces with the time each could save (traces over "
+         "20 000 spans are skipped and counted there).",
          schema(R"({"type": "object", "additionalProperties": false, "properties": {
             "traceId": @TRACE,
             "since": @SINCE,
@@ -363,10 +373,9 @@ std::string McpTools::validate(const std::string &name, const json &arguments) c
                 && std::find(property["enum"].begin(), property["enum"].end(), value)
                     == property["enum"].end())
                 return "'" + key + "' must be one of " + property["enum"].dump() + ".";
+            // The only patterns are the ids': hex digits, as many as minLength says.
             if (property.contains("pattern")) {
-                const std::size_t digits
-                    = property["pattern"].get<std::string>().find("{32}") != std::string::npos ? 32
-                                                                                               : 16;
+                const std::size_t digits = property["minLength"].get<std::size_t>();
                 const bool hex
                     = text.size() == digits && std::all_of(text.begin(), text.end(), [](char c) {
                           return std::isxdigit(static_cast<unsigned char>(c));
@@ -670,7 +679,7 @@ ToolAnswer McpTools::getSpan(const json &arguments)
         span["statusMessage"] = clip(s.statusMessage);
     json events = json::array();
     for (const storage::SpanEvent &event : s.events) {
-        if (events.size() == 50)
+        if (events.size() == MaxItems)
             break;
         events.push_back(
             {{"name", event.name},
@@ -679,10 +688,13 @@ ToolAnswer McpTools::getSpan(const json &arguments)
     }
     span["events"] = std::move(events);
     json links = json::array();
-    for (const storage::SpanLink &link : s.links)
+    for (const storage::SpanLink &link : s.links) {
+        if (links.size() == MaxItems)
+            break;
         links.push_back({{"traceId", storage::toHex(link.traceId)},
                          {"spanId", storage::toHex(link.spanId)},
                          {"attributes", attributesJson(link.attributes)}});
+    }
     span["links"] = std::move(links);
 
     storage::LogFilter filter;
@@ -765,7 +777,7 @@ ToolAnswer McpTools::listErrors(const json &arguments)
     filter.service = text(arguments, "service");
     filter.startFromNs = sinceArgument(arguments);
     filter.limit = integer(arguments, "maxTraces", 200);
-    auto overview = analysis::errorsAcross(*m_store, filter);
+    auto overview = analysis::errorsAcross(*m_store, filter, MaxSpansAcross);
     if (!overview)
         return failure(overview.error());
     ToolAnswer answer;
@@ -821,7 +833,9 @@ ToolAnswer McpTools::listInsights(const json &arguments)
         filter.service = text(arguments, "service");
         filter.startFromNs = sinceArgument(arguments);
         filter.limit = integer(arguments, "maxTraces", 200);
-        auto overview = analysis::insightsAcross(*m_store, filter);
+        analysis::InsightReading reading;
+        reading.maxSpans = MaxSpansAcross;
+        auto overview = analysis::insightsAcross(*m_store, filter, reading);
         if (!overview)
             return failure(overview.error());
         for (const analysis::InsightGroup &group : overview->groups) {
@@ -841,6 +855,8 @@ ToolAnswer McpTools::listInsights(const json &arguments)
                                 {"exampleSpanId", storage::toHex(group.exampleSpan)}});
         }
         answer.result["tracesRead"] = overview->traces;
+        if (overview->skipped)
+            answer.result["tracesSkipped"] = overview->skipped;
     }
     fit(answer, "insights", withLimit("Ask with ", "."));
     return answer;

@@ -143,7 +143,6 @@ class McpServerTests(E2ETestCase):
 
     def test_every_tool_answers_on_the_demo_data(self):
         traces = cli_json(self.server.db, "traces", "--limit", "100")
-        checkout = [t for t in traces if t["rootName"] == traces[0]["rootName"]]
         async def body(client):
             answers = {}
             answers["list_traces"] = await call(client, "list_traces", errorsOnly=True, limit=1)
@@ -235,6 +234,13 @@ class McpServerTests(E2ETestCase):
         self.assertEqual(post({"Origin": "https://evil.example"})[0], 403)
         self.assertEqual(post({"Host": "evil.example"})[0], 403)
         self.assertEqual(post({}, data=None, method="GET")[0], 405)
+        # Outside a session: a newer client's probe is "not found" (it then falls back), a
+        # tool call needs initialize first; neither opens a session.
+        probe = post({}, data=json.dumps({"jsonrpc": "2.0", "id": 9, "method": "server/discover"}).encode())
+        self.assertEqual((probe[0], json.loads(probe[2])["error"]["code"]), (200, -32601))
+        self.assertNotIn("Mcp-Session-Id", probe[1])
+        early = post({}, data=json.dumps({"jsonrpc": "2.0", "id": 9, "method": "tools/list"}).encode())
+        self.assertEqual((early[0], json.loads(early[2])["error"]["code"]), (400, -32600))
         status, headers, body = post({"Origin": "http://localhost:3000"})
         self.assertEqual(status, 200)
         session = headers["Mcp-Session-Id"]

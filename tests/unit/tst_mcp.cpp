@@ -1,6 +1,7 @@
 // The MCP server's protocol (lifecycle, errors) and the analysis it answers with: the frame an
 // exception was raised in and a trace's critical path.
 
+#include "freshdatabase.h"
 #include "tracebuilder.h"
 
 #include <analysis/criticalpath.h>
@@ -37,6 +38,7 @@ private slots:
     void malformedMessages();
     void toolArgumentsAreChecked();
     void aMissingStoreIsAToolError();
+    void answersStayWithinTheirBudget();
 
 private:
     json ask(mcp::McpSession &session, const std::string &message)
@@ -203,6 +205,61 @@ void TestMcp::aMissingStoreIsAToolError()
     QCOMPARE(dumped(reply["result"]["isError"]), dumped(json(true)));
     QVERIFY(reply["result"]["content"][0]["text"].get<std::string>().find("Start Spanscope")
             != std::string::npos);
+}
+
+void TestMcp::answersStayWithinTheirBudget()
+{
+    // One trace: a root with 600 children, the root holding 1 000 attributes of 1 000 characters.
+    FreshDatabase db;
+    db.open();
+    storage::TraceBatch batch;
+    storage::ScopedSpans &group = batch.groups.emplace_back();
+    group.resource.attributes = {{"service.name", {std::string("shop")}}};
+    const auto spanAt = [](int n) {
+        storage::Span span;
+        span.traceId.fill(7);
+        span.spanId[6] = static_cast<std::uint8_t>((n + 1) >> 8);
+        span.spanId[7] = static_cast<std::uint8_t>(n + 1);
+        span.name = "step";
+        span.startUnixNano = 1'700'000'000'000'000'000ULL + std::uint64_t(n) * Ms;
+        span.endUnixNano = span.startUnixNano + Ms;
+        return span;
+    };
+    storage::Span root = spanAt(0);
+    root.endUnixNano = root.startUnixNano + 700 * Ms;
+    for (int i = 0; i < 1000; ++i)
+        root.attributes.push_back({"key." + std::to_string(i), {std::string(1000, 'v')}});
+    group.spans.push_back(root);
+    for (int n = 1; n <= 600; ++n) {
+        storage::Span child = spanAt(n);
+        child.parentSpanId = root.spanId;
+        group.spans.push_back(child);
+    }
+    QVERIFY(db.writer().writeTraces(batch).committed());
+
+    mcp::McpTools tools({db.path().toStdString(), true, 24'000});
+    const std::string traceId = storage::toHex(root.traceId);
+    const mcp::ToolAnswer span
+        = tools.call("get_span", {{"traceId", traceId}, {"spanId", storage::toHex(root.spanId)}});
+    QVERIFY2(span.error.empty(), span.error.c_str());
+    const json &attributes = span.result["span"]["attributes"];
+    QCOMPARE(attributes.size(), 129u); // 128 and a line saying how many more
+    QVERIFY(attributes.contains("…"));
+
+    // The tree is paged: a page's answer fits, and says where the next begins.
+    const mcp::ToolAnswer page = tools.call("get_trace", {{"traceId", traceId}, {"maxSpans", 500}});
+    QVERIFY2(page.error.empty(), page.error.c_str());
+    QVERIFY(page.result.dump().size() <= 24'000);
+    const std::size_t shown = page.result["spans"].size();
+    QVERIFY(shown > 0 && shown < 500);
+    QCOMPARE(page.result["truncated"]["total"].get<std::size_t>(), 500u);
+    QVERIFY(page.result["truncated"]["hint"].get<std::string>().find("spanOffset="
+                                                                     + std::to_string(shown))
+            != std::string::npos);
+    const mcp::ToolAnswer next
+        = tools.call("get_trace", {{"traceId", traceId}, {"spanOffset", shown}, {"maxSpans", 500}});
+    QCOMPARE(next.result["spanOffset"].get<std::size_t>(), shown);
+    QVERIFY(next.result["spans"].front()["spanId"] != page.result["spans"].back()["spanId"]);
 }
 
 QTEST_GUILESS_MAIN(TestMcp)
